@@ -1,0 +1,147 @@
+"""All settings in one place: defaults, then `hotline.toml`, then `HOTLINE_*` environment variables.
+
+An environment variable is named after the section and key: `HOTLINE_DATABASE_URL`,
+`HOTLINE_ASTERISK_SIP_PORT`, `HOTLINE_ACD_OVERFLOW_AFTER_SECONDS`; top-level keys drop the section
+(`HOTLINE_STATE_DIR`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class DatabaseSettings:
+    url: str = ""  # empty: SQLite file in the state folder
+
+
+@dataclass
+class AsteriskSettings:
+    root: str = ""  # empty: Asterisk on PATH, else a Debian sid root under the user's cache folder
+    instance: str = "main"
+    sip_bind: str = "0.0.0.0"
+    sip_port: int = 5060
+    rtp_start: int = 10000
+    rtp_end: int = 10999
+    ari_port: int = 8088
+    ami_port: int = 5038
+    agi_port: int = 4573
+    hotline_number: str = "95500"
+    # What the dialplan does when the service is down (Stasis fails): a Dial() target, or empty to
+    # apologise and hang up.
+    fallback_dial: str = ""
+    start_timeout_seconds: float = 60.0
+
+
+@dataclass
+class IvrSettings:
+    input_timeout_seconds: float = 5.0
+    max_attempts: int = 3
+    default_language: str = "zh"
+
+
+@dataclass
+class AcdSettings:
+    ring_timeout_seconds: int = 15
+    overflow_after_seconds: float = 30.0
+    overflow_skill: str = "general"
+    any_agent_after_seconds: float = 120.0
+    announce_every_seconds: float = 30.0
+    wrap_up_seconds: float = 5.0
+    average_handle_seconds: float = 180.0
+    agent_refresh_seconds: float = 1.0
+
+
+@dataclass
+class ServiceSettings:
+    log_level: str = "INFO"
+    reconnect_max_seconds: float = 10.0
+
+
+@dataclass
+class Settings:
+    state_dir: str = "var"
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    asterisk: AsteriskSettings = field(default_factory=AsteriskSettings)
+    ivr: IvrSettings = field(default_factory=IvrSettings)
+    acd: AcdSettings = field(default_factory=AcdSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
+
+    @property
+    def state_path(self) -> Path:
+        return Path(self.state_dir).resolve()
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{self.state_path / 'hotline.db'}"
+
+
+class SettingsError(ValueError):
+    """A setting has a value of the wrong type or names an unknown key."""
+
+
+def _coerce(value: Any, like: Any, name: str) -> Any:
+    try:
+        if isinstance(like, bool):
+            if isinstance(value, str):
+                return value.strip().lower() in {"1", "true", "yes", "on"}
+            return bool(value)
+        if isinstance(like, int):
+            return int(value)
+        if isinstance(like, float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name}: cannot read {value!r} as {type(like).__name__}") from exc
+
+
+def _apply(target: Any, values: dict[str, Any], prefix: str) -> None:
+    names = {f.name: f for f in dataclasses.fields(target)}
+    for key, value in values.items():
+        if key not in names:
+            raise SettingsError(f"unknown setting {prefix}{key}")
+        current = getattr(target, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise SettingsError(f"setting {prefix}{key} must be a table")
+            _apply(current, value, f"{prefix}{key}.")
+        else:
+            setattr(target, key, _coerce(value, current, prefix + key))
+
+
+def _environment_overrides(settings: Settings, environ: dict[str, str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for f in dataclasses.fields(settings):
+        section = getattr(settings, f.name)
+        if dataclasses.is_dataclass(section):
+            for sub in dataclasses.fields(section):
+                env_name = f"HOTLINE_{f.name}_{sub.name}".upper()
+                if env_name in environ:
+                    overrides.setdefault(f.name, {})[sub.name] = environ[env_name]
+        else:
+            env_name = f"HOTLINE_{f.name}".upper()
+            if env_name in environ:
+                overrides[f.name] = environ[env_name]
+    return overrides
+
+
+def load_settings(config_file: str | os.PathLike[str] | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings; `config_file` defaults to `$HOTLINE_CONFIG` or `./hotline.toml` if present."""
+    environ = dict(os.environ if environ is None else environ)
+    settings = Settings()
+    path = Path(config_file or environ.get("HOTLINE_CONFIG", "hotline.toml"))
+    if path.is_file():
+        with path.open("rb") as handle:
+            _apply(settings, tomllib.load(handle), "")
+    elif config_file is not None:
+        raise SettingsError(f"config file {path} does not exist")
+    _apply(settings, _environment_overrides(settings, environ), "")
+    return settings
