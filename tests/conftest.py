@@ -1,0 +1,42 @@
+"""Fixtures shared by every tier: databases on SQLite and on a throwaway PostgreSQL cluster."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_core.db import Database
+from crm_core.migrate import upgrade
+from tests.support.postgres import ThrowawayPostgres
+
+_database_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[ThrowawayPostgres]:
+    cluster = ThrowawayPostgres()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A freshly migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    else:
+        cluster: ThrowawayPostgres = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database(f"test_{next(_database_counter)}")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    yield db
+    db.dispose()

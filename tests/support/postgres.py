@@ -1,0 +1,80 @@
+"""A throwaway PostgreSQL cluster for tests: initdb as the `postgres` user, loopback, free port."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.support.ports import free_port
+
+PG_BIN_CANDIDATES = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
+
+
+def postgres_bin() -> Path | None:
+    for candidate in PG_BIN_CANDIDATES:
+        if Path(candidate, "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+class ThrowawayPostgres:
+    """Start with `start()`, get databases with `create_database(name)`, stop with `stop()`."""
+
+    def __init__(self) -> None:
+        bin_dir = postgres_bin()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        self.bin = bin_dir
+        self.port = free_port()
+        self.base = Path(tempfile.mkdtemp(prefix="hotline-pg-"))
+        self.data = self.base / "data"
+        self.socket_dir = self.base / "run"
+        self._as_postgres = os.geteuid() == 0
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        command = list(args)
+        if self._as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, check=True, capture_output=True, text=True)
+
+    def start(self) -> None:
+        self.socket_dir.mkdir(parents=True)
+        if self._as_postgres:
+            user = pwd.getpwnam("postgres")
+            for path in (self.base, self.socket_dir):
+                os.chown(path, user.pw_uid, user.pw_gid)
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.base / "log"),
+                  "-o", f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
+                  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                  "start")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self._ready():
+                return
+            time.sleep(0.2)
+        raise RuntimeError("throwaway PostgreSQL did not become ready")
+
+    def _ready(self) -> bool:
+        result = subprocess.run([str(self.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+                                capture_output=True)
+        return result.returncode == 0
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
