@@ -26,6 +26,7 @@ class AsteriskSettings:
     instance: str = "main"
     sip_bind: str = "0.0.0.0"
     sip_port: int = 5060
+    trunk_match: str = "127.0.0.1"  # addresses the carrier trunk's calls come from
     rtp_start: int = 10000
     rtp_end: int = 10999
     ari_port: int = 8088
