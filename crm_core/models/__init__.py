@@ -1,16 +1,45 @@
 """All models; importing this package registers every table on `Base.metadata`."""
 
 from crm_core.models.agent import Agent, AgentState
+from crm_core.models.agent_role import AgentRole
 from crm_core.models.agent_skill import AgentSkill
+from crm_core.models.attribute_definition import AttributeDefinition
+from crm_core.models.attribute_value import AttributeValue
 from crm_core.models.base import Base
 from crm_core.models.call import Call, CallStatus
 from crm_core.models.call_detail_record import CallDetailRecord
 from crm_core.models.call_event import CallEvent
+from crm_core.models.campaign import Campaign
+from crm_core.models.campaign_target import CampaignTarget
+from crm_core.models.complaint import Complaint
+from crm_core.models.daily_valuation import DailyValuation
 from crm_core.models.investor import Investor
+from crm_core.models.investor_account import InvestorAccount
+from crm_core.models.investor_assignment import InvestorAssignment
+from crm_core.models.investor_contact import InvestorContact
+from crm_core.models.investor_detail import InvestorDetail
 from crm_core.models.investor_phone import InvestorPhone
+from crm_core.models.investor_search import InvestorSearch
+from crm_core.models.match_change import MatchChange
+from crm_core.models.match_result import MatchResult
+from crm_core.models.matching_rule import MatchingRule
+from crm_core.models.position import Position
+from crm_core.models.product import Product
+from crm_core.models.questionnaire_response import QuestionnaireResponse
+from crm_core.models.reminder import Reminder
+from crm_core.models.risk_disclosure import RiskDisclosure
+from crm_core.models.segment import Segment
+from crm_core.models.segment_membership import SegmentMembership
 from crm_core.models.skill import Skill
+from crm_core.models.staff_profile import StaffProfile
+from crm_core.models.staff_role import StaffRole
+from crm_core.models.trade import Trade
 
 __all__ = [
-    "Agent", "AgentSkill", "AgentState", "Base", "Call", "CallDetailRecord", "CallEvent", "CallStatus",
-    "Investor", "InvestorPhone", "Skill",
+    "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "Base", "Call",
+    "CallDetailRecord", "CallEvent", "CallStatus", "Campaign", "CampaignTarget", "Complaint",
+    "DailyValuation", "Investor", "InvestorAccount", "InvestorAssignment", "InvestorContact",
+    "InvestorDetail", "InvestorPhone", "InvestorSearch", "MatchChange", "MatchResult", "MatchingRule",
+    "Position", "Product", "QuestionnaireResponse", "Reminder", "RiskDisclosure", "Segment",
+    "SegmentMembership", "Skill", "StaffProfile", "StaffRole", "Trade",
 ]
