@@ -11,9 +11,10 @@ false, whatever the operator, except `== null` / `!= null`.
 
 from crm_core.expr.ast import Node
 from crm_core.expr.errors import ExpressionError
-from crm_core.expr.evaluate import evaluate, evaluate_frame, truthy
+from crm_core.expr.evaluate import EvaluationError, evaluate, evaluate_frame, evaluate_frame_values, truthy
 from crm_core.expr.parser import compile_rule, names, parse
 
 __all__ = [
-    "ExpressionError", "Node", "compile_rule", "evaluate", "evaluate_frame", "names", "parse", "truthy",
+    "EvaluationError", "ExpressionError", "Node", "compile_rule", "evaluate", "evaluate_frame",
+    "evaluate_frame_values", "names", "parse", "truthy",
 ]

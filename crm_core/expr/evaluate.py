@@ -197,3 +197,8 @@ def _truthy_series(value: Any, index: pd.Index) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series.fillna(0).astype(float) != 0
     return series.map(lambda v: truthy(_number(v))).astype(bool)
+
+
+def evaluate_frame_values(node: Node, frame: pd.DataFrame) -> pd.Series:
+    """The rule's value (not its truth) per row: for rule attributes that compute a number."""
+    return _broadcast(_frame_value(node, frame), frame.index)

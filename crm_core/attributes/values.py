@@ -1,0 +1,213 @@
+"""Attribute values: canonical encoding, the current frame of many investors, history, profiles.
+
+A value is stored as canonical text (money as a 2-decimal Decimal string, levels as 'C3', booleans as
+'true'/'false') plus a float copy for range search. Rules see numbers as floats and levels as ranks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from crm_core.attributes.definitions import AttributeError_, current_definitions
+from crm_core.models import AttributeValue
+from crm_core.models.base import utcnow
+
+_BATCH = 500
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def encode(value: Any, value_type: str) -> tuple[str | None, float | None]:
+    """(canonical text, float copy) of a frame value; (None, None) when missing."""
+    if _is_missing(value):
+        return None, None
+    if value_type == "money":
+        cents = int(round(Decimal(str(value)) * 100))
+        return str((Decimal(cents) / 100).quantize(Decimal("0.01"))), cents / 100
+    if value_type == "level":
+        rank = int(value) if not isinstance(value, str) else int(value[1:])
+        return f"C{rank}", float(rank)
+    if value_type == "bool":
+        flag = value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+        return ("true" if flag else "false"), float(flag)
+    if value_type == "integer":
+        return str(int(round(float(value)))), float(int(round(float(value))))
+    if value_type == "number":
+        number = float(value)
+        return format(number, ".10g"), number
+    return str(value), None
+
+
+def decode_frame(text: str | None, value_type: str) -> Any:
+    """The value rules see: floats for numbers and money, rank for levels, bool, text."""
+    if text is None:
+        return None
+    if value_type in ("money", "number", "integer"):
+        return float(text)
+    if value_type == "level":
+        return int(text[1:])
+    if value_type == "bool":
+        return text == "true"
+    return text
+
+
+def decode_display(text: str | None, value_type: str) -> Any:
+    """The value people see: Decimal for money, 'C3' for levels."""
+    if text is None:
+        return None
+    if value_type == "money":
+        return Decimal(text)
+    if value_type == "integer":
+        return int(text)
+    if value_type == "number":
+        return float(text)
+    if value_type == "bool":
+        return text == "true"
+    return text
+
+
+def _types(session: Session) -> dict[str, str]:
+    return {d.key: d.value_type for d in current_definitions(session)}
+
+
+def _current_rows(session: Session, ids: list[int] | None, keys: list[str] | None) -> list[Any]:
+    query = select(AttributeValue.id, AttributeValue.investor_id, AttributeValue.attribute_key,
+                   AttributeValue.value).where(AttributeValue.valid_to.is_(None))
+    if keys is not None:
+        query = query.where(AttributeValue.attribute_key.in_(keys))
+    if ids is None:
+        return list(session.execute(query).all())
+    rows: list[Any] = []
+    if len(ids) > _BATCH:
+        query = query.where(AttributeValue.investor_id.between(min(ids), max(ids)))
+        wanted = set(ids)
+        return [row for row in session.execute(query).all() if row.investor_id in wanted]
+    rows.extend(session.execute(query.where(AttributeValue.investor_id.in_(ids))).all())
+    return rows
+
+
+def load_frame(session: Session, ids: list[int] | None = None, keys: list[str] | None = None) -> pd.DataFrame:
+    """Current values as rules see them: index investor id, one column per attribute key."""
+    types = _types(session)
+    rows = _current_rows(session, ids, keys)
+    long = pd.DataFrame([(r.investor_id, r.attribute_key, r.value) for r in rows],
+                        columns=["investor_id", "key", "value"])
+    columns = keys if keys is not None else sorted(types)
+    if long.empty:
+        frame = pd.DataFrame(index=pd.Index(ids or [], name="investor_id"), columns=columns, dtype=object)
+        return frame
+    wide = long.pivot(index="investor_id", columns="key", values="value")
+    frame = pd.DataFrame(index=wide.index if ids is None else pd.Index(ids, name="investor_id"))
+    for key in columns:
+        column = wide[key].reindex(frame.index) if key in wide.columns else pd.Series(None, index=frame.index)
+        frame[key] = _decode_column(column, types.get(key, "text"))
+    return frame
+
+
+def _decode_column(column: pd.Series, value_type: str) -> pd.Series:
+    if value_type in ("money", "number", "integer"):
+        return pd.to_numeric(column, errors="coerce").astype(float)
+    if value_type == "level":
+        return pd.to_numeric(column.str[1:], errors="coerce").astype(float)
+    decoded = column.map(lambda text: decode_frame(None if _is_missing(text) else text, value_type))
+    return decoded.astype(object)
+
+
+def _encode_column(column: pd.Series, value_type: str) -> list[str | None]:
+    return [encode(value, value_type)[0] for value in column.tolist()]
+
+
+@dataclass
+class WriteResult:
+    changed: int
+    changes: list[tuple[int, str, str | None, str | None]]  # investor, key, old, new
+
+
+def write_frame(
+    session: Session, frame: pd.DataFrame, types: dict[str, str], *, source: str, now: datetime | None = None,
+    keep_changes: bool = False,
+) -> WriteResult:
+    """Store the frame's values; only changed values close the old row and add a new one."""
+    now = now or utcnow()
+    ids = [int(i) for i in frame.index]
+    current = {(r.investor_id, r.attribute_key): (r.id, r.value)
+               for r in _current_rows(session, ids, list(frame.columns))}
+    to_close: list[int] = []
+    to_insert: list[dict[str, Any]] = []
+    changes: list[tuple[int, str, str | None, str | None]] = []
+    for key in frame.columns:
+        value_type = types[key]
+        texts = _encode_column(frame[key], value_type)
+        for investor_id, text in zip(ids, texts, strict=True):
+            old_id, old_text = current.get((investor_id, key), (None, None))
+            if text == old_text:
+                continue
+            if old_id is not None:
+                to_close.append(old_id)
+            to_insert.append({
+                "investor_id": investor_id, "attribute_key": key, "value": text,
+                "number": encode(decode_frame(text, value_type), value_type)[1] if text is not None else None,
+                "source": source, "valid_from": now, "valid_to": None,
+            })
+            if keep_changes:
+                changes.append((investor_id, key, old_text, text))
+    _close(session, to_close, now)
+    for start in range(0, len(to_insert), 20_000):
+        session.execute(insert(AttributeValue), to_insert[start : start + 20_000])
+    return WriteResult(len(to_insert), changes)
+
+
+def _close(session: Session, row_ids: list[int], now: datetime) -> None:
+    for start in range(0, len(row_ids), _BATCH):
+        batch = row_ids[start : start + _BATCH]
+        session.execute(update(AttributeValue).where(AttributeValue.id.in_(batch)).values(valid_to=now))
+
+
+def set_value(session: Session, investor_id: int, key: str, value: Any, *, source: str = "manual",
+              now: datetime | None = None) -> bool:
+    """Set one value (an 'input' attribute, or a correction); returns whether it changed."""
+    types = _types(session)
+    if key not in types:
+        raise AttributeError_(f"unknown attribute {key!r}")
+    frame = pd.DataFrame({key: [value]}, index=pd.Index([investor_id], name="investor_id"), dtype=object)
+    return write_frame(session, frame, types, source=source, now=now).changed > 0
+
+
+@dataclass(frozen=True)
+class ProfileLine:
+    key: str
+    name: str
+    value: Any
+    unit: str
+    since: datetime
+
+
+def profile_at(session: Session, investor_id: int, at: datetime | None = None) -> list[ProfileLine]:
+    """The investor's attributes as they were at `at` (now when None)."""
+    definitions = {d.key: d for d in current_definitions(session)}
+    query = select(AttributeValue).where(AttributeValue.investor_id == investor_id)
+    if at is None:
+        query = query.where(AttributeValue.valid_to.is_(None))
+    else:
+        query = query.where(
+            AttributeValue.valid_from <= at,
+            or_(AttributeValue.valid_to.is_(None), and_(AttributeValue.valid_to > at)),
+        )
+    lines = []
+    for row in session.scalars(query.order_by(AttributeValue.attribute_key)):
+        definition = definitions.get(row.attribute_key)
+        value_type = definition.value_type if definition else "text"
+        lines.append(ProfileLine(row.attribute_key, definition.name if definition else row.attribute_key,
+                                 decode_display(row.value, value_type), definition.unit if definition else "",
+                                 row.valid_from))
+    return lines

@@ -1,0 +1,44 @@
+"""Investor x product recommendations: the first recommendation rule that fires, never a refused product."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.models import MatchingRule, Product
+from crm_core.products import product_context
+
+COLUMNS = ["investor_id", "target", "outcome", "rule_code", "rule_version"]
+
+
+def recommend(
+    context: pd.DataFrame, products: list[Product], rules: list[MatchingRule], suitability: pd.DataFrame,
+) -> pd.DataFrame:
+    """Rows only for recommended (investor, product) pairs."""
+    refused = suitability[suitability["outcome"] == "refuse"]
+    refused_pairs = set(zip(refused["investor_id"].tolist(), refused["target"].tolist(), strict=True))
+    parts = []
+    for product in products:
+        frame = context.assign(**product_context(product))
+        codes = np.full(len(frame), "", dtype=object)
+        versions = np.zeros(len(frame), dtype=int)
+        for rule in rules:
+            hit = (codes == "") & evaluate_frame(compile_rule(rule.condition), frame).to_numpy(dtype=bool)
+            codes[hit], versions[hit] = rule.code, rule.version
+        chosen = codes != ""
+        ids = frame.index.to_numpy()[chosen]
+        keep = np.array([(int(i), product.code) not in refused_pairs for i in ids], dtype=bool)
+        parts.append(pd.DataFrame({
+            "investor_id": ids[keep], "target": product.code, "outcome": "recommend",
+            "rule_code": codes[chosen][keep], "rule_version": versions[chosen][keep],
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def recommend_one(env: dict[str, Any], product: Product, rules: list[MatchingRule]) -> list[tuple[str, bool]]:
+    """Each rule tried for one investor and product, and whether it fired (for explain)."""
+    scope = {**env, **product_context(product)}
+    return [(rule.code, truthy(evaluate(compile_rule(rule.condition), scope))) for rule in rules]
