@@ -114,6 +114,7 @@ class AsteriskInstance:
             "sim_ring_seconds": 1,
             "baseline_members": 20,
             "v": channel_vars,
+            "channelvars": ",".join(sorted(channel_vars.all_names().values())),
         }
 
     def _module_dir(self) -> str:

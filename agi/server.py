@@ -1,0 +1,52 @@
+"""FastAGI server on loopback: one thread per AGI session, routed by `agi_network_script`."""
+
+from __future__ import annotations
+
+import logging
+import socketserver
+import threading
+
+from agi.channel import FastAgiChannel
+from agi.handlers import HANDLERS, Handler
+from crm_core.db import Database
+from hotline import channel_vars as v
+
+logger = logging.getLogger(__name__)
+
+
+class _Session(socketserver.StreamRequestHandler):
+    timeout = 30
+    server: FastAgiServer
+
+    def handle(self) -> None:
+        reader = self.connection.makefile("r", encoding="utf-8", newline="\n")
+        writer = self.connection.makefile("w", encoding="utf-8", newline="\n")
+        agi = FastAgiChannel(reader, writer)
+        handler = self.server.handlers.get(agi.script)
+        if handler is None:
+            logger.warning("unknown AGI script %r from %s", agi.script, agi.env.get("agi_channel"))
+            agi.set_variable(v.LOOKUP_STATUS, "error")
+            return
+        try:
+            handler(agi, self.server.db)
+        except Exception:
+            logger.exception("AGI %s failed on %s", agi.script, agi.env.get("agi_uniqueid"))
+            try:
+                agi.set_variable(v.LOOKUP_STATUS, "error")
+            except Exception:  # the channel may be gone
+                logger.debug("could not report the AGI failure to the channel")
+
+
+class FastAgiServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None) -> None:
+        self.db = db
+        self.handlers = HANDLERS if handlers is None else handlers
+        super().__init__(("127.0.0.1", port), _Session)
+
+    def start_in_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, name="fastagi", daemon=True)
+        thread.start()
+        return thread

@@ -1,0 +1,112 @@
+"""The ACD Stasis app: wiring, new callers, and recovery of calls after a reconnect or restart."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from ari_apps.acd.board import AgentBoard
+from ari_apps.acd.deps import AcdDeps
+from ari_apps.acd.dispatcher import Dispatcher
+from ari_apps.acd.queued_call import QueuedCall
+from ari_apps.acd.routing import Router
+from ari_apps.ari import Ari
+from ari_apps.database import AsyncDatabase
+from ari_apps.prompts import Prompts
+from ari_apps.session import SessionApp
+from crm_core import calls
+from crm_core.models import AgentState, CallStatus
+from hotline import channel_vars as v
+from hotline.settings import AcdSettings
+
+logger = logging.getLogger(__name__)
+
+ACD_STATES = {CallStatus.QUEUED.value, CallStatus.RINGING.value, CallStatus.TALKING.value}
+
+
+class AcdApp(SessionApp):
+    def __init__(self, name: str, db: AsyncDatabase, prompts: Prompts, settings: AcdSettings) -> None:
+        super().__init__()
+        self.name = name
+        router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
+                        any_agent_after=settings.any_agent_after_seconds)
+        board = AgentBoard(db, router)
+        self.dispatcher = Dispatcher(router, board, settings)
+        self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher)
+        self._ticker: asyncio.Task[None] | None = None
+
+    def on_new_channel(self, event: dict[str, Any]) -> None:
+        channel = event["channel"]
+        if (channel.get("channelvars") or {}).get(v.ROLE) == "agent":
+            # An agent channel nobody owns (its call ended meanwhile): it has nothing to join.
+            asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel["id"]))  # type: ignore[union-attr]
+            return
+        self.start(QueuedCall(self, channel, self.deps))
+
+    def start_ticking(self) -> None:
+        if self._ticker is None:
+            self._ticker = asyncio.create_task(self.dispatcher.run(), name="acd-ticker")
+
+    async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
+        """Carry on every caller Asterisk still holds for the ACD; hang up orphaned agent legs."""
+        self.ari = ari
+        await self.dispatcher.board.refresh()
+        channels = {}
+        for channel_id in snapshot.get("channel_ids", []):
+            channel = await ari.request_quietly("channels", "get", channelId=channel_id)
+            if channel is not None:
+                channels[channel_id] = channel
+        bridge_of: dict[str, dict[str, Any]] = {}
+        for bridge_id in snapshot.get("bridge_ids", []):
+            bridge = await ari.request_quietly("bridges", "get", bridgeId=bridge_id)
+            for channel_id in (bridge or {}).get("channels", []):
+                bridge_of[channel_id] = bridge  # type: ignore[assignment]
+        busy_agents: set[int] = set()
+        recovered_calls: set[str] = set()
+        for channel_id, channel in channels.items():
+            variables = channel.get("channelvars") or {}
+            if variables.get(v.ROLE) == "agent" or self.owner_of(channel_id) is not None:
+                continue
+            session = self._recovered_session(channel, bridge_of.get(channel_id), channels)
+            if session.agent_id is not None:
+                busy_agents.add(session.agent_id)
+            recovered_calls.add(session.call_id)
+            logger.info("recovering ACD call %s (%s)", session.call_id, session.state)
+            self.start(session)
+        for channel_id, channel in channels.items():
+            if (channel.get("channelvars") or {}).get(v.ROLE) == "agent" and self.owner_of(channel_id) is None:
+                await ari.request_quietly("channels", "hangup", channelId=channel_id)
+        await self._reconcile(busy_agents, recovered_calls)
+        self.start_ticking()
+
+    def _recovered_session(self, channel: dict[str, Any], bridge: dict[str, Any] | None,
+                           channels: dict[str, dict[str, Any]]) -> QueuedCall:
+        if bridge is None:
+            return QueuedCall(self, channel, self.deps)
+        for other in bridge.get("channels", []):
+            other_vars = (channels.get(other) or {}).get("channelvars") or {}
+            if other != channel["id"] and other_vars.get(v.ROLE) == "agent":
+                return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
+                                  agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
+        return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"])
+
+    async def _reconcile(self, busy_agents: set[int], recovered_calls: set[str]) -> None:
+        """Agents left ringing or busy by calls that no longer exist go back to ready; such calls end."""
+        board = self.dispatcher.board
+        for agent_id, state in list(board.states.items()):
+            if state in (AgentState.RINGING, AgentState.BUSY) and agent_id not in busy_agents:
+                await board.set_state(agent_id, AgentState.READY)
+            elif agent_id in busy_agents and state is not AgentState.BUSY:
+                await board.set_state(agent_id, AgentState.BUSY)
+        for call in await self.deps.db.run(calls.open_calls):
+            if call.status in ACD_STATES and call.id not in recovered_calls:
+                status = CallStatus.COMPLETED if call.answered_at else CallStatus.ABANDONED
+                await self.deps.db.record(calls.finish, call.id, status=status, hangup_by="unknown")
+
+    def suspend(self) -> None:
+        super().suspend()
+        # Waiting calls are re-enqueued by recovery; the router must not keep stale entries.
+        for call in self.dispatcher.router.waiting():
+            self.dispatcher.withdraw(call.id)
+

@@ -1,0 +1,20 @@
+"""What the ACD's call sessions share, built once by the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ari_apps.acd.board import AgentBoard
+from ari_apps.acd.dispatcher import Dispatcher
+from ari_apps.database import AsyncDatabase
+from ari_apps.prompts import Prompts
+from hotline.settings import AcdSettings
+
+
+@dataclass(frozen=True)
+class AcdDeps:
+    db: AsyncDatabase
+    prompts: Prompts
+    settings: AcdSettings
+    board: AgentBoard
+    dispatcher: Dispatcher

@@ -1,0 +1,100 @@
+"""Matches waiting calls with free agents and hands each match to the call's session as an offer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from ari_apps.acd.board import AgentBoard
+from ari_apps.acd.routing import Decision, Router, WaitingCall
+from crm_core.models import AgentState
+from hotline.settings import AcdSettings
+
+if TYPE_CHECKING:
+    from ari_apps.acd.queued_call import QueuedCall
+
+logger = logging.getLogger(__name__)
+
+OFFER = "HotlineOffer"  # an internal event, put in the call's queue like ARI events
+
+
+class Dispatcher:
+    def __init__(self, router: Router, board: AgentBoard, settings: AcdSettings) -> None:
+        self.router = router
+        self.board = board
+        self.settings = settings
+        self._waiting: dict[str, QueuedCall] = {}
+        self._wrap_ups: dict[int, asyncio.Task[None]] = {}
+
+    # calls -------------------------------------------------------------------------------------------
+    def enqueue(self, session: QueuedCall, *, skill: str, language: str, priority: int, entered_at: float) -> None:
+        call = WaitingCall(session.call_id, skill, language, priority, entered_at)
+        self.router.call_waiting(call, time.time())
+        self._waiting[call.id] = session
+        decision = self.router.best_agent_for(call)
+        if decision is not None:
+            self._offer(decision)
+
+    def withdraw(self, call_id: str) -> None:
+        self.router.call_done(call_id)
+        self._waiting.pop(call_id, None)
+
+    def position(self, call_id: str) -> int:
+        return self.router.position(call_id)
+
+    def expected_wait_seconds(self, call_id: str) -> float:
+        """Position times the average handling time, shared by the agents logged in."""
+        staffed = max(1, sum(1 for state in self.board.states.values() if state is not AgentState.NOT_READY))
+        return self.position(call_id) * self.settings.average_handle_seconds / staffed
+
+    def _offer(self, decision: Decision) -> None:
+        self.router.assign(decision)
+        self._deliver(decision)
+
+    def _deliver(self, decision: Decision) -> None:
+        """The router has matched them: the agent is taken and the call's session is told."""
+        session = self._waiting.pop(decision.call_id)
+        self.board.mark_offered(decision.agent_id)
+        session.events.put_nowait({"type": OFFER, "agent_id": decision.agent_id, "reason": decision.reason})
+
+    # agents ------------------------------------------------------------------------------------------
+    def agent_free(self, agent_id: int) -> None:
+        decision = self.router.best_call_for(agent_id)
+        if decision is not None:
+            self._offer(decision)
+
+    async def agent_back(self, agent_id: int, *, wrap_up: bool) -> None:
+        """The agent's call ended (or was never answered by the caller's fault)."""
+        if wrap_up and self.settings.wrap_up_seconds > 0:
+            await self.board.set_state(agent_id, AgentState.WRAP_UP)
+            self._wrap_ups[agent_id] = asyncio.create_task(self._end_wrap_up(agent_id))
+            return
+        await self.board.set_state(agent_id, AgentState.READY)
+        self.agent_free(agent_id)
+
+    async def _end_wrap_up(self, agent_id: int) -> None:
+        await asyncio.sleep(self.settings.wrap_up_seconds)
+        self._wrap_ups.pop(agent_id, None)
+        if self.board.states.get(agent_id) is AgentState.WRAP_UP:
+            await self.board.set_state(agent_id, AgentState.READY)
+            self.agent_free(agent_id)
+
+    async def agent_missed(self, agent_id: int) -> None:
+        await self.board.set_state(agent_id, AgentState.NOT_READY, "missed call")
+
+    # housekeeping ------------------------------------------------------------------------------------
+    async def tick(self) -> None:
+        for agent_id in await self.board.refresh():
+            self.agent_free(agent_id)
+        for decision in self.router.dispatch(time.time()):
+            self._deliver(decision)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                logger.exception("ACD tick failed; retrying")
+            await asyncio.sleep(self.settings.agent_refresh_seconds)

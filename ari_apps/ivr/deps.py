@@ -1,0 +1,17 @@
+"""What the IVR needs, built once by the app and handed to every call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ari_apps.database import AsyncDatabase
+from ari_apps.prompts import Prompts
+from hotline.settings import IvrSettings
+
+
+@dataclass(frozen=True)
+class IvrDeps:
+    db: AsyncDatabase
+    prompts: Prompts
+    settings: IvrSettings
+    acd_app: str

@@ -1,0 +1,120 @@
+"""One caller's way through the IVR, as explicit states.
+
+    GREETING ─▶ LANGUAGE ─▶ MAIN_MENU ─▶ QUEUE
+                   │  (language known from the CRM: skip)
+                   └─ no valid key after N tries ─▶ QUEUE for the operator desk
+
+Invalid or missing keys re-prompt; after `max_attempts` the caller goes to an operator, never nowhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from ari_apps.ivr.deps import IvrDeps
+from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR
+from ari_apps.media import collect_keys, play_and_wait, set_var
+from ari_apps.session import CallSession, SessionApp
+from crm_core import calls
+from hotline import channel_vars as v
+
+logger = logging.getLogger(__name__)
+
+VIP_PRIORITY = 10
+
+
+class IvrState(StrEnum):
+    GREETING = "greeting"
+    LANGUAGE = "language"
+    MAIN_MENU = "main_menu"
+    QUEUE = "queue"
+    DONE = "done"
+
+
+class IvrCall(CallSession):
+    def __init__(self, app: SessionApp, channel: dict[str, Any], deps: IvrDeps) -> None:
+        super().__init__(app, channel["id"])
+        self.deps = deps
+        self.vars: dict[str, str] = dict(channel.get("channelvars") or {})
+        self.call_id = self.vars.get(v.CALL_ID, "")
+        self.caller = channel.get("caller", {}).get("number", "")
+        self.language = self.vars.get(v.LANGUAGE) or ""
+        self.vip = self.vars.get(v.VIP) == "1"
+        self.category = OPERATOR
+        self.state = IvrState.GREETING
+
+    async def run(self) -> None:
+        if not self.call_id:
+            await self._open_record()
+        steps = {
+            IvrState.GREETING: self.greet,
+            IvrState.LANGUAGE: self.choose_language,
+            IvrState.MAIN_MENU: self.main_menu,
+            IvrState.QUEUE: self.hand_to_queue,
+        }
+        while self.state is not IvrState.DONE:
+            logger.debug("call %s: %s", self.call_id, self.state)
+            self.state = await steps[self.state]()
+
+    async def _open_record(self) -> None:
+        """The FastAGI lookup did not run (or failed): open the call record here."""
+        call = await self.deps.db.run(calls.open_call, channel_id=self.channel_id, caller_number=self.caller,
+                                      dialed_number="")
+        self.call_id = call.id
+        await set_var(self, v.CALL_ID, self.call_id)
+
+    async def greet(self) -> IvrState:
+        language = self.language or self.deps.settings.default_language
+        media = [self.deps.prompts.uri("greeting", language)]
+        if self.vip:
+            media.append(self.deps.prompts.uri("vip_welcome", language))
+        await play_and_wait(self, media)
+        return IvrState.MAIN_MENU if self.language else IvrState.LANGUAGE
+
+    async def choose_language(self) -> IvrState:
+        key = await self._ask("language_menu", self.deps.settings.default_language, LANGUAGE_KEYS.__contains__)
+        if key is None:
+            self.language = self.deps.settings.default_language
+            return await self._to_operator()
+        self.language = LANGUAGE_KEYS[key]
+        await self._note("language", key=key, language=self.language)
+        return IvrState.MAIN_MENU
+
+    async def main_menu(self) -> IvrState:
+        key = await self._ask("main_menu", self.language, MAIN_MENU.__contains__)
+        if key is None:
+            return await self._to_operator()
+        self.category = MAIN_MENU[key].category
+        await self._note("menu", menu="main", key=key, category=self.category)
+        return IvrState.QUEUE
+
+    async def hand_to_queue(self) -> IvrState:
+        priority = VIP_PRIORITY if self.vip else 0
+        for name, value in ((v.CATEGORY, self.category), (v.LANGUAGE, self.language),
+                            (v.PRIORITY, str(priority))):
+            await set_var(self, name, value)
+        await self.ari.request("channels", "move", channelId=self.channel_id, app=self.deps.acd_app)
+        return IvrState.DONE
+
+    async def _to_operator(self) -> IvrState:
+        self.category = OPERATOR
+        await self._note("to_operator", reason="no valid input")
+        await play_and_wait(self, [self.deps.prompts.uri("to_operator", self.language)])
+        return IvrState.QUEUE
+
+    async def _ask(self, prompt: str, language: str, valid: Any) -> str | None:
+        """Ask up to `max_attempts` times; the valid key, or None."""
+        for attempt in range(1, self.deps.settings.max_attempts + 1):
+            keys = await collect_keys(self, prompt, [self.deps.prompts.uri(prompt, language)], max_digits=1,
+                                      timeout=self.deps.settings.input_timeout_seconds)
+            if keys and valid(keys):
+                return keys
+            problem = "no_input" if keys in ("", "#") else "invalid_choice"
+            await self._note(problem, menu=prompt, key=keys, attempt=attempt)
+            await play_and_wait(self, [self.deps.prompts.uri(problem, language)])
+        return None
+
+    async def _note(self, kind: str, **detail: Any) -> None:
+        await self.deps.db.record(calls.record_event, self.call_id, kind, **detail)

@@ -1,0 +1,26 @@
+"""The IVR's menus as data: which key leads where. Read this file to know what callers can press."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGUAGE_KEYS = {"1": "zh", "2": "en"}
+
+OPERATOR = "general"  # the operator desk is the general skill
+
+
+@dataclass(frozen=True)
+class MenuChoice:
+    key: str
+    category: str  # the question category, which is also the skill the ACD routes on
+
+
+MAIN_MENU = {
+    "1": MenuChoice("1", "trading"),
+    "2": MenuChoice("2", "account"),
+    "3": MenuChoice("3", "products"),
+    "4": MenuChoice("4", "complaints"),
+    "0": MenuChoice("0", OPERATOR),
+}
+
+CATEGORIES = sorted({choice.category for choice in MAIN_MENU.values()})

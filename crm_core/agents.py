@@ -1,0 +1,95 @@
+"""Agents: creation with hashed credentials, skills, states, and the snapshot the ACD routes on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from crm_core.models import Agent, AgentSkill, AgentState, Skill
+from crm_core.models.base import utcnow
+from crm_core.passwords import hash_password, sip_ha1
+
+
+class AgentNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class AgentSnapshot:
+    """What routing needs to know about one agent, detached from the session."""
+
+    id: int
+    job_number: str
+    name: str
+    state: AgentState
+    state_since: datetime
+    languages: frozenset[str]
+    skills: dict[str, int]
+    dial_string: str
+
+
+def ensure_skill(session: Session, code: str, name: str | None = None) -> Skill:
+    skill = session.scalars(select(Skill).where(Skill.code == code)).one_or_none()
+    if skill is None:
+        skill = Skill(code=code, name=name or code.replace("_", " "))
+        session.add(skill)
+        session.flush()
+    return skill
+
+
+def create_agent(session: Session, *, job_number: str, name: str, password: str, sip_password: str,
+                 languages: list[str], skills: dict[str, int], role: str = "agent",
+                 device: str | None = None) -> Agent:
+    agent = Agent(
+        job_number=job_number, name=name, role=role, password_hash=hash_password(password),
+        sip_username=f"agent{job_number}", sip_ha1=sip_ha1(f"agent{job_number}", sip_password),
+        device=device, languages=",".join(languages), state=AgentState.LOGGED_OUT.value,
+    )
+    session.add(agent)
+    session.flush()
+    for code, level in skills.items():
+        session.add(AgentSkill(agent_id=agent.id, skill_id=ensure_skill(session, code).id, level=level))
+    session.flush()
+    return agent
+
+
+def get_by_job_number(session: Session, job_number: str) -> Agent:
+    agent = session.scalars(select(Agent).where(Agent.job_number == job_number)).one_or_none()
+    if agent is None:
+        raise AgentNotFound(f"no agent with job number {job_number}")
+    return agent
+
+
+def set_state(session: Session, agent_id: int, state: AgentState, reason: str | None = None) -> Agent:
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise AgentNotFound(f"no agent {agent_id}")
+    agent.state = state.value
+    agent.state_reason = reason
+    agent.state_since = utcnow()
+    return agent
+
+
+def routing_snapshot(session: Session) -> list[AgentSnapshot]:
+    """Every logged-in agent with skills and languages, in one query."""
+    agents = session.scalars(
+        select(Agent)
+        .where(Agent.state != AgentState.LOGGED_OUT.value)
+        .options(selectinload(Agent.skills).selectinload(AgentSkill.skill))
+    ).all()
+    return [
+        AgentSnapshot(
+            id=a.id, job_number=a.job_number, name=a.name, state=AgentState(a.state),
+            state_since=a.state_since, languages=frozenset(a.language_list),
+            skills={s.skill.code: s.level for s in a.skills}, dial_string=a.dial_string,
+        )
+        for a in agents
+    ]
+
+
+def sip_accounts(session: Session) -> list[tuple[str, str]]:
+    """(username, ha1) of every agent, for the PJSIP configuration."""
+    return [(a.sip_username, a.sip_ha1) for a in session.scalars(select(Agent).order_by(Agent.id))]

@@ -1,0 +1,132 @@
+"""The record of each call: its row, its timeline of events, and its CDR when it ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
+from crm_core.models.base import utcnow
+
+FINAL_STATUSES = {CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value}
+
+
+class CallNotFound(LookupError):
+    pass
+
+
+def open_call(session: Session, *, channel_id: str, caller_number: str, dialed_number: str) -> Call:
+    call = Call(channel_id=channel_id, caller_number=caller_number, dialed_number=dialed_number,
+                status=CallStatus.IVR.value)
+    session.add(call)
+    session.flush()
+    record_event(session, call.id, "entered", caller=caller_number, dialed=dialed_number)
+    return call
+
+
+def get_call(session: Session, call_id: str) -> Call:
+    call = session.get(Call, call_id)
+    if call is None:
+        raise CallNotFound(call_id)
+    return call
+
+
+def record_event(session: Session, call_id: str, kind: str, **detail: Any) -> CallEvent:
+    event = CallEvent(call_id=call_id, kind=kind, detail=detail, at=utcnow())
+    session.add(event)
+    return event
+
+
+def identify(session: Session, call_id: str, investor: Investor | None, by: str, *, tried: str = "") -> None:
+    call = get_call(session, call_id)
+    if investor is None:
+        record_event(session, call_id, "not_identified", by=by, tried=tried)
+        return
+    call.investor_id = investor.id
+    call.identified_by = by
+    call.vip = investor.vip
+    record_event(session, call_id, "identified", by=by, investor_id=investor.id, name=investor.name,
+                 vip=investor.vip)
+
+
+def mark_queued(session: Session, call_id: str, *, category: str, language: str, priority: int) -> None:
+    call = get_call(session, call_id)
+    call.category = category
+    call.language = language
+    call.priority = priority
+    call.status = CallStatus.QUEUED.value
+    if call.queued_at is None:
+        call.queued_at = utcnow()
+    record_event(session, call_id, "queued", category=category, language=language, priority=priority)
+
+
+def mark_offered(session: Session, call_id: str, *, agent_id: int, job_number: str, reason: str) -> None:
+    call = get_call(session, call_id)
+    call.status = CallStatus.RINGING.value
+    record_event(session, call_id, "offered", agent_id=agent_id, job_number=job_number, reason=reason)
+
+
+def mark_missed(session: Session, call_id: str, *, agent_id: int, cause: str) -> None:
+    """The offered agent did not answer: the call waits again."""
+    call = get_call(session, call_id)
+    call.status = CallStatus.QUEUED.value
+    record_event(session, call_id, "missed", agent_id=agent_id, cause=cause)
+
+
+def mark_answered(session: Session, call_id: str, agent_id: int) -> None:
+    call = get_call(session, call_id)
+    call.status = CallStatus.TALKING.value
+    call.agent_id = agent_id
+    call.answered_at = utcnow()
+    record_event(session, call_id, "answered", agent_id=agent_id)
+
+
+def finish(session: Session, call_id: str, *, status: CallStatus, hangup_by: str,
+           at: datetime | None = None) -> Call:
+    """Close the call once (later calls are ignored) and write its CDR."""
+    call = get_call(session, call_id)
+    if call.status in FINAL_STATUSES:
+        return call
+    call.status = status.value
+    call.hangup_by = hangup_by
+    call.ended_at = at or utcnow()
+    record_event(session, call_id, "hangup", by=hangup_by, status=status.value)
+    session.add(_cdr_for(session, call))
+    return call
+
+
+_DISPOSITIONS = {
+    CallStatus.COMPLETED.value: "ANSWERED",
+    CallStatus.ABANDONED.value: "ABANDONED",
+    CallStatus.FAILED.value: "FAILED",
+}
+
+
+def _cdr_for(session: Session, call: Call) -> CallDetailRecord:
+    assert call.ended_at is not None
+    agent = session.get(Agent, call.agent_id) if call.agent_id else None
+    waited_until = call.answered_at or call.ended_at
+    return CallDetailRecord(
+        call_id=call.id,
+        source=call.caller_number,
+        destination=agent.sip_username if agent else call.dialed_number,
+        agent_job_number=agent.job_number if agent else None,
+        started_at=call.entered_at,
+        answered_at=call.answered_at,
+        ended_at=call.ended_at,
+        duration_seconds=round((call.ended_at - call.entered_at).total_seconds()),
+        wait_seconds=round((waited_until - (call.queued_at or waited_until)).total_seconds()),
+        billable_seconds=round((call.ended_at - call.answered_at).total_seconds()) if call.answered_at else 0,
+        disposition=_DISPOSITIONS.get(call.status, "FAILED"),
+    )
+
+
+def events_of(session: Session, call_id: str) -> list[CallEvent]:
+    return list(session.scalars(select(CallEvent).where(CallEvent.call_id == call_id).order_by(CallEvent.id)))
+
+
+def open_calls(session: Session) -> list[Call]:
+    return list(session.scalars(select(Call).where(Call.status.not_in(FINAL_STATUSES))))

@@ -1,0 +1,96 @@
+"""Demo data for a newcomer: skills, investors who call, agents with skills, SIP accounts.
+
+Generated passwords are written once to `<state>/accounts.txt` (mode 0600); the database keeps only
+hashes. `simulate_agents` points the first N agents at phones that answer by themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm_core import agents as agent_service
+from crm_core.models import Agent, AgentState, Investor, InvestorPhone
+
+SKILLS = {"trading": "Trading help", "account": "Account and funds", "products": "Funds and products",
+          "complaints": "Complaints", "general": "Operator desk"}
+
+INVESTORS = [
+    # account, name, class, risk, language, vip, phone
+    ("100000001", "Wang Fang", "professional", "C4", "zh", True, "13800000001"),
+    ("100000002", "Li Wei", "ordinary", "C2", "zh", False, "13800000002"),
+    ("100000003", "Emily Chen", "ordinary", "C3", "en", False, "13800000003"),
+    ("100000004", "Zhang Min", "ordinary", "C1", "zh", False, "13800000004"),
+    ("100000005", "David Liu", "professional", "C5", "en", True, "13800000005"),
+]
+
+AGENTS = [
+    # job number, name, languages, skills
+    ("1001", "Zhao Lei", ["zh"], {"trading": 9, "general": 5}),
+    ("1002", "Sun Li", ["zh", "en"], {"account": 8, "products": 6, "general": 6}),
+    ("1003", "Zhou Jie", ["zh"], {"complaints": 9, "account": 4, "general": 7}),
+    ("1004", "Grace Wu", ["en", "zh"], {"trading": 6, "account": 6, "products": 8, "general": 5}),
+    ("1005", "Qian Hao", ["zh"], {"general": 9, "trading": 3}),
+    ("1006", "Lin Yu", ["zh", "en"], {"trading": 7, "products": 7, "complaints": 5, "general": 4}),
+]
+
+SIMULATED_PHONE = "Local/answer@hotline-agent-sim/n"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    job_number: str
+    name: str
+    password: str
+    sip_username: str
+    sip_password: str
+
+
+def load_demo_data(session: Session, accounts_file: Path) -> list[DemoAccount]:
+    """Insert the demo data once; returns the accounts created (empty if already loaded)."""
+    if session.scalar(select(func.count()).select_from(Agent)):
+        return []
+    for code, name in SKILLS.items():
+        agent_service.ensure_skill(session, code, name)
+    for account, name, investor_class, risk, language, vip, phone in INVESTORS:
+        investor = Investor(account_number=account, name=name, investor_class=investor_class, risk_class=risk,
+                            language=language, vip=vip)
+        session.add(investor)
+        session.flush()
+        session.add(InvestorPhone(investor_id=investor.id, number=phone))
+    created = []
+    for job_number, name, languages, skills in AGENTS:
+        password, sip_password = secrets.token_urlsafe(9), secrets.token_urlsafe(12)
+        agent = agent_service.create_agent(session, job_number=job_number, name=name, password=password,
+                                           sip_password=sip_password, languages=languages, skills=skills)
+        created.append(DemoAccount(job_number, name, password, agent.sip_username, sip_password))
+    _save_accounts(accounts_file, created)
+    return created
+
+
+def _save_accounts(path: Path, accounts: list[DemoAccount]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write("# job_number  name  desktop_password  sip_username  sip_password\n")
+        for a in accounts:
+            handle.write(f"{a.job_number}\t{a.name}\t{a.password}\t{a.sip_username}\t{a.sip_password}\n")
+
+
+def simulate_agents(session: Session, count: int) -> list[str]:
+    """The first `count` agents get self-answering phones and go ready; the others use their SIP phones."""
+    chosen = []
+    for index, agent in enumerate(session.scalars(select(Agent).order_by(Agent.job_number))):
+        if index < count:
+            agent.device = SIMULATED_PHONE
+            agent_service.set_state(session, agent.id, AgentState.READY)
+            chosen.append(agent.job_number)
+        elif agent.device == SIMULATED_PHONE:
+            agent.device = None
+            agent_service.set_state(session, agent.id, AgentState.LOGGED_OUT)
+    return chosen

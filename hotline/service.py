@@ -1,0 +1,87 @@
+"""`hotline serve`: one asyncio process running FastAGI, the Stasis apps and the SIP-account sync."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from agi.server import FastAgiServer
+from ari_apps.acd.app import AcdApp
+from ari_apps.ari import Ari
+from ari_apps.database import AsyncDatabase
+from ari_apps.ivr.app import IvrApp
+from ari_apps.ivr.deps import IvrDeps
+from ari_apps.prompts import Prompts
+from ari_apps.runtime import AriRuntime
+from crm_core.db import Database
+from hotline import sip_accounts
+from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, AsteriskInstance
+from hotline.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SIP_SYNC_SECONDS = 5.0
+
+
+class HotlineService:
+    def __init__(self, settings: Settings, instance: AsteriskInstance) -> None:
+        self.settings = settings
+        self.instance = instance
+        self.database = Database(settings.database_url)
+        self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="db")
+        self.db = AsyncDatabase(self.database, self.executor)
+        prompts = Prompts(instance.sounds)
+        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP))
+        self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd)
+        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd],
+                                  max_backoff=settings.service.reconnect_max_seconds)
+        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
+
+    async def _connect(self) -> Ari:
+        secrets = self.instance.secrets
+        return await Ari.connect(self.instance.ari_url, secrets.ari_user, secrets.ari_password)
+
+    async def run(self, on_ready: Callable[[], None] | None = None) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.runtime.stop)
+        self.agi.start_in_thread()
+        sync = asyncio.create_task(self._sync_sip_accounts())
+        logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
+                    self.instance.ari_url)
+        ready = asyncio.create_task(self._announce_ready(on_ready))
+        try:
+            await self.runtime.run()
+        finally:
+            sync.cancel()
+            ready.cancel()
+            self.agi.shutdown()
+            self.agi.server_close()
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.database.dispose()
+            logger.info("hotline service stopped")
+
+    async def _announce_ready(self, on_ready: Callable[[], None] | None) -> None:
+        await self.runtime.connected.wait()
+        if on_ready is not None:
+            on_ready()
+
+    async def _sync_sip_accounts(self) -> None:
+        """Push agents' SIP accounts from the database to Asterisk whenever they change."""
+        path = Path(self.instance.host_base / "etc" / AGENTS_FILE)
+        reload_pending = True
+        while True:
+            try:
+                if await asyncio.get_running_loop().run_in_executor(
+                        self.executor, sip_accounts.write_if_changed, path, self.database):
+                    reload_pending = True
+                if reload_pending and self.runtime.ari is not None:
+                    await self.runtime.ari.request("asterisk", "reloadModule", moduleName="res_pjsip.so")
+                    reload_pending = False
+            except Exception:
+                logger.exception("SIP account sync failed; retrying")
+            await asyncio.sleep(SIP_SYNC_SECONDS)
