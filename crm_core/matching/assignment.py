@@ -152,6 +152,8 @@ def _assign_role(
     current = _current(session, role_code, ids)
     forced = set(over_capacity(session, role_code, members))
     loads = _loads(session, role_code)
+    for investor_id in forced & set(current):
+        loads[current[investor_id].agent_id] -= 1  # released first: the others then fit the capacity
     languages = context.get("investor.language", pd.Series(None, index=context.index)).tolist()
     balancer = _Balancer(loads, by_id)
     outcome: dict[int, int | None] = {}
@@ -166,7 +168,7 @@ def _assign_role(
         have = current.get(investor_id)
         if have is not None and investor_id not in forced and _keeps(have, candidates, by_id, loads):
             continue
-        if have is not None:
+        if have is not None and investor_id not in forced:
             loads[have.agent_id] -= 1
         outcome[investor_id] = None
         if candidates:
@@ -190,7 +192,7 @@ def _store(
     session: Session, role_code: str, current: dict[int, Current], outcome: dict[int, int | None],
     by_id: dict[int, StaffMember], cause: str, now: datetime,
 ) -> int:
-    changed = [i for i, agent in outcome.items() if current.get(i) is None or current[i].agent_id != agent]
+    changed = [i for i, agent in outcome.items() if (current[i].agent_id if i in current else None) != agent]
     stale = [i for i in changed if i in current]
     for start in range(0, len(stale), 500):
         session.execute(delete(InvestorAssignment).where(
