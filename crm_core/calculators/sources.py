@@ -38,9 +38,15 @@ class Sources:
         return self.investors.index
 
 
+# Numeric columns keep a numeric dtype even when a chunk has no rows (empty frames are `object`).
+_DTYPES = {"value_cents": "int64", "amount_cents": "int64", "market_value_cents": "int64", "score": "float64",
+           "realised_pnl_cents": "float64", "holding_days": "float64", "investor_id": "int64"}
+
+
 def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
     rows = session.execute(query).all()
-    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    return frame.astype({c: _DTYPES[c] for c in columns if c in _DTYPES})
 
 
 def _among(column, ids: list[int]):  # type: ignore[no-untyped-def]

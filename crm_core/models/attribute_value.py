@@ -12,7 +12,10 @@ from crm_core.models.base import Base, UtcDateTime, utcnow
 
 class AttributeValue(Base):
     __tablename__ = "attribute_values"
-    __table_args__ = (Index("ix_attribute_values_current", "investor_id", "attribute_key", "valid_to"),)
+    __table_args__ = (
+        Index("ix_attribute_values_current", "investor_id", "attribute_key", "valid_to"),
+        Index("ix_attribute_values_key_value", "attribute_key", "value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"))

@@ -139,6 +139,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_attribute_values_current", ["investor_id", "attribute_key", "valid_to"], unique=False
         )
+        batch_op.create_index("ix_attribute_values_key_value", ["attribute_key", "value"], unique=False)
 
     op.create_table(
         "campaigns",
@@ -549,6 +550,7 @@ def downgrade() -> None:
     op.drop_table("daily_valuations")
     op.drop_table("campaigns")
     with op.batch_alter_table("attribute_values", schema=None) as batch_op:
+        batch_op.drop_index("ix_attribute_values_key_value")
         batch_op.drop_index("ix_attribute_values_current")
 
     op.drop_table("attribute_values")
