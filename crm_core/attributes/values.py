@@ -85,15 +85,14 @@ def _current_rows(session: Session, ids: list[int] | None, keys: list[str] | Non
                    AttributeValue.value).where(AttributeValue.valid_to.is_(None))
     if keys is not None:
         query = query.where(AttributeValue.attribute_key.in_(keys))
+    connection = session.connection()
     if ids is None:
-        return list(session.execute(query).all())
-    rows: list[Any] = []
+        return list(connection.execute(query).fetchall())
     if len(ids) > _BATCH:
         query = query.where(AttributeValue.investor_id.between(min(ids), max(ids)))
         wanted = set(ids)
-        return [row for row in session.execute(query).all() if row.investor_id in wanted]
-    rows.extend(session.execute(query.where(AttributeValue.investor_id.in_(ids))).all())
-    return rows
+        return [row for row in connection.execute(query).fetchall() if row.investor_id in wanted]
+    return list(connection.execute(query.where(AttributeValue.investor_id.in_(ids))).fetchall())
 
 
 def load_frame(session: Session, ids: list[int] | None = None, keys: list[str] | None = None) -> pd.DataFrame:

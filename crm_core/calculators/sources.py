@@ -26,8 +26,8 @@ class Sources:
     investors: pd.DataFrame  # index investor id: risk_class, investor_class, language, vip
     details: pd.DataFrame  # index investor id
     questionnaires: pd.DataFrame  # index investor id: latest score
-    valuations: pd.DataFrame  # investor_id, day, value_cents (sorted)
-    trades: pd.DataFrame  # investor_id, amount_cents, realised_pnl_cents, holding_days, traded_at
+    valuations: pd.DataFrame  # investor_id, value_cents (sorted by investor and day)
+    trades: pd.DataFrame  # investor_id, amount_cents, realised_pnl_cents, holding_days (in the window)
     positions: pd.DataFrame  # investor_id, market_value_cents
     contacts: pd.DataFrame  # investor_id, channel, preferred
     call_hours: pd.DataFrame  # investor_id, entered_at
@@ -44,7 +44,7 @@ _DTYPES = {"value_cents": "int64", "amount_cents": "int64", "market_value_cents"
 
 
 def _frame(session: Session, query: Select, columns: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).fetchall()  # Core: no ORM row processing
     frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
     return frame.astype({c: _DTYPES[c] for c in columns if c in _DTYPES})
 
@@ -92,17 +92,16 @@ def load_sources(session: Session, ids: list[int], as_of: date, window_days: int
     ).set_index("investor_id")
     valuations = _frame(
         session,
-        select(DailyValuation.investor_id, DailyValuation.day, DailyValuation.value_cents)
+        select(DailyValuation.investor_id, DailyValuation.value_cents)
         .where(_among(DailyValuation.investor_id, ids))
         .order_by(DailyValuation.investor_id, DailyValuation.day),
-        ["investor_id", "day", "value_cents"],
+        ["investor_id", "value_cents"],
     )
     trades = _frame(
         session,
-        select(Trade.investor_id, Trade.amount_cents, Trade.realised_pnl_cents, Trade.holding_days,
-               Trade.traded_at)
+        select(Trade.investor_id, Trade.amount_cents, Trade.realised_pnl_cents, Trade.holding_days)
         .where(_among(Trade.investor_id, ids), Trade.traded_at >= since),
-        ["investor_id", "amount_cents", "realised_pnl_cents", "holding_days", "traded_at"],
+        ["investor_id", "amount_cents", "realised_pnl_cents", "holding_days"],
     )
     positions = _frame(
         session,

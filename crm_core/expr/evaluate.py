@@ -153,16 +153,17 @@ def _frame_binary(node: Binary, frame: pd.DataFrame) -> Any:
 
 
 def _compare_series(node: Binary, left: pd.Series, right: pd.Series) -> pd.Series:
-    valid = left.notna() & right.notna()
-    result = pd.Series(False, index=left.index)
+    valid = (left.notna() & right.notna()).to_numpy(dtype=bool)
+    result = np.zeros(len(left), dtype=bool)
     if valid.any():
-        left_v, right_v = _numeric_if_possible(left[valid]), _numeric_if_possible(right[valid])
+        left_v = _numeric_if_possible(left[valid]).to_numpy()
+        right_v = _numeric_if_possible(right[valid]).to_numpy()
         try:
             compared = _COMPARE[node.op](left_v, right_v)
         except TypeError as exc:
             raise EvaluationError(f"cannot compare with {node.op!r} (position {node.position})") from exc
         result[valid] = np.asarray(compared, dtype=bool)
-    return result
+    return pd.Series(result, index=left.index)
 
 
 def _arithmetic_series(node: Binary, left: pd.Series, right: pd.Series) -> pd.Series:

@@ -26,7 +26,7 @@ def current_results(
         query = query.where(MatchResult.investor_id.between(min(ids), max(ids)))
     else:
         query = query.where(MatchResult.investor_id.in_(ids))
-    frame = pd.DataFrame([tuple(r) for r in session.execute(query).all()],
+    frame = pd.DataFrame([tuple(r) for r in session.connection().execute(query).fetchall()],
                          columns=["id", "investor_id", "target", "outcome", "rule_code", "rule_version"])
     return frame[frame["investor_id"].isin(ids)]
 
