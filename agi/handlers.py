@@ -12,7 +12,7 @@ from collections.abc import Callable
 from agi.channel import FastAgiChannel
 from crm_core import calls, investors
 from crm_core.db import Database
-from crm_core.models import Investor
+from crm_core.models import CallStatus, Investor
 from hotline import channel_vars as v
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,18 @@ def identify_account(agi: FastAgiChannel, db: Database) -> None:
     _publish(agi, investor, "account")
 
 
+def call_ended(agi: FastAgiChannel, db: Database) -> None:
+    """The `h` extension: a caller who hangs up before the IVR or ACD took the call is recorded too."""
+    call_id = agi.get_variable(v.CALL_ID)
+    if not call_id:
+        return
+    with db.session() as session:
+        if calls.get_call(session, call_id).status == CallStatus.IVR.value:
+            calls.finish(session, call_id, status=CallStatus.ABANDONED, hangup_by="caller")
+
+
 HANDLERS: dict[str, Handler] = {
     "identify_caller": identify_caller,
     "identify_account": identify_account,
+    "call_ended": call_ended,
 }

@@ -141,7 +141,7 @@ def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
 def _print_welcome(settings: Settings) -> None:
     accounts = settings.state_path / ACCOUNTS_FILE
     ast = settings.asterisk
-    print("\nSIP accounts for softphones (server: this machine, port %d, UDP; realm 'hotline'):" % ast.sip_port)
+    print(f"\nSIP accounts for softphones (server: this machine, port {ast.sip_port}, UDP; realm 'hotline'):")
     if accounts.exists():
         for line in accounts.read_text().splitlines():
             if line.startswith("#"):

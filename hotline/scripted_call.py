@@ -27,6 +27,7 @@ class CallScript:
     talk_seconds: float = 2.0  # after reaching an agent, the caller hangs up after this long
     hang_up_after: float | None = None  # hang up this long after the hotline answers, whatever happens
     timeout: float = 90.0
+    context: str = "hotline-scripted"  # hotline-baseline-scripted: the plain Queue() baseline
 
 
 @dataclass
@@ -37,11 +38,14 @@ class CallObservation:
     prompts: list[str] = field(default_factory=list)
     inputs: list[tuple[str, str]] = field(default_factory=list)  # (prompt awaiting input, keys sent)
     answered_at: float | None = None
+    stasis_at: float | None = None  # the hotline's half entered Stasis (dialplan app Stasis)
+    queued_at: float | None = None  # the IVR handed the call to the queue
     agent_channel: str | None = None
     agent_reached_at: float | None = None
     ended_at: float | None = None
     hangup_by: str | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    heard: set[tuple[str, str]] = field(default_factory=set)
 
 
 def parse_dtmf(text: str) -> list[str]:
@@ -93,7 +97,7 @@ class ScriptedCaller:
         observation = CallObservation(channel_id=channel_id, peer_id=channel_id + "-hotline")
         self._calls[channel_id] = self._calls[observation.peer_id] = (observation, script)
         await self.ari.request(
-            "channels", "originate", endpoint=f"Local/{script.extension}-{script.caller}@hotline-scripted/n",
+            "channels", "originate", endpoint=f"Local/{script.extension}-{script.caller}@{script.context}/n",
             app=self.app, channelId=channel_id, otherChannelId=observation.peer_id, timeout=30,
             callerId=script.caller or None,
         )
@@ -142,25 +146,35 @@ class ScriptedCaller:
             if script.hang_up_after is not None:
                 asyncio.get_running_loop().call_later(
                     script.hang_up_after, lambda: asyncio.ensure_future(self.hang_up(observation)))
-        elif kind == "PlaybackStarted":
-            for uri in event["playback"].get("media_uri", "").split(","):
-                observation.prompts.append(prompt_name(uri))
+        elif kind in ("PlaybackStarted", "PlaybackContinuing"):
+            playback = event["playback"]
+            heard = (playback["id"], playback.get("media_uri", ""))
+            if heard not in observation.heard:  # an event can reach us through two subscriptions
+                observation.heard.add(heard)
+                observation.prompts.append(prompt_name(heard[1]))
         elif kind == "ChannelVarset" and channel_id == observation.peer_id:
             await self._on_variable(observation, script, event["variable"].lstrip("_"), event.get("value", ""))
         elif kind == "ChannelEnteredBridge":
             await self._on_bridge(observation, script, event)
+        elif kind == "ChannelDialplan" and channel_id == observation.peer_id:
+            if event.get("dialplan_app") in ("Stasis", "Queue") and observation.stasis_at is None:
+                observation.stasis_at = time.monotonic()
+                if event.get("dialplan_app") == "Queue":
+                    observation.queued_at = observation.stasis_at
         elif kind in ("ChannelDestroyed", "StasisEnd") and channel_id in (observation.channel_id,
-                                                                           observation.peer_id):
-            if observation.ended_at is None:
-                observation.ended_at = time.monotonic()
-                if observation.hangup_by is None:
-                    observation.hangup_by = "hotline"
-                await self.ari.request_quietly("channels", "hangup", channelId=observation.channel_id)
-                observation.done.set()
+                                                                           observation.peer_id) \
+                and observation.ended_at is None:
+            observation.ended_at = time.monotonic()
+            if observation.hangup_by is None:
+                observation.hangup_by = "hotline"
+            await self.ari.request_quietly("channels", "hangup", channelId=observation.channel_id)
+            observation.done.set()
 
     async def _on_variable(self, observation: CallObservation, script: CallScript, name: str, value: str) -> None:
         if name == v.CALL_ID and value:
             observation.call_id = value
+        elif name == v.PRIORITY and observation.queued_at is None:
+            observation.queued_at = time.monotonic()
         elif name == v.AWAITING_INPUT and value:
             if value == "account":
                 observation.prompts.append("account_prompt")
@@ -176,8 +190,10 @@ class ScriptedCaller:
         channel_id = event["channel"]["id"]
         if channel_id == observation.peer_id:
             self._bridges[bridge["id"]] = observation.peer_id
-        elif channel_id.startswith("agent-") and observation.agent_channel is None:
-            observation.agent_channel = channel_id
+        members = set(bridge.get("channels", [])) - {observation.peer_id}
+        if observation.peer_id in bridge.get("channels", []) and members and observation.agent_channel is None \
+                and not event["channel"]["name"].startswith(("Announcer/", "Recorder/")):
+            observation.agent_channel = channel_id if channel_id != observation.peer_id else sorted(members)[0]
             observation.agent_reached_at = time.monotonic()
             asyncio.get_running_loop().call_later(
                 script.talk_seconds, lambda: asyncio.ensure_future(self.hang_up(observation)))

@@ -41,6 +41,10 @@ class Dispatcher:
         self.router.call_done(call_id)
         self._waiting.pop(call_id, None)
 
+    def is_waiting(self, call_id: str) -> bool:
+        """Queued and not yet offered to an agent."""
+        return call_id in self._waiting
+
     def position(self, call_id: str) -> int:
         return self.router.position(call_id)
 

@@ -84,7 +84,7 @@ class QueuedCall(CallSession):
         self.entered_at = queued_at or self.entered_at
         self.deps.dispatcher.enqueue(self, skill=self.skill, language=self.language, priority=self.priority,
                                      entered_at=self.entered_at)
-        if self.events.empty():
+        if self.deps.dispatcher.is_waiting(self.call_id):
             await self._announce()
 
     def _mark_queued(self, session: Any) -> float | None:
@@ -185,10 +185,9 @@ class QueuedCall(CallSession):
         """Tell the caller their place in the queue and the expected wait."""
         if self.state is not QueueState.WAITING or self._announce_playback:
             return
-        try:
-            position = self.deps.dispatcher.position(self.call_id)
-        except KeyError:
+        if not self.deps.dispatcher.is_waiting(self.call_id):
             return
+        position = self.deps.dispatcher.position(self.call_id)
         minutes = max(1, round(self.deps.dispatcher.expected_wait_seconds(self.call_id) / 60))
         p, lang = self.deps.prompts, self.language
         media = [p.uri("queue_position_before", lang), *p.number(position, lang),

@@ -48,8 +48,13 @@ NOLOAD = [
     "res_mwi_devstate", "res_pjsip_mwi", "res_pjsip_mwi_body_generator", "res_cdrel_custom",
     "app_adsiprog", "app_getcpeid", "res_adsi", "app_zapateller",
     "res_pjsip_publish_asterisk", "app_confbridge", "app_page", "app_agent_pool", "res_parking", "app_amd",
-    "app_followme", "app_alarmreceiver", "res_http_media_cache", "res_pjsip_notify", "res_http_post", "res_clialiases", "res_security_log",
+    "app_followme", "app_alarmreceiver", "res_http_media_cache", "res_pjsip_notify",
+    "res_http_post", "res_clialiases", "res_security_log",
 ]
+
+
+# Asterisk processes this process started, kept so that they are reaped (and Popen does not warn).
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 class AsteriskStartError(RuntimeError):
@@ -146,7 +151,7 @@ class AsteriskInstance:
         from sounds.build import build_prompts
 
         report = build_prompts(self.host_sounds)
-        step(f"prompts ready ({report})")
+        step(f"prompts ready ({report.built} built, {report.skipped} unchanged)")
 
     # -- process -------------------------------------------------------------------------------------
     def running_pid(self) -> int | None:
@@ -173,6 +178,7 @@ class AsteriskInstance:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         log.close()
+        _CHILDREN[process.pid] = process
         self.pid_file.write_text(str(process.pid))
         step(f"Asterisk starting ({self.location.describe()}, pid {process.pid})")
         try:
@@ -240,6 +246,9 @@ class AsteriskInstance:
             else:
                 continue
             break
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait(timeout)
         self.pid_file.unlink(missing_ok=True)
         return True
 

@@ -1,0 +1,113 @@
+"""Scripted calls through the real Asterisk: calls per second and time to reach an agent.
+
+    python bench/call_setup.py [--calls 40] [--agents 20] [--concurrency 10]
+
+Starts its own Asterisk instance (free ports), a fresh SQLite database, the service, and N agents
+whose phones answer after one second of ringing. Each caller is a known investor (no account prompt)
+who presses 1 at the main menu and talks for half a second. Figures:
+
+- calls per second over the run;
+- p50/p95 from the call entering Stasis (the IVR) to being bridged with an agent (includes the greeting);
+- p50/p95 from the IVR handing the call to the ACD to being bridged (the routing + ringing part).
+
+Baseline, same run: the same number of calls through a plain dialplan `Queue()` (app_queue) with the
+same number of self-answering members, timed from entering Queue() to being bridged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from crm_core.db import Database  # noqa: E402
+from crm_core.migrate import upgrade  # noqa: E402
+from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller  # noqa: E402
+from hotline.settings import load_settings  # noqa: E402
+from hotline.wiring import asterisk_instance  # noqa: E402
+from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+
+
+async def push(instance, scripts: list[CallScript], concurrency: int) -> tuple[list[CallObservation], float]:  # type: ignore[no-untyped-def]
+    caller = await ScriptedCaller.connect(instance.ari_url, instance.secrets.ari_user, instance.secrets.ari_password)
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(script: CallScript) -> CallObservation:
+        async with gate:
+            return await caller.call(script)
+
+    started = time.monotonic()
+    try:
+        observations = await asyncio.gather(*(one(s) for s in scripts))
+    finally:
+        await caller.close()
+    return list(observations), time.monotonic() - started
+
+
+def report(name: str, observations: list[CallObservation], elapsed: float, start_field: str) -> None:
+    reached = [o for o in observations if o.agent_reached_at is not None]
+    spans = [(o.agent_reached_at - getattr(o, start_field)) * 1000 for o in reached  # type: ignore[operator]
+             if getattr(o, start_field) is not None]
+    print(f"  {name}: {len(reached)}/{len(observations)} bridged, {len(observations) / elapsed:.2f} calls/s, "
+          f"p50 {percentile(spans, 0.5):.0f} ms, p95 {percentile(spans, 0.95):.0f} ms "
+          f"(from {start_field.replace('_at', '')} to bridged)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=40)
+    parser.add_argument("--agents", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=10)
+    args = parser.parse_args()
+
+    state = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    env = {
+        "HOTLINE_STATE_DIR": str(state), "HOTLINE_ASTERISK_INSTANCE": f"bench-{os.getpid()}",
+        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()), "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()), "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1", "HOTLINE_ASTERISK_RTP_START": "30000",
+        "HOTLINE_ASTERISK_RTP_END": "30999", "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
+        "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
+        "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}",
+    }
+    os.environ.update(env)
+    settings = load_settings()
+    instance = asterisk_instance(settings)
+    instance.start()
+    service = ServiceProcess(dict(os.environ), instance, state / "service.log")
+    try:
+        upgrade(settings.database_url)
+        db = Database(settings.database_url)
+        add_investor(db, "100000002", "Bench Caller", "13800000002")
+        add_agents(db, [AgentSpec(str(3000 + i), {"trading": 5}) for i in range(args.agents)])
+        db.dispose()
+        service.start()
+        number = settings.asterisk.hotline_number
+        print(f"{args.calls} calls, {args.agents} self-answering agents, {args.concurrency} at a time")
+        scripts = [CallScript(number, "13800000002", ["1"], talk_seconds=0.5, timeout=60) for _ in range(args.calls)]
+        observations, elapsed = asyncio.run(push(instance, scripts, args.concurrency))
+        report("hotline (IVR + ACD)", observations, elapsed, "stasis_at")
+        report("hotline ACD only   ", observations, elapsed, "queued_at")
+        baseline = [CallScript(number, "13800000002", [], talk_seconds=0.5, timeout=60,
+                               context="hotline-baseline-scripted") for _ in range(args.calls)]
+        observations, elapsed = asyncio.run(push(instance, baseline, args.concurrency))
+        report("baseline Queue()   ", observations, elapsed, "queued_at")
+    finally:
+        service.stop()
+        instance.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Debian packages the hotline needs on a fresh machine: installed only when missing.
+#   debootstrap  builds the Asterisk root (Debian sid) when the host has no Asterisk >= 20
+#   espeak-ng, sox  make the prompts from their texts
+#   sip-tester (SIPp), baresip  real SIP peers for tests
+#   postgresql  the server binaries the tests start throwaway clusters with
+set -euo pipefail
+
+need=()
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v espeak-ng >/dev/null || need+=(espeak-ng)
+command -v sox >/dev/null || need+=(sox)
+if [[ "${1:-}" == "--test" ]]; then
+  command -v sipp >/dev/null || need+=(sip-tester)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+fi
+if ((${#need[@]} == 0)); then
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "missing Debian packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "[system] installing ${need[*]} ..." >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "[system] done" >&2

@@ -1,0 +1,76 @@
+"""Integration tier: one real Asterisk for the run; per test a fresh database and a fresh service."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_core.db import Database
+from hotline.asterisk.instance import AsteriskInstance
+from hotline.settings import load_settings
+from hotline.wiring import asterisk_instance
+from tests.support.hotline import ServiceProcess, channels_left, service_env, wait_for
+from tests.support.ports import free_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Settings shared by the Asterisk instance and every service of this test run."""
+    state = tmp_path_factory.mktemp("hotline-state")
+    rtp_start = 20000 + (os.getpid() % 100) * 100
+    return {
+        "HOTLINE_STATE_DIR": str(state),
+        "HOTLINE_ASTERISK_INSTANCE": f"pytest-{os.getpid()}",
+        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1",
+        "HOTLINE_ASTERISK_RTP_START": str(rtp_start),
+        "HOTLINE_ASTERISK_RTP_END": str(rtp_start + 99),
+        "HOTLINE_IVR_INPUT_TIMEOUT_SECONDS": "2",
+        "HOTLINE_IVR_MAX_ATTEMPTS": "3",
+        "HOTLINE_ACD_RING_TIMEOUT_SECONDS": "3",
+        "HOTLINE_ACD_OVERFLOW_AFTER_SECONDS": "4",
+        "HOTLINE_ACD_ANY_AGENT_AFTER_SECONDS": "120",
+        "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
+        "HOTLINE_ACD_ANNOUNCE_EVERY_SECONDS": "20",
+        "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.3",
+        "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
+    }
+
+
+@pytest.fixture(scope="session")
+def asterisk(asterisk_env: dict[str, str]) -> Iterator[AsteriskInstance]:
+    settings = load_settings(environ={**os.environ, **asterisk_env})
+    instance = asterisk_instance(settings)
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def hotline(asterisk: AsteriskInstance, asterisk_env: dict[str, str], database_url: str,
+            tmp_path: Path) -> Iterator[Hotline]:
+    """A service on a fresh database; afterwards no channel may be left in Asterisk."""
+    harness = Hotline(asterisk, ServiceProcess(service_env(asterisk_env, database_url), asterisk,
+                                               tmp_path / "service.log"), Database(database_url))
+    yield harness
+    harness.service.stop()
+    harness.db.dispose()
+    left = wait_for(lambda: not channels_left(asterisk), timeout=10) or channels_left(asterisk)
+    for channel in asterisk.ari_get("channels") or []:  # type: ignore[union-attr]
+        asterisk.cli(f"channel request hangup {channel['name']}")
+    assert left is True, f"channels stuck in Asterisk: {left}\n{(tmp_path / 'service.log').read_text()[-3000:]}"
+
+
+class Hotline:
+    def __init__(self, asterisk: AsteriskInstance, service: ServiceProcess, db: Database) -> None:
+        self.asterisk = asterisk
+        self.service = service
+        self.db = db

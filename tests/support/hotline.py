@@ -1,0 +1,134 @@
+"""Test harness around the real pieces: an Asterisk instance, the service as a subprocess, callers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from crm_core import agents as agent_service
+from crm_core.db import Database
+from crm_core.models import AgentState, Investor, InvestorPhone
+from hotline.asterisk.instance import AsteriskInstance
+from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller
+
+ANSWERS = "Local/answer@hotline-agent-sim/n"
+NEVER_ANSWERS = "Local/noanswer@hotline-agent-sim/n"
+BUSY = "Local/busy@hotline-agent-sim/n"
+HOTLINE = "95500"
+
+
+@dataclass
+class AgentSpec:
+    job_number: str
+    skills: dict[str, int]
+    languages: tuple[str, ...] = ("zh",)
+    device: str = ANSWERS
+    state: AgentState = AgentState.READY
+
+
+def add_investor(db: Database, account: str, name: str, phone: str, *, vip: bool = False,
+                 language: str = "zh") -> int:
+    with db.session() as session:
+        investor = Investor(account_number=account, name=name, investor_class="ordinary", risk_class="C3",
+                            language=language, vip=vip)
+        session.add(investor)
+        session.flush()
+        session.add(InvestorPhone(investor_id=investor.id, number=phone))
+        return investor.id
+
+
+def add_agents(db: Database, specs: Iterable[AgentSpec]) -> dict[str, int]:
+    ids = {}
+    with db.session() as session:
+        for spec in specs:
+            agent = agent_service.create_agent(
+                session, job_number=spec.job_number, name=f"Agent {spec.job_number}", password="pw-" + spec.job_number,
+                sip_password="sip-" + spec.job_number, languages=list(spec.languages), skills=spec.skills,
+                device=spec.device)
+            agent_service.set_state(session, agent.id, spec.state)
+            ids[spec.job_number] = agent.id
+    return ids
+
+
+def set_agent_state(db: Database, agent_id: int, state: AgentState) -> None:
+    with db.session() as session:
+        agent_service.set_state(session, agent_id, state)
+
+
+class ServiceProcess:
+    """`hotline serve` in a subprocess, with the test's settings in its environment."""
+
+    def __init__(self, env: dict[str, str], instance: AsteriskInstance, log: Path) -> None:
+        self.env = env
+        self.instance = instance
+        self.log = log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            apps = self.instance.ari_get("applications")
+            if isinstance(apps, list) and {"hotline-ivr", "hotline-acd"} <= {a["name"] for a in apps}:
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"service exited early:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        raise RuntimeError(f"service did not connect:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(sig)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+
+async def place_calls(instance: AsteriskInstance, scripts: list[tuple[float, CallScript]]) -> list[CallObservation]:
+    """Place calls, each after its delay in seconds, concurrently on one connection."""
+    caller = await ScriptedCaller.connect(instance.ari_url, instance.secrets.ari_user, instance.secrets.ari_password)
+
+    async def delayed(delay: float, script: CallScript) -> CallObservation:
+        await asyncio.sleep(delay)
+        return await caller.call(script)
+
+    try:
+        return list(await asyncio.gather(*(delayed(d, s) for d, s in scripts)))
+    finally:
+        await caller.close()
+
+
+def channels_left(instance: AsteriskInstance) -> list[str]:
+    channels = instance.ari_get("channels")
+    return [c["name"] for c in channels] if isinstance(channels, list) else []
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def service_env(base: dict[str, str], database_url: str, **overrides: str) -> dict[str, str]:
+    env = {**os.environ, **base, "HOTLINE_DATABASE_URL": database_url}
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
