@@ -64,7 +64,8 @@ def _reindex_chunk(session: Session, ids: list[int]) -> None:
     ]
     for query in queries:
         for row in session.execute(query):
-            parts[row[0]].extend(str(value) for value in row[1:] if value)
+            investor_id, *values = tuple(row)
+            parts[int(str(investor_id))].extend(str(value) for value in values if value)
     wanted = set(ids)
     session.execute(delete(InvestorSearch).where(InvestorSearch.investor_id.in_(ids) if len(ids) <= 500
                                                  else InvestorSearch.investor_id.between(low, high)))

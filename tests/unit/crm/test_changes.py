@@ -1,0 +1,49 @@
+"""Changing a party through crm_core.changes re-matches automatically, and only what it touches."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from crm_core import changes
+from crm_core.attributes import AttributeError_, define_attribute
+from crm_core.db import Database
+from crm_core.models import InvestorAssignment, MatchChange, MatchResult, SegmentMembership
+from crm_core.staff import pool
+
+
+def test_input_attribute_change_moves_the_investor(crm: Database) -> None:
+    with crm.session() as session:
+        define_attribute(session, "watchlist", name="Compliance watch list", value_type="bool", computation="input")
+        changes.add_node(session, "watched", "Watched", "all", "watchlist", position=-1)
+        report = changes.set_attribute(session, 9, "watchlist", True, by="compliance")
+        assert report.touched == [9] and report.segment_moves == 1
+        path = session.scalar(select(SegmentMembership.path).where(
+            SegmentMembership.investor_id == 9, SegmentMembership.valid_to.is_(None)))
+        assert path == "all/watched"
+        moved = session.scalars(select(MatchChange).where(MatchChange.investor_id == 9,
+                                                          MatchChange.kind == "segment")).all()
+        assert moved[-1].new_outcome == "all/watched" and "compliance" in moved[-1].cause
+        with pytest.raises(AttributeError_, match="not an input attribute"):
+            changes.set_attribute(session, 9, "assets", 1)
+
+
+def test_rule_product_and_staff_edits_rematch(crm: Database) -> None:
+    with crm.session() as session:
+        report = changes.edit_rule(session, "recommendation", "REC-NEWS", condition="investor.vip",
+                                   outcome="recommend", priority=100)
+        assert 0 < report.investors <= 120
+        vip_news = session.scalar(select(func.count()).select_from(MatchResult).where(
+            MatchResult.kind == "recommendation", MatchResult.target == "NEWS1"))
+        assert vip_news < 120
+        dropped = changes.drop_rule(session, "recommendation", "REC-NEWS")
+        assert dropped.investors == vip_news
+        assert not session.scalar(select(func.count()).select_from(MatchResult).where(
+            MatchResult.target == "NEWS1", MatchResult.kind == "recommendation"))
+        report = changes.edit_product(session, "BOND02", risk_level="R5")
+        assert report.match_changes > 0
+        member = pool(session, "service_commissioner")[0]
+        report = changes.edit_staff(session, member.agent_id, accepting=False)
+        assert report.assignment_changes > 0
+        assert not session.scalar(select(func.count()).select_from(InvestorAssignment).where(
+            InvestorAssignment.agent_id == member.agent_id))
