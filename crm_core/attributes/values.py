@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ def encode(value: Any, value_type: str) -> tuple[str | None, float | None]:
     if _is_missing(value):
         return None, None
     if value_type == "money":
-        cents = int(round(Decimal(str(value)) * 100))
+        cents = round(float(value) * 100)  # same arithmetic as the vectorised encode_column
         return str((Decimal(cents) / 100).quantize(Decimal("0.01"))), cents / 100
     if value_type == "level":
         rank = int(value) if not isinstance(value, str) else int(value[1:])
@@ -122,48 +123,79 @@ def _decode_column(column: pd.Series, value_type: str) -> pd.Series:
     return decoded.astype(object)
 
 
-def _encode_column(column: pd.Series, value_type: str) -> list[str | None]:
-    return [encode(value, value_type)[0] for value in column.tolist()]
+def encode_column(column: pd.Series, value_type: str) -> np.ndarray:
+    """Vectorised `encode` (text only): the same canonical strings, None where missing."""
+    values = column.to_numpy(dtype=object)
+    missing = pd.isna(column).to_numpy()
+    out = np.full(len(values), None, dtype=object)
+    present = ~missing
+    if not present.any():
+        return out
+    if value_type == "text":
+        out[present] = [str(v) for v in values[present]]
+    elif value_type == "bool":
+        flags = np.array([v if isinstance(v, bool | np.bool_) else str(v).lower() in ("true", "1", "yes")
+                          for v in values[present]], dtype=bool)
+        out[present] = np.where(flags, "true", "false").tolist()
+    elif value_type == "level" and isinstance(values[present][0], str):
+        out[present] = [encode(v, "level")[0] for v in values[present]]
+    else:
+        numbers = np.asarray(values[present], dtype=float)
+        if value_type == "money":
+            out[present] = np.char.mod("%.2f", np.round(numbers * 100) / 100 + 0.0).tolist()
+        elif value_type == "level":
+            out[present] = np.char.add("C", np.char.mod("%d", np.round(numbers).astype(np.int64))).tolist()
+        elif value_type == "integer":
+            out[present] = np.char.mod("%d", np.round(numbers).astype(np.int64)).tolist()
+        else:
+            out[present] = np.char.mod("%.10g", numbers).tolist()
+    return out
+
+
+def _number_column(texts: pd.Series, value_type: str) -> pd.Series:
+    if value_type in ("money", "number", "integer"):
+        return pd.to_numeric(texts, errors="coerce")
+    if value_type == "level":
+        return pd.to_numeric(texts.str[1:], errors="coerce")
+    if value_type == "bool":
+        return texts.map({"true": 1.0, "false": 0.0})
+    return pd.Series(np.nan, index=texts.index)
 
 
 @dataclass
 class WriteResult:
     changed: int
-    changes: list[tuple[int, str, str | None, str | None]]  # investor, key, old, new
 
 
 def write_frame(
     session: Session, frame: pd.DataFrame, types: dict[str, str], *, source: str, now: datetime | None = None,
-    keep_changes: bool = False,
 ) -> WriteResult:
     """Store the frame's values; only changed values close the old row and add a new one."""
     now = now or utcnow()
-    ids = [int(i) for i in frame.index]
-    current = {(r.investor_id, r.attribute_key): (r.id, r.value)
-               for r in _current_rows(session, ids, list(frame.columns))}
-    to_close: list[int] = []
-    to_insert: list[dict[str, Any]] = []
-    changes: list[tuple[int, str, str | None, str | None]] = []
+    ids = np.asarray(frame.index, dtype=np.int64)
+    rows = _current_rows(session, [int(i) for i in ids], list(frame.columns))
+    current = pd.DataFrame([tuple(r) for r in rows], columns=["id", "investor_id", "attribute_key", "old"])
+    inserted = 0
     for key in frame.columns:
-        value_type = types[key]
-        texts = _encode_column(frame[key], value_type)
-        for investor_id, text in zip(ids, texts, strict=True):
-            old_id, old_text = current.get((investor_id, key), (None, None))
-            if text == old_text:
-                continue
-            if old_id is not None:
-                to_close.append(old_id)
-            to_insert.append({
-                "investor_id": investor_id, "attribute_key": key, "value": text,
-                "number": encode(decode_frame(text, value_type), value_type)[1] if text is not None else None,
-                "source": source, "valid_from": now, "valid_to": None,
-            })
-            if keep_changes:
-                changes.append((investor_id, key, old_text, text))
-    _close(session, to_close, now)
-    for start in range(0, len(to_insert), 20_000):
-        session.execute(insert(AttributeValue), to_insert[start : start + 20_000])
-    return WriteResult(len(to_insert), changes)
+        new = pd.DataFrame({"investor_id": ids, "value": encode_column(frame[key], types[key])})
+        old = current[current["attribute_key"] == key]
+        merged = new.merge(old[["id", "investor_id", "old"]], on="investor_id", how="left")
+        same = merged["value"].fillna("\0").astype(str) == merged["old"].fillna("\0").astype(str)
+        changed = merged[~same.to_numpy()]
+        if changed.empty:
+            continue
+        _close(session, [int(i) for i in changed["id"].dropna()], now)
+        numbers = _number_column(changed["value"], types[key])
+        records = [
+            {"investor_id": int(i), "attribute_key": key, "value": v if isinstance(v, str) else None,
+             "number": None if n != n else float(n),
+             "source": source, "valid_from": now, "valid_to": None}
+            for i, v, n in zip(changed["investor_id"], changed["value"], numbers, strict=True)
+        ]
+        for start in range(0, len(records), 20_000):
+            session.execute(insert(AttributeValue), records[start : start + 20_000])
+        inserted += len(records)
+    return WriteResult(inserted)
 
 
 def _close(session: Session, row_ids: list[int], now: datetime) -> None:

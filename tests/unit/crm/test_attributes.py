@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from crm_core.attributes import AttributeError_, define_attribute, encode, profile_at, set_value
 from crm_core.attributes.definitions import current_definitions
+from crm_core.attributes.values import encode_column
 from crm_core.db import Database
 from crm_core.expr import ExpressionError
 from crm_core.models import AttributeDefinition, AttributeValue
@@ -88,3 +92,18 @@ def test_history_gives_past_profiles(crm: Database) -> None:
 ])
 def test_canonical_encoding(value: object, value_type: str, expected: tuple[object, object]) -> None:
     assert encode(value, value_type) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.floats(-1e9, 1e9), st.just(float("nan")), st.integers(-10**6, 10**6)),
+                       min_size=1, max_size=20),
+       value_type=st.sampled_from(["money", "number", "integer"]))
+def test_vectorised_encoding_equals_scalar(values: list[object], value_type: str) -> None:
+    column = pd.Series(values, dtype=object)
+    assert encode_column(column, value_type).tolist() == [encode(v, value_type)[0] for v in values]
+
+
+def test_vectorised_encoding_of_levels_and_flags() -> None:
+    assert encode_column(pd.Series([1.0, None, 5.0]), "level").tolist() == ["C1", None, "C5"]
+    assert encode_column(pd.Series(["C2", None], dtype=object), "level").tolist() == ["C2", None]
+    assert encode_column(pd.Series([True, False, None], dtype=object), "bool").tolist() == ["true", "false", None]
