@@ -28,6 +28,7 @@ from crm_core.calculators import CalculatorConfig, load_sources
 from crm_core.db import Database
 from crm_core.expr import compile_rule, evaluate_frame, names
 from crm_core.matching import assignment, recommendations, suitability
+from crm_core.matching import loads as staff_loads
 from crm_core.matching.context import investor_context, load_context
 from crm_core.matching.rules import active_rules
 from crm_core.matching.store import write_results
@@ -134,6 +135,7 @@ def full_recompute(
             progress(report.investors, (high or 0) - (low or 0) + 1)
     if parts:
         with db.session() as session:
+            staff_loads.recount(session)
             report.assignment_changes = assignment.assign(session, pd.concat(parts).sort_index(), cause=cause)
     report.seconds = time.perf_counter() - started
     return report

@@ -3,13 +3,15 @@ the service commissioner sees their investors and tasks, the marketing manager t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from crm_core.expr import compile_rule, evaluate_frame
+from crm_core.matching import loads as staff_loads
 from crm_core.matching.context import load_context
 from crm_core.models import (
     Agent,
@@ -47,8 +49,7 @@ def assign_investors(session: Session, investor_ids: list[int], agent_id: int, *
         select(InvestorAssignment.investor_id, InvestorAssignment.agent_id)
         .where(InvestorAssignment.role_code == role_code, InvestorAssignment.investor_id.in_(wanted))
     ).all())
-    load = session.scalar(select(func.count()).select_from(InvestorAssignment).where(
-        InvestorAssignment.agent_id == agent_id, InvestorAssignment.role_code == role_code)) or 0
+    load = staff_loads.loads(session, role_code)[agent_id]
     arriving = [i for i in wanted if current.get(i) != agent_id]
     if load + len(arriving) > capacity:
         raise CapacityError(f"staff member {agent_id} serves {load} of {capacity} investors; "
@@ -59,10 +60,14 @@ def assign_investors(session: Session, investor_ids: list[int], agent_id: int, *
     for investor_id in wanted:
         session.add(InvestorAssignment(investor_id=investor_id, role_code=role_code, agent_id=agent_id, pinned=True,
                                        rule_code="manual", assigned_by=by, assigned_at=now))
+    deltas: Counter[int] = Counter({agent_id: len(arriving)})
     for investor_id in arriving:
+        if investor_id in current:
+            deltas[current[investor_id]] -= 1
         session.add(MatchChange(investor_id=investor_id, kind="assignment", target=role_code,
                                 old_outcome=_job(session, current.get(investor_id)),
                                 new_outcome=_job(session, agent_id), cause=f"assigned by {by}"[:200], at=now))
+    staff_loads.apply_deltas(session, role_code, deltas)
     session.flush()
     return len(arriving)
 

@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.matching import loads as staff_loads
 from crm_core.matching.rules import active_rules
 from crm_core.models import InvestorAssignment, MatchChange, MatchingRule
 from crm_core.models.base import utcnow
@@ -96,14 +97,6 @@ class _Balancer:
         return None
 
 
-def _loads(session: Session, role_code: str) -> Counter[int]:
-    rows = session.execute(
-        select(InvestorAssignment.agent_id, func.count()).where(InvestorAssignment.role_code == role_code)
-        .group_by(InvestorAssignment.agent_id)
-    ).all()
-    return Counter({agent_id: count for agent_id, count in rows})
-
-
 def _current(session: Session, role_code: str, ids: list[int]) -> dict[int, Current]:
     query = select(InvestorAssignment.investor_id, InvestorAssignment.agent_id, InvestorAssignment.pinned).where(
         InvestorAssignment.role_code == role_code
@@ -116,10 +109,10 @@ def _current(session: Session, role_code: str, ids: list[int]) -> dict[int, Curr
 
 def over_capacity(session: Session, role_code: str, members: list[StaffMember]) -> list[int]:
     """Investors to release because their staff member now has more than their capacity (newest first)."""
-    loads = _loads(session, role_code)
+    counts = staff_loads.loads(session, role_code)
     released: list[int] = []
     for member in members:
-        excess = loads[member.agent_id] - member.capacity
+        excess = counts[member.agent_id] - member.capacity
         if excess > 0:
             released += session.scalars(
                 select(InvestorAssignment.investor_id)
@@ -151,11 +144,11 @@ def _assign_role(
     ids = [int(i) for i in context.index]
     current = _current(session, role_code, ids)
     forced = set(over_capacity(session, role_code, members))
-    loads = _loads(session, role_code)
+    counts = staff_loads.loads(session, role_code)
     for investor_id in forced & set(current):
-        loads[current[investor_id].agent_id] -= 1  # released first: the others then fit the capacity
+        counts[current[investor_id].agent_id] -= 1  # released first: the others then fit the capacity
     languages = context.get("investor.language", pd.Series(None, index=context.index)).tolist()
-    balancer = _Balancer(loads, by_id)
+    balancer = _Balancer(counts, by_id)
     outcome: dict[int, int | None] = {}
     pending: list[tuple[int, tuple[Any, ...], list[StaffMember]]] = []
     for position, investor_id in enumerate(ids):
@@ -166,10 +159,10 @@ def _assign_role(
         else:
             candidates = eligible(rule, members, languages[position])
         have = current.get(investor_id)
-        if have is not None and investor_id not in forced and _keeps(have, candidates, by_id, loads):
+        if have is not None and investor_id not in forced and _keeps(have, candidates, by_id, counts):
             continue
         if have is not None and investor_id not in forced:
-            loads[have.agent_id] -= 1
+            counts[have.agent_id] -= 1
         outcome[investor_id] = None
         if candidates:
             pending.append((investor_id, (rule.code if rule else "", languages[position]), candidates))
@@ -203,6 +196,13 @@ def _store(
             for i in changed if outcome[i] is not None]
     for start in range(0, len(rows), 20_000):
         session.execute(insert(InvestorAssignment), rows[start:start + 20_000])
+    deltas: Counter[int] = Counter()
+    for i in changed:
+        if i in current:
+            deltas[current[i].agent_id] -= 1
+        if outcome[i] is not None:
+            deltas[outcome[i]] += 1  # type: ignore[index]
+    staff_loads.apply_deltas(session, role_code, deltas)
     log = [{"investor_id": i, "kind": "assignment", "target": role_code,
             "old_outcome": _job(by_id, current[i].agent_id), "new_outcome": _job(by_id, outcome[i]),
             "cause": cause[:200], "at": now}

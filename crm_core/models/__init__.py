@@ -31,6 +31,7 @@ from crm_core.models.risk_disclosure import RiskDisclosure
 from crm_core.models.segment import Segment
 from crm_core.models.segment_membership import SegmentMembership
 from crm_core.models.skill import Skill
+from crm_core.models.staff_load import StaffLoad
 from crm_core.models.staff_profile import StaffProfile
 from crm_core.models.staff_role import StaffRole
 from crm_core.models.trade import Trade
@@ -41,5 +42,5 @@ __all__ = [
     "DailyValuation", "Investor", "InvestorAccount", "InvestorAssignment", "InvestorContact",
     "InvestorDetail", "InvestorPhone", "InvestorSearch", "MatchChange", "MatchResult", "MatchingRule",
     "Position", "Product", "QuestionnaireResponse", "Reminder", "RiskDisclosure", "Segment",
-    "SegmentMembership", "Skill", "StaffProfile", "StaffRole", "Trade",
+    "SegmentMembership", "Skill", "StaffLoad", "StaffProfile", "StaffRole", "Trade",
 ]

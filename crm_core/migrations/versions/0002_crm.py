@@ -400,6 +400,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("agent_id", name=op.f("pk_staff_profiles")),
     )
     op.create_table(
+        "staff_loads",
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("role_code", sa.String(length=40), nullable=False),
+        sa.Column("investors", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agent_id"], ["agents.id"], name=op.f("fk_staff_loads_agent_id_agents"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("agent_id", "role_code", name=op.f("pk_staff_loads")),
+    )
+    op.create_table(
         "trades",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("investor_id", sa.Integer(), nullable=False),
@@ -512,6 +522,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_trades_investor_traded")
 
     op.drop_table("trades")
+    op.drop_table("staff_loads")
     op.drop_table("staff_profiles")
     with op.batch_alter_table("segment_memberships", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_segment_memberships_segment_code"))

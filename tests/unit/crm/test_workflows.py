@@ -16,6 +16,7 @@ from crm_core.models import (
     MatchResult,
     Reminder,
     SegmentMembership,
+    StaffLoad,
     StaffProfile,
     StaffRole,
 )
@@ -123,3 +124,19 @@ def test_campaign_targets_a_segment_without_refused_investors(crm: Database) -> 
         seniors = target_campaign(session, "EQ-SENIOR", "Equity seniors", "retail",
                                   extra_condition="investor.age_band == '65+'")
         assert set(seniors) < retail
+
+
+def test_staff_loads_stay_equal_to_the_assignments(crm: Database) -> None:
+    with crm.session() as session:
+        first, second, *_ = commissioners(session)
+        session.get(StaffProfile, first).capacity = 300
+        theirs = list(session.scalars(select(InvestorAssignment.investor_id).where(
+            InvestorAssignment.agent_id == second)))
+        assign_investors(session, theirs[:7], first, by="admin")
+        session.get(StaffProfile, second).capacity = 4
+        session.flush()
+        after_staff_change(session, second)
+        counted = dict(session.execute(select(InvestorAssignment.agent_id, func.count())
+                                       .group_by(InvestorAssignment.agent_id)).all())
+        kept = {a: n for a, n in session.execute(select(StaffLoad.agent_id, StaffLoad.investors)) if n}
+        assert kept == counted
