@@ -173,29 +173,34 @@ def write_frame(
     """Store the frame's values; only changed values close the old row and add a new one."""
     now = now or utcnow()
     ids = np.asarray(frame.index, dtype=np.int64)
-    rows = _current_rows(session, [int(i) for i in ids], list(frame.columns))
+    keys = list(frame.columns)
+    if not keys or not len(ids):
+        return WriteResult(0)
+    rows = _current_rows(session, [int(i) for i in ids], keys)
     current = pd.DataFrame([tuple(r) for r in rows], columns=["id", "investor_id", "attribute_key", "old"])
-    inserted = 0
-    for key in frame.columns:
-        new = pd.DataFrame({"investor_id": ids, "value": encode_column(frame[key], types[key])})
-        old = current[current["attribute_key"] == key]
-        merged = new.merge(old[["id", "investor_id", "old"]], on="investor_id", how="left")
-        same = merged["value"].fillna("\0").astype(str) == merged["old"].fillna("\0").astype(str)
-        changed = merged[~same.to_numpy()]
-        if changed.empty:
-            continue
-        _close(session, [int(i) for i in changed["id"].dropna()], now)
-        numbers = _number_column(changed["value"], types[key])
-        records = [
-            {"investor_id": int(i), "attribute_key": key, "value": v if isinstance(v, str) else None,
-             "number": None if n != n else float(n),
-             "source": source, "valid_from": now, "valid_to": None}
-            for i, v, n in zip(changed["investor_id"], changed["value"], numbers, strict=True)
-        ]
-        for start in range(0, len(records), 20_000):
-            session.execute(insert(AttributeValue), records[start : start + 20_000])
-        inserted += len(records)
-    return WriteResult(inserted)
+    new = pd.DataFrame({
+        "investor_id": np.tile(ids, len(keys)),
+        "attribute_key": np.repeat(np.array(keys, dtype=object), len(ids)),
+        "value": np.concatenate([encode_column(frame[key], types[key]) for key in keys]),
+    })
+    merged = new.merge(current, on=["investor_id", "attribute_key"], how="left")
+    same = merged["value"].fillna("\0").astype(str) == merged["old"].fillna("\0").astype(str)
+    changed = merged[~same.to_numpy()]
+    if changed.empty:
+        return WriteResult(0)
+    _close(session, [int(i) for i in changed["id"].dropna()], now)
+    numbers = pd.Series(np.nan, index=changed.index)
+    for key, part in changed.groupby("attribute_key"):
+        numbers[part.index] = _number_column(part["value"], types[str(key)])
+    records = [
+        {"investor_id": int(i), "attribute_key": k, "value": v if isinstance(v, str) else None,
+         "number": None if n != n else float(n), "source": source, "valid_from": now, "valid_to": None}
+        for i, k, v, n in zip(changed["investor_id"], changed["attribute_key"], changed["value"], numbers,
+                              strict=True)
+    ]
+    for start in range(0, len(records), 20_000):
+        session.execute(insert(AttributeValue), records[start : start + 20_000])
+    return WriteResult(len(records))
 
 
 def _close(session: Session, row_ids: list[int], now: datetime) -> None:

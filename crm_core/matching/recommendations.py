@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.matching.suitability import SMALL, rows_of
 from crm_core.models import MatchingRule, Product
 from crm_core.products import product_context
 
@@ -20,6 +21,8 @@ def recommend(
     """Rows only for recommended (investor, product) pairs."""
     refused = suitability[suitability["outcome"] == "refuse"]
     refused_pairs = set(zip(refused["investor_id"].tolist(), refused["target"].tolist(), strict=True))
+    if len(context) <= SMALL:
+        return _recommend_small(context, products, rules, refused_pairs)
     parts = []
     for product in products:
         frame = context.assign(**product_context(product))
@@ -36,6 +39,20 @@ def recommend(
             "rule_code": codes[chosen][keep], "rule_version": versions[chosen][keep],
         }))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
+
+
+def _recommend_small(context: pd.DataFrame, products: list[Product], rules: list[MatchingRule],
+                     refused_pairs: set[tuple[int, str]]) -> pd.DataFrame:
+    rows = []
+    for investor_id, env in rows_of(context):
+        for product in products:
+            if (investor_id, product.code) in refused_pairs:
+                continue
+            fired = next((rule for rule in rules if truthy(evaluate(compile_rule(rule.condition),
+                                                                     {**env, **product_context(product)}))), None)
+            if fired is not None:
+                rows.append((investor_id, product.code, "recommend", fired.code, fired.version))
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def recommend_one(env: dict[str, Any], product: Product, rules: list[MatchingRule]) -> list[tuple[str, bool]]:

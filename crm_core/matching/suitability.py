@@ -88,10 +88,34 @@ def decide_product(context: pd.DataFrame, product: Product, rules: list[Matching
     })
 
 
+SMALL = 32  # below this many investors, one-by-one evaluation beats pandas' per-call overhead
+COLUMNS = ["investor_id", "target", "outcome", "rule_code", "rule_version"]
+
+
 def decide(context: pd.DataFrame, products: list[Product], rules: list[MatchingRule]) -> pd.DataFrame:
     if not products or context.empty:
-        return pd.DataFrame(columns=["investor_id", "target", "outcome", "rule_code", "rule_version"])
+        return pd.DataFrame(columns=COLUMNS)
+    if len(context) <= SMALL:
+        versions = {rule.code: rule.version for rule in rules}
+        rows = []
+        for investor_id, env in rows_of(context):
+            for product in products:
+                trace = decide_one(env, product, rules)
+                rows.append((investor_id, product.code, trace.outcome, trace.decided_by,
+                             versions.get(trace.decided_by, 0)))
+        return pd.DataFrame(rows, columns=COLUMNS)
     return pd.concat([decide_product(context, p, rules) for p in products], ignore_index=True)
+
+
+def rows_of(context: pd.DataFrame) -> list[tuple[int, dict[str, Any]]]:
+    """(investor id, env) per row, missing values as None: what the one-by-one path evaluates."""
+    records = context.to_dict("index")
+    return [(int(investor_id), {k: (None if _missing(v) else v) for k, v in env.items()})
+            for investor_id, env in records.items()]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 @dataclass

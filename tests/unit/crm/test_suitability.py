@@ -97,3 +97,36 @@ def test_rules_tighten_but_never_loosen(crm: Database) -> None:
         set_value(session, investor_id, "risk_class", "C2")
         loosened = suitability.check(session, investor_id, "STK04")
         assert loosened.outcome is Outcome.REFUSED and loosened.rule_code == "FLOOR:RISK"
+
+
+def test_small_and_large_batches_decide_alike() -> None:
+    import random
+
+    from crm_core.matching.recommendations import recommend
+    from crm_core.matching.suitability import SMALL, decide
+
+    rng = random.Random(5)
+    frame = pd.DataFrame([{
+        "investor.risk_class": rng.choice([None, 1.0, 2.0, 3.0, 4.0, 5.0]), "investor.vip": rng.random() < 0.3,
+        "investor.assets": rng.choice([None, 10.0, 5_000.0]), "investor.investor_class": rng.choice(
+            ["ordinary", "professional"]),
+    } for _ in range(SMALL * 3)], index=range(1, SMALL * 3 + 1)).astype({"investor.risk_class": float})
+    products = [product(level, minimum) for level in ("R1", "R3", "R5") for minimum in ("ordinary", "professional")]
+    for index, item in enumerate(products):
+        item.code = f"P{index}"
+    rules = [MatchingRule(kind="suitability", code="A", version=2, priority=1, condition="investor.vip",
+                          outcome="disclose", params={}, reason=""),
+             MatchingRule(kind="suitability", code="B", version=1, priority=2, condition="investor.assets > 100",
+                          outcome="allow", params={}, reason="")]
+    large = decide(frame, products, rules)
+    small = pd.concat([decide(frame.iloc[i:i + SMALL], products, rules) for i in range(0, len(frame), SMALL)])
+    key = ["investor_id", "target"]
+    assert large.sort_values(key).to_numpy().tolist() == small.sort_values(key).to_numpy().tolist()
+    recs = [MatchingRule(kind="recommendation", code="R", version=1, priority=1,
+                         condition="investor.assets >= 10 and product.risk_level <= R3", outcome="recommend",
+                         params={}, reason="")]
+    big = recommend(frame, products, recs, large)
+    pieces = pd.concat([recommend(frame.iloc[i:i + SMALL], products, recs, large)
+                        for i in range(0, len(frame), SMALL)])
+    assert len(big) > 0
+    assert big.sort_values(key).to_numpy().tolist() == pieces.sort_values(key).to_numpy().tolist()
