@@ -31,8 +31,7 @@ def _publish(agi: FastAgiChannel, investor: Investor, by: str) -> None:
 
 def identify_caller(agi: FastAgiChannel, db: Database) -> None:
     """Open the call record and look the caller up by the number they call from."""
-    caller = agi.env.get("agi_callerid", "")
-    caller = caller if caller.replace("+", "").isdigit() else ""
+    caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit() or ch == "+")
     with db.session() as session:
         call = calls.open_call(session, channel_id=agi.env.get("agi_uniqueid", ""),
                                caller_number=caller, dialed_number=agi.env.get("agi_extension", ""))

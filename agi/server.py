@@ -19,9 +19,11 @@ class _Session(socketserver.StreamRequestHandler):
     server: FastAgiServer
 
     def handle(self) -> None:
-        reader = self.connection.makefile("r", encoding="utf-8", newline="\n")
-        writer = self.connection.makefile("w", encoding="utf-8", newline="\n")
-        agi = FastAgiChannel(reader, writer)
+        with self.connection.makefile("r", encoding="utf-8", newline="\n") as reader, \
+                self.connection.makefile("w", encoding="utf-8", newline="\n") as writer:
+            self._serve(FastAgiChannel(reader, writer))
+
+    def _serve(self, agi: FastAgiChannel) -> None:
         handler = self.server.handlers.get(agi.script)
         if handler is None:
             logger.warning("unknown AGI script %r from %s", agi.script, agi.env.get("agi_channel"))
