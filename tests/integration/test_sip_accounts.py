@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import select
 
 from crm_core.models import Call

@@ -87,8 +87,8 @@ def test_unknown_number_then_account(agi_server: FastAgiServer, database: Databa
     first = variables_set(converse(port, {"agi_network_script": "identify_caller", "agi_callerid": "13999999999",
                                           "agi_uniqueid": "1700.2", "agi_extension": "95500"}))
     assert first["HOTLINE_LOOKUP_STATUS"] == "not_found" and "HOTLINE_CUSTOMER_ID" not in first
-    second = variables_set(converse(port, {"agi_network_script": "identify_account"},
-                                    {"HOTLINE_ACCOUNT_INPUT": "100000009", "HOTLINE_CALL_ID": first["__HOTLINE_CALL_ID"]}))
+    keyed = {"HOTLINE_ACCOUNT_INPUT": "100000009", "HOTLINE_CALL_ID": first["__HOTLINE_CALL_ID"]}
+    second = variables_set(converse(port, {"agi_network_script": "identify_account"}, keyed))
     assert second["HOTLINE_CUSTOMER_ID"] == str(investor_id) and second["HOTLINE_IDENTIFIED_BY"] == "account"
 
 
