@@ -170,7 +170,7 @@ def after_rule_change(session: Session, previous: MatchingRule | None, rule: Mat
     """Re-match only the investors for whom the old or the new condition holds (for some product)."""
     cause = cause or f"rule {rule.kind}:{rule.code} v{rule.version}"
     conditions = [compile_rule(r.condition) for r in (previous, rule) if r is not None]
-    context = load_context(session)
+    context = load_context(session, None, set().union(*(names(c) for c in conditions)))
     hit = pd.Series(False, index=context.index)
     scopes = [context] if rule.kind == "assignment" else [
         context.assign(**_product_columns(p)) for p in active_products(session)

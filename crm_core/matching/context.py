@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.attributes import load_frame
+from crm_core.models import Investor
 from crm_core.segments import current_paths
 
 
@@ -23,9 +25,17 @@ def investor_context(attributes: pd.DataFrame, paths: pd.Series) -> pd.DataFrame
     return context
 
 
-def load_context(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
-    attributes = load_frame(session, ids)
-    return investor_context(attributes, current_paths(session, list(attributes.index)))
+PLACE = {"investor.segment_path", "investor.segment", "investor.branch"}
+
+
+def load_context(session: Session, ids: list[int] | None = None, names: set[str] | None = None) -> pd.DataFrame:
+    """Context of these investors (all when None); only the attributes `names` mentions, when given."""
+    if ids is None:
+        ids = list(session.scalars(select(Investor.id).order_by(Investor.id)))
+    keys = None if names is None else sorted(n.removeprefix("investor.") for n in names
+                                             if n.startswith("investor.") and n not in PLACE)
+    attributes = load_frame(session, ids, keys).reindex(pd.Index(ids, name="investor_id"))
+    return investor_context(attributes, current_paths(session, ids))
 
 
 def one_investor(session: Session, investor_id: int) -> dict[str, Any]:
