@@ -96,3 +96,38 @@ def test_synth_recompute_and_search(database_url: str, capsys: pytest.CaptureFix
     args = parse("explain", "1", "--staff", job)
     assert args.handler(args, settings) == 0
     assert "assignment rule" in capsys.readouterr().out
+
+
+def test_reimport_updates_and_profile_at_a_past_time(
+        database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = FakeSettings(database_url)
+    path = tmp_path / "one.csv"
+    path.write_text("account_number,name,risk_class,vip\n10000000077,孙丽,C2,no\n", encoding="utf-8")
+    args = parse("import", str(path))
+    assert args.handler(args, settings) == 0
+    capsys.readouterr()
+    from datetime import UTC, datetime
+    between = datetime.now(UTC).isoformat()
+    path.write_text("account_number,name,risk_class,vip\n10000000077,孙丽,C4,yes\n", encoding="utf-8")
+    assert args.handler(args, settings) == 0
+    assert "loaded 0, updated 1, rejected 0 row(s)" in capsys.readouterr().out
+    args = parse("profile", "10000000077")
+    assert args.handler(args, settings) == 0
+    now = capsys.readouterr().out
+    assert "risk_class         C4" in now and "vip                True" in now and "all/vip" in now
+    args = parse("profile", "10000000077", "--at", between)
+    assert args.handler(args, settings) == 0
+    then = capsys.readouterr().out
+    assert "risk_class         C2" in then and "vip                False" in then
+
+
+def test_import_with_a_bad_header_loads_nothing_and_says_why(
+        database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("acct,name\n1,x\n", encoding="utf-8")
+    args = parse("import", str(path))
+    assert args.handler(args, FakeSettings(database_url)) == 1
+    out, err = capsys.readouterr()
+    assert "bad.csv:1: header lacks column(s) account_number" in err and "loaded 0" in out
+    args = parse("import", str(tmp_path / "missing.csv"))
+    assert args.handler(args, FakeSettings(database_url)) == 2
