@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crm_core import rematch
-from crm_core.attributes import AttributeError_, current_definitions, set_value
+from crm_core.attributes import AttributeError_, current_definitions, define_attribute, set_value
 from crm_core.matching.rules import retire_rule, save_rule
 from crm_core.products import save_product
 from crm_core.rematch import Report
@@ -30,6 +30,12 @@ def set_attribute(session: Session, investor_id: int, key: str, value: Any, *, b
     if not set_value(session, investor_id, key, value, source=by):
         return Report()
     return rematch.rematch_investors(session, [investor_id], f"attribute {key} set by {by}")
+
+
+def redefine_attribute(session: Session, key: str, **fields: Any) -> Report:
+    """Add or change an attribute definition; a rule attribute is evaluated for everyone at once."""
+    define_attribute(session, key, **fields)
+    return rematch.after_definition_change(session, key)
 
 
 def investor_data_changed(session: Session, investor_ids: list[int], cause: str) -> Report:

@@ -26,7 +26,7 @@ from crm_core.attributes import current_definitions, load_frame, write_frame
 from crm_core.attributes.compute import compute_attributes, written_keys
 from crm_core.calculators import CalculatorConfig, load_sources
 from crm_core.db import Database
-from crm_core.expr import compile_rule, evaluate_frame, names
+from crm_core.expr import compile_rule, evaluate_frame, evaluate_frame_values, names
 from crm_core.matching import assignment, recommendations, suitability
 from crm_core.matching import loads as staff_loads
 from crm_core.matching.context import investor_context, load_context
@@ -191,15 +191,50 @@ def _product_columns(product: Product) -> dict[str, object]:
 def after_tree_change(session: Session, codes: set[str], cause: str = "") -> Report:
     """Classify again the investors that reached the changed nodes, then match them again."""
     started = time.perf_counter()
-    ids = touched_investors(session, codes)
+    report = _classify_and_match(session, touched_investors(session, codes),
+                                 cause or f"tree change at {sorted(codes)}")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _classify_and_match(session: Session, ids: list[int], cause: str) -> Report:
     report = Report(investors=len(ids), touched=ids)
     if ids:
         frame = load_frame(session, ids)
         paths = classify(load_tree(session), frame)
-        report.segment_moves = write_paths(session, paths, cause=cause or f"tree change at {sorted(codes)}")
+        report.segment_moves = write_paths(session, paths, cause=cause)
         context = investor_context(frame, paths)
-        report.match_changes = _match_products(session, context, cause or "tree change")
-        report.assignment_changes = _assign(session, context, cause or "tree change")
+        report.match_changes = _match_products(session, context, cause)
+        report.assignment_changes = _assign(session, context, cause)
+    return report
+
+
+def after_definition_change(session: Session, key: str, cause: str = "") -> Report:
+    """A rule attribute was (re)defined: evaluate it and the rule attributes built on it for everyone;
+    only the investors whose values changed are classified and matched again."""
+    started = time.perf_counter()
+    definitions = current_definitions(session)
+    rules = {d.key: d for d in definitions if d.computation == "rule"}
+    stale, reads = {key}, set()
+    for definition in definitions:  # evaluation order: dependents come after what they read
+        formula_names = names(compile_rule(definition.formula)) if definition.key in rules else set()
+        if definition.key in rules and (definition.key == key or formula_names & stale):
+            stale.add(definition.key)
+            reads |= formula_names
+    ordered = [d.key for d in definitions if d.key in stale and d.key in rules]
+    if not ordered:
+        return Report()
+    ids = list(session.scalars(select(Investor.id).order_by(Investor.id)))
+    frame = load_frame(session, ids, sorted((reads | set(ordered)) - set(ordered)))
+    for name in ordered:
+        node = compile_rule(rules[name].formula)
+        bool_rule = rules[name].value_type == "bool"
+        frame[name] = evaluate_frame(node, frame) if bool_rule else evaluate_frame_values(node, frame)
+    cause = cause or f"attribute {key} redefined (v{rules[key].version if key in rules else '?'})"
+    types = {d.key: d.value_type for d in definitions}
+    written = write_frame(session, frame[ordered], types, source=cause)
+    report = _classify_and_match(session, sorted(written.investor_ids), cause)
+    report.attribute_changes = written.changed
     report.seconds = time.perf_counter() - started
     return report
 

@@ -165,6 +165,7 @@ def _number_column(texts: pd.Series, value_type: str) -> pd.Series:
 @dataclass
 class WriteResult:
     changed: int
+    investor_ids: frozenset[int] = frozenset()
 
 
 def write_frame(
@@ -200,7 +201,7 @@ def write_frame(
     ]
     for start in range(0, len(records), 20_000):
         session.execute(insert(AttributeValue), records[start : start + 20_000])
-    return WriteResult(len(records))
+    return WriteResult(len(records), frozenset(int(i) for i in changed["investor_id"]))
 
 
 def _close(session: Session, row_ids: list[int], now: datetime) -> None:

@@ -47,3 +47,20 @@ def test_rule_product_and_staff_edits_rematch(crm: Database) -> None:
         assert report.assignment_changes > 0
         assert not session.scalar(select(func.count()).select_from(InvestorAssignment).where(
             InvestorAssignment.agent_id == member.agent_id))
+
+
+def test_redefining_a_rule_attribute_moves_only_those_it_changes(crm: Database) -> None:
+    from tests.unit.crm.test_rematch import assert_full_recompute_changes_nothing
+
+    with crm.session() as session:
+        before = dict(session.execute(select(SegmentMembership.investor_id, SegmentMembership.path).where(
+            SegmentMembership.valid_to.is_(None))).all())
+        report = changes.redefine_attribute(session, "active_trader", name="Active trader", value_type="bool",
+                                            computation="rule", formula="trades_per_month >= 0.1")
+        after = dict(session.execute(select(SegmentMembership.investor_id, SegmentMembership.path).where(
+            SegmentMembership.valid_to.is_(None))).all())
+        moved = {i for i in before if before[i] != after[i]}
+        assert moved and moved <= set(report.touched)
+        assert report.attribute_changes >= len(moved)
+        assert all(after[i] == "all/retail/retail_active" for i in moved)
+    assert_full_recompute_changes_nothing(crm)
