@@ -33,7 +33,7 @@ from crm_core.matching.context import investor_context, load_context
 from crm_core.matching.rules import active_rules
 from crm_core.matching.store import write_results
 from crm_core.models import Investor, InvestorAssignment, MatchingRule, Product
-from crm_core.products import active_products
+from crm_core.products import active_products, product_context
 from crm_core.segments import classify, load_tree, touched_investors, write_paths
 from crm_core.staff import pool
 
@@ -173,19 +173,13 @@ def after_rule_change(session: Session, previous: MatchingRule | None, rule: Mat
     context = load_context(session, None, set().union(*(names(c) for c in conditions)))
     hit = pd.Series(False, index=context.index)
     scopes = [context] if rule.kind == "assignment" else [
-        context.assign(**_product_columns(p)) for p in active_products(session)
+        context.assign(**product_context(p)) for p in active_products(session)
     ]
     for scope in scopes:
         for condition in conditions:
             hit |= evaluate_frame(condition, scope)
     ids = [int(i) for i in context.index[hit.to_numpy()]]
     return rematch_matching(session, ids, cause, assign=rule.kind == "assignment")
-
-
-def _product_columns(product: Product) -> dict[str, object]:
-    from crm_core.products import product_context
-
-    return product_context(product)
 
 
 def after_tree_change(session: Session, codes: set[str], cause: str = "") -> Report:
@@ -242,15 +236,11 @@ def after_definition_change(session: Session, key: str, cause: str = "") -> Repo
 def after_product_change(session: Session, code: str, cause: str = "") -> Report:
     products = [p for p in active_products(session) if p.code == code]
     ids = list(session.scalars(select(Investor.id).order_by(Investor.id)))
-    if not products:  # retired: drop its results
-        products = list(session.scalars(select(Product).where(Product.code == code)))
-        context = load_context(session, ids)
-        changes = 0
-        for kind in ("suitability", "recommendation"):
-            changes += write_results(session, kind, pd.DataFrame(
-                columns=["investor_id", "target", "outcome", "rule_code", "rule_version"]
-            ), ids, cause=cause or f"product {code} retired", targets=[code])
-        return Report(investors=len(context), match_changes=changes, touched=ids)
+    if not products:  # retired: its results go (and the change is logged)
+        empty = pd.DataFrame(columns=["investor_id", "target", "outcome", "rule_code", "rule_version"])
+        changes = sum(write_results(session, kind, empty, ids, cause=cause or f"product {code} retired",
+                                    targets=[code]) for kind in ("suitability", "recommendation"))
+        return Report(investors=len(ids), match_changes=changes, touched=ids)
     return rematch_matching(session, ids, cause or f"product {code} changed", products=products, assign=False)
 
 

@@ -64,3 +64,15 @@ def test_redefining_a_rule_attribute_moves_only_those_it_changes(crm: Database) 
         assert report.attribute_changes >= len(moved)
         assert all(after[i] == "all/retail/retail_active" for i in moved)
     assert_full_recompute_changes_nothing(crm)
+
+
+def test_retiring_a_product_drops_its_matches_and_logs_it(crm: Database) -> None:
+    with crm.session() as session:
+        had = session.scalar(select(func.count()).select_from(MatchResult).where(MatchResult.target == "RSCH2"))
+        report = changes.edit_product(session, "RSCH2", active=False)
+        assert had > 0 and report.match_changes == had
+        assert not session.scalar(select(func.count()).select_from(MatchResult).where(
+            MatchResult.target == "RSCH2"))
+        logged = session.scalar(select(func.count()).select_from(MatchChange).where(
+            MatchChange.target == "RSCH2", MatchChange.new_outcome.is_(None)))
+        assert logged == had
