@@ -152,3 +152,17 @@ def test_any_sequence_of_incremental_changes_equals_full_recompute(crm: Database
                 save_product(session, "STK04", risk_level=f"R{1 + number % 5}")
                 after_product_change(session, "STK04")
         assert_full_recompute_changes_nothing(crm)
+
+
+def test_every_investor_has_exactly_one_current_path_after_changes(crm: Database) -> None:
+    with crm.session() as session:
+        after_tree_change(session, add_segment(session, "vip_young", "Young VIP", "vip", "age_band == '25-34'"))
+        after_tree_change(session, move_segment(session, "retail_senior", "all", position=-5))
+        counts = session.execute(select(SegmentMembership.investor_id, func.count())
+                                 .where(SegmentMembership.valid_to.is_(None))
+                                 .group_by(SegmentMembership.investor_id)).all()
+        assert len(counts) == 120 and {n for _, n in counts} == {1}
+        history = session.scalar(select(func.count()).select_from(SegmentMembership).where(
+            SegmentMembership.valid_to.is_not(None)))
+        moves = session.scalar(select(func.count()).select_from(MatchChange).where(MatchChange.kind == "segment"))
+        assert history == moves > 0
