@@ -36,6 +36,6 @@ class AsyncDatabase:
         try:
             await self.run(work, *args, **kwargs)
             return True
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, LookupError) as exc:  # LookupError: a call that was never recorded
             logger.error("call record not written (%s): %s", getattr(work, "__name__", work), exc)
             return False

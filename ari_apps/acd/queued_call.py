@@ -16,6 +16,8 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.dispatcher import OFFER
 from ari_apps.ari import AriError
@@ -80,8 +82,10 @@ class QueuedCall(CallSession):
                                    name=f"hotline call {self.call_id}")
             await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.channel_id)
         await self.ari.request("bridges", "startMoh", bridgeId=self.bridge_id)
-        queued_at = await self.deps.db.run(self._mark_queued)
-        self.entered_at = queued_at or self.entered_at
+        try:
+            self.entered_at = await self.deps.db.run(self._mark_queued) or self.entered_at
+        except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
+            logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
         self.deps.dispatcher.enqueue(self, skill=self.skill, language=self.language, priority=self.priority,
                                      entered_at=self.entered_at)
         if self.deps.dispatcher.is_waiting(self.call_id):

@@ -10,8 +10,11 @@ Invalid or missing keys re-prompt; after `max_attempts` the caller goes to an op
 from __future__ import annotations
 
 import logging
+import uuid
 from enum import StrEnum
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR
@@ -59,10 +62,18 @@ class IvrCall(CallSession):
             self.state = await steps[self.state]()
 
     async def _open_record(self) -> None:
-        """The FastAGI lookup did not run (or failed): open the call record here."""
-        call = await self.deps.db.run(calls.open_call, channel_id=self.channel_id, caller_number=self.caller,
-                                      dialed_number="")
-        self.call_id = call.id
+        """The FastAGI lookup did not run (or failed): open the call record here.
+
+        With the database down the caller is still served: the call gets an id of its own (records
+        of it are logged as lost) rather than being dropped.
+        """
+        try:
+            call = await self.deps.db.run(calls.open_call, channel_id=self.channel_id, caller_number=self.caller,
+                                          dialed_number="")
+            self.call_id = call.id
+        except SQLAlchemyError as exc:
+            self.call_id = "unrecorded-" + uuid.uuid4().hex[:20]
+            logger.error("call on %s not recorded, database unavailable: %s", self.channel_id, exc)
         await set_var(self, v.CALL_ID, self.call_id)
 
     async def greet(self) -> IvrState:
