@@ -10,6 +10,7 @@ run: system-deps $(VENV)/.installed
 
 test: test-deps $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy crm_core agi ari_apps hotline
 	$(VENV)/bin/pytest
 
 system-deps:

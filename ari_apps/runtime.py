@@ -42,10 +42,10 @@ def event_keys(event: dict[str, Any]) -> list[str]:
     for field in ("playback", "recording"):
         item = event.get(field)
         if isinstance(item, dict):
-            keys.append(f"{field}:" + item.get("id", item.get("name", "")))
-            target = item.get("target_uri", "")
+            keys.append(f"{field}:{item.get('id') or item.get('name') or ''}")
+            target = str(item.get("target_uri") or "")
             if ":" in target:
-                keys.append(target.split(":", 1)[0] + ":" + target.split(":", 1)[1])
+                keys.append(target)  # "channel:<id>" or "bridge:<id>", the same form as the keys above
     return keys
 
 

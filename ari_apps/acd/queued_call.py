@@ -83,7 +83,8 @@ class QueuedCall(CallSession):
             await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.channel_id)
         await self.ari.request("bridges", "startMoh", bridgeId=self.bridge_id)
         try:
-            self.entered_at = await self.deps.db.run(self._mark_queued) or self.entered_at
+            queued_at: float | None = await self.deps.db.run(self._mark_queued)
+            self.entered_at = queued_at or self.entered_at
         except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
             logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
         self.deps.dispatcher.enqueue(self, skill=self.skill, language=self.language, priority=self.priority,
