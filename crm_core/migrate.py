@@ -1,4 +1,8 @@
-"""Alembic migrations, run from code: `upgrade(url)` brings any database to the newest schema."""
+"""Alembic migrations, run from code: `upgrade(url)` brings any database to the newest schema.
+
+It upgrades to "heads": parallel branches from one parent (features landed side by side) are all
+applied; a merge revision may join them later.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "heads") -> None:
     engine = make_engine(url)
     try:
         upgrade_engine(engine, revision)
@@ -27,7 +31,7 @@ def upgrade(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+def upgrade_engine(engine: Engine, revision: str = "heads") -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

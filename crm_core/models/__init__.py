@@ -5,6 +5,7 @@ from crm_core.models.agent_role import AgentRole
 from crm_core.models.agent_skill import AgentSkill
 from crm_core.models.attribute_definition import AttributeDefinition
 from crm_core.models.attribute_value import AttributeValue
+from crm_core.models.audit_entry import AuditEntry
 from crm_core.models.base import Base
 from crm_core.models.call import Call, CallStatus
 from crm_core.models.call_detail_record import CallDetailRecord
@@ -37,7 +38,8 @@ from crm_core.models.staff_role import StaffRole
 from crm_core.models.trade import Trade
 
 __all__ = [
-    "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "Base", "Call",
+    "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "AuditEntry", "Base",
+    "Call",
     "CallDetailRecord", "CallEvent", "CallStatus", "Campaign", "CampaignTarget", "Complaint",
     "DailyValuation", "Investor", "InvestorAccount", "InvestorAssignment", "InvestorContact",
     "InvestorDetail", "InvestorPhone", "InvestorSearch", "MatchChange", "MatchResult", "MatchingRule",
