@@ -1,0 +1,92 @@
+"""What the console needs from the telephony side, as Protocols (implemented in ari_apps/, wired in hotline/).
+
+The console never imports ari_apps: the service hands it objects that satisfy these Protocols, and
+tests of the web layer alone may hand it the in-memory `LiveEvents` below plus a real `TelephonyPort`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+SupervisionMode = Literal["listen", "whisper", "barge"]
+
+
+class TelephonyError(Exception):
+    """A telephony action could not be done; `code` is machine-readable, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code  # "not_on_call", "phone_unavailable", "unknown_agent", "unknown_call", ...
+
+
+@dataclass(frozen=True)
+class AgentLive:
+    agent_id: int
+    job_number: str
+    name: str
+    state: str  # logged_out | ready | not_ready | ringing | busy | wrap_up
+    state_since: float  # epoch seconds
+    call_id: str | None
+    caller_number: str | None
+    phone_registered: bool | None  # None: not a SIP phone (simulated)
+
+
+@dataclass(frozen=True)
+class QueueLive:
+    skill: str
+    waiting: int
+    longest_wait_seconds: float
+    answered_today: int
+    abandoned_today: int
+    service_level: float  # share of today's answered calls answered within the target, 0..1
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    agents: list[AgentLive]
+    queues: list[QueueLive]
+    calls_today: int
+
+
+class TelephonyPort(Protocol):
+    async def set_agent_state(self, agent_id: int, state: str, reason: str | None = None) -> None:
+        """ready / not_ready (with reason) / wrap_up / logged_out, as the agent or a supervisor asks."""
+
+    async def supervise(self, supervisor_id: int, agent_id: int, mode: SupervisionMode) -> str:
+        """Ring the supervisor's phone and snoop the agent's call; returns a supervision id."""
+
+    async def end_supervision(self, supervision_id: str) -> None: ...
+
+    async def hold(self, call_id: str, on: bool) -> None: ...
+
+    async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
+                       attended: bool = False) -> None: ...
+
+    async def dial(self, agent_id: int, number: str) -> str:
+        """Click-to-dial: ring the agent's phone, then the number; returns the new call id."""
+
+    def live(self) -> LiveSnapshot: ...
+
+
+@dataclass
+class LiveEvents:
+    """Fan-out of live events to WebSocket clients. Events are dicts with a "type":
+    screen_pop {agent_id, call_id}, agent_state {agent_id, state, reason}, queue {skill, waiting},
+    call_ended {agent_id, call_id}, supervision {supervisor_id, agent_id, mode, supervision_id}."""
+
+    _queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
+
+    def publish(self, event: dict[str, Any]) -> None:
+        for queue in list(self._queues):
+            if queue.qsize() < 1000:
+                queue.put_nowait(event)
+
+    def subscribe(self) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._queues.add(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        self._queues.discard(queue)
