@@ -46,3 +46,19 @@ __all__ = [
     "Position", "Product", "QuestionnaireResponse", "Reminder", "RiskDisclosure", "Segment",
     "SegmentMembership", "Skill", "StaffLoad", "StaffProfile", "StaffRole", "Trade",
 ]
+
+# Trading, bank transfers and evidence (issue 5).
+from crm_core.models.alert import Alert  # noqa: E402
+from crm_core.models.bank_account import BankAccount  # noqa: E402
+from crm_core.models.bank_transfer import BankTransfer  # noqa: E402
+from crm_core.models.ledger_entry import LedgerEntry  # noqa: E402
+from crm_core.models.order_cancel import OrderCancel  # noqa: E402
+from crm_core.models.trading_account import TradingAccount  # noqa: E402
+from crm_core.models.trading_fill import TradingFill  # noqa: E402
+from crm_core.models.trading_order import OrderStatus, TradingOrder  # noqa: E402
+from crm_core.models.trading_position import TradingPosition  # noqa: E402
+
+__all__ += [
+    "Alert", "BankAccount", "BankTransfer", "LedgerEntry", "OrderCancel", "OrderStatus",
+    "TradingAccount", "TradingFill", "TradingOrder", "TradingPosition",
+]
