@@ -14,10 +14,18 @@ from crm_core.models import Agent, InvestorAssignment
 from crm_core.staff import pool
 from crm_core.suitability import _product, check, trace
 
+FLOOR_FACTS = {"investor.risk_class", "investor.investor_class"}
+
 
 def _facts(env: dict[str, object], rules_text: list[str]) -> list[str]:
-    keys = sorted({name for text in rules_text for name in names(compile_rule(text)) if name in env})
-    return [f"  {key} = {env[key]!r}" for key in keys]
+    keys = sorted(FLOOR_FACTS | {name for text in rules_text for name in names(compile_rule(text)) if name in env})
+    return [f"  {key} = {_show(key, env.get(key))}" for key in keys]
+
+
+def _show(key: str, value: object) -> str:
+    if key == "investor.risk_class" and isinstance(value, int | float):
+        return f"C{int(value)}"
+    return repr(value)
 
 
 def explain_product(session: Session, investor_id: int, product_code: str) -> list[str]:
