@@ -81,6 +81,7 @@ def main() -> None:
         "HOTLINE_ASTERISK_RTP_END": "30999", "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
         "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}",
+        "HOTLINE_CONSOLE_BIND": "127.0.0.1", "HOTLINE_CONSOLE_PORT": str(free_port()),
     }
     os.environ.update(env)
     settings = load_settings()

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from aiohttp import web
+
 from agi.server import FastAgiServer
 from ari_apps.acd.app import AcdApp
 from ari_apps.ari import Ari
@@ -17,10 +19,13 @@ from ari_apps.ivr.app import IvrApp
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
+from ari_apps.supervise.app import SupervisionApp
+from console.ports import LiveEvents
 from crm_core.db import Database
 from hotline import sip_accounts
-from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, AsteriskInstance
+from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.settings import Settings
+from hotline.telephony_port import HotlineTelephony
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +40,12 @@ class HotlineService:
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="db")
         self.db = AsyncDatabase(self.database, self.executor)
         prompts = Prompts(instance.sounds)
+        self.events = LiveEvents()
         self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP))
-        self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd)
-        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd],
+        self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
+        self.supervision = SupervisionApp(SUPERVISE_APP)
+        self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
+        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision],
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
 
@@ -51,6 +59,8 @@ class HotlineService:
             loop.add_signal_handler(sig, self.runtime.stop)
         self.agi.start_in_thread()
         sync = asyncio.create_task(self._sync_sip_accounts())
+        fresh = asyncio.create_task(self.telephony.keep_fresh())
+        web = await self._start_console()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
         ready = asyncio.create_task(self._announce_ready(on_ready))
@@ -58,12 +68,31 @@ class HotlineService:
             await self.runtime.run()
         finally:
             sync.cancel()
+            fresh.cancel()
             ready.cancel()
+            if web is not None:
+                await web.cleanup()
             self.agi.shutdown()
             self.agi.server_close()
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.database.dispose()
             logger.info("hotline service stopped")
+
+    async def _start_console(self) -> web.AppRunner | None:
+        """The agents' and supervisors' web console, on its own port (printed)."""
+        try:
+            from console.app import build_app
+        except ImportError:
+            logger.warning("console not installed; no web desktop")
+            return None
+        c = self.settings.console
+        app = build_app(self.database, self.telephony, self.events, session_minutes=c.session_minutes,
+                        max_failed_logins=c.max_failed_logins, lockout_minutes=c.lockout_minutes)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, c.bind, c.port).start()
+        logger.info("console at http://%s:%d/", c.bind, c.port)
+        return runner
 
     async def _announce_ready(self, on_ready: Callable[[], None] | None) -> None:
         await self.runtime.connected.wait()

@@ -59,6 +59,15 @@ class AcdSettings:
 
 
 @dataclass
+class ConsoleSettings:
+    bind: str = "0.0.0.0"  # agents' browsers are on the LAN; ARI, AMI and FastAGI stay on loopback
+    port: int = 8080
+    session_minutes: int = 480
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+
+
+@dataclass
 class ServiceSettings:
     log_level: str = "INFO"
     reconnect_max_seconds: float = 10.0
@@ -72,6 +81,7 @@ class Settings:
     ivr: IvrSettings = field(default_factory=IvrSettings)
     acd: AcdSettings = field(default_factory=AcdSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
+    console: ConsoleSettings = field(default_factory=ConsoleSettings)
 
     @property
     def state_path(self) -> Path:

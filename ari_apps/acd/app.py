@@ -13,6 +13,7 @@ from ari_apps.acd.queued_call import QueuedCall
 from ari_apps.acd.routing import Router
 from ari_apps.ari import Ari
 from ari_apps.database import AsyncDatabase
+from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from ari_apps.session import SessionApp
 from crm_core import calls
@@ -26,14 +27,16 @@ ACD_STATES = {CallStatus.QUEUED.value, CallStatus.RINGING.value, CallStatus.TALK
 
 
 class AcdApp(SessionApp):
-    def __init__(self, name: str, db: AsyncDatabase, prompts: Prompts, settings: AcdSettings) -> None:
+    def __init__(self, name: str, db: AsyncDatabase, prompts: Prompts, settings: AcdSettings,
+                 events: EventSink = discard) -> None:
         super().__init__()
         self.name = name
         router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
                         any_agent_after=settings.any_agent_after_seconds)
-        board = AgentBoard(db, router)
+        board = AgentBoard(db, router, events)
         self.dispatcher = Dispatcher(router, board, settings)
-        self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher)
+        self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
+                            events=events)
         self._ticker: asyncio.Task[None] | None = None
 
     def on_new_channel(self, event: dict[str, Any]) -> None:
@@ -43,6 +46,30 @@ class AcdApp(SessionApp):
             asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel["id"]))  # type: ignore[union-attr]
             return
         self.start(QueuedCall(self, channel, self.deps))
+
+    def call_of_agent(self, agent_id: int) -> QueuedCall | None:
+        """The call the agent is talking on (or being offered), if any."""
+        for session in self._tasks:
+            if isinstance(session, QueuedCall) and session.agent_id == agent_id and session.agent_channel_id:
+                return session
+        return None
+
+    def call(self, call_id: str) -> QueuedCall | None:
+        for session in self._tasks:
+            if isinstance(session, QueuedCall) and session.call_id == call_id:
+                return session
+        return None
+
+    def waiting_calls(self) -> list[QueuedCall]:
+        return [s for s in self._tasks if isinstance(s, QueuedCall) and s.state.value == "waiting"]
+
+    async def set_agent_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
+        """A person's choice (desktop, supervisor): recorded, and a ready agent is offered a call at once."""
+        board = self.dispatcher.board
+        if board.states.get(agent_id) in (AgentState.RINGING, AgentState.BUSY) and state is AgentState.READY:
+            return  # on a call: the ACD returns the agent to ready when it ends
+        await board.set_state(agent_id, state, reason)
+        await self.dispatcher.tick()
 
     def start_ticking(self) -> None:
         if self._ticker is None:

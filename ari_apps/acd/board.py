@@ -12,6 +12,7 @@ import time
 
 from ari_apps.acd.routing import RoutableAgent, Router
 from ari_apps.database import AsyncDatabase
+from ari_apps.events import EventSink, discard
 from crm_core import agents as agent_service
 from crm_core.agents import AgentSnapshot
 from crm_core.models import AgentState
@@ -20,12 +21,14 @@ logger = logging.getLogger(__name__)
 
 
 class AgentBoard:
-    def __init__(self, db: AsyncDatabase, router: Router) -> None:
+    def __init__(self, db: AsyncDatabase, router: Router, events: EventSink = discard) -> None:
         self._db = db
         self._router = router
+        self._events = events
         self.agents: dict[int, AgentSnapshot] = {}
         self.states: dict[int, AgentState] = {}
         self._changed_at: dict[int, float] = {}
+        self._state_since: dict[int, float] = {}
 
     async def refresh(self) -> list[int]:
         """Reload agents from the database; returns the ids that became free."""
@@ -39,6 +42,9 @@ class AgentBoard:
             if self._changed_at.get(agent.id, 0.0) > started:
                 continue
             was_free = self._router.is_free(agent.id)
+            if self.states.get(agent.id) is not agent.state:
+                self._state_since[agent.id] = agent.state_since.timestamp()
+                self._events({"type": "agent_state", "agent_id": agent.id, "state": agent.state.value})
             self.states[agent.id] = agent.state
             if agent.state is AgentState.READY:
                 if not was_free:
@@ -60,7 +66,9 @@ class AgentBoard:
     async def set_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
         """The ACD's own transition: memory first (routing sees it at once), then the database."""
         self._changed_at[agent_id] = time.monotonic()
+        self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
+        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value, "reason": reason})
         agent = self.agents.get(agent_id)
         if state is AgentState.READY and agent is not None:
             self._router.agent_free(RoutableAgent(agent.id, agent.skills, agent.languages, time.time()))
@@ -68,8 +76,18 @@ class AgentBoard:
             self._router.agent_gone(agent_id)
         await self._db.record(agent_service.set_state, agent_id, state, reason)
 
+    def state_since(self, agent_id: int) -> float:
+        """Epoch seconds of the agent's last state change, as far as this process knows."""
+        changed = self._state_since.get(agent_id)
+        if changed is not None:
+            return changed
+        agent = self.agents.get(agent_id)
+        return agent.state_since.timestamp() if agent else time.time()
+
     def mark_offered(self, agent_id: int) -> None:
         """Synchronous part of an offer: the agent is taken before any await."""
         self._changed_at[agent_id] = time.monotonic()
+        self._state_since[agent_id] = time.time()
         self.states[agent_id] = AgentState.RINGING
+        self._events({"type": "agent_state", "agent_id": agent_id, "state": AgentState.RINGING.value})
         self._router.agent_gone(agent_id)

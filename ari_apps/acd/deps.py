@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.dispatcher import Dispatcher
 from ari_apps.database import AsyncDatabase
+from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from hotline.settings import AcdSettings
 
@@ -18,3 +19,4 @@ class AcdDeps:
     settings: AcdSettings
     board: AgentBoard
     dispatcher: Dispatcher
+    events: EventSink = discard

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-OFFER = "HotlineOffer"  # an internal event, put in the call's queue like ARI events
+OFFER = "HotlineOffer"  # internal events, put in the call's queue like ARI events
+TRANSFER = "HotlineTransfer"
 
 
 class Dispatcher:
@@ -62,6 +63,14 @@ class Dispatcher:
         session = self._waiting.pop(decision.call_id)
         self.board.mark_offered(decision.agent_id)
         session.events.put_nowait({"type": OFFER, "agent_id": decision.agent_id, "reason": decision.reason})
+
+    def transfer(self, session: QueuedCall, agent_id: int) -> bool:
+        """Take a ready agent for a blind transfer of a call in progress; False if the agent is not free."""
+        if not self.router.is_free(agent_id):
+            return False
+        self.board.mark_offered(agent_id)
+        session.events.put_nowait({"type": TRANSFER, "agent_id": agent_id})
+        return True
 
     # agents ------------------------------------------------------------------------------------------
     def agent_free(self, agent_id: int) -> None:

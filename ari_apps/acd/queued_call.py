@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.acd.deps import AcdDeps
-from ari_apps.acd.dispatcher import OFFER
+from ari_apps.acd.dispatcher import OFFER, TRANSFER
 from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
 from crm_core import calls
@@ -105,6 +105,8 @@ class QueuedCall(CallSession):
             await self.caller_left()
         elif kind == OFFER and self.state is QueueState.WAITING:
             await self.ring_agent(event["agent_id"], event["reason"])
+        elif kind == TRANSFER and self.state is QueueState.TALKING:
+            await self.transfer_to(event["agent_id"])
         elif kind == "StasisStart" and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
             await self.agent_answered()
         elif kind in HANGUP_EVENTS and channel_id == self.agent_channel_id and channel_id is not None:
@@ -142,6 +144,25 @@ class QueuedCall(CallSession):
         await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.agent_channel_id)
         await self.deps.board.set_state(self.agent_id, AgentState.BUSY)
         await self.deps.db.record(calls.mark_answered, self.call_id, self.agent_id)
+        self.deps.events({"type": "screen_pop", "agent_id": self.agent_id, "call_id": self.call_id,
+                          "caller_number": self.caller_number})
+
+    async def transfer_to(self, agent_id: int) -> None:
+        """Blind transfer: the current agent leaves (to wrap-up), the new agent is rung into the same bridge.
+
+        If the new agent does not answer, the call waits in the queue again like any missed offer.
+        """
+        old_agent, old_channel = self.agent_id, self.agent_channel_id
+        if old_channel:
+            self.disown("channel:" + old_channel)
+            await self.ari.request_quietly("channels", "hangup", channelId=old_channel)
+        await self.deps.db.record(calls.record_event, self.call_id, "transferred", from_agent_id=old_agent,
+                                  to_agent_id=agent_id)
+        if old_agent is not None:
+            await self.deps.dispatcher.agent_back(old_agent, wrap_up=True)
+        await self.ari.request_quietly("bridges", "startMoh", bridgeId=self.bridge_id)
+        self.state = QueueState.WAITING
+        await self.ring_agent(agent_id, "transfer")
 
     async def agent_left(self, event: dict[str, Any]) -> None:
         if self.state is QueueState.RINGING:
@@ -179,6 +200,8 @@ class QueuedCall(CallSession):
         self.state = QueueState.DONE
         self.deps.dispatcher.withdraw(self.call_id)
         await self.deps.db.record(calls.finish, self.call_id, status=status, hangup_by=hangup_by)
+        self.deps.events({"type": "call_ended", "agent_id": agent_id, "call_id": self.call_id,
+                          "status": status.value, "hangup_by": hangup_by})
         if agent_id is not None:
             await self.deps.dispatcher.agent_back(agent_id, wrap_up=True)
 

@@ -42,6 +42,8 @@ def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "HOTLINE_ACD_ANNOUNCE_EVERY_SECONDS": "20",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.3",
         "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
+        "HOTLINE_CONSOLE_BIND": "127.0.0.1",
+        "HOTLINE_CONSOLE_PORT": str(free_port()),
     }
 
 

@@ -1,0 +1,160 @@
+"""The console's TelephonyPort, made of the running Stasis apps (ACD, supervision) and the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ari_apps.acd.app import AcdApp
+from ari_apps.database import AsyncDatabase
+from ari_apps.supervise.app import SupervisionApp
+from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
+from crm_core import agents as agent_service
+from crm_core.models import Agent, AgentState, Call, CallStatus
+
+logger = logging.getLogger(__name__)
+
+SERVICE_LEVEL_TARGET_SECONDS = 20
+STATS_EVERY_SECONDS = 3.0
+
+
+class HotlineTelephony:
+    def __init__(self, acd: AcdApp, supervision: SupervisionApp, db: AsyncDatabase) -> None:
+        self.acd = acd
+        self.supervision = supervision
+        self.db = db
+        self._stats: dict[str, Any] = {"by_skill": {}, "calls_today": 0}
+        self._registered: dict[str, bool] = {}
+
+    # agent state -------------------------------------------------------------------------------------
+    async def set_agent_state(self, agent_id: int, state: str, reason: str | None = None) -> None:
+        try:
+            wanted = AgentState(state)
+        except ValueError:
+            raise TelephonyError("bad_state", f"unknown agent state {state!r}") from None
+        if wanted in (AgentState.RINGING, AgentState.BUSY):
+            raise TelephonyError("bad_state", "ringing and busy are set by the ACD, not by people")
+        await self.acd.set_agent_state(agent_id, wanted, reason)
+
+    # supervision -------------------------------------------------------------------------------------
+    async def supervise(self, supervisor_id: int, agent_id: int, mode: SupervisionMode) -> str:
+        if mode not in ("listen", "whisper", "barge"):
+            raise TelephonyError("bad_mode", f"unknown supervision mode {mode!r}")
+        call = self.acd.call_of_agent(agent_id)
+        if call is None or call.state.value != "talking" or call.agent_channel_id is None:
+            raise TelephonyError("not_on_call", f"agent {agent_id} is not on a call")
+        supervisor = await self.db.run(_agent_dial_string, supervisor_id)
+        if supervisor is None:
+            raise TelephonyError("unknown_agent", f"no supervisor {supervisor_id}")
+        try:
+            return await self.supervision.begin(mode, supervisor, call.agent_channel_id, call.bridge_id, call.call_id)
+        except Exception as exc:
+            raise TelephonyError("phone_unavailable", f"the supervisor's phone could not be rung: {exc}") from exc
+
+    async def end_supervision(self, supervision_id: str) -> None:
+        if not await self.supervision.end(supervision_id):
+            raise TelephonyError("unknown_supervision", f"no supervision {supervision_id}")
+
+    # call control ------------------------------------------------------------------------------------
+    async def hold(self, call_id: str, on: bool) -> None:
+        call = self._talking(call_id)
+        operation = "startMoh" if on else "stopMoh"
+        await call.ari.request("channels", operation, channelId=call.channel_id)
+
+    async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
+                       attended: bool = False) -> None:
+        call = self._talking(call_id)
+        if attended or to_number:
+            raise TelephonyError("not_supported", "only blind transfers to another agent are available yet")
+        if not to_job_number:
+            raise TelephonyError("bad_target", "name the agent to transfer to")
+        target = await self.db.run(_agent_id, to_job_number)
+        if target is None:
+            raise TelephonyError("unknown_agent", f"no agent with job number {to_job_number}")
+        if not self.acd.dispatcher.transfer(call, target):
+            raise TelephonyError("agent_unavailable", f"agent {to_job_number} is not ready")
+
+    async def dial(self, agent_id: int, number: str) -> str:
+        raise TelephonyError("not_supported", "click-to-dial is not available yet")
+
+    def _talking(self, call_id: str) -> Any:
+        call = self.acd.call(call_id)
+        if call is None or call.state.value != "talking":
+            raise TelephonyError("unknown_call", f"no call {call_id} in progress")
+        return call
+
+    # live view ---------------------------------------------------------------------------------------
+    def live(self) -> LiveSnapshot:
+        board = self.acd.dispatcher.board
+        agents = []
+        for agent_id, agent in sorted(board.agents.items()):
+            call = self.acd.call_of_agent(agent_id)
+            state = board.states.get(agent_id, agent.state)
+            registered = None if not agent.dial_string.startswith("PJSIP/") else \
+                self._registered.get(agent.dial_string.split("/", 1)[1], False)
+            agents.append(AgentLive(agent_id, agent.job_number, agent.name, state.value,
+                                    board.state_since(agent_id), call.call_id if call else None,
+                                    call.caller_number if call else None, registered))
+        now = time.time()
+        waiting: dict[str, list[float]] = {}
+        for call in self.acd.waiting_calls():
+            waiting.setdefault(call.skill, []).append(now - call.entered_at)
+        queues = []
+        for skill in sorted(set(waiting) | set(self._stats["by_skill"])):
+            stats = self._stats["by_skill"].get(skill, {})
+            answered = stats.get("answered", 0)
+            queues.append(QueueLive(skill, len(waiting.get(skill, [])), max(waiting.get(skill, [0.0])),
+                                    answered, stats.get("abandoned", 0),
+                                    (stats.get("within_target", 0) / answered) if answered else 1.0))
+        return LiveSnapshot(agents, queues, self._stats["calls_today"])
+
+    async def keep_fresh(self) -> None:
+        """Refresh the day's counts and phone registrations every few seconds."""
+        while True:
+            try:
+                self._stats = await self.db.run(_today_stats)
+                ari = self.acd.ari
+                if ari is not None:
+                    endpoints = await ari.request("endpoints", "listByTech", tech="PJSIP")
+                    self._registered = {e["resource"]: e.get("state") == "online" for e in endpoints or []}
+            except Exception:
+                logger.exception("live statistics not refreshed")
+            await asyncio.sleep(STATS_EVERY_SECONDS)
+
+
+def _agent_dial_string(session: Session, agent_id: int) -> str | None:
+    agent = session.get(Agent, agent_id)
+    return agent.dial_string if agent else None
+
+
+def _agent_id(session: Session, job_number: str) -> int | None:
+    try:
+        return agent_service.get_by_job_number(session, job_number).id
+    except agent_service.AgentNotFound:
+        return None
+
+
+def _today_stats(session: Session) -> dict[str, Any]:
+    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = session.execute(
+        select(Call.category, Call.status, Call.queued_at, Call.answered_at).where(Call.entered_at >= since)
+    ).all()
+    by_skill: dict[str, dict[str, int]] = {}
+    for category, status, queued_at, answered_at in rows:
+        if category is None:
+            continue
+        stats = by_skill.setdefault(category, {"answered": 0, "abandoned": 0, "within_target": 0})
+        if answered_at is not None:
+            stats["answered"] += 1
+            if queued_at is not None and answered_at - queued_at <= timedelta(seconds=SERVICE_LEVEL_TARGET_SECONDS):
+                stats["within_target"] += 1
+        elif status == CallStatus.ABANDONED.value:
+            stats["abandoned"] += 1
+    total = session.scalar(select(func.count()).select_from(Call).where(Call.entered_at >= since)) or 0
+    return {"by_skill": by_skill, "calls_today": total}
