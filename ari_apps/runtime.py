@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ari_apps.ari import Ari, AriError, AriUnavailable
+from ari_apps.ari import Ari, AriError, AriUnavailable, EventStream
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class AriRuntime:
         self._max_backoff = max_backoff
         self._stopping = asyncio.Event()
         self.ari: Ari | None = None
+        self._stream: EventStream | None = None
         self.connected = asyncio.Event()
         self.connections = 0
 
@@ -82,7 +83,7 @@ class AriRuntime:
         self.ari = ari
         stream = None
         try:
-            stream = await ari.open_events(list(self._apps))
+            stream = self._stream = await ari.open_events(list(self._apps))
             self.connections += 1
             for app in self._apps.values():
                 snapshot = await ari.request("applications", "get", applicationName=app.name)
@@ -116,4 +117,7 @@ class AriRuntime:
             logger.exception("error handling %s", event.get("type"))
 
     def stop(self) -> None:
+        """Leave the loop: close the WebSocket (Asterisk keeps the calls; a new service recovers them)."""
         self._stopping.set()
+        if self._stream is not None:
+            asyncio.ensure_future(self._stream.close())

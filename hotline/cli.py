@@ -27,6 +27,7 @@ ACCOUNTS_FILE = "accounts.txt"
 def _configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.service.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("aioari").setLevel(logging.WARNING)  # it logs every untyped response at INFO
 
 
 # asterisk ------------------------------------------------------------------------------------------------
