@@ -9,6 +9,7 @@ from crm_core.models.audit_entry import AuditEntry
 from crm_core.models.base import Base
 from crm_core.models.call import Call, CallStatus
 from crm_core.models.call_detail_record import CallDetailRecord
+from crm_core.models.call_disposition import CallDisposition
 from crm_core.models.call_event import CallEvent
 from crm_core.models.campaign import Campaign
 from crm_core.models.campaign_target import CampaignTarget
@@ -36,6 +37,8 @@ from crm_core.models.staff_load import StaffLoad
 from crm_core.models.staff_profile import StaffProfile
 from crm_core.models.staff_role import StaffRole
 from crm_core.models.trade import Trade
+from crm_core.models.web_login_lock import WebLoginLock
+from crm_core.models.web_session import WebSession
 
 __all__ = [
     "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "AuditEntry", "Base",
@@ -62,3 +65,4 @@ __all__ += [
     "Alert", "BankAccount", "BankTransfer", "LedgerEntry", "OrderCancel", "OrderStatus",
     "TradingAccount", "TradingFill", "TradingOrder", "TradingPosition",
 ]
+__all__ += ["CallDisposition", "WebLoginLock", "WebSession"]

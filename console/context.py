@@ -1,0 +1,48 @@
+"""What every handler needs, built once by `build_app` and stored on the application under one key."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import weakref
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from console.ports import LiveEvents, TelephonyPort
+from crm_core.db import Database
+from crm_core.web_sessions import LoginPolicy
+
+T = TypeVar("T")
+
+
+@dataclass
+class ConsoleContext:
+    db: Database
+    telephony: TelephonyPort
+    events: LiveEvents
+    policy: LoginPolicy
+    executor: ThreadPoolExecutor
+    wrap_up_seconds: int = 30
+    sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
+
+    async def in_session(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run `work(session, *args, **kwargs)` in the executor, in one transaction (commit on success)."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, functools.partial(self._run, work, *args, **kwargs))
+
+    def _run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        session: Session
+        with self.db.session() as session:
+            return work(session, *args, **kwargs)
+
+
+CONTEXT: web.AppKey[ConsoleContext] = web.AppKey("console_context", ConsoleContext)
+
+
+def context_of(request: web.Request) -> ConsoleContext:
+    return request.app[CONTEXT]

@@ -1,0 +1,102 @@
+"""The OpenAPI 3 description of /api, written by hand; request schemas are the ones the handlers enforce."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from console.schemas import REQUESTS
+
+ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
+OBJECT = {"type": "object"}
+
+
+def _responses(ok: int = 200, *codes: int) -> dict[str, Any]:
+    described = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
+                 403: "the role lacks the permission", 404: "unknown id", 409: "the telephony refused (code)",
+                 422: "a field is missing, of the wrong type or out of range", 423: "locked after failed logins"}
+    out: dict[str, Any] = {str(ok): {"description": described[ok],
+                                     "content": {"application/json": {"schema": OBJECT}}}}
+    for code in codes:
+        out[str(code)] = {"description": described[code],
+                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return out
+
+
+def _op(summary: str, *, body: str | None = None, ok: int = 200, codes: tuple[int, ...] = (401,),
+        params: list[dict[str, Any]] | None = None, public: bool = False) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": _responses(ok, *codes)}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{body}"}}}}
+        op["responses"].update(_responses(ok, 400, 422))
+    if params:
+        op["parameters"] = params
+    if public:
+        op["security"] = []
+    return op
+
+
+def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+CALL_ID = _path_param("call_id", {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9._-]{1,64}$"})
+AGENT_ID = _path_param("agent_id", {"type": "integer", "minimum": 1})
+SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
+CALL_CODES = (401, 403, 404)
+SUPERVISOR_CODES = (401, 403)
+
+
+def openapi_document() -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/api/login": {"post": _op("Log in with job number and password; sets the HttpOnly session cookie",
+                                   body="Login", codes=(401, 423), public=True)},
+        "/api/logout": {"post": _op("End the session and clear the cookie", public=True, codes=())},
+        "/api/me": {"get": _op("The logged-in user, stored and live agent state")},
+        "/api/me/state": {"put": _op("Set my state: ready, not_ready (with reason), wrap_up, logged_out",
+                                     body="AgentState", codes=(401, 409))},
+        "/api/calls/{call_id}/screen-pop": {"get": _op("Caller, class, segment, risk, VIP, holdings, funds, IVR "
+                                                       "path, last calls with notes, open complaints, reminders",
+                                                       codes=CALL_CODES, params=[CALL_ID])},
+        "/api/calls/{call_id}/disposition": {"post": _op("Save a disposition code and note on the call",
+                                                         body="Disposition", ok=201, codes=CALL_CODES,
+                                                         params=[CALL_ID])},
+        "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
+                                                  codes=(*CALL_CODES, 409), params=[CALL_ID])},
+        "/api/calls/{call_id}/transfer": {"post": _op("Blind or attended transfer to an agent or a number",
+                                                      body="Transfer", codes=(*CALL_CODES, 409),
+                                                      params=[CALL_ID])},
+        "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number", body="Dial", ok=201,
+                                  codes=(401, 409))},
+        "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,
+                                       codes=(401, 404))},
+        "/api/supervisor/live": {"get": _op("Live agents, queues and the day's counts", codes=SUPERVISOR_CODES)},
+        "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
+                                                  body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
+        "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",
+                                                                     codes=(*SUPERVISOR_CODES, 404, 409),
+                                                                     params=[SUPERVISION_ID])},
+        "/api/supervisor/agents/{agent_id}/state": {"post": _op("Force an agent not ready or logged out",
+                                                                body="ForceState", params=[AGENT_ID],
+                                                                codes=(*SUPERVISOR_CODES, 404, 409))},
+        "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
+    }
+    schemas = {name: _public_schema(schema) for name, schema in REQUESTS.items()}
+    schemas["Error"] = ERROR
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Hotline console API", "version": "1",
+                 "description": "Agent desktop and supervisor console. Live events: WebSocket /ws (not "
+                                "described here). Errors are {\"error\": message}."},
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "hotline_session"}}},
+        "security": [{"session": []}],
+    }
+
+
+def _public_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    public = copy.deepcopy(schema)
+    public["additionalProperties"] = True
+    return public

@@ -1,0 +1,53 @@
+"""Server-rendered pages: /login, /agent, /supervisor (jinja2; the behaviour is in static/*.js)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from console.auth import home_page, identity_of
+from console.context import context_of
+from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+routes = web.RouteTableDef()
+
+
+def render(name: str, status: int = 200, **values: Any) -> web.Response:
+    return web.Response(text=_env.get_template(name).render(**values), status=status, content_type="text/html")
+
+
+@routes.get("/")
+async def index(request: web.Request) -> web.Response:
+    identity = identity_of(request)
+    raise web.HTTPFound(home_page(identity) if identity else "/login")
+
+
+@routes.get("/login")
+async def login_page(request: web.Request) -> web.Response:
+    expired = "expired" in request.query
+    return render("login.html", title="Log in", expired=expired)
+
+
+@routes.get("/agent")
+async def agent_page(request: web.Request) -> web.Response:
+    identity = identity_of(request)
+    if identity is None:
+        raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
+    return render("agent.html", title="Agent desktop", user=identity, reasons=NOT_READY_REASONS,
+                  codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds)
+
+
+@routes.get("/supervisor")
+async def supervisor_page(request: web.Request) -> web.Response:
+    identity = identity_of(request)
+    if identity is None:
+        raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
+    if not identity.may("supervise"):
+        return render("forbidden.html", status=403, title="Forbidden", user=identity)
+    return render("supervisor.html", title="Supervisor console", user=identity, reasons=NOT_READY_REASONS)

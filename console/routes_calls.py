@@ -1,0 +1,81 @@
+"""Call handling from the desk: screen-pop, disposition, hold, transfer, click-to-dial, callbacks."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console import desk
+from console.auth import require
+from console.context import context_of
+from console.errors import ApiError
+from console.schemas import parse_time, path_text, read_body
+from console.screen_pop import screen_pop
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/calls/{call_id}/screen-pop")
+async def get_screen_pop(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    pop = await context_of(request).in_session(screen_pop, call_id, identity)
+    if pop is None:
+        raise ApiError(404, f"no such call: {call_id}")
+    return web.json_response(pop)
+
+
+@routes.post("/api/calls/{call_id}/disposition")
+async def post_disposition(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "Disposition")
+    saved = await context_of(request).in_session(desk.save_disposition, call_id, identity, body["code"],
+                                                 body.get("note") or "")
+    return web.json_response(saved, status=201)
+
+
+@routes.post("/api/calls/{call_id}/hold")
+async def post_hold(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "Hold")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    await ctx.telephony.hold(call_id, body["on"])
+    return web.json_response({"call_id": call_id, "on_hold": body["on"]})
+
+
+@routes.post("/api/calls/{call_id}/transfer")
+async def post_transfer(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "Transfer")
+    to_job, to_number = body.get("to_job_number"), body.get("to_number")
+    if (to_job is None) == (to_number is None):
+        raise ApiError(422, "give exactly one of to_job_number and to_number", field="to_job_number")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    if to_job is not None:
+        await ctx.in_session(desk.agent_by_job_number, to_job)
+    attended = bool(body.get("attended", False))
+    await ctx.telephony.transfer(call_id, to_job_number=to_job, to_number=to_number, attended=attended)
+    return web.json_response({"call_id": call_id, "to_job_number": to_job, "to_number": to_number,
+                              "attended": attended})
+
+
+@routes.post("/api/dial")
+async def post_dial(request: web.Request) -> web.Response:
+    identity = require(request)
+    body = await read_body(request, "Dial")
+    call_id = await context_of(request).telephony.dial(identity.agent_id, body["number"])
+    return web.json_response({"call_id": call_id, "number": body["number"]}, status=201)
+
+
+@routes.post("/api/callbacks")
+async def post_callback(request: web.Request) -> web.Response:
+    identity = require(request)
+    body = await read_body(request, "Callback")
+    at = parse_time("at", body["at"])
+    saved = await context_of(request).in_session(desk.schedule_callback, identity, body["investor_id"], at,
+                                                 body.get("note") or "")
+    return web.json_response(saved, status=201)

@@ -1,0 +1,83 @@
+"""Supervisor endpoints: live view, listen / whisper / barge, forcing an agent's state. Each action audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from console import desk
+from console.auth import require
+from console.context import ConsoleContext, context_of
+from console.live import snapshot_json
+from console.ports import TelephonyError
+from console.schemas import path_int, path_text, read_body
+from crm_core import audit
+from crm_core.web_sessions import StaffIdentity
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/supervisor/live")
+async def get_live(request: web.Request) -> web.Response:
+    require(request, "supervise")
+    return web.json_response(snapshot_json(context_of(request).telephony))
+
+
+@routes.post("/api/supervisor/supervise")
+async def post_supervise(request: web.Request) -> web.Response:
+    identity = require(request, "supervise")
+    body = await read_body(request, "Supervise")
+    ctx = context_of(request)
+    agent = await ctx.in_session(desk.agent_by_id, body["agent_id"])
+    action = f"supervise.{body['mode']}"
+    try:
+        supervision_id = await ctx.telephony.supervise(identity.agent_id, agent.id, body["mode"])
+    except TelephonyError as error:
+        await _audit(ctx, identity, action, error.code, f"agent:{agent.job_number}")
+        raise
+    await _audit(ctx, identity, action, "ok", f"agent:{agent.job_number}", supervision_id=supervision_id)
+    return web.json_response({"supervision_id": supervision_id, "agent_id": agent.id, "mode": body["mode"]},
+                             status=201)
+
+
+@routes.delete("/api/supervisor/supervise/{supervision_id}")
+async def delete_supervise(request: web.Request) -> web.Response:
+    identity = require(request, "supervise")
+    supervision_id = path_text(request, "supervision_id", 100)
+    ctx = context_of(request)
+    try:
+        await ctx.telephony.end_supervision(supervision_id)
+    except TelephonyError as error:
+        await _audit(ctx, identity, "supervise.end", error.code, f"supervision:{supervision_id}")
+        raise
+    await _audit(ctx, identity, "supervise.end", "ok", f"supervision:{supervision_id}")
+    return web.json_response({"supervision_id": supervision_id, "ended": True})
+
+
+@routes.post("/api/supervisor/agents/{agent_id}/state")
+async def post_agent_state(request: web.Request) -> web.Response:
+    identity = require(request, "supervise")
+    agent_id = path_int(request, "agent_id")
+    body = await read_body(request, "ForceState")
+    ctx = context_of(request)
+    agent = await ctx.in_session(desk.agent_by_id, agent_id)
+    reason = body.get("reason") or "supervisor"
+    subject = f"agent:{agent.job_number}"
+    try:
+        await ctx.telephony.set_agent_state(agent.id, body["state"], reason)
+    except TelephonyError as error:
+        await _audit(ctx, identity, "agent.force_state", error.code, subject, state=body["state"], reason=reason)
+        raise
+    await _audit(ctx, identity, "agent.force_state", "ok", subject, state=body["state"], reason=reason)
+    return web.json_response({"agent_id": agent.id, "state": body["state"], "reason": reason})
+
+
+async def _audit(ctx: ConsoleContext, identity: StaffIdentity, action: str, outcome: str, subject: str,
+                 **detail: Any) -> None:
+    def write(session: Session) -> None:
+        audit.record(session, actor=f"agent:{identity.job_number}", action=action, outcome=outcome, channel="web",
+                     subject=subject, **detail)
+
+    await ctx.in_session(write)

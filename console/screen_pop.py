@@ -1,0 +1,143 @@
+"""The screen-pop: everything an agent needs the moment a call is bridged, read from crm_core's tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.models import (
+    Agent,
+    Call,
+    CallDisposition,
+    CallEvent,
+    Complaint,
+    Investor,
+    Position,
+    Reminder,
+    SegmentMembership,
+    TradingAccount,
+)
+from crm_core.web_sessions import StaffIdentity
+
+RECENT_CALLS = 5
+SEEN_KINDS = ("offered", "answered")
+
+
+class CallNotVisible(PermissionError):
+    pass
+
+
+def money(cents: int | None) -> str | None:
+    return None if cents is None else f"{Decimal(cents) / 100:.2f}"
+
+
+def may_see(call: Call, events: list[CallEvent], identity: StaffIdentity) -> bool:
+    """Supervisors see every call; an agent sees the calls offered to or answered by them."""
+    if identity.may("supervise") or call.agent_id == identity.agent_id:
+        return True
+    return any(e.kind in SEEN_KINDS and e.detail.get("agent_id") == identity.agent_id for e in events)
+
+
+def call_events(session: Session, call_id: str) -> list[CallEvent]:
+    return list(session.scalars(select(CallEvent).where(CallEvent.call_id == call_id)
+                                .order_by(CallEvent.at, CallEvent.id)))
+
+
+def screen_pop(session: Session, call_id: str, identity: StaffIdentity) -> dict[str, Any] | None:
+    """None when the call is unknown; CallNotVisible when it belongs to another agent."""
+    call = session.get(Call, call_id)
+    if call is None:
+        return None
+    events = call_events(session, call_id)
+    if not may_see(call, events, identity):
+        raise CallNotVisible(call_id)
+    investor = session.get(Investor, call.investor_id) if call.investor_id is not None else None
+    pop: dict[str, Any] = {
+        "call_id": call.id, "caller_number": call.caller_number, "status": call.status,
+        "language": call.language, "category": call.category,
+        "caller_name": investor.name if investor else "unknown number",
+        "known": investor is not None, "vip": bool(investor.vip if investor else call.vip),
+        "investor": _investor(investor),
+        "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
+        "recent_calls": _recent_calls(session, call, investor),
+    }
+    pop.update(_customer_data(session, investor))
+    return pop
+
+
+def _investor(investor: Investor | None) -> dict[str, Any] | None:
+    if investor is None:
+        return None
+    return {"id": investor.id, "account_number": investor.account_number, "name": investor.name,
+            "investor_class": investor.investor_class, "risk_class": investor.risk_class,
+            "language": investor.language, "vip": investor.vip}
+
+
+def _customer_data(session: Session, investor: Investor | None) -> dict[str, Any]:
+    if investor is None:
+        return {"segment_path": None, "holdings": [], "funds": [], "complaints": [], "reminders": []}
+    return {"segment_path": _segment_path(session, investor.id), "holdings": _holdings(session, investor.id),
+            "funds": _funds(session, investor.id), "complaints": _open_complaints(session, investor.id),
+            "reminders": _open_reminders(session, investor.id)}
+
+
+def _segment_path(session: Session, investor_id: int) -> str | None:
+    return session.scalars(select(SegmentMembership.path).where(
+        SegmentMembership.investor_id == investor_id, SegmentMembership.valid_to.is_(None))
+        .order_by(SegmentMembership.valid_from.desc()).limit(1)).first()
+
+
+def _holdings(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Position).where(Position.investor_id == investor_id)
+                           .order_by(Position.market_value_cents.desc()))
+    return [{"security_code": p.security_code, "quantity": p.quantity, "market_value": money(p.market_value_cents)}
+            for p in rows]
+
+
+def _funds(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(TradingAccount).where(TradingAccount.investor_id == investor_id)
+                           .order_by(TradingAccount.account_number))
+    return [{"account_number": a.account_number, "cash": money(a.cash_cents), "frozen": money(a.frozen_cents),
+             "available": money(a.available_cents), "status": a.status} for a in rows]
+
+
+def _open_complaints(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Complaint).where(Complaint.investor_id == investor_id,
+                                                   Complaint.status != "closed").order_by(Complaint.opened_at))
+    return [{"id": c.id, "category": c.category, "summary": c.summary, "status": c.status,
+             "opened_at": c.opened_at.isoformat()} for c in rows]
+
+
+def _open_reminders(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    rows = session.scalars(select(Reminder).where(Reminder.investor_id == investor_id,
+                                                  Reminder.done_at.is_(None)).order_by(Reminder.due_at))
+    return [{"id": r.id, "text": r.text, "due_at": r.due_at.isoformat(), "agent_id": r.agent_id} for r in rows]
+
+
+def _recent_calls(session: Session, call: Call, investor: Investor | None) -> list[dict[str, Any]]:
+    query = select(Call, Agent.name).outerjoin(Agent, Agent.id == Call.agent_id).where(Call.id != call.id)
+    if investor is not None:
+        query = query.where(Call.investor_id == investor.id)
+    elif call.caller_number:
+        query = query.where(Call.caller_number == call.caller_number)
+    else:
+        return []
+    rows = session.execute(query.order_by(Call.entered_at.desc()).limit(RECENT_CALLS)).all()
+    notes = _notes(session, [row[0].id for row in rows])
+    return [{"call_id": c.id, "entered_at": c.entered_at.isoformat(), "status": c.status, "category": c.category,
+             "agent": agent_name, "notes": notes.get(c.id, [])} for c, agent_name in rows]
+
+
+def _notes(session: Session, call_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    if not call_ids:
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    rows = session.scalars(select(CallDisposition).where(CallDisposition.call_id.in_(call_ids))
+                           .order_by(CallDisposition.at))
+    for d in rows:
+        found.setdefault(d.call_id, []).append({"code": d.code, "note": d.note, "at": d.at.isoformat(),
+                                                "agent_id": d.agent_id})
+    return found

@@ -1,0 +1,160 @@
+"use strict";
+// The agent desktop: state control, wrap-up countdown, screen-pop on the live screen_pop event, call actions.
+const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "" };
+
+async function setState(state, reason) {
+  showError("desk-error", "");
+  const body = { state: state };
+  if (reason) { body.reason = reason; }
+  const result = await api("PUT", "/api/me/state", body);
+  if (!result.ok) { showError("desk-error", result.data.error || "could not change state"); return false; }
+  showState(result.data.state, result.data.reason);
+  return true;
+}
+
+function showState(state, reason) {
+  desk.state = state;
+  text("agent-state", state);
+  text("state-reason", reason ? "(" + reason + ")" : "");
+  if (state === "wrap_up") { startWrapUp(); } else { stopWrapUp(); }
+}
+
+function startWrapUp() {
+  if (desk.timer !== null) { return; }
+  let left = desk.wrapUpSeconds;
+  el("wrap-up").hidden = false;
+  text("wrap-up-countdown", left);
+  desk.timer = setInterval(async function () {
+    left -= 1;
+    text("wrap-up-countdown", Math.max(left, 0));
+    if (left <= 0) {
+      stopWrapUp();
+      if (desk.state === "wrap_up") { await setState("ready"); }
+    }
+  }, 1000);
+}
+
+function stopWrapUp() {
+  if (desk.timer !== null) { clearInterval(desk.timer); desk.timer = null; }
+  el("wrap-up").hidden = true;
+}
+
+async function loadMe() {
+  const result = await api("GET", "/api/me");
+  if (!result.ok) { return; }
+  desk.wrapUpSeconds = result.data.wrap_up_seconds;
+  const live = result.data.live;
+  const stored = result.data.state || {};
+  showState(live ? live.state : stored.state, live ? null : stored.reason);
+  if (live && live.phone_registered !== null) {
+    text("phone-registered", live.phone_registered ? "registered" : "not registered");
+  } else {
+    text("phone-registered", live ? "simulated" : "unknown");
+  }
+  if (live && live.call_id && !desk.callId) { await loadScreenPop(live.call_id); }
+}
+
+function describeStep(step) {
+  const details = Object.entries(step.detail || {}).map(function (pair) { return pair[0] + "=" + pair[1]; });
+  return step.kind + (details.length ? " (" + details.join(", ") + ")" : "");
+}
+
+async function loadScreenPop(callId) {
+  const result = await api("GET", "/api/calls/" + encodeURIComponent(callId) + "/screen-pop");
+  if (!result.ok) { showError("desk-error", result.data.error || "no screen-pop"); return; }
+  const pop = result.data;
+  const investor = pop.investor || {};
+  desk.callId = pop.call_id;
+  desk.investorId = investor.id || null;
+  el("screen-pop").dataset.callId = pop.call_id;
+  el("screen-pop-empty").hidden = true;
+  el("screen-pop-body").hidden = false;
+  text("caller-name", pop.caller_name);
+  text("caller-number", pop.caller_number || "no number");
+  text("caller-account", investor.account_number || "—");
+  el("caller-vip").hidden = !pop.vip;
+  text("investor-class", investor.investor_class || "—");
+  text("risk-class", investor.risk_class || "—");
+  text("segment-path", pop.segment_path || "—");
+  text("call-id", pop.call_id);
+  fillList("ivr-path", pop.ivr_path, describeStep);
+  fillTable("holdings", ["Security", "Quantity", "Market value"],
+    pop.holdings.map(function (h) { return [h.security_code, h.quantity, h.market_value]; }));
+  fillTable("funds", ["Account", "Cash", "Available", "Status"],
+    pop.funds.map(function (f) { return [f.account_number, f.cash, f.available, f.status]; }));
+  fillList("recent-calls", pop.recent_calls, function (c) {
+    const notes = c.notes.map(function (n) { return n.code + (n.note ? ": " + n.note : ""); }).join("; ");
+    return c.entered_at.slice(0, 16).replace("T", " ") + " " + c.status + (c.agent ? " · " + c.agent : "") +
+      (notes ? " — " + notes : "");
+  });
+  fillList("complaints", pop.complaints, function (c) { return c.category + ": " + c.summary + " (" + c.status + ")"; });
+  fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
+  text("disposition-saved", "");
+}
+
+function onEvent(event) {
+  if (event.agent_id !== desk.agentId) { return; }
+  if (event.type === "screen_pop") { loadScreenPop(event.call_id); }
+  if (event.type === "agent_state") { showState(event.state, event.reason); }
+  if (event.type === "call_ended" && desk.state !== "wrap_up") { setState("wrap_up"); }
+}
+
+function needCall() {
+  if (!desk.callId) { showError("desk-error", "no current call"); return false; }
+  return true;
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  const root = el("agent-desk");
+  desk.agentId = Number(root.dataset.agentId);
+  desk.wrapUpSeconds = Number(root.dataset.wrapUpSeconds);
+  el("ready-button").addEventListener("click", function () { setState("ready"); });
+  el("not-ready-button").addEventListener("click", function () { setState("not_ready", el("not-ready-reason").value); });
+  el("wrap-up-button").addEventListener("click", function () { setState("wrap_up"); });
+  el("phone-logout-button").addEventListener("click", function () { setState("logged_out"); });
+  el("wrap-up-stop").addEventListener("click", function () { stopWrapUp(); });
+  el("disposition-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    if (!needCall()) { return; }
+    const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/disposition",
+      { code: el("disposition-code").value, note: el("disposition-note").value });
+    if (result.ok) { text("disposition-saved", "saved"); el("disposition-note").value = ""; showError("desk-error", ""); }
+    else { showError("desk-error", result.data.error || "not saved"); }
+  });
+  el("hold-button").addEventListener("click", async function () {
+    if (!needCall()) { return; }
+    const on = el("hold-button").dataset.on !== "true";
+    const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/hold", { on: on });
+    if (result.ok) {
+      el("hold-button").dataset.on = String(on);
+      el("hold-button").textContent = on ? "Resume" : "Hold";
+    } else { showError("desk-error", result.data.error || "hold failed"); }
+  });
+  el("transfer-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    if (!needCall()) { return; }
+    const body = { attended: el("transfer-attended").checked };
+    if (el("transfer-job").value.trim()) { body.to_job_number = el("transfer-job").value.trim(); }
+    else { body.to_number = el("transfer-number").value.trim(); }
+    const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/transfer", body);
+    showError("desk-error", result.ok ? "" : (result.data.error || "transfer failed"));
+  });
+  el("callback-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    if (!desk.investorId) { showError("desk-error", "the caller is not a known investor"); return; }
+    const at = new Date(el("callback-at").value);
+    if (isNaN(at.getTime())) { showError("desk-error", "choose a time"); return; }
+    const result = await api("POST", "/api/callbacks",
+      { investor_id: desk.investorId, at: at.toISOString(), note: el("callback-note").value });
+    if (result.ok) { text("callback-saved", "scheduled"); showError("desk-error", ""); }
+    else { showError("desk-error", result.data.error || "not scheduled"); }
+  });
+  el("dial-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    const result = await api("POST", "/api/dial", { number: el("dial-number").value.trim() });
+    if (result.ok) { text("dial-result", "calling… " + result.data.call_id); showError("desk-error", ""); }
+    else { showError("desk-error", result.data.error || "dial failed"); }
+  });
+  connectLive(onEvent);
+  loadMe();
+});

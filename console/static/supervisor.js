@@ -1,0 +1,91 @@
+"use strict";
+// The supervisor console: live queues and agents (polled, and refreshed on every live event), actions per agent.
+const board = { refreshing: false, again: false };
+
+function seconds(value) {
+  const total = Math.max(0, Math.round(value));
+  return Math.floor(total / 60) + ":" + String(total % 60).padStart(2, "0");
+}
+
+function button(label, testid, handler) {
+  const node = document.createElement("button");
+  node.type = "button";
+  node.textContent = label;
+  node.dataset.testid = testid;
+  node.addEventListener("click", handler);
+  return node;
+}
+
+async function refresh() {
+  if (board.refreshing) { board.again = true; return; }
+  board.refreshing = true;
+  try {
+    const result = await api("GET", "/api/supervisor/live");
+    if (!result.ok) { showError("console-error", result.data.error || "no live data"); return; }
+    render(result.data);
+  } finally {
+    board.refreshing = false;
+    if (board.again) { board.again = false; refresh(); }
+  }
+}
+
+function render(live) {
+  text("calls-today", live.calls_today);
+  const queues = el("queues").tBodies[0];
+  queues.replaceChildren();
+  for (const q of live.queues) {
+    const row = queues.insertRow();
+    row.dataset.skill = q.skill;
+    for (const value of [q.skill, q.waiting, seconds(q.longest_wait_seconds), q.answered_today, q.abandoned_today,
+                         Math.round(q.service_level * 100) + " %"]) {
+      row.insertCell().textContent = String(value);
+    }
+  }
+  const agents = el("agents").tBodies[0];
+  agents.replaceChildren();
+  const now = Date.now() / 1000;
+  for (const a of live.agents) {
+    const row = agents.insertRow();
+    row.dataset.agentId = String(a.agent_id);
+    row.dataset.testid = "agent-row-" + a.job_number;
+    row.insertCell().textContent = a.name + " (" + a.job_number + ")";
+    row.insertCell().textContent = a.state;
+    row.insertCell().textContent = seconds(now - a.state_since);
+    row.insertCell().textContent = a.caller_number || (a.call_id ? "on call" : "");
+    row.insertCell().textContent = a.phone_registered === null ? "simulated" : (a.phone_registered ? "registered" : "not registered");
+    const supervise = row.insertCell();
+    for (const mode of ["listen", "whisper", "barge"]) {
+      supervise.appendChild(button(mode, mode + "-" + a.job_number, function () { startSupervision(a, mode); }));
+    }
+    const force = row.insertCell();
+    force.appendChild(button("not ready", "force-not-ready-" + a.job_number, function () { forceState(a, "not_ready"); }));
+    force.appendChild(button("log out", "force-logout-" + a.job_number, function () { forceState(a, "logged_out"); }));
+  }
+}
+
+async function startSupervision(agent, mode) {
+  const result = await api("POST", "/api/supervisor/supervise", { agent_id: agent.agent_id, mode: mode });
+  if (!result.ok) { showError("console-error", result.data.error || "could not supervise"); return; }
+  showError("console-error", "");
+  const li = document.createElement("li");
+  li.dataset.supervisionId = result.data.supervision_id;
+  li.textContent = mode + " " + agent.name + " (" + agent.job_number + ") ";
+  li.appendChild(button("end", "end-supervision", async function () {
+    const ended = await api("DELETE", "/api/supervisor/supervise/" + encodeURIComponent(result.data.supervision_id));
+    if (ended.ok) { li.remove(); } else { showError("console-error", ended.data.error || "could not end"); }
+  }));
+  el("supervisions").appendChild(li);
+}
+
+async function forceState(agent, state) {
+  const result = await api("POST", "/api/supervisor/agents/" + agent.agent_id + "/state",
+    { state: state, reason: el("force-reason").value });
+  showError("console-error", result.ok ? "" : (result.data.error || "could not change the state"));
+  refresh();
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  connectLive(function () { refresh(); });
+  refresh();
+  setInterval(refresh, 2000);
+});
