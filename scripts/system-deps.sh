@@ -4,6 +4,7 @@
 #   espeak-ng, sox  make the prompts from their texts
 #   sip-tester (SIPp), baresip  real SIP peers for tests
 #   postgresql  the server binaries the tests start throwaway clusters with
+#   chromium  the browser Playwright drives in tests/browser (never `playwright install`)
 set -euo pipefail
 
 need=()
@@ -13,6 +14,7 @@ command -v sox >/dev/null || need+=(sox)
 if [[ "${1:-}" == "--test" ]]; then
   command -v sipp >/dev/null || need+=(sip-tester)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi
 if ((${#need[@]} == 0)); then
   exit 0
