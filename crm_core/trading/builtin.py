@@ -99,22 +99,25 @@ class BuiltinBroker:
         if not calendar.in_session(now):
             return []
         today = calendar.trade_date(now)
-        orders = session.scalars(select(TradingOrder).where(TradingOrder.status.in_(OPEN_STATUSES),
+        ids = session.scalars(select(TradingOrder.id).where(TradingOrder.status.in_(OPEN_STATUSES),
                                                             TradingOrder.trade_date == today)
-                                 .order_by(TradingOrder.id).with_for_update()).all()
+                              .order_by(TradingOrder.id)).all()
         depth: dict[tuple[str, str], int] = defaultdict(int)  # volume taken this round per code and side
         fills = []
-        for order in orders:
-            fill = self._fill_one(session, order, now, depth)
+        for order_id in ids:
+            order = _lock_open_order(session, order_id)
+            fill = None if order is None else self._fill_one(session, order, now, depth)
             if fill is not None:
                 fills.append(fill)
         return fills
 
     def _expire(self, session: Session, now: datetime) -> None:
-        stale = session.scalars(select(TradingOrder).where(TradingOrder.status.in_(OPEN_STATUSES))
-                                .order_by(TradingOrder.id).with_for_update()).all()
-        for order in stale:
-            if now >= calendar.close_of(order.trade_date):
+        stale = session.scalars(select(TradingOrder.id).where(TradingOrder.status.in_(OPEN_STATUSES),
+                                                              TradingOrder.trade_date <= calendar.trade_date(now))
+                                .order_by(TradingOrder.id)).all()
+        for order_id in stale:
+            order = _lock_open_order(session, order_id)
+            if order is not None and now >= calendar.close_of(order.trade_date):
                 account = _lock(session, order.account_id)
                 self.cancel(session, account, order, now, reason="expired: not filled by the close")
 
@@ -214,3 +217,12 @@ class BuiltinBroker:
         return Funds(available_cents=account.available_cents, frozen_cents=account.frozen_cents,
                      total_cents=account.cash_cents)
 
+
+
+def _lock_open_order(session: Session, order_id: int) -> TradingOrder | None:
+    """Lock the order's account, then the order (the order every writer takes); None if no longer open."""
+    account_id = session.scalars(select(TradingOrder.account_id).where(TradingOrder.id == order_id)).one()
+    _lock(session, account_id)
+    order = session.scalars(select(TradingOrder).where(TradingOrder.id == order_id).with_for_update()
+                            .execution_options(populate_existing=True)).one()
+    return order if order.is_open else None
