@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from crm_core.idsets import rows_among
 from crm_core.models import (
     AttributeValue,
     Complaint,
@@ -48,27 +49,24 @@ def reindex(session: Session, ids: list[int] | None = None, chunk: int = 20_000)
 
 
 def _reindex_chunk(session: Session, ids: list[int]) -> None:
-    low, high = min(ids), max(ids)
     parts: dict[int, list[str]] = defaultdict(list)
     queries = [
-        select(Investor.id, Investor.account_number, Investor.name).where(Investor.id.between(low, high)),
-        select(InvestorPhone.investor_id, InvestorPhone.number).where(InvestorPhone.investor_id.between(low, high)),
-        select(InvestorDetail.investor_id, InvestorDetail.email, InvestorDetail.city, InvestorDetail.address,
-               InvestorDetail.notes).where(InvestorDetail.investor_id.between(low, high)),
-        select(InvestorContact.investor_id, InvestorContact.value)
-        .where(InvestorContact.investor_id.between(low, high)),
-        select(InvestorAccount.investor_id, InvestorAccount.account_number)
-        .where(InvestorAccount.investor_id.between(low, high)),
-        select(Complaint.investor_id, Complaint.category, Complaint.summary)
-        .where(Complaint.investor_id.between(low, high)),
+        (select(Investor.id, Investor.account_number, Investor.name), Investor.id),
+        (select(InvestorPhone.investor_id, InvestorPhone.number), InvestorPhone.investor_id),
+        (select(InvestorDetail.investor_id, InvestorDetail.email, InvestorDetail.city, InvestorDetail.address,
+                InvestorDetail.notes), InvestorDetail.investor_id),
+        (select(InvestorContact.investor_id, InvestorContact.value), InvestorContact.investor_id),
+        (select(InvestorAccount.investor_id, InvestorAccount.account_number), InvestorAccount.investor_id),
+        (select(Complaint.investor_id, Complaint.category, Complaint.summary), Complaint.investor_id),
     ]
-    for query in queries:
-        for row in session.execute(query):
+    for query, column in queries:
+        for row in rows_among(session, query, column, ids):
             investor_id, *values = tuple(row)
-            parts[int(str(investor_id))].extend(str(value) for value in values if value)
+            parts[int(investor_id)].extend(str(value) for value in values if value)
     wanted = set(ids)
-    session.execute(delete(InvestorSearch).where(InvestorSearch.investor_id.in_(ids) if len(ids) <= 500
-                                                 else InvestorSearch.investor_id.between(low, high)))
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 500):
+        session.execute(delete(InvestorSearch).where(InvestorSearch.investor_id.in_(ordered[start:start + 500])))
     rows = [{"investor_id": i, "document": normalise(" ".join(parts[i]))} for i in sorted(parts) if i in wanted]
     if rows:
         session.execute(insert(InvestorSearch), rows)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from crm_core.attributes.definitions import AttributeError_, current_definitions
+from crm_core.idsets import rows_among
 from crm_core.models import AttributeValue
 from crm_core.models.base import utcnow
 
@@ -86,14 +87,10 @@ def _current_rows(session: Session, ids: list[int] | None, keys: list[str] | Non
                    AttributeValue.value).where(AttributeValue.valid_to.is_(None))
     if keys is not None:
         query = query.where(AttributeValue.attribute_key.in_(keys))
-    connection = session.connection()
     if ids is None:
-        return list(connection.execute(query).fetchall())
-    if len(ids) > _BATCH:
-        query = query.where(AttributeValue.investor_id.between(min(ids), max(ids)))
-        wanted = set(ids)
-        return [row for row in connection.execute(query).fetchall() if row.investor_id in wanted]
-    return list(connection.execute(query.where(AttributeValue.investor_id.in_(ids))).fetchall())
+        return list(session.connection().execute(query).fetchall())
+    wanted = set(ids)
+    return [row for row in rows_among(session, query, AttributeValue.investor_id, ids) if row.investor_id in wanted]
 
 
 def load_frame(session: Session, ids: list[int] | None = None, keys: list[str] | None = None) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.idsets import rows_among
 from crm_core.matching import loads as staff_loads
 from crm_core.matching.rules import active_rules
 from crm_core.models import InvestorAssignment, MatchChange, MatchingRule
@@ -101,10 +102,9 @@ def _current(session: Session, role_code: str, ids: list[int]) -> dict[int, Curr
     query = select(InvestorAssignment.investor_id, InvestorAssignment.agent_id, InvestorAssignment.pinned).where(
         InvestorAssignment.role_code == role_code
     )
-    if len(ids) <= 500:
-        query = query.where(InvestorAssignment.investor_id.in_(ids))
     wanted = set(ids)
-    return {r.investor_id: Current(r.agent_id, r.pinned) for r in session.execute(query) if r.investor_id in wanted}
+    rows = rows_among(session, query, InvestorAssignment.investor_id, ids)
+    return {r.investor_id: Current(r.agent_id, r.pinned) for r in rows if r.investor_id in wanted}
 
 
 def over_capacity(session: Session, role_code: str, members: list[StaffMember]) -> list[int]:

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from crm_core.idsets import rows_among
 from crm_core.models import MatchChange, MatchResult
 from crm_core.models.base import utcnow
 
@@ -22,11 +23,7 @@ def current_results(
                    MatchResult.rule_code, MatchResult.rule_version).where(MatchResult.kind == kind)
     if targets is not None:
         query = query.where(MatchResult.target.in_(targets))
-    if len(ids) > _BATCH:
-        query = query.where(MatchResult.investor_id.between(min(ids), max(ids)))
-    else:
-        query = query.where(MatchResult.investor_id.in_(ids))
-    frame = pd.DataFrame([tuple(r) for r in session.connection().execute(query).fetchall()],
+    frame = pd.DataFrame([tuple(r) for r in rows_among(session, query, MatchResult.investor_id, ids)],
                          columns=["id", "investor_id", "target", "outcome", "rule_code", "rule_version"])
     return frame[frame["investor_id"].isin(ids)]
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.attributes import current_definitions
 from crm_core.expr import compile_rule
+from crm_core.idsets import rows_among
 from crm_core.models import MatchChange, Segment, SegmentMembership
 from crm_core.models.base import utcnow
 from crm_core.segments.tree import Tree, TreeError
@@ -130,11 +131,10 @@ def current_paths(session: Session, ids: list[int] | None = None) -> pd.Series:
     query = select(SegmentMembership.investor_id, SegmentMembership.path).where(
         SegmentMembership.valid_to.is_(None)
     )
-    if ids is not None and len(ids) <= 500:
-        query = query.where(SegmentMembership.investor_id.in_(ids))
-    elif ids is not None:
-        query = query.where(SegmentMembership.investor_id.between(min(ids), max(ids)))
-    rows = session.execute(query).all()
+    if ids is None:
+        rows = session.connection().execute(query).fetchall()
+    else:
+        rows = rows_among(session, query, SegmentMembership.investor_id, ids)
     series = pd.Series({row.investor_id: row.path for row in rows}, dtype=object)
     return series if ids is None else series.reindex(ids)
 
@@ -143,10 +143,12 @@ def write_paths(session: Session, paths: pd.Series, *, cause: str, now: datetime
     """Store new paths; close the old membership and log the move. Returns how many moved."""
     now = now or utcnow()
     ids = [int(i) for i in paths.index]
-    old_rows = session.execute(
+    old_rows = rows_among(
+        session,
         select(SegmentMembership.id, SegmentMembership.investor_id, SegmentMembership.path)
-        .where(SegmentMembership.valid_to.is_(None), _among(ids))
-    ).all()
+        .where(SegmentMembership.valid_to.is_(None)),
+        SegmentMembership.investor_id, ids,
+    )
     wanted = set(ids)
     old = {row.investor_id: (row.id, row.path) for row in old_rows if row.investor_id in wanted}
     close: list[int] = []
@@ -170,9 +172,3 @@ def write_paths(session: Session, paths: pd.Series, *, cause: str, now: datetime
         for start in range(0, len(batch), 20_000):
             session.execute(insert(model), batch[start : start + 20_000])
     return len(rows)
-
-
-def _among(ids: list[int]):  # type: ignore[no-untyped-def]
-    if len(ids) <= 500:
-        return SegmentMembership.investor_id.in_(ids)
-    return SegmentMembership.investor_id.between(min(ids), max(ids))
