@@ -14,7 +14,8 @@ from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                          undefined=jinja2.StrictUndefined)
 routes = web.RouteTableDef()
 
 
@@ -31,7 +32,7 @@ async def index(request: web.Request) -> web.Response:
 @routes.get("/login")
 async def login_page(request: web.Request) -> web.Response:
     expired = "expired" in request.query
-    return render("login.html", title="Log in", expired=expired)
+    return render("login.html", title="Log in", expired=expired, user=None)
 
 
 @routes.get("/agent")

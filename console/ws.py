@@ -24,17 +24,19 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     identity = require(request)
     ctx = context_of(request)
     ws = web.WebSocketResponse(heartbeat=30)
-    await ws.prepare(request)
-    ctx.sockets.add(ws)
-    queue = ctx.events.subscribe()
-    pump = asyncio.create_task(_pump(ws, queue, identity))
+    queue = ctx.events.subscribe()  # before the hello: every event after it reaches this socket
+    pump: asyncio.Task[None] | None = None
     try:
+        await ws.prepare(request)
+        ctx.sockets.add(ws)
+        pump = asyncio.create_task(_pump(ws, queue, identity))
         await ws.send_json({"type": "hello", "agent_id": identity.agent_id, "role": identity.role})
         async for message in ws:
             if message.type == WSMsgType.ERROR:
                 break
     finally:
-        pump.cancel()
+        if pump is not None:
+            pump.cancel()
         ctx.events.unsubscribe(queue)
     return ws
 

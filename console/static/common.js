@@ -72,7 +72,7 @@ function connectLive(onEvent) {
   function open() {
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + window.location.host + "/ws");
-    socket.onopen = function () { delay = 500; text("live-connection", "connected"); };
+    socket.onopen = function () { delay = 500; };  // "connected" once the server says hello (subscribed)
     socket.onmessage = function (message) {
       let event;
       try { event = JSON.parse(message.data); } catch (e) { return; }

@@ -1,0 +1,102 @@
+"""The login page, session expiry, the agent's state buttons and the live screen-pop, in a real Chromium."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select, update
+
+from crm_core.db import Database
+from crm_core.models import CallDisposition, WebSession
+from crm_core.models.base import utcnow
+from tests.unit.console.conftest import PASSWORD, Staff, add_customer
+from tests.unit.console.doubles import FakeTelephony, ServedApp
+
+
+def log_in(page: Page, console: ServedApp, job_number: str, password: str = PASSWORD) -> None:
+    page.goto(f"{console.url}/login")
+    page.get_by_test_id("job-number").fill(job_number)
+    page.get_by_test_id("password").fill(password)
+    page.get_by_test_id("login-button").click()
+
+
+def wait_for(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def test_a_wrong_password_is_refused_with_a_message(page: Page, console: ServedApp) -> None:
+    log_in(page, console, "1001", "not the password")
+    expect(page.get_by_test_id("login-error")).to_have_text("Wrong job number or password.")
+    expect(page).to_have_url(f"{console.url}/login")
+
+
+def test_an_agent_lands_on_the_desktop_and_a_supervisor_on_the_console(page: Page, console: ServedApp) -> None:
+    log_in(page, console, "1001")
+    expect(page).to_have_url(f"{console.url}/agent")
+    expect(page.get_by_test_id("who")).to_contain_text("Li Na")
+    page.get_by_test_id("logout").click()
+    expect(page).to_have_url(f"{console.url}/login")
+    log_in(page, console, "9001")
+    expect(page).to_have_url(f"{console.url}/supervisor")
+    expect(page.get_by_test_id("queues")).to_be_visible()
+
+
+def test_an_expired_session_goes_back_to_the_login_page(page: Page, console: ServedApp, database: Database) -> None:
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    expect(page.get_by_test_id("agent-state")).not_to_have_text("…")
+    with database.session() as session:
+        session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    page.goto(f"{console.url}/agent")
+    expect(page).to_have_url(f"{console.url}/login?expired=1")
+    expect(page.get_by_test_id("expired")).to_be_visible()
+
+
+def test_pressing_ready_asks_the_telephony(page: Page, console: ServedApp, telephony: FakeTelephony,
+                                          staff: Staff) -> None:
+    log_in(page, console, "1001")
+    page.get_by_test_id("ready-button").click()
+    expect(page.get_by_test_id("agent-state")).to_have_text("ready")
+    page.get_by_test_id("not-ready-reason").select_option("lunch")
+    page.get_by_test_id("not-ready-button").click()
+    expect(page.get_by_test_id("state-reason")).to_have_text("(lunch)")
+    assert telephony.named("set_agent_state") == [("set_agent_state", staff.agent_id, "ready", None),
+                                                  ("set_agent_state", staff.agent_id, "not_ready", "lunch")]
+
+
+def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, console: ServedApp,
+                                                                   database: Database, staff: Staff) -> None:
+    customer = add_customer(database, staff.agent_id, name="Chen Jing", risk_class="C4")
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    console.publish({"type": "screen_pop", "agent_id": staff.other_agent_id, "call_id": "someone-elses"})
+    console.publish({"type": "screen_pop", "agent_id": staff.agent_id, "call_id": customer.call_id})
+    panel = page.locator("#screen-pop")
+    expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
+    expect(panel.get_by_test_id("risk-class")).to_have_text("C4")
+    expect(panel.get_by_test_id("caller-vip")).to_be_visible()
+    expect(panel.get_by_test_id("ivr-path")).to_contain_text("invalid_choice")
+    expect(panel.get_by_test_id("recent-calls")).to_contain_text("explained the fee schedule")
+    page.get_by_test_id("disposition-code").select_option("complaint_raised")
+    page.get_by_test_id("disposition-note").fill("unhappy with the fee")
+    page.get_by_test_id("disposition-save").click()
+    expect(page.get_by_test_id("disposition-saved")).to_have_text("saved")
+    with database.session() as session:
+        saved = session.scalars(select(CallDisposition).where(CallDisposition.call_id == customer.call_id)).one()
+        assert (saved.code, saved.note, saved.agent_id) == ("complaint_raised", "unhappy with the fee",
+                                                           staff.agent_id)
+
+
+def test_wrap_up_counts_down_back_to_ready(page: Page, console: ServedApp, telephony: FakeTelephony,
+                                          staff: Staff) -> None:
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    console.publish({"type": "call_ended", "agent_id": staff.agent_id, "call_id": "c1"})
+    expect(page.get_by_test_id("wrap-up")).to_be_visible()
+    expect(page.get_by_test_id("agent-state")).to_have_text("ready", timeout=10_000)
+    wait_for(lambda: [r[2] for r in telephony.named("set_agent_state")] == ["wrap_up", "ready"])
