@@ -96,7 +96,8 @@ function onEvent(event) {
   if (event.agent_id !== desk.agentId) { return; }
   if (event.type === "screen_pop") { loadScreenPop(event.call_id); }
   if (event.type === "agent_state") { showState(event.state, event.reason); }
-  if (event.type === "call_ended" && desk.state !== "wrap_up") { setState("wrap_up"); }
+  if (event.type === "call_ended" && event.call_id === desk.callId) { text("call-id", desk.callId + " (ended)"); }
+  // Wrap-up itself comes from the ACD as an agent_state event; the countdown then returns to ready.
 }
 
 function needCall() {

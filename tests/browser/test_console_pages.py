@@ -8,11 +8,12 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 from sqlalchemy import select, update
 
+from crm_core import audit
 from crm_core.db import Database
 from crm_core.models import CallDisposition, WebSession
 from crm_core.models.base import utcnow
 from tests.unit.console.conftest import PASSWORD, Staff, add_customer
-from tests.unit.console.doubles import FakeTelephony, ServedApp
+from tests.unit.console.doubles import FakeTelephony, ServedApp, one_agent_snapshot
 
 
 def log_in(page: Page, console: ServedApp, job_number: str, password: str = PASSWORD) -> None:
@@ -96,7 +97,32 @@ def test_wrap_up_counts_down_back_to_ready(page: Page, console: ServedApp, telep
                                           staff: Staff) -> None:
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
-    console.publish({"type": "call_ended", "agent_id": staff.agent_id, "call_id": "c1"})
+    console.publish({"type": "agent_state", "agent_id": staff.agent_id, "state": "wrap_up", "reason": None})
     expect(page.get_by_test_id("wrap-up")).to_be_visible()
     expect(page.get_by_test_id("agent-state")).to_have_text("ready", timeout=10_000)
-    wait_for(lambda: [r[2] for r in telephony.named("set_agent_state")] == ["wrap_up", "ready"])
+    wait_for(lambda: telephony.named("set_agent_state") == [("set_agent_state", staff.agent_id, "ready", None)])
+    expect(page.get_by_test_id("wrap-up")).to_be_hidden()
+
+
+def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, console: ServedApp,
+                                                               telephony: FakeTelephony, staff: Staff,
+                                                               database: Database) -> None:
+    telephony.snapshot = one_agent_snapshot(staff.agent_id, "1001", "Li Na", state="busy")
+    log_in(page, console, "9001")
+    expect(page.get_by_test_id("calls-today")).to_have_text("11")
+    row = page.get_by_test_id("agent-row-1001")
+    expect(row).to_contain_text("busy")
+    expect(row).to_contain_text("registered")
+    expect(page.get_by_test_id("queues")).to_contain_text("90 %")
+    page.get_by_test_id("listen-1001").click()
+    expect(page.get_by_test_id("supervisions")).to_contain_text("listen Li Na")
+    page.get_by_test_id("end-supervision").click()
+    expect(page.get_by_test_id("supervisions")).not_to_contain_text("listen")
+    page.get_by_test_id("force-not-ready-1001").click()
+    wait_for(lambda: len(telephony.named("set_agent_state")) == 1)
+    assert telephony.requests == [("supervise", staff.supervisor_id, staff.agent_id, "listen"),
+                                  ("end_supervision", "sup-1"),
+                                  ("set_agent_state", staff.agent_id, "not_ready", "break")]
+    with database.session() as session:
+        actions = [r.action for r in audit.entries(session) if r.actor == "agent:9001" and r.action != "login"]
+    assert actions == ["supervise.listen", "supervise.end", "agent.force_state"]
