@@ -151,15 +151,21 @@ def _assign_role(
     balancer = _Balancer(counts, by_id)
     outcome: dict[int, int | None] = {}
     pending: list[tuple[int, tuple[Any, ...], list[StaffMember]]] = []
+    groups: dict[tuple[int, Any], tuple[list[StaffMember], set[int]]] = {}  # (rule, language) -> eligible
     for position, investor_id in enumerate(ids):
         index = int(chosen[position])
         rule = rules[index] if index >= 0 else None
         if rule is None or str((rule.params or {}).get("role", "service_commissioner")) != role_code:
             candidates: list[StaffMember] = []
+            candidate_ids: set[int] = set()
         else:
-            candidates = eligible(rule, members, languages[position])
+            key = (index, languages[position])
+            if key not in groups:
+                found = eligible(rule, members, languages[position])
+                groups[key] = (found, {m.agent_id for m in found})
+            candidates, candidate_ids = groups[key]
         have = current.get(investor_id)
-        if have is not None and investor_id not in forced and _keeps(have, candidates, by_id, counts):
+        if have is not None and investor_id not in forced and _keeps(have, candidate_ids, by_id, counts):
             continue
         if have is not None and investor_id not in forced:
             counts[have.agent_id] -= 1
@@ -171,14 +177,12 @@ def _assign_role(
     return _store(session, role_code, current, outcome, by_id, cause, now)
 
 
-def _keeps(have: Current, candidates: list[StaffMember], by_id: dict[int, StaffMember],
-           loads: Counter[int]) -> bool:
+def _keeps(have: Current, candidate_ids: set[int], by_id: dict[int, StaffMember], loads: Counter[int]) -> bool:
     if have.agent_id not in by_id:
         return False
     if have.pinned:
         return True
-    return any(m.agent_id == have.agent_id for m in candidates) and loads[have.agent_id] <= by_id[
-        have.agent_id].capacity
+    return have.agent_id in candidate_ids and loads[have.agent_id] <= by_id[have.agent_id].capacity
 
 
 def _store(
