@@ -32,12 +32,14 @@ async def post_supervise(request: web.Request) -> web.Response:
     ctx = context_of(request)
     agent = await ctx.in_session(desk.agent_by_id, body["agent_id"])
     action = f"supervise.{body['mode']}"
+    call_id = _current_call(ctx, agent.id)
     try:
         supervision_id = await ctx.telephony.supervise(identity.agent_id, agent.id, body["mode"])
     except TelephonyError as error:
-        await _audit(ctx, identity, action, error.code, f"agent:{agent.job_number}")
+        await _audit(ctx, identity, action, error.code, f"agent:{agent.job_number}", call_id=call_id)
         raise
-    await _audit(ctx, identity, action, "ok", f"agent:{agent.job_number}", supervision_id=supervision_id)
+    await _audit(ctx, identity, action, "ok", f"agent:{agent.job_number}", call_id=call_id,
+                 supervision_id=supervision_id)
     return web.json_response({"supervision_id": supervision_id, "agent_id": agent.id, "mode": body["mode"]},
                              status=201)
 
@@ -74,10 +76,14 @@ async def post_agent_state(request: web.Request) -> web.Response:
     return web.json_response({"agent_id": agent.id, "state": body["state"], "reason": reason})
 
 
+def _current_call(ctx: ConsoleContext, agent_id: int) -> str | None:
+    return next((a.call_id for a in ctx.telephony.live().agents if a.agent_id == agent_id), None)
+
+
 async def _audit(ctx: ConsoleContext, identity: StaffIdentity, action: str, outcome: str, subject: str,
-                 **detail: Any) -> None:
+                 call_id: str | None = None, **detail: Any) -> None:
     def write(session: Session) -> None:
         audit.record(session, actor=f"agent:{identity.job_number}", action=action, outcome=outcome, channel="web",
-                     subject=subject, **detail)
+                     subject=subject, call_id=call_id, **detail)
 
     await ctx.in_session(write)
