@@ -56,7 +56,7 @@ class HotlineService:
     async def run(self, on_ready: Callable[[], None] | None = None) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.runtime.stop)
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))
         self.agi.start_in_thread()
         sync = asyncio.create_task(self._sync_sip_accounts())
         fresh = asyncio.create_task(self.telephony.keep_fresh())
@@ -77,6 +77,13 @@ class HotlineService:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.database.dispose()
             logger.info("hotline service stopped")
+
+    async def stop(self) -> None:
+        """Graceful stop: end what cannot be recovered (supervisions), then leave ARI. Calls stay in
+        Asterisk and the next service carries them on."""
+        if self.runtime.ari is not None:
+            await self.supervision.hang_up_all()
+        self.runtime.stop()
 
     async def _start_console(self) -> web.AppRunner | None:
         """The agents' and supervisors' web console, on its own port (printed)."""

@@ -1,8 +1,10 @@
 """The ACD's view of agents: states in memory, mirrored to the database, refreshed from it.
 
-People change their own state (ready, not ready, log out) through the database (CLI, console); the
-ACD changes it when it offers a call, when the call is answered, missed or ended. A refresh never
-overwrites a change the ACD made after the refresh began.
+People change their own state (ready, not ready, log out) through the console (which goes through the
+ACD) or the database (CLI); the ACD changes it when it offers a call, when the call is answered, missed
+or ended. A refresh applies a database state only if it is newer than the ACD's own last change of
+that agent: the ACD writes its changes to the database after acting, so an older row must never undo
+them (it would free an agent who is ringing).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class AgentBoard:
         for agent in snapshot:
             seen.add(agent.id)
             self.agents[agent.id] = agent
-            if self._changed_at.get(agent.id, 0.0) > started:
+            if agent.state_since.timestamp() < self._state_since.get(agent.id, 0.0):
                 continue
             was_free = self._router.is_free(agent.id)
             if self.states.get(agent.id) is not agent.state:
@@ -53,7 +55,7 @@ class AgentBoard:
             else:
                 self._router.agent_gone(agent.id)
         for agent_id in set(self.agents) - seen:
-            if self._changed_at.get(agent_id, 0.0) <= started:
+            if self._changed_at.get(agent_id, 0.0) <= started:  # logged out since, not by the ACD
                 self._router.agent_gone(agent_id)
                 self.agents.pop(agent_id)
                 self.states.pop(agent_id, None)

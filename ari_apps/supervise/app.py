@@ -127,6 +127,13 @@ class SupervisionApp(SessionApp):
         supervision.events.put_nowait({"type": "HotlineEndSupervision"})
         return True
 
+    async def hang_up_all(self) -> None:
+        """Before the service stops: supervisions cannot be carried over, so end them cleanly."""
+        for supervision in list(self.active.values()):
+            await supervision.ari.request_quietly("channels", "hangup", channelId=supervision.supervisor_channel_id)
+            await supervision.ari.request_quietly("channels", "hangup", channelId=supervision.snoop_id)
+        self.active.clear()
+
     def on_new_channel(self, event: dict[str, Any]) -> None:
         """Snoop or supervisor channels nobody owns any more: hang them up."""
         if self.ari is not None:

@@ -31,6 +31,7 @@ class AgentSpec:
     languages: tuple[str, ...] = ("zh",)
     device: str = ANSWERS
     state: AgentState = AgentState.READY
+    role: str = "agent"
 
 
 def add_investor(db: Database, account: str, name: str, phone: str, *, vip: bool = False,
@@ -51,7 +52,7 @@ def add_agents(db: Database, specs: Iterable[AgentSpec]) -> dict[str, int]:
             agent = agent_service.create_agent(
                 session, job_number=spec.job_number, name=f"Agent {spec.job_number}", password="pw-" + spec.job_number,
                 sip_password="sip-" + spec.job_number, languages=list(spec.languages), skills=spec.skills,
-                device=spec.device)
+                device=spec.device, role=spec.role)
             agent_service.set_state(session, agent.id, spec.state)
             ids[spec.job_number] = agent.id
     return ids
