@@ -42,6 +42,7 @@ class CallObservation:
     queued_at: float | None = None  # the IVR handed the call to the queue
     agent_channel: str | None = None
     agent_reached_at: float | None = None
+    agent_reached_epoch: float | None = None  # wall clock, to compare with other processes (a browser)
     ended_at: float | None = None
     hangup_by: str | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -195,5 +196,6 @@ class ScriptedCaller:
                 and not event["channel"]["name"].startswith(("Announcer/", "Recorder/")):
             observation.agent_channel = channel_id if channel_id != observation.peer_id else sorted(members)[0]
             observation.agent_reached_at = time.monotonic()
+            observation.agent_reached_epoch = time.time()
             asyncio.get_running_loop().call_later(
                 script.talk_seconds, lambda: asyncio.ensure_future(self.hang_up(observation)))
