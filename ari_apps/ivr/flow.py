@@ -1,7 +1,9 @@
 """One caller's way through the IVR, as explicit states.
 
     GREETING ─▶ LANGUAGE ─▶ MAIN_MENU ─▶ QUEUE
-                   │  (language known from the CRM: skip)
+                   │  (language known        │  ▲
+                   │   from the CRM: skip)   ▼  │ key 5
+                   │                      SELF_SERVICE (funds) ─ locked / failed ─▶ QUEUE (operator)
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
 
 Invalid or missing keys re-prompt; after `max_attempts` the caller goes to an operator, never nowhere.
@@ -17,7 +19,8 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.ivr.deps import IvrDeps
-from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR
+from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR, SELF_SERVICE_KEY
+from ari_apps.ivr.self_service import funds_enquiry
 from ari_apps.media import collect_keys, play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
 from crm_core import calls
@@ -32,6 +35,7 @@ class IvrState(StrEnum):
     GREETING = "greeting"
     LANGUAGE = "language"
     MAIN_MENU = "main_menu"
+    SELF_SERVICE = "self_service"
     QUEUE = "queue"
     DONE = "done"
 
@@ -55,6 +59,7 @@ class IvrCall(CallSession):
             IvrState.GREETING: self.greet,
             IvrState.LANGUAGE: self.choose_language,
             IvrState.MAIN_MENU: self.main_menu,
+            IvrState.SELF_SERVICE: self.self_service,
             IvrState.QUEUE: self.hand_to_queue,
         }
         while self.state is not IvrState.DONE:
@@ -90,16 +95,24 @@ class IvrCall(CallSession):
             self.language = self.deps.settings.default_language
             return await self._to_operator()
         self.language = LANGUAGE_KEYS[key]
-        await self._note("language", key=key, language=self.language)
+        await self.note("language", key=key, language=self.language)
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._ask("main_menu", self.language, MAIN_MENU.__contains__)
+        key = await self._ask("main_menu", self.language, lambda k: k in MAIN_MENU or k == SELF_SERVICE_KEY)
         if key is None:
             return await self._to_operator()
+        if key == SELF_SERVICE_KEY:
+            await self.note("menu", menu="main", key=key, category="self_service")
+            return IvrState.SELF_SERVICE
         self.category = MAIN_MENU[key].category
-        await self._note("menu", menu="main", key=key, category=self.category)
+        await self.note("menu", menu="main", key=key, category=self.category)
         return IvrState.QUEUE
+
+    async def self_service(self) -> IvrState:
+        if await funds_enquiry(self):
+            return IvrState.MAIN_MENU
+        return await self._to_operator()
 
     async def hand_to_queue(self) -> IvrState:
         priority = VIP_PRIORITY if self.vip else 0
@@ -111,7 +124,7 @@ class IvrCall(CallSession):
 
     async def _to_operator(self) -> IvrState:
         self.category = OPERATOR
-        await self._note("to_operator", reason="no valid input")
+        await self.note("to_operator", reason="no valid input")
         await play_and_wait(self, [self.deps.prompts.uri("to_operator", self.language)])
         return IvrState.QUEUE
 
@@ -123,9 +136,9 @@ class IvrCall(CallSession):
             if keys and valid(keys):
                 return keys
             problem = "no_input" if keys in ("", "#") else "invalid_choice"
-            await self._note(problem, menu=prompt, key=keys, attempt=attempt)
+            await self.note(problem, menu=prompt, key=keys, attempt=attempt)
             await play_and_wait(self, [self.deps.prompts.uri(problem, language)])
         return None
 
-    async def _note(self, kind: str, **detail: Any) -> None:
+    async def note(self, kind: str, **detail: Any) -> None:
         await self.deps.db.record(calls.record_event, self.call_id, kind, **detail)

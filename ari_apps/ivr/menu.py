@@ -24,3 +24,6 @@ MAIN_MENU = {
 }
 
 CATEGORIES = sorted({choice.category for choice in MAIN_MENU.values()})
+
+# Not a queue: the caller hears their available funds after keying account and trading password.
+SELF_SERVICE_KEY = "5"

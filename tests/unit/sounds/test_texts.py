@@ -12,6 +12,8 @@ REQUIRED_KEYS = {
     "account_prompt", "queue_position_before", "queue_position_after", "expected_wait_before",
     "minutes", "expected_wait_short", "please_hold", "connecting", "service_unavailable",
     "goodbye", "vip_welcome",
+    "self_account", "self_password", "self_wrong_password", "self_locked", "self_funds_before", "currency_yuan",
+    "currency_cents", "self_unavailable",
 }
 BILINGUAL_KEYS = ("language_menu", "account_prompt", "service_unavailable")
 HAN = re.compile(r"[\u4e00-\u9fff]")
