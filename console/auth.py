@@ -23,7 +23,7 @@ async def session_middleware(request: web.Request, handler: Handler) -> web.Stre
     """Resolve the cookie (in the executor) into request["identity"]: a StaffIdentity or None."""
     token = request.cookies.get(COOKIE)
     identity = None
-    if token and len(token) <= 200:
+    if token and len(token) <= 200 and not request.path.startswith("/static/"):
         identity = await context_of(request).in_session(web_sessions.resolve, token)
     request[IDENTITY] = identity
     return await handler(request)

@@ -150,6 +150,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (result.ok) { text("callback-saved", "scheduled"); showError("desk-error", ""); }
     else { showError("desk-error", result.data.error || "not scheduled"); }
   });
+  el("call-back-now").addEventListener("click", function () {
+    el("dial-number").value = el("caller-number").textContent === "no number" ? "" : el("caller-number").textContent;
+    el("dial-number").focus();
+  });
   el("dial-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
     const result = await api("POST", "/api/dial", { number: el("dial-number").value.trim() });

@@ -71,7 +71,8 @@ def test_pressing_ready_asks_the_telephony(page: Page, console: ServedApp, telep
 
 
 def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, console: ServedApp,
-                                                                   database: Database, staff: Staff) -> None:
+                                                                   database: Database, staff: Staff,
+                                                                   telephony: FakeTelephony) -> None:
     customer = add_customer(database, staff.agent_id, name="Chen Jing", risk_class="C4")
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
@@ -83,6 +84,9 @@ def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, c
     expect(panel.get_by_test_id("caller-vip")).to_be_visible()
     expect(panel.get_by_test_id("ivr-path")).to_contain_text("invalid_choice")
     expect(panel.get_by_test_id("recent-calls")).to_contain_text("explained the fee schedule")
+    page.get_by_test_id("call-back-now").click()
+    page.get_by_test_id("dial-button").click()
+    expect(page.get_by_test_id("dial-result")).to_contain_text("calling")
     page.get_by_test_id("disposition-code").select_option("complaint_raised")
     page.get_by_test_id("disposition-note").fill("unhappy with the fee")
     page.get_by_test_id("disposition-save").click()
@@ -91,6 +95,7 @@ def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, c
         saved = session.scalars(select(CallDisposition).where(CallDisposition.call_id == customer.call_id)).one()
         assert (saved.code, saved.note, saved.agent_id) == ("complaint_raised", "unhappy with the fee",
                                                            staff.agent_id)
+    assert telephony.named("dial") == [("dial", staff.agent_id, "13800138000")]
 
 
 def test_wrap_up_counts_down_back_to_ready(page: Page, console: ServedApp, telephony: FakeTelephony,
@@ -123,6 +128,10 @@ def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, consol
     assert telephony.requests == [("supervise", staff.supervisor_id, staff.agent_id, "listen"),
                                   ("end_supervision", "sup-1"),
                                   ("set_agent_state", staff.agent_id, "not_ready", "break")]
-    with database.session() as session:
-        actions = [r.action for r in audit.entries(session) if r.actor == "agent:9001" and r.action != "login"]
-    assert actions == ["supervise.listen", "supervise.end", "agent.force_state"]
+
+    def supervisor_actions() -> list[str]:
+        with database.session() as session:
+            return [r.action for r in audit.entries(session) if r.actor == "agent:9001" and r.action != "login"]
+
+    wait_for(lambda: len(supervisor_actions()) == 3)  # the audit row follows the telephony's answer
+    assert supervisor_actions() == ["supervise.listen", "supervise.end", "agent.force_state"]
