@@ -29,6 +29,7 @@ class ConsoleContext:
     executor: ThreadPoolExecutor
     wrap_up_seconds: int = 30
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
+    sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 
     async def in_session(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `work(session, *args, **kwargs)` in the executor, in one transaction (commit on success)."""

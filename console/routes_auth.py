@@ -13,6 +13,7 @@ from console.context import context_of
 from console.errors import ApiError
 from console.live import agent_live_json
 from console.schemas import read_body
+from console.ws import close_session_sockets
 from crm_core import web_sessions
 from crm_core.models import Agent
 from crm_core.web_sessions import StaffIdentity
@@ -41,6 +42,7 @@ async def logout(request: web.Request) -> web.Response:
     token = request.cookies.get(COOKIE)
     if token and len(token) <= 200:
         await context_of(request).in_session(web_sessions.logout, token)
+        await close_session_sockets(context_of(request), token)
     response = web.json_response({"ok": True})
     clear_session_cookie(response)
     return response

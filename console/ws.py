@@ -10,10 +10,10 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from console.auth import require
-from console.context import context_of
+from console.auth import COOKIE, require
+from console.context import ConsoleContext, context_of
 from console.live import visible_to
-from crm_core.web_sessions import StaffIdentity
+from crm_core.web_sessions import StaffIdentity, token_digest
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -23,12 +23,14 @@ routes = web.RouteTableDef()
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     identity = require(request)
     ctx = context_of(request)
+    session_key = token_digest(request.cookies.get(COOKIE, ""))
     ws = web.WebSocketResponse(heartbeat=30)
     queue = ctx.events.subscribe()  # before the hello: every event after it reaches this socket
     pump: asyncio.Task[None] | None = None
     try:
         await ws.prepare(request)
         ctx.sockets.add(ws)
+        ctx.sockets_by_session.setdefault(session_key, set()).add(ws)
         pump = asyncio.create_task(_pump(ws, queue, identity))
         await ws.send_json({"type": "hello", "agent_id": identity.agent_id, "role": identity.role})
         async for message in ws:
@@ -38,6 +40,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         if pump is not None:
             pump.cancel()
         ctx.events.unsubscribe(queue)
+        _forget(ctx.sockets_by_session, session_key, ws)
     return ws
 
 
@@ -59,6 +62,20 @@ async def _pump(ws: web.WebSocketResponse, queue: asyncio.Queue[dict[str, Any]],
     except Exception:  # one catch-all per socket: log it and close this socket only
         logger.exception("live event pump failed for agent %s", identity.agent_id)
         await ws.close(code=WSCloseCode.INTERNAL_ERROR)
+
+
+def _forget(by_session: dict[str, set[web.WebSocketResponse]], key: str, ws: web.WebSocketResponse) -> None:
+    sockets = by_session.get(key)
+    if sockets is not None:
+        sockets.discard(ws)
+        if not sockets:
+            del by_session[key]
+
+
+async def close_session_sockets(ctx: ConsoleContext, token: str) -> None:
+    """After logout: the session's live sockets close as if it had expired."""
+    for ws in list(ctx.sockets_by_session.get(token_digest(token), ())):
+        await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"logged out")
 
 
 async def close_sockets(app: web.Application) -> None:

@@ -97,3 +97,16 @@ def test_the_websocket_needs_a_session(database: Database, staff: Staff) -> None
             return (await client.get("/ws")).status
 
     assert run(scenario) == 401
+
+
+def test_logout_closes_the_sessions_live_socket(database: Database, staff: Staff) -> None:
+    async def scenario() -> int | None:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1001")
+            async with client.ws_connect("/ws") as ws:
+                assert (await ws.receive_json(timeout=5))["type"] == "hello"
+                assert (await client.post("/api/logout")).status == 200
+                await ws.receive(timeout=5)
+                return ws.close_code
+
+    assert run(scenario) == 1008
