@@ -21,11 +21,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import delete, func, select  # noqa: E402
 
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
-from crm_core.models import Investor, InvestorPhone, QuestionnaireResponse  # noqa: E402
+from crm_core.models import (  # noqa: E402
+    AttributeValue,
+    Investor,
+    InvestorAssignment,
+    InvestorPhone,
+    MatchChange,
+    MatchResult,
+    QuestionnaireResponse,
+    SegmentMembership,
+    StaffLoad,
+)
 from crm_core.rematch import full_recompute, rematch_investors  # noqa: E402
 from crm_core.search import field_search, keyword_search, reindex  # noqa: E402
 from crm_core.seed import seed_reference_data  # noqa: E402
@@ -73,6 +83,8 @@ def main() -> int:
     parser.add_argument("--chunk-size", type=int, default=50_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="keep an existing database of the right size")
+    parser.add_argument("--clear-derived", action="store_true",
+                        help="with --reuse: delete computed values, paths and matches first (a first recompute)")
     args = parser.parse_args()
     url = args.url or f"sqlite:////tmp/crm-bench-{args.investors}.db"
     if url.startswith("sqlite:////") and not args.reuse:
@@ -86,6 +98,11 @@ def main() -> int:
     print(f"database: {url}")
     print(f"investors: {args.investors:,}  (valuation days {args.valuation_days}, "
           f"trades/investor {args.trades_per_investor}, chunk {args.chunk_size:,}, cpus {os.cpu_count()})")
+    if args.clear_derived:
+        with db.session() as session:
+            for model in (MatchChange, MatchResult, InvestorAssignment, StaffLoad, SegmentMembership, AttributeValue):
+                session.execute(delete(model))
+        print("derived tables cleared")
     if present < args.investors:
         started = time.perf_counter()
         synthesize(db, SynthOptions(investors=args.investors - present, valuation_days=args.valuation_days,

@@ -81,7 +81,7 @@ def keyword_search(session: Session, query: str, limit: int = 20) -> list[int]:
     if session.get_bind().dialect.name == "sqlite":
         match = " AND ".join('"' + " ".join(group) + '"' for group in groups)
         sql = text("SELECT rowid FROM investor_search_fts WHERE investor_search_fts MATCH :q "
-                   "ORDER BY rank LIMIT :n")
+                   "ORDER BY rowid LIMIT :n")
     else:
         match = " & ".join("(" + " <-> ".join(group) + ")" for group in groups)
         sql = text("SELECT investor_id FROM investor_search WHERE to_tsvector('simple', document) "

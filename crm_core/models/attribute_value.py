@@ -14,7 +14,7 @@ class AttributeValue(Base):
     __tablename__ = "attribute_values"
     __table_args__ = (
         Index("ix_attribute_values_current", "investor_id", "attribute_key", "valid_to"),
-        Index("ix_attribute_values_key_value", "attribute_key", "value"),
+        Index("ix_attribute_values_key_value", "attribute_key", "value", "investor_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

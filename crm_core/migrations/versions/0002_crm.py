@@ -139,7 +139,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_attribute_values_current", ["investor_id", "attribute_key", "valid_to"], unique=False
         )
-        batch_op.create_index("ix_attribute_values_key_value", ["attribute_key", "value"], unique=False)
+        batch_op.create_index(
+            "ix_attribute_values_key_value", ["attribute_key", "value", "investor_id"], unique=False
+        )
 
     op.create_table(
         "campaigns",
