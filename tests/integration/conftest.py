@@ -63,9 +63,10 @@ def hotline(asterisk: AsteriskInstance, asterisk_env: dict[str, str], database_u
     harness = Hotline(asterisk, ServiceProcess(service_env(asterisk_env, database_url), asterisk,
                                                tmp_path / "service.log"), Database(database_url))
     yield harness
+    # While the service still runs, every call must end and leave nothing behind in Asterisk.
+    left = wait_for(lambda: not channels_left(asterisk), timeout=15) or channels_left(asterisk)
     harness.service.stop()
     harness.db.dispose()
-    left = wait_for(lambda: not channels_left(asterisk), timeout=10) or channels_left(asterisk)
     for channel in asterisk.ari_get("channels") or []:  # type: ignore[union-attr]
         asterisk.cli(f"channel request hangup {channel['name']}")
     assert left is True, f"channels stuck in Asterisk: {left}\n{(tmp_path / 'service.log').read_text()[-3000:]}"
