@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.parse
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aioari
 import aiohttp
 from aiohttp import web_exceptions
+from aioswagger11.http_client import ApiKeyAuthenticator, AsynchronousHttpClient
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +50,14 @@ class Ari:
 
     @classmethod
     async def connect(cls, base_url: str, user: str, password: str) -> Ari:
+        """Like aioari.connect, but the HTTP session is closed again when Asterisk cannot be reached."""
+        host = urllib.parse.urlparse(base_url).netloc.split(":")[0]
+        http_client = AsynchronousHttpClient(auth=ApiKeyAuthenticator(host, f"{user}:{password}"))
+        client = aioari.Client(base_url, http_client)
         try:
-            client = await aioari.connect(base_url, user, password)
+            await client.init()
         except (aiohttp.ClientError, OSError, web_exceptions.HTTPException) as exc:
+            await http_client.close()
             raise AriUnavailable(f"ARI at {base_url} unreachable: {exc}") from exc
         return cls(client)
 
