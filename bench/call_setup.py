@@ -31,8 +31,7 @@ from crm_core.migrate import upgrade  # noqa: E402
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller  # noqa: E402
 from hotline.settings import load_settings  # noqa: E402
 from hotline.wiring import asterisk_instance  # noqa: E402
-from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor  # noqa: E402
-from tests.support.ports import free_port  # noqa: E402
+from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor, isolated_env  # noqa: E402
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -73,16 +72,7 @@ def main() -> None:
     args = parser.parse_args()
 
     state = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    env = {
-        "HOTLINE_STATE_DIR": str(state), "HOTLINE_ASTERISK_INSTANCE": f"bench-{os.getpid()}",
-        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()), "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()), "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1", "HOTLINE_ASTERISK_RTP_START": "30000",
-        "HOTLINE_ASTERISK_RTP_END": "30999", "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
-        "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
-        "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}",
-        "HOTLINE_CONSOLE_BIND": "127.0.0.1", "HOTLINE_CONSOLE_PORT": str(free_port()),
-    }
+    env = isolated_env(state, f"bench-{os.getpid()}", rtp_start=30000)
     os.environ.update(env)
     settings = load_settings()
     instance = asterisk_instance(settings)

@@ -30,8 +30,14 @@ from hotline.scripted_call import CallScript  # noqa: E402
 from hotline.settings import load_settings  # noqa: E402
 from hotline.wiring import asterisk_instance  # noqa: E402
 from tests.support.browser import launch  # noqa: E402
-from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor, place_calls  # noqa: E402
-from tests.support.ports import free_port  # noqa: E402
+from tests.support.hotline import (  # noqa: E402
+    AgentSpec,
+    ServiceProcess,
+    add_agents,
+    add_investor,
+    isolated_env,
+    place_calls,
+)
 
 WATCH = """() => {
   window.__pops = [];
@@ -52,17 +58,8 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
     state = Path(tempfile.mkdtemp(prefix="hotline-bench-pop-"))
-    console_port = free_port()
-    os.environ.update({
-        "HOTLINE_STATE_DIR": str(state), "HOTLINE_ASTERISK_INSTANCE": f"benchpop-{os.getpid()}",
-        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()), "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()), "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1", "HOTLINE_ASTERISK_RTP_START": "31000",
-        "HOTLINE_ASTERISK_RTP_END": "31999", "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
-        "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
-        "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}", "HOTLINE_CONSOLE_BIND": "127.0.0.1",
-        "HOTLINE_CONSOLE_PORT": str(console_port),
-    })
+    os.environ.update(isolated_env(state, f"benchpop-{os.getpid()}", rtp_start=31000))
+    console_port = int(os.environ["HOTLINE_CONSOLE_PORT"])
     settings = load_settings()
     instance = asterisk_instance(settings)
     instance.start()

@@ -133,3 +133,19 @@ def service_env(base: dict[str, str], database_url: str, **overrides: str) -> di
     env = {**os.environ, **base, "HOTLINE_DATABASE_URL": database_url}
     env.update({key: str(value) for key, value in overrides.items()})
     return env
+
+
+def isolated_env(state: Path, instance: str, rtp_start: int) -> dict[str, str]:
+    """Settings for an Asterisk + service of its own (benchmarks): free loopback ports, SQLite in `state`."""
+    from tests.support.ports import free_port
+
+    return {
+        "HOTLINE_STATE_DIR": str(state), "HOTLINE_ASTERISK_INSTANCE": instance,
+        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()), "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()), "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
+        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1", "HOTLINE_ASTERISK_RTP_START": str(rtp_start),
+        "HOTLINE_ASTERISK_RTP_END": str(rtp_start + 999), "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
+        "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
+        "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}", "HOTLINE_CONSOLE_BIND": "127.0.0.1",
+        "HOTLINE_CONSOLE_PORT": str(free_port()),
+    }
