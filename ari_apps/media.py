@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from ari_apps.session import CallerGone, CallSession
 from hotline import channel_vars as v
@@ -73,5 +72,3 @@ async def collect_keys(session: CallSession, prompt_name: str, media: list[str],
         await session.ari.request_quietly("channels", "setChannelVar", channelId=session.channel_id,
                                           variable=v.AWAITING_INPUT, value="")
 
-
-Validator = Callable[[str], bool]

@@ -15,7 +15,7 @@ import time
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from hotline import demo
-from hotline.asterisk.instance import IVR_APP
+from hotline.asterisk.instance import IVR_APP, AsteriskInstance
 from hotline.progress import step
 from hotline.settings import Settings, load_settings
 from hotline.wiring import asterisk_instance
@@ -98,7 +98,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         instance.stop()
 
 
-def _start_detached(settings: Settings, instance: object) -> int:
+def _start_detached(settings: Settings, instance: AsteriskInstance) -> int:
     log = open(settings.state_path / "service.log", "ab")  # noqa: SIM115 - handed to the child
     process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], stdout=log, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, start_new_session=True)
@@ -106,9 +106,7 @@ def _start_detached(settings: Settings, instance: object) -> int:
     (settings.state_path / SERVICE_PID).write_text(str(process.pid))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        application = instance.ari_get(f"applications/{IVR_APP}")  # type: ignore[attr-defined]
-        if isinstance(application, dict) and application.get("channel_ids") is not None and \
-                _service_connected(instance):
+        if IVR_APP in instance.registered_apps():
             step(f"ready: service pid {process.pid}, log {settings.state_path / 'service.log'}")
             return 0
         if process.poll() is not None:
@@ -117,12 +115,6 @@ def _start_detached(settings: Settings, instance: object) -> int:
         time.sleep(0.3)
     step("the service did not connect to ARI in time")
     return 1
-
-
-def _service_connected(instance: object) -> bool:
-    """Stasis apps are listed by ARI only while a WebSocket holds them."""
-    apps = instance.ari_get("applications")  # type: ignore[attr-defined]
-    return isinstance(apps, list) and any(app.get("name") == IVR_APP for app in apps)
 
 
 def cmd_down(args: argparse.Namespace, settings: Settings) -> int:

@@ -29,12 +29,11 @@ class AgentBoard:
         self._events = events
         self.agents: dict[int, AgentSnapshot] = {}
         self.states: dict[int, AgentState] = {}
-        self._changed_at: dict[int, float] = {}
-        self._state_since: dict[int, float] = {}
+        self._state_since: dict[int, float] = {}  # epoch seconds of the last change this process saw
 
     async def refresh(self) -> list[int]:
         """Reload agents from the database; returns the ids that became free."""
-        started = time.monotonic()
+        started = time.time()
         snapshot = await self._db.run(agent_service.routing_snapshot)
         seen = set()
         newly_free = []
@@ -55,7 +54,7 @@ class AgentBoard:
             else:
                 self._router.agent_gone(agent.id)
         for agent_id in set(self.agents) - seen:
-            if self._changed_at.get(agent_id, 0.0) <= started:  # logged out since, not by the ACD
+            if self._state_since.get(agent_id, 0.0) <= started:  # logged out since, not by the ACD
                 self._router.agent_gone(agent_id)
                 self.agents.pop(agent_id)
                 self.states.pop(agent_id, None)
@@ -67,7 +66,6 @@ class AgentBoard:
 
     async def set_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
         """The ACD's own transition: memory first (routing sees it at once), then the database."""
-        self._changed_at[agent_id] = time.monotonic()
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
         self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value, "reason": reason})
@@ -88,7 +86,6 @@ class AgentBoard:
 
     def mark_offered(self, agent_id: int) -> None:
         """Synchronous part of an offer: the agent is taken before any await."""
-        self._changed_at[agent_id] = time.monotonic()
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = AgentState.RINGING
         self._events({"type": "agent_state", "agent_id": agent_id, "state": AgentState.RINGING.value})

@@ -184,16 +184,14 @@ class QueuedCall(CallSession):
                                      entered_at=self.entered_at)
 
     async def caller_left(self) -> None:
+        await self._hang_up_agent()
         if self.state is QueueState.TALKING:
             await self.finish(CallStatus.COMPLETED, "caller")
-        else:
-            if self.state is QueueState.RINGING and self.agent_id is not None:
-                agent_id = self.agent_id
-                await self._hang_up_agent()
-                await self.deps.dispatcher.agent_back(agent_id, wrap_up=False)
-            self.agent_id = None
-            await self.finish(CallStatus.ABANDONED, "caller")
-        await self._hang_up_agent()
+            return
+        if self.state is QueueState.RINGING and self.agent_id is not None:
+            await self.deps.dispatcher.agent_back(self.agent_id, wrap_up=False)  # not the agent's fault
+        self.agent_id = None
+        await self.finish(CallStatus.ABANDONED, "caller")
 
     async def finish(self, status: CallStatus, hangup_by: str) -> None:
         agent_id = self.agent_id if self.state is QueueState.TALKING else None

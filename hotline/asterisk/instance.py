@@ -209,6 +209,11 @@ class AsteriskInstance:
         except (urllib.error.URLError, OSError, ValueError):
             return None
 
+    def registered_apps(self) -> set[str]:
+        """Stasis apps ARI lists: an app is listed only while a WebSocket (a running service) holds it."""
+        apps = self.ari_get("applications")
+        return {app["name"] for app in apps} if isinstance(apps, list) else set()
+
     def ari_info(self) -> object | None:
         return self.ari_get("asterisk/info")
 

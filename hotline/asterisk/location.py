@@ -61,17 +61,17 @@ def host_asterisk_version() -> int | None:
     return int(match.group(1)) if match else None
 
 
-def locate(configured_root: str = "") -> AsteriskLocation:
-    """Pick the Asterisk to run, building the sid root if needed (DESIGN.md, "How Asterisk starts")."""
+def locate(configured_root: str = "", *, build: bool = True) -> AsteriskLocation:
+    """Pick the Asterisk to run (DESIGN.md, "How Asterisk starts"); with `build`, the sid root is built
+    if missing, otherwise it is only named (commands that talk to a running Asterisk)."""
     if configured_root:
         root = Path(configured_root)
-        ensure_root(root)
-        return AsteriskLocation(root)
-    version = host_asterisk_version()
-    if version is not None and version >= MIN_MAJOR_VERSION:
+    elif (host_asterisk_version() or 0) >= MIN_MAJOR_VERSION:
         return AsteriskLocation(None)
-    root = default_root()
-    ensure_root(root)
+    else:
+        root = default_root()
+    if build:
+        ensure_root(root)
     return AsteriskLocation(root)
 
 

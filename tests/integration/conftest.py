@@ -12,8 +12,7 @@ from crm_core.db import Database
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.settings import load_settings
 from hotline.wiring import asterisk_instance
-from tests.support.hotline import ServiceProcess, channels_left, service_env, wait_for
-from tests.support.ports import free_port
+from tests.support.hotline import ServiceProcess, channels_left, isolated_env, service_env, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -24,26 +23,15 @@ def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     state = tmp_path_factory.mktemp("hotline-state")
     rtp_start = 20000 + (os.getpid() % 100) * 100
     return {
-        "HOTLINE_STATE_DIR": str(state),
-        "HOTLINE_ASTERISK_INSTANCE": f"pytest-{os.getpid()}",
-        "HOTLINE_ASTERISK_ARI_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_AGI_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
-        "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1",
-        "HOTLINE_ASTERISK_RTP_START": str(rtp_start),
-        "HOTLINE_ASTERISK_RTP_END": str(rtp_start + 99),
+        **isolated_env(state, f"pytest-{os.getpid()}", rtp_start, rtp_span=100),
         "HOTLINE_IVR_INPUT_TIMEOUT_SECONDS": "2",
         "HOTLINE_IVR_MAX_ATTEMPTS": "3",
         "HOTLINE_ACD_RING_TIMEOUT_SECONDS": "3",
         "HOTLINE_ACD_OVERFLOW_AFTER_SECONDS": "4",
         "HOTLINE_ACD_ANY_AGENT_AFTER_SECONDS": "120",
-        "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
         "HOTLINE_ACD_ANNOUNCE_EVERY_SECONDS": "20",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.3",
         "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
-        "HOTLINE_CONSOLE_BIND": "127.0.0.1",
-        "HOTLINE_CONSOLE_PORT": str(free_port()),
     }
 
 

@@ -78,8 +78,7 @@ class ServiceProcess:
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            apps = self.instance.ari_get("applications")
-            if isinstance(apps, list) and {"hotline-ivr", "hotline-acd"} <= {a["name"] for a in apps}:
+            if {"hotline-ivr", "hotline-acd"} <= self.instance.registered_apps():
                 return
             if self.process.poll() is not None:
                 raise RuntimeError(f"service exited early:\n{self.log.read_text()[-3000:]}")
@@ -135,8 +134,8 @@ def service_env(base: dict[str, str], database_url: str, **overrides: str) -> di
     return env
 
 
-def isolated_env(state: Path, instance: str, rtp_start: int) -> dict[str, str]:
-    """Settings for an Asterisk + service of its own (benchmarks): free loopback ports, SQLite in `state`."""
+def isolated_env(state: Path, instance: str, rtp_start: int, rtp_span: int = 1000) -> dict[str, str]:
+    """Settings for an Asterisk + service of its own (tests, benchmarks): free loopback ports, SQLite in `state`."""
     from tests.support.ports import free_port
 
     return {
@@ -144,7 +143,7 @@ def isolated_env(state: Path, instance: str, rtp_start: int) -> dict[str, str]:
         "HOTLINE_ASTERISK_ARI_PORT": str(free_port()), "HOTLINE_ASTERISK_AMI_PORT": str(free_port()),
         "HOTLINE_ASTERISK_AGI_PORT": str(free_port()), "HOTLINE_ASTERISK_SIP_PORT": str(free_port()),
         "HOTLINE_ASTERISK_SIP_BIND": "127.0.0.1", "HOTLINE_ASTERISK_RTP_START": str(rtp_start),
-        "HOTLINE_ASTERISK_RTP_END": str(rtp_start + 999), "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
+        "HOTLINE_ASTERISK_RTP_END": str(rtp_start + rtp_span - 1), "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
         "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}", "HOTLINE_CONSOLE_BIND": "127.0.0.1",
         "HOTLINE_CONSOLE_PORT": str(free_port()),
