@@ -64,9 +64,16 @@ def openapi_document() -> dict[str, Any]:
                                                          params=[CALL_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
-        "/api/calls/{call_id}/transfer": {"post": _op("Blind or attended transfer to an agent or a number",
-                                                      body="Transfer", codes=(*CALL_CODES, 409),
-                                                      params=[CALL_ID])},
+        "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "
+                                                      "caller on hold while I talk to the target) to an agent "
+                                                      "or a number", body="Transfer",
+                                                      codes=(*CALL_CODES, 409), params=[CALL_ID])},
+        "/api/calls/{call_id}/transfer/complete": {"post": _op("Attended transfer: hand the caller to the target "
+                                                               "and leave the call", codes=(*CALL_CODES, 409),
+                                                               params=[CALL_ID])},
+        "/api/calls/{call_id}/transfer/cancel": {"post": _op("Attended transfer: hang up the target and take the "
+                                                             "caller back", codes=(*CALL_CODES, 409),
+                                                             params=[CALL_ID])},
         "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number", body="Dial", ok=201,
                                   codes=(401, 409))},
         "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,

@@ -31,6 +31,7 @@ class AgentLive:
     call_id: str | None
     caller_number: str | None
     phone_registered: bool | None  # None: not a SIP phone (simulated)
+    call_state: str | None = None  # talking | held | consult_ringing | consulting, while on a call
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,20 @@ class TelephonyPort(Protocol):
 
     async def end_supervision(self, supervision_id: str) -> None: ...
 
-    async def hold(self, call_id: str, on: bool) -> None: ...
+    # Call control. `by_agent`: the agent asking (None for a supervisor); the call must be theirs.
+    async def hold(self, call_id: str, on: bool, *, by_agent: int | None = None) -> None:
+        """On: the caller hears music on hold and nothing of the agent; off: the conversation resumes."""
 
     async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
-                       attended: bool = False) -> None: ...
+                       attended: bool = False, by_agent: int | None = None) -> None:
+        """Blind: the target is rung and the agent leaves. Attended: the caller is held and the agent talks
+        to the target first; then `complete_transfer` or `cancel_transfer`."""
+
+    async def complete_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        """Attended transfer: the target takes the caller, the agent leaves (to wrap-up)."""
+
+    async def cancel_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        """Attended transfer: the target is hung up and the caller is back with the agent."""
 
     async def dial(self, agent_id: int, number: str) -> str:
         """Click-to-dial: ring the agent's phone, then the number; returns the new call id."""
@@ -74,7 +85,8 @@ class TelephonyPort(Protocol):
 class LiveEvents:
     """Fan-out of live events to WebSocket clients. Events are dicts with a "type":
     screen_pop {agent_id, call_id}, agent_state {agent_id, state, reason}, queue {skill, waiting},
-    call_ended {agent_id, call_id}, supervision {supervisor_id, agent_id, mode, supervision_id}."""
+    call_ended {agent_id, call_id}, call_state {agent_id, call_id, state, target_agent_id, target_number},
+    supervision {supervisor_id, agent_id, mode, supervision_id}."""
 
     _queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
 

@@ -10,6 +10,7 @@ from console.context import context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
+from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
 
@@ -41,7 +42,7 @@ async def post_hold(request: web.Request) -> web.Response:
     body = await read_body(request, "Hold")
     ctx = context_of(request)
     await ctx.in_session(desk.visible_call, call_id, identity)
-    await ctx.telephony.hold(call_id, body["on"])
+    await ctx.telephony.hold(call_id, body["on"], by_agent=_acting_agent(identity))
     return web.json_response({"call_id": call_id, "on_hold": body["on"]})
 
 
@@ -58,9 +59,30 @@ async def post_transfer(request: web.Request) -> web.Response:
     if to_job is not None:
         await ctx.in_session(desk.agent_by_job_number, to_job)
     attended = bool(body.get("attended", False))
-    await ctx.telephony.transfer(call_id, to_job_number=to_job, to_number=to_number, attended=attended)
+    await ctx.telephony.transfer(call_id, to_job_number=to_job, to_number=to_number, attended=attended,
+                                 by_agent=_acting_agent(identity))
     return web.json_response({"call_id": call_id, "to_job_number": to_job, "to_number": to_number,
                               "attended": attended})
+
+
+@routes.post("/api/calls/{call_id}/transfer/complete")
+async def post_transfer_complete(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    await ctx.telephony.complete_transfer(call_id, by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "transfer": "completed"})
+
+
+@routes.post("/api/calls/{call_id}/transfer/cancel")
+async def post_transfer_cancel(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    await ctx.telephony.cancel_transfer(call_id, by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "transfer": "cancelled"})
 
 
 @routes.post("/api/dial")
@@ -69,6 +91,11 @@ async def post_dial(request: web.Request) -> web.Response:
     body = await read_body(request, "Dial")
     call_id = await context_of(request).telephony.dial(identity.agent_id, body["number"])
     return web.json_response({"call_id": call_id, "number": body["number"]}, status=201)
+
+
+def _acting_agent(identity: StaffIdentity) -> int | None:
+    """Agents control only their own calls; supervisors any call (None: no ownership check)."""
+    return None if identity.may("supervise") else identity.agent_id
 
 
 @routes.post("/api/callbacks")

@@ -41,7 +41,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "Hold": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}},
     "Transfer": {"type": "object", "properties": {
         "to_job_number": _string(20), "to_number": PHONE_NUMBER, "attended": {"type": "boolean"}},
-        "description": "exactly one of to_job_number and to_number"},
+        "description": "exactly one of to_job_number and to_number; a number needs attended: true"},
     "Dial": {"type": "object", "required": ["number"], "properties": {"number": PHONE_NUMBER}},
     "Callback": {"type": "object", "required": ["investor_id", "at"], "properties": {
         "investor_id": ID, "at": {"type": "string", "format": "date-time", "maxLength": 40},

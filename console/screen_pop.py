@@ -23,7 +23,7 @@ from crm_core.models import (
 from crm_core.web_sessions import StaffIdentity
 
 RECENT_CALLS = 5
-SEEN_KINDS = ("offered", "answered")
+SEEN_KINDS = ("offered", "answered", "consult_offered")  # consult_offered: the target of an attended transfer
 
 
 class CallNotVisible(PermissionError):
@@ -57,6 +57,7 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity) -> dict[
     investor = session.get(Investor, call.investor_id) if call.investor_id is not None else None
     pop: dict[str, Any] = {
         "call_id": call.id, "caller_number": call.caller_number, "status": call.status,
+        "direction": call.direction,
         "language": call.language, "category": call.category,
         "caller_name": investor.name if investor else "unknown number",
         "known": investor is not None, "vip": bool(investor.vip if investor else call.vip),

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import investors
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
 from crm_core.models.base import utcnow
+from crm_core.models.call import CallDirection
 
 FINAL_STATUSES = {CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value}
 
@@ -25,6 +27,29 @@ def open_call(session: Session, *, channel_id: str, caller_number: str, dialed_n
     session.flush()
     record_event(session, call.id, "entered", caller=caller_number, dialed=dialed_number)
     return call
+
+
+def open_outbound(session: Session, *, channel_id: str, agent_id: int, number: str) -> Call:
+    """Click-to-dial: the agent's call to `number`, linked to the investor registered with that number."""
+    investor = investors.find_by_phone(session, number)
+    call = Call(channel_id=channel_id, caller_number=number, dialed_number=number, agent_id=agent_id,
+                direction=CallDirection.OUTBOUND.value, status=CallStatus.RINGING.value,
+                investor_id=investor.id if investor else None, vip=bool(investor and investor.vip),
+                identified_by="number" if investor else None)
+    session.add(call)
+    session.flush()
+    record_event(session, call.id, "dialled", agent_id=agent_id, number=number,
+                 investor_id=investor.id if investor else None)
+    return call
+
+
+def mark_transferred(session: Session, call_id: str, *, from_agent_id: int | None, to_agent_id: int | None,
+                     to_number: str | None = None, attended: bool) -> None:
+    """The call now belongs to another agent (or an outside number, with no agent)."""
+    call = get_call(session, call_id)
+    call.agent_id = to_agent_id
+    record_event(session, call_id, "transferred", from_agent_id=from_agent_id, to_agent_id=to_agent_id,
+                 to_number=to_number, attended=attended)
 
 
 def get_call(session: Session, call_id: str) -> Call:
@@ -109,10 +134,12 @@ def _cdr_for(session: Session, call: Call) -> CallDetailRecord:
     assert call.ended_at is not None
     agent = session.get(Agent, call.agent_id) if call.agent_id else None
     waited_until = call.answered_at or call.ended_at
+    agent_end = agent.sip_username if agent else call.dialed_number
+    outbound = call.direction == CallDirection.OUTBOUND.value
     return CallDetailRecord(
         call_id=call.id,
-        source=call.caller_number,
-        destination=agent.sip_username if agent else call.dialed_number,
+        source=agent_end if outbound else call.caller_number,
+        destination=call.dialed_number if outbound else agent_end,
         agent_job_number=agent.job_number if agent else None,
         started_at=call.entered_at,
         answered_at=call.answered_at,

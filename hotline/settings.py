@@ -56,6 +56,10 @@ class AcdSettings:
     wrap_up_seconds: float = 5.0
     average_handle_seconds: float = 180.0
     agent_refresh_seconds: float = 1.0
+    # Click-to-dial and transfers to outside numbers: the ARI endpoint for a number ({number}: its digits).
+    # Tests and demos use simulated customers: "Local/{number}@hotline-customer-sim/n".
+    outbound_dial: str = "PJSIP/{number}@trunk"
+    dial_timeout_seconds: int = 30  # how long a dialled customer's phone rings
 
 
 @dataclass

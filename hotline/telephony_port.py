@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ari_apps.acd.app import AcdApp
+from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint
 from ari_apps.database import AsyncDatabase
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
@@ -62,32 +63,50 @@ class HotlineTelephony:
             raise TelephonyError("unknown_supervision", f"no supervision {supervision_id}")
 
     # call control ------------------------------------------------------------------------------------
-    async def hold(self, call_id: str, on: bool) -> None:
-        call = self._talking(call_id)
-        operation = "startMoh" if on else "stopMoh"
-        await call.ari.request("channels", operation, channelId=call.channel_id)
+    async def hold(self, call_id: str, on: bool, *, by_agent: int | None = None) -> None:
+        await self._control(call_id, Control.HOLD if on else Control.UNHOLD, by_agent)
 
     async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
-                       attended: bool = False) -> None:
-        call = self._talking(call_id)
-        if attended or to_number:
-            raise TelephonyError("not_supported", "only blind transfers to another agent are available yet")
-        if not to_job_number:
-            raise TelephonyError("bad_target", "name the agent to transfer to")
+                       attended: bool = False, by_agent: int | None = None) -> None:
+        if (to_job_number is None) == (to_number is None):
+            raise TelephonyError("bad_target", "name either the agent or the number to transfer to")
+        if to_number is not None:
+            if not attended:
+                raise TelephonyError("not_supported", "a blind transfer goes to an agent; for an outside number "
+                                                      "use an attended transfer")
+            try:
+                endpoint = dial_endpoint(self.acd.deps.settings.outbound_dial, dial_digits(to_number))
+            except ControlRefused as refused:
+                raise TelephonyError(refused.code, str(refused)) from None
+            await self._control(call_id, Control.CONSULT, by_agent, number=to_number, endpoint=endpoint)
+            return
+        assert to_job_number is not None
         target = await self.db.run(_agent_id, to_job_number)
         if target is None:
             raise TelephonyError("unknown_agent", f"no agent with job number {to_job_number}")
-        if not self.acd.dispatcher.transfer(call, target):
-            raise TelephonyError("agent_unavailable", f"agent {to_job_number} is not ready")
+        if not attended:
+            await self._control(call_id, Control.BLIND, by_agent, agent_id=target)
+            return
+        dial_string = await self.db.run(_agent_dial_string, target)
+        await self._control(call_id, Control.CONSULT, by_agent, agent_id=target, endpoint=dial_string)
+
+    async def complete_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        await self._control(call_id, Control.COMPLETE, by_agent)
+
+    async def cancel_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        await self._control(call_id, Control.CANCEL, by_agent)
 
     async def dial(self, agent_id: int, number: str) -> str:
-        raise TelephonyError("not_supported", "click-to-dial is not available yet")
+        try:
+            return await self.acd.dial(agent_id, number)
+        except ControlRefused as refused:
+            raise TelephonyError(refused.code, str(refused)) from None
 
-    def _talking(self, call_id: str) -> Any:
-        call = self.acd.call(call_id)
-        if call is None or call.state.value != "talking":
-            raise TelephonyError("unknown_call", f"no call {call_id} in progress")
-        return call
+    async def _control(self, call_id: str, control: Control, by_agent: int | None, **args: Any) -> Any:
+        try:
+            return await self.acd.control(call_id, control, by_agent=by_agent, **args)
+        except ControlRefused as refused:
+            raise TelephonyError(refused.code, str(refused)) from None
 
     # live view ---------------------------------------------------------------------------------------
     def live(self) -> LiveSnapshot:
@@ -100,7 +119,8 @@ class HotlineTelephony:
                 self._registered.get(agent.dial_string.split("/", 1)[1], False)
             agents.append(AgentLive(agent_id, agent.job_number, agent.name, state.value,
                                     board.state_since(agent_id), call.call_id if call else None,
-                                    call.caller_number if call else None, registered))
+                                    call.caller_number if call else None, registered,
+                                    call.control.state if call and call.state.value == "talking" else None))
         now = time.time()
         waiting: dict[str, list[float]] = {}
         for call in self.acd.waiting_calls():

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
 from ari_apps.acd.board import AgentBoard
+from ari_apps.acd.call_control import CONTROL
 from ari_apps.acd.deps import AcdDeps
+from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
-from ari_apps.acd.queued_call import QueuedCall
+from ari_apps.acd.outbound_call import OutboundCall
+from ari_apps.acd.queued_call import QueuedCall, QueueState
 from ari_apps.acd.routing import Router
 from ari_apps.ari import Ari
 from ari_apps.database import AsyncDatabase
@@ -24,6 +28,8 @@ from hotline.settings import AcdSettings
 logger = logging.getLogger(__name__)
 
 ACD_STATES = {CallStatus.QUEUED.value, CallStatus.RINGING.value, CallStatus.TALKING.value}
+LEG_ROLES = {"agent", "outside"}  # an agent's phone, or an outside number reached by a transfer
+CONTROL_TIMEOUT_SECONDS = 15.0
 
 
 class AcdApp(SessionApp):
@@ -41,8 +47,8 @@ class AcdApp(SessionApp):
 
     def on_new_channel(self, event: dict[str, Any]) -> None:
         channel = event["channel"]
-        if (channel.get("channelvars") or {}).get(v.ROLE) == "agent":
-            # An agent channel nobody owns (its call ended meanwhile): it has nothing to join.
+        if (channel.get("channelvars") or {}).get(v.ROLE):
+            # A leg we originated whose call ended meanwhile (agent, outside party, dialled customer).
             asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel["id"]))  # type: ignore[union-attr]
             return
         self.start(QueuedCall(self, channel, self.deps))
@@ -59,6 +65,47 @@ class AcdApp(SessionApp):
             if isinstance(session, QueuedCall) and session.call_id == call_id:
                 return session
         return None
+
+    async def dial(self, agent_id: int, number: str) -> str:
+        """Click-to-dial: returns the new call's id once the agent's phone is being rung."""
+        digits = dial_digits(number)
+        endpoint = dial_endpoint(self.deps.settings.outbound_dial, digits)
+        board = self.dispatcher.board
+        state = board.states.get(agent_id) if agent_id in board.agents else None
+        refusal = dial_refusal(state)
+        if refusal is not None:
+            raise refusal
+        assert state is not None
+        if self.ari is None:
+            raise ControlRefused("telephony_down", "the telephony is not connected to Asterisk")
+        board.mark_taken(agent_id, AgentState.BUSY)  # before any await: no inbound offer from now on
+        self.dispatcher.cancel_wrap_up(agent_id)
+        key = uuid.uuid4().hex
+        try:
+            call_id = await self.deps.db.run(_open_outbound, f"dial-{key}", agent_id, digits)
+        except Exception:
+            await board.set_state(agent_id, state)
+            raise
+        self.start(OutboundCall(self, self.deps, call_id=call_id, agent_id=agent_id, number=digits,
+                                customer_endpoint=endpoint, customer_channel_id=f"dial-{key}",
+                                agent_channel_id=f"agent-{key}", state_before=state))
+        logger.info("call %s: agent %s dials %s", call_id, agent_id, digits)
+        return call_id
+
+    async def control(self, call_id: str, control: Control, *, by_agent: int | None = None,
+                      **args: Any) -> Any:
+        """Hold, transfer...: done by the call's own task, in order with its events."""
+        call = self.call(call_id)
+        if call is None or call.state is QueueState.DONE:
+            raise ControlRefused("unknown_call", f"no call {call_id} in progress")
+        if by_agent is not None and call.agent_id != by_agent:
+            raise ControlRefused("not_your_call", "you are not the agent on this call")
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        call.events.put_nowait({"type": CONTROL, "control": control.value, "args": args, "done": done})
+        try:
+            return await asyncio.wait_for(asyncio.shield(done), CONTROL_TIMEOUT_SECONDS)
+        except TimeoutError:
+            raise ControlRefused("timeout", "the telephony did not answer in time") from None
 
     def waiting_calls(self) -> list[QueuedCall]:
         return [s for s in self._tasks if isinstance(s, QueuedCall) and s.state.value == "waiting"]
@@ -92,9 +139,11 @@ class AcdApp(SessionApp):
         busy_agents: set[int] = set()
         recovered_calls: set[str] = set()
         for channel_id, channel in channels.items():
-            variables = channel.get("channelvars") or {}
-            if variables.get(v.ROLE) == "agent" or self.owner_of(channel_id) is not None:
+            role = (channel.get("channelvars") or {}).get(v.ROLE)
+            if role in LEG_ROLES or self.owner_of(channel_id) is not None:
                 continue
+            if role == "customer" and channel_id not in bridge_of:
+                continue  # a dialled customer not connected yet: hung up below
             session = self._recovered_session(channel, bridge_of.get(channel_id), channels)
             if session.agent_id is not None:
                 busy_agents.add(session.agent_id)
@@ -102,7 +151,7 @@ class AcdApp(SessionApp):
             logger.info("recovering ACD call %s (%s)", session.call_id, session.state)
             self.start(session)
         for channel_id, channel in channels.items():
-            if (channel.get("channelvars") or {}).get(v.ROLE) == "agent" and self.owner_of(channel_id) is None:
+            if (channel.get("channelvars") or {}).get(v.ROLE) and self.owner_of(channel_id) is None:
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
         await self._reconcile(busy_agents, recovered_calls)
         self.start_ticking()
@@ -113,7 +162,7 @@ class AcdApp(SessionApp):
             return QueuedCall(self, channel, self.deps)
         for other in bridge.get("channels", []):
             other_vars = (channels.get(other) or {}).get("channelvars") or {}
-            if other != channel["id"] and other_vars.get(v.ROLE) == "agent":
+            if other != channel["id"] and other_vars.get(v.ROLE) in LEG_ROLES:
                 return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
                                   agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
         return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"])
@@ -137,3 +186,6 @@ class AcdApp(SessionApp):
         for call in self.dispatcher.router.waiting():
             self.dispatcher.withdraw(call.id)
 
+
+def _open_outbound(session: Any, channel_id: str, agent_id: int, number: str) -> str:
+    return calls.open_outbound(session, channel_id=channel_id, agent_id=agent_id, number=number).id

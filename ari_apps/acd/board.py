@@ -86,7 +86,11 @@ class AgentBoard:
 
     def mark_offered(self, agent_id: int) -> None:
         """Synchronous part of an offer: the agent is taken before any await."""
+        self.mark_taken(agent_id, AgentState.RINGING)
+
+    def mark_taken(self, agent_id: int, state: AgentState) -> None:
+        """The agent is ringing or busy from now on, decided before any await (the database follows)."""
         self._state_since[agent_id] = time.time()
-        self.states[agent_id] = AgentState.RINGING
-        self._events({"type": "agent_state", "agent_id": agent_id, "state": AgentState.RINGING.value})
+        self.states[agent_id] = state
+        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value})
         self._router.agent_gone(agent_id)

@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-OFFER = "HotlineOffer"  # internal events, put in the call's queue like ARI events
-TRANSFER = "HotlineTransfer"
+OFFER = "HotlineOffer"  # internal event, put in the call's queue like ARI events
 
 
 class Dispatcher:
@@ -64,12 +63,11 @@ class Dispatcher:
         self.board.mark_offered(decision.agent_id)
         session.events.put_nowait({"type": OFFER, "agent_id": decision.agent_id, "reason": decision.reason})
 
-    def transfer(self, session: QueuedCall, agent_id: int) -> bool:
-        """Take a ready agent for a blind transfer of a call in progress; False if the agent is not free."""
+    def take(self, agent_id: int) -> bool:
+        """Take a ready agent for a transfer of a call in progress (ringing at once); False if not free."""
         if not self.router.is_free(agent_id):
             return False
         self.board.mark_offered(agent_id)
-        session.events.put_nowait({"type": TRANSFER, "agent_id": agent_id})
         return True
 
     # agents ------------------------------------------------------------------------------------------
@@ -81,11 +79,18 @@ class Dispatcher:
     async def agent_back(self, agent_id: int, *, wrap_up: bool) -> None:
         """The agent's call ended (or was never answered by the caller's fault)."""
         if wrap_up and self.settings.wrap_up_seconds > 0:
+            self.cancel_wrap_up(agent_id)
             await self.board.set_state(agent_id, AgentState.WRAP_UP)
             self._wrap_ups[agent_id] = asyncio.create_task(self._end_wrap_up(agent_id))
             return
         await self.board.set_state(agent_id, AgentState.READY)
         self.agent_free(agent_id)
+
+    def cancel_wrap_up(self, agent_id: int) -> None:
+        """The agent took another call (click-to-dial) before the wrap-up ran out."""
+        task = self._wrap_ups.pop(agent_id, None)
+        if task is not None:
+            task.cancel()
 
     async def _end_wrap_up(self, agent_id: int) -> None:
         await asyncio.sleep(self.settings.wrap_up_seconds)

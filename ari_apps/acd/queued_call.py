@@ -6,6 +6,7 @@
     caller hangs up: WAITING/RINGING ▶ DONE (abandoned); TALKING ▶ DONE (completed)
 
 The caller waits in a mixing bridge with music on hold; the agent's channel joins that bridge.
+While TALKING, the desk's hold and transfers run in `CallControl` (call_control.py), in this call's task.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ari_apps.acd.call_control import CONTROL, CallControl, fail_pending
 from ari_apps.acd.deps import AcdDeps
-from ari_apps.acd.dispatcher import OFFER, TRANSFER
+from ari_apps.acd.dispatcher import OFFER
 from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
 from crm_core import calls
@@ -34,6 +36,7 @@ class QueueState(StrEnum):
     WAITING = "waiting"
     RINGING = "ringing"
     TALKING = "talking"
+    DIALING = "dialing"  # click-to-dial: the agent answered, the customer's number is ringing
     DONE = "done"
 
 
@@ -56,6 +59,7 @@ class QueuedCall(CallSession):
         self.state = QueueState.TALKING if agent_channel_id else QueueState.WAITING
         self.entered_at = time.time()
         self._announce_playback: str | None = None
+        self.control = CallControl(self)
         self.own("bridge:" + self.bridge_id)
         if agent_channel_id:
             self.own("channel:" + agent_channel_id)
@@ -63,8 +67,7 @@ class QueuedCall(CallSession):
     # life --------------------------------------------------------------------------------------------
     async def run(self) -> None:
         try:
-            if self.state is QueueState.WAITING:
-                await self._wait_in_bridge()
+            await self.begin()
             while self.state is not QueueState.DONE:
                 timeout = self.deps.settings.announce_every_seconds if self.state is QueueState.WAITING else None
                 event = await self.next_event(timeout)
@@ -73,8 +76,15 @@ class QueuedCall(CallSession):
                 else:
                     await self.on_event(event)
         finally:
+            fail_pending(self.events)
             self.deps.dispatcher.withdraw(self.call_id)
+            await self.control.abandon()
             await self.ari.request_quietly("bridges", "destroy", bridgeId=self.bridge_id)
+
+    async def begin(self) -> None:
+        """A new caller waits in the bridge (a recovered call carries on as it was)."""
+        if self.state is QueueState.WAITING:
+            await self._wait_in_bridge()
 
     async def _wait_in_bridge(self) -> None:
         if not self.recovered:
@@ -103,14 +113,17 @@ class QueuedCall(CallSession):
         channel_id = event.get("channel", {}).get("id")
         if self.is_caller_hangup(event):
             await self.caller_left()
+        elif kind == CONTROL:
+            await self.control.perform(event)
+        elif self.control.owns(channel_id):
+            await self.control.on_leg_event(event)
         elif kind == OFFER and self.state is QueueState.WAITING:
             await self.ring_agent(event["agent_id"], event["reason"])
-        elif kind == TRANSFER and self.state is QueueState.TALKING:
-            await self.transfer_to(event["agent_id"])
         elif kind == "StasisStart" and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
             await self.agent_answered()
         elif kind in HANGUP_EVENTS and channel_id == self.agent_channel_id and channel_id is not None:
-            await self.agent_left(event)
+            if not await self.control.agent_gone():
+                await self.agent_left(event)
         elif kind == "PlaybackFinished" and event["playback"]["id"] == self._announce_playback:
             self._announce_playback = None
             if self.state is QueueState.WAITING:
@@ -159,6 +172,8 @@ class QueuedCall(CallSession):
         await self.deps.db.record(calls.record_event, self.call_id, "transferred", from_agent_id=old_agent,
                                   to_agent_id=agent_id)
         if old_agent is not None:
+            self.deps.events({"type": "call_ended", "agent_id": old_agent, "call_id": self.call_id,
+                              "status": "transferred", "hangup_by": "agent"})
             await self.deps.dispatcher.agent_back(old_agent, wrap_up=True)
         await self.ari.request_quietly("bridges", "startMoh", bridgeId=self.bridge_id)
         self.state = QueueState.WAITING
@@ -184,6 +199,7 @@ class QueuedCall(CallSession):
                                      entered_at=self.entered_at)
 
     async def caller_left(self) -> None:
+        await self.control.abandon()
         await self._hang_up_agent()
         if self.state is QueueState.TALKING:
             await self.finish(CallStatus.COMPLETED, "caller")

@@ -59,12 +59,14 @@ function describeStep(step) {
   return step.kind + (details.length ? " (" + details.join(", ") + ")" : "");
 }
 
-async function loadScreenPop(callId) {
+async function loadScreenPop(callId, consulted) {
   const result = await api("GET", "/api/calls/" + encodeURIComponent(callId) + "/screen-pop");
   if (!result.ok) { showError("desk-error", result.data.error || "no screen-pop"); return; }
   const pop = result.data;
   const investor = pop.investor || {};
   desk.callId = pop.call_id;
+  // A consultation (someone's attended transfer to me) shows the caller before the call is mine.
+  showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status));
   desk.investorId = investor.id || null;
   el("screen-pop").dataset.callId = pop.call_id;
   el("screen-pop-empty").hidden = true;
@@ -92,11 +94,27 @@ async function loadScreenPop(callId) {
   text("disposition-saved", "");
 }
 
+// talking | held | consult_ringing | consulting (from call_state events), ended, none
+function showCallState(state, event) {
+  text("call-state", state.replace("_", " "));
+  const held = state === "held" || state.startsWith("consult");
+  el("hold-button").dataset.on = String(held);
+  el("hold-button").textContent = held ? "Resume" : "Hold";
+  el("consultation").hidden = !state.startsWith("consult");
+  if (event && state.startsWith("consult")) {
+    text("consult-target", event.target_number || ("agent " + event.target_agent_id));
+  }
+}
+
 function onEvent(event) {
   if (event.agent_id !== desk.agentId) { return; }
-  if (event.type === "screen_pop") { loadScreenPop(event.call_id); }
+  if (event.type === "screen_pop") { loadScreenPop(event.call_id, Boolean(event.consultation)); }
   if (event.type === "agent_state") { showState(event.state, event.reason); }
-  if (event.type === "call_ended" && event.call_id === desk.callId) { text("call-id", desk.callId + " (ended)"); }
+  if (event.type === "call_state" && event.call_id === desk.callId) { showCallState(event.state, event); }
+  if (event.type === "call_ended" && event.call_id === desk.callId) {
+    text("call-id", desk.callId + " (ended)");
+    showCallState(event.status === "transferred" ? "transferred" : "ended");
+  }
   // Wrap-up itself comes from the ACD as an agent_state event; the countdown then returns to ready.
 }
 
@@ -126,11 +144,16 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!needCall()) { return; }
     const on = el("hold-button").dataset.on !== "true";
     const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/hold", { on: on });
-    if (result.ok) {
-      el("hold-button").dataset.on = String(on);
-      el("hold-button").textContent = on ? "Resume" : "Hold";
-    } else { showError("desk-error", result.data.error || "hold failed"); }
+    if (result.ok) { showCallState(on ? "held" : "talking"); showError("desk-error", ""); }
+    else { showError("desk-error", result.data.error || "hold failed"); }
   });
+  for (const [id, action] of [["transfer-complete", "complete"], ["transfer-cancel", "cancel"]]) {
+    el(id).addEventListener("click", async function () {
+      if (!needCall()) { return; }
+      const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/transfer/" + action);
+      showError("desk-error", result.ok ? "" : (result.data.error || "transfer " + action + " failed"));
+    });
+  }
   el("transfer-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
     if (!needCall()) { return; }

@@ -21,11 +21,17 @@ class CallStatus(StrEnum):
     FAILED = "failed"
 
 
+class CallDirection(StrEnum):
+    INBOUND = "inbound"  # a customer called the hotline
+    OUTBOUND = "outbound"  # an agent dialled a customer (click-to-dial)
+
+
 class Call(Base):
     __tablename__ = "calls"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     channel_id: Mapped[str] = mapped_column(String(100), index=True)
+    # The customer's number: the calling party of an inbound call, the called party of an outbound one.
     caller_number: Mapped[str] = mapped_column(String(40), default="")
     dialed_number: Mapped[str] = mapped_column(String(40), default="")
     investor_id: Mapped[int | None] = mapped_column(ForeignKey("investors.id"), nullable=True, index=True)
@@ -35,6 +41,8 @@ class Call(Base):
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     priority: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default=CallStatus.IVR.value, index=True)
+    direction: Mapped[str] = mapped_column(String(10), default=CallDirection.INBOUND.value,
+                                           server_default=CallDirection.INBOUND.value)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True, index=True)
     hangup_by: Mapped[str | None] = mapped_column(String(20), nullable=True)  # caller | agent | system
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)

@@ -31,6 +31,8 @@ def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "HOTLINE_ACD_ANY_AGENT_AFTER_SECONDS": "120",
         "HOTLINE_ACD_ANNOUNCE_EVERY_SECONDS": "20",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.3",
+        "HOTLINE_ACD_OUTBOUND_DIAL": "Local/{number}@hotline-customer-sim/n",  # simulated customers
+        "HOTLINE_ACD_DIAL_TIMEOUT_SECONDS": "4",
         "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
     }
 

@@ -44,12 +44,18 @@ class FakeTelephony:
     async def end_supervision(self, supervision_id: str) -> None:
         self._record("end_supervision", supervision_id)
 
-    async def hold(self, call_id: str, on: bool) -> None:
-        self._record("hold", call_id, on)
+    async def hold(self, call_id: str, on: bool, *, by_agent: int | None = None) -> None:
+        self._record("hold", call_id, on, by_agent)
 
     async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
-                       attended: bool = False) -> None:
-        self._record("transfer", call_id, to_job_number, to_number, attended)
+                       attended: bool = False, by_agent: int | None = None) -> None:
+        self._record("transfer", call_id, to_job_number, to_number, attended, by_agent)
+
+    async def complete_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        self._record("complete_transfer", call_id, by_agent)
+
+    async def cancel_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
+        self._record("cancel_transfer", call_id, by_agent)
 
     async def dial(self, agent_id: int, number: str) -> str:
         self._record("dial", agent_id, number)

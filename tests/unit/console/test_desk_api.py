@@ -137,9 +137,9 @@ def test_hold_transfer_dial_and_callback(database: Database, staff: Staff) -> No
 
     run(scenario)
     assert telephony.requests == [
-        ("hold", customer.call_id, True),
-        ("transfer", customer.call_id, "1002", None, True),
-        ("transfer", customer.call_id, None, "13900001111", False),
+        ("hold", customer.call_id, True, staff.agent_id),
+        ("transfer", customer.call_id, "1002", None, True, staff.agent_id),
+        ("transfer", customer.call_id, None, "13900001111", False, staff.agent_id),
         ("dial", staff.agent_id, "13800138000"),
     ]
     with database.session() as session:

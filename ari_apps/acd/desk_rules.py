@@ -1,0 +1,86 @@
+"""What an agent may do from the desk, decided without I/O: click-to-dial, hold, transfers.
+
+The call sessions and the telephony port ask these functions and act on the answer; a refusal is a
+`ControlRefused` whose code the console shows (HTTP 409 with the code).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from crm_core.models import AgentState
+
+DIALLABLE = re.compile(r"\+?[0-9]{3,20}")
+MAY_DIAL_FROM = frozenset({AgentState.READY, AgentState.NOT_READY, AgentState.WRAP_UP})
+
+
+class ControlRefused(Exception):
+    """The action cannot be done now; `code` is machine-readable, the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Control(StrEnum):
+    HOLD = "hold"
+    UNHOLD = "unhold"
+    BLIND = "blind"  # blind transfer to another agent
+    CONSULT = "consult"  # first half of an attended transfer: the caller on hold, the target rung
+    COMPLETE = "complete"  # the target takes the caller, the agent leaves
+    CANCEL = "cancel"  # the target is hung up, the caller is back with the agent
+
+
+@dataclass(frozen=True)
+class CallView:
+    """What the rules need to know about a call in progress."""
+
+    talking: bool  # the caller and an agent (or an outside party) are connected
+    held: bool
+    consulting: bool  # a consultation leg exists (ringing or answered)
+    consult_answered: bool
+
+
+def dial_digits(number: str) -> str:
+    """The digits to dial for what the agent typed: `+86` is dropped, another `+` becomes `00`."""
+    text = number.strip()
+    if not DIALLABLE.fullmatch(text):
+        raise ControlRefused("bad_number", f"{number[:40]!r} is not a phone number (3 to 20 digits, optional +)")
+    if text.startswith("+86"):
+        return text[3:]
+    if text.startswith("+"):
+        return "00" + text[1:]
+    return text
+
+
+def dial_endpoint(template: str, digits: str) -> str:
+    """The ARI endpoint reaching `digits`, e.g. `PJSIP/{number}@trunk` → `PJSIP/13800138000@trunk`."""
+    if "{number}" not in template:
+        raise ControlRefused("no_outside_line", "no outside line is configured (acd.outbound_dial)")
+    return template.replace("{number}", digits)
+
+
+def dial_refusal(state: AgentState | None) -> ControlRefused | None:
+    """Click-to-dial needs an agent logged in and not already ringing or on a call."""
+    if state is None or state is AgentState.LOGGED_OUT:
+        return ControlRefused("not_logged_in", "log in to the queue (ready or not ready) before dialling")
+    if state not in MAY_DIAL_FROM:
+        return ControlRefused("agent_busy", f"you are {state.value.replace('_', ' ')}: finish the current call first")
+    return None
+
+
+def control_refusal(control: Control, call: CallView) -> ControlRefused | None:
+    """Whether `control` can be applied to the call as it is now."""
+    if not call.talking:
+        return ControlRefused("not_on_call", "the call is not connected (ringing, queued or ended)")
+    if control in (Control.COMPLETE, Control.CANCEL):
+        if not call.consulting:
+            return ControlRefused("no_consultation", "there is no attended transfer in progress")
+        if control is Control.COMPLETE and not call.consult_answered:
+            return ControlRefused("consult_not_answered", "the transfer target has not answered yet")
+        return None
+    if call.consulting:
+        return ControlRefused("consulting", "an attended transfer is in progress: complete or cancel it first")
+    return None

@@ -1,0 +1,167 @@
+"""The agent desk's call control against the real Asterisk and the real service: click-to-dial, hold,
+attended transfer. Driven through the console's JSON API; checked in Asterisk (bridges, channels) and in
+the database (call records, call events, agent states)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from sqlalchemy import select
+
+from crm_core import calls
+from crm_core.models import Agent, AgentState, Call
+from hotline.scripted_call import CallObservation, CallScript
+from tests.integration.conftest import Hotline
+from tests.support.desk import ConsoleApi, ari_delete, bridges, channel_names
+from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
+
+
+def console(hotline: Hotline, job_number: str) -> ConsoleApi:
+    return ConsoleApi(f"http://127.0.0.1:{hotline.service.env['HOTLINE_CONSOLE_PORT']}", job_number,
+                      "pw-" + job_number)
+
+
+def call_row(hotline: Hotline, call_id: str) -> Call:
+    with hotline.db.session() as session:
+        call = calls.get_call(session, call_id)
+        session.expunge(call)
+        return call
+
+
+def event_kinds(hotline: Hotline, call_id: str) -> list[str]:
+    with hotline.db.session() as session:
+        return [e.kind for e in calls.events_of(session, call_id)]
+
+
+def agent_state(hotline: Hotline, agent_id: int) -> str:
+    with hotline.db.session() as session:
+        agent = session.get(Agent, agent_id)
+        assert agent is not None
+        return agent.state
+
+
+def inbound_call(hotline: Hotline, script: CallScript) -> tuple[threading.Thread, list[CallObservation]]:
+    result: list[CallObservation] = []
+    thread = threading.Thread(target=lambda: result.extend(asyncio.run(place_calls(hotline.asterisk, [(0, script)]))))
+    thread.start()
+    return thread, result
+
+
+def talking_call(hotline: Hotline, agent: ConsoleApi) -> str:
+    """The id of the call the agent is talking on, once it is connected."""
+    call_id = wait_for(lambda: agent.live().get("call_id") if agent.live().get("call_state") == "talking" else None,
+                       timeout=40)
+    assert call_id, f"the agent never got the call: {agent.live()}"
+    return str(call_id)
+
+
+def bridge_of(hotline: Hotline, channel_id: str) -> tuple[str, list[str]] | None:
+    for bridge_id, members in bridges(hotline.asterisk).items():
+        if channel_id in members:
+            return bridge_id, members
+    return None
+
+
+# click-to-dial --------------------------------------------------------------------------------------------
+def test_click_to_dial_rings_the_agent_then_the_customer_and_bridges_them(hotline: Hotline) -> None:
+    investor_id = add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
+    hotline.service.env["HOTLINE_ACD_WRAP_UP_SECONDS"] = "3"
+    hotline.service.start()
+    agent = console(hotline, "2001")
+
+    status, body = agent.post("/api/dial", {"number": "13800000002"})
+    assert status == 201, body
+    call_id = body["call_id"]
+    # The agent's phone rings first (it answers after a second); the customer is not dialled yet.
+    first = wait_for(lambda: [n for n in channel_names(hotline.asterisk).values()], timeout=5)
+    assert first and all("hotline-agent-sim" in n for n in first), first
+    assert agent_state(hotline, agents["2001"]) == AgentState.BUSY.value
+
+    def connected() -> tuple[str, list[str]] | None:
+        found = bridges(hotline.asterisk).get(f"dial-{call_id}")
+        return (f"dial-{call_id}", found) if found and len(found) == 2 else None
+
+    assert wait_for(connected, timeout=10), bridges(hotline.asterisk)
+    names = channel_names(hotline.asterisk)
+    members = sorted(names[c].split("@")[0] for c in bridges(hotline.asterisk)[f"dial-{call_id}"])
+    assert members == ["Local/13800000002", "Local/answer"]  # the customer's number and the agent's phone
+
+    row = call_row(hotline, call_id)
+    assert (row.direction, row.status, row.agent_id, row.investor_id) == ("outbound", "talking", agents["2001"],
+                                                                         investor_id)
+    assert agent.live()["state"] == "busy" and agent.live()["call_id"] == call_id
+    status, pop = agent.request("GET", f"/api/calls/{call_id}/screen-pop")
+    assert status == 200 and pop["caller_name"] == "Li Wei" and pop["direction"] == "outbound"
+
+    agent_channel = next(c for c in bridges(hotline.asterisk)[f"dial-{call_id}"] if c.startswith("agent-"))
+    assert ari_delete(hotline.asterisk, f"channels/{agent_channel}") == 204  # the agent hangs up
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+    assert call_row(hotline, call_id).hangup_by == "agent"
+    assert event_kinds(hotline, call_id) == ["dialled", "answered", "hangup"]
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "wrap_up", timeout=5)
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=10)
+
+
+def test_no_inbound_offer_while_the_agent_dials_out(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000003", "Zhang San", "13800000003")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9, "general": 5})])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    status, body = agent.post("/api/dial", {"number": "13900000001"})
+    assert status == 201, body
+    outbound = body["call_id"]
+    assert wait_for(lambda: call_row(hotline, outbound).status == "talking", timeout=10)
+
+    thread, observed = inbound_call(hotline, CallScript(HOTLINE, "13800000003", ["1"], talk_seconds=1))
+
+    def inbound_id() -> str | None:
+        with hotline.db.session() as session:
+            found = session.scalars(select(Call).where(Call.direction == "inbound")).first()
+            return found.id if found and found.status == "queued" else None
+
+    queued = wait_for(inbound_id, timeout=30)
+    assert queued, "the inbound call never queued"
+    wait_for(lambda: False, timeout=2)  # two seconds in the queue: the dialling agent must not be offered it
+    assert "offered" not in event_kinds(hotline, queued)
+
+    agent_channel = next(c for c in channel_names(hotline.asterisk) if c.startswith("agent-"))
+    assert ari_delete(hotline.asterisk, f"channels/{agent_channel}") == 204
+    thread.join(60)
+    [obs] = observed
+    assert obs.agent_channel is not None, "the inbound call reached the agent once the outbound call ended"
+    assert event_kinds(hotline, queued).count("offered") == 1
+    assert call_row(hotline, outbound).status == "completed"
+    assert agent_state(hotline, agents["2001"]) in ("ready", "busy")
+
+
+def test_click_to_dial_refusals(hotline: Hotline) -> None:
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, state=AgentState.LOGGED_OUT),
+                                     AgentSpec("2002", {"trading": 9}, state=AgentState.NOT_READY)])
+    hotline.service.start()
+    logged_out, not_ready = console(hotline, "2001"), console(hotline, "2002")
+
+    status, body = logged_out.post("/api/dial", {"number": "13800000002"})
+    assert (status, body["code"]) == (409, "not_logged_in"), body
+    status, body = not_ready.post("/api/dial", {"number": "12ab"})
+    assert status == 422 and "number" in body["error"]
+    status, body = not_ready.post("/api/dial", {"number": "12"})
+    assert (status, body["code"]) == (409, "bad_number"), body
+
+    # The customer is busy (a number ending in 9): the call fails, the agent is back to not ready.
+    status, body = not_ready.post("/api/dial", {"number": "13800000009"})
+    assert status == 201, body
+    busy = body["call_id"]
+    status, again = not_ready.post("/api/dial", {"number": "13800000002"})
+    assert (status, again["code"]) == (409, "agent_busy"), again  # already on a call
+    assert wait_for(lambda: call_row(hotline, busy).status == "failed", timeout=15)
+    assert "dial_failed" in event_kinds(hotline, busy)
+    # The agent picked up, so wrap-up (0 s here) follows, then ready as after any call.
+    assert wait_for(lambda: agent_state(hotline, agents["2002"]) == "ready", timeout=5)
+    assert not wait_for(lambda: channel_names(hotline.asterisk) or None, timeout=3)
+
+    # Nobody answers (a number ending in 0): the dial timeout ends it.
+    status, body = not_ready.post("/api/dial", {"number": "13800000000"})
+    assert status == 201, body
+    assert wait_for(lambda: call_row(hotline, body["call_id"]).status == "failed", timeout=20)

@@ -1,0 +1,71 @@
+"""For desk tests against the real service: the console's JSON API as an agent, and what Asterisk holds."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+from hotline.asterisk.instance import AsteriskInstance
+
+
+class ConsoleApi:
+    """One logged-in staff member on the service's console (`/api`), with the session cookie."""
+
+    def __init__(self, base_url: str, job_number: str, password: str) -> None:
+        self.base_url = base_url
+        self.cookie = ""
+        status, body = self.request("POST", "/api/login", {"job_number": job_number, "password": password})
+        assert status == 200, body
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, method=method, data=data,
+                                         headers={"Content-Type": "application/json", "Cookie": self.cookie})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                cookie = response.headers.get("Set-Cookie")
+                if cookie:
+                    self.cookie = cookie.split(";")[0]
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        return self.request("POST", path, body if body is not None else {})
+
+    def live(self) -> dict[str, Any]:
+        status, me = self.request("GET", "/api/me")
+        assert status == 200, me
+        return me["live"] or {}
+
+
+def ari_delete(instance: AsteriskInstance, path: str) -> int:
+    request = urllib.request.Request(instance.ari_url + "ari/" + path, method="DELETE")
+    token = base64.b64encode(f"{instance.secrets.ari_user}:{instance.secrets.ari_password}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def bridges(instance: AsteriskInstance) -> dict[str, list[str]]:
+    """Bridge id → ids of the channels in it."""
+    found = instance.ari_get("bridges")
+    return {b["id"]: list(b["channels"]) for b in found} if isinstance(found, list) else {}
+
+
+def channel_names(instance: AsteriskInstance) -> dict[str, str]:
+    """Channel id → channel name (e.g. `Local/answer@hotline-agent-sim-00000001;1`)."""
+    found = instance.ari_get("channels")
+    return {c["id"]: c["name"] for c in found} if isinstance(found, list) else {}
+
+
+def moh_announcers(instance: AsteriskInstance, channel_ids: list[str]) -> list[str]:
+    """The channels among `channel_ids` that play a bridge's music on hold (ARI's announcer channels)."""
+    names = channel_names(instance)
+    return [c for c in channel_ids if names.get(c, "").startswith("Announcer/ARI_MOH")]
