@@ -13,7 +13,7 @@ from crm_core import calls
 from crm_core.models import Agent, AgentState, Call
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
-from tests.support.desk import ConsoleApi, ari_delete, bridges, channel_names
+from tests.support.desk import ConsoleApi, ari_delete, bridges, channel_names, moh_in_bridge
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 
 
@@ -165,3 +165,168 @@ def test_click_to_dial_refusals(hotline: Hotline) -> None:
     status, body = not_ready.post("/api/dial", {"number": "13800000000"})
     assert status == 201, body
     assert wait_for(lambda: call_row(hotline, body["call_id"]).status == "failed", timeout=20)
+
+
+# hold -----------------------------------------------------------------------------------------------------
+def test_hold_takes_the_agent_out_and_plays_moh_to_the_caller(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
+    hotline.service.env["HOTLINE_ACD_WRAP_UP_SECONDS"] = "3"
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    thread, _ = inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+    bridge_id, members = bridge_of(hotline, caller) or ("", [])
+    agent_channel = next(c for c in members if c.startswith("agent-"))
+
+    status, body = agent.post(f"/api/calls/{call_id}/hold", {"on": True})
+    assert status == 200, body
+    held = bridges(hotline.asterisk)[bridge_id]
+    assert agent_channel not in held and caller in held  # the agent left the caller's bridge...
+    assert moh_in_bridge(hotline.asterisk, bridge_id)  # ...where music on hold now plays to the caller
+    assert agent_channel in channel_names(hotline.asterisk)  # the agent's phone stays up
+    assert agent.live()["call_state"] == "held"
+
+    status, body = agent.post(f"/api/calls/{call_id}/hold", {"on": False})
+    assert status == 200, body
+    resumed = bridges(hotline.asterisk)[bridge_id]
+    assert agent_channel in resumed and caller in resumed
+    assert wait_for(lambda: not moh_in_bridge(hotline.asterisk, bridge_id), timeout=3)
+    assert agent.live()["call_state"] == "talking"
+
+    # On hold again, the caller hangs up: the call ends cleanly, the agent goes to wrap-up.
+    assert agent.post(f"/api/calls/{call_id}/hold", {"on": True})[0] == 200
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    thread.join(30)
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+    assert call_row(hotline, call_id).hangup_by == "caller"
+    kinds = event_kinds(hotline, call_id)
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "unhold", "hold", "hangup"]
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "wrap_up", timeout=5)
+    status, body = agent.post(f"/api/calls/{call_id}/hold", {"on": False})
+    assert (status, body["code"]) == (409, "unknown_call"), body
+
+
+def test_hold_is_refused_on_a_call_that_is_not_the_agents(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}),
+                            AgentSpec("2900", {"general": 1}, role="supervisor", state=AgentState.NOT_READY)])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    thread, _ = inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+
+    supervisor = console(hotline, "2900")  # supervisors may hold any call
+    assert supervisor.post(f"/api/calls/{call_id}/hold", {"on": True})[0] == 200
+    status, body = agent.post(f"/api/calls/{call_id}/transfer/complete")
+    assert (status, body["code"]) == (409, "no_consultation"), body
+    status, body = agent.post("/api/calls/nosuchcall/hold", {"on": True})
+    assert status == 404, body
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    thread.join(30)
+
+
+# attended transfer ----------------------------------------------------------------------------------------
+def consult_bridge(hotline: Hotline) -> tuple[str, list[str]] | None:
+    for bridge_id, members in bridges(hotline.asterisk).items():
+        if bridge_id.startswith("consult-") and len(members) == 2:
+            return bridge_id, members
+    return None
+
+
+def start_consultation(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], str, str, str, str, str]:
+    """Agent 2001 talks with a caller, then consults agent 2002 (attended transfer, not yet completed)."""
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}), AgentSpec("2002", {"funds": 9})])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+    bridge_id, members = bridge_of(hotline, caller) or ("", [])
+    agent_channel = next(c for c in members if c.startswith("agent-"))
+
+    status, body = agent.post(f"/api/calls/{call_id}/transfer", {"to_job_number": "2002", "attended": True})
+    assert status == 200, body
+    found = wait_for(lambda: consult_bridge(hotline), timeout=10)
+    assert found, bridges(hotline.asterisk)
+    assert agent_channel in found[1]  # agent 2001 talks with agent 2002's phone...
+    assert agent_channel not in bridges(hotline.asterisk)[bridge_id]
+    assert moh_in_bridge(hotline.asterisk, bridge_id)  # ...while the caller hears music on hold
+    assert wait_for(lambda: agent.live().get("call_state") == "consulting", timeout=5)
+    assert agent_state(hotline, agents["2002"]) == "busy"
+    target_channel = next(c for c in found[1] if c != agent_channel)
+    return agent, agents, call_id, caller, bridge_id, agent_channel, target_channel
+
+
+def test_attended_transfer_completed(hotline: Hotline) -> None:
+    agent, agents, call_id, caller, bridge_id, agent_channel, target_channel = start_consultation(hotline)
+
+    status, body = agent.post(f"/api/calls/{call_id}/transfer/complete")
+    assert status == 200, body
+    assert target_channel in bridges(hotline.asterisk)[bridge_id]  # the caller talks with agent 2002
+    assert wait_for(lambda: not moh_in_bridge(hotline.asterisk, bridge_id), timeout=3)
+    assert wait_for(lambda: agent_channel not in channel_names(hotline.asterisk), timeout=5)  # 2001 hung up
+    assert not [b for b in bridges(hotline.asterisk) if b.startswith("consult-")]
+    row = call_row(hotline, call_id)
+    assert row.agent_id == agents["2002"] and row.status == "talking"
+    kinds = event_kinds(hotline, call_id)
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "consult_offered", "consulting", "transferred"]
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=5)  # wrap-up is 0 s here
+    assert agent_state(hotline, agents["2002"]) == "busy"
+    assert agent.post(f"/api/calls/{call_id}/hold", {"on": True})[1]["code"] == "not_your_call"
+    target = console(hotline, "2002")
+    assert target.live()["call_id"] == call_id and target.live()["call_state"] == "talking"
+
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204  # the caller hangs up on agent 2002
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+    assert wait_for(lambda: agent_state(hotline, agents["2002"]) == "ready", timeout=5)
+
+
+def test_attended_transfer_cancelled(hotline: Hotline) -> None:
+    agent, agents, call_id, caller, bridge_id, agent_channel, target_channel = start_consultation(hotline)
+
+    status, body = agent.post(f"/api/calls/{call_id}/transfer/cancel")
+    assert status == 200, body
+    assert agent_channel in bridges(hotline.asterisk)[bridge_id]  # the caller is back with agent 2001
+    assert wait_for(lambda: not moh_in_bridge(hotline.asterisk, bridge_id), timeout=3)
+    assert wait_for(lambda: target_channel not in channel_names(hotline.asterisk), timeout=5)  # 2002 hung up
+    assert not [b for b in bridges(hotline.asterisk) if b.startswith("consult-")]
+    row = call_row(hotline, call_id)
+    assert row.agent_id == agents["2001"] and row.status == "talking"
+    kinds = event_kinds(hotline, call_id)
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "consult_offered", "consulting",
+                                               "consult_cancelled", "unhold"]
+    assert wait_for(lambda: agent_state(hotline, agents["2002"]) == "ready", timeout=5)
+    assert agent_state(hotline, agents["2001"]) == "busy" and agent.live()["call_state"] == "talking"
+
+    assert ari_delete(hotline.asterisk, f"channels/{agent_channel}") == 204  # agent 2001 ends the call
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+
+
+def test_attended_transfer_to_an_outside_number(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+
+    status, body = agent.post(f"/api/calls/{call_id}/transfer", {"to_number": "13900000001"})
+    assert (status, body["code"]) == (409, "not_supported"), body  # blind to a number: not offered
+    status, body = agent.post(f"/api/calls/{call_id}/transfer", {"to_number": "13900000001", "attended": True})
+    assert status == 200, body
+    found = wait_for(lambda: consult_bridge(hotline), timeout=10)
+    assert found, bridges(hotline.asterisk)
+    assert agent.post(f"/api/calls/{call_id}/transfer/complete")[0] == 200
+    _, members = bridge_of(hotline, caller) or ("", [])
+    names = channel_names(hotline.asterisk)
+    # The caller now talks with the outside number; the agent's phone is gone from the call.
+    assert sorted(names[c].split("@")[0] for c in members) == ["Local/13900000001", "Local/95500-13800000002"]
+    assert call_row(hotline, call_id).agent_id is None
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=5)
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)

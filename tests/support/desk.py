@@ -65,7 +65,13 @@ def channel_names(instance: AsteriskInstance) -> dict[str, str]:
     return {c["id"]: c["name"] for c in found} if isinstance(found, list) else {}
 
 
-def moh_announcers(instance: AsteriskInstance, channel_ids: list[str]) -> list[str]:
-    """The channels among `channel_ids` that play a bridge's music on hold (ARI's announcer channels)."""
-    names = channel_names(instance)
-    return [c for c in channel_ids if names.get(c, "").startswith("Announcer/ARI_MOH")]
+def bridge_channel_names(instance: AsteriskInstance, bridge_id: str) -> list[str]:
+    """Every channel in the bridge, as the CLI shows it. ARI's own lists leave out the announcer channel
+    that plays a bridge's music on hold (`Announcer/ARI_MOH-...`), the CLI does not."""
+    output = instance.cli(f"bridge show {bridge_id}")
+    return [line.split(":", 1)[1].strip() for line in output.splitlines() if line.startswith("Channel:")]
+
+
+def moh_in_bridge(instance: AsteriskInstance, bridge_id: str) -> bool:
+    """Music on hold plays in the bridge (to everyone in it)."""
+    return any(name.startswith("Announcer/ARI_MOH") for name in bridge_channel_names(instance, bridge_id))
