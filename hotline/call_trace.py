@@ -14,7 +14,7 @@ from crm_core.models import Agent, CallDetailRecord, Investor
 from hotline.scripted_call import CallObservation
 
 ROUTE_EVENTS = {"queued", "offered", "missed", "answered", "announced", "to_operator", "menu", "language",
-                "invalid_choice", "no_input"}
+                "invalid_choice", "invalid_input", "no_input", "trading_login", "trade_confirmed", "trade_reported"}
 
 
 def wait_until_recorded(db: Database, call_id: str, timeout: float = 10.0) -> None:

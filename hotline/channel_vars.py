@@ -21,6 +21,9 @@ CATEGORY: Final = "HOTLINE_CATEGORY"
 PRIORITY: Final = "HOTLINE_PRIORITY"
 AGENT_ID: Final = "HOTLINE_AGENT_ID"
 ROLE: Final = "HOTLINE_ROLE"
+# The fund account the caller authenticated in phone trading (never the password): a call recovered after
+# a restart resumes at the trading menu instead of asking again.
+TRADING_ACCOUNT: Final = "HOTLINE_TRADING_ACCOUNT"
 
 
 def all_names() -> dict[str, str]:

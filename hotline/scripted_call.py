@@ -26,6 +26,7 @@ class CallScript:
     dtmf: list[str] = field(default_factory=list)  # one group of keys per input prompt
     talk_seconds: float = 2.0  # after reaching an agent, the caller hangs up after this long
     hang_up_after: float | None = None  # hang up this long after the hotline answers, whatever happens
+    hang_up_when_done: bool = False  # hang up when the hotline asks for keys beyond the last group
     timeout: float = 90.0
     context: str = "hotline-scripted"  # hotline-baseline-scripted: the plain Queue() baseline
 
@@ -37,6 +38,7 @@ class CallObservation:
     call_id: str = ""
     prompts: list[str] = field(default_factory=list)
     inputs: list[tuple[str, str]] = field(default_factory=list)  # (prompt awaiting input, keys sent)
+    input_epochs: list[float] = field(default_factory=list)  # wall clock of each group's sending
     answered_at: float | None = None
     stasis_at: float | None = None  # the hotline's half entered Stasis (dialplan app Stasis)
     queued_at: float | None = None  # the IVR handed the call to the queue
@@ -46,7 +48,7 @@ class CallObservation:
     ended_at: float | None = None
     hangup_by: str | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
-    heard: set[tuple[str, str]] = field(default_factory=set)
+    heard: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def parse_dtmf(text: str) -> list[str]:
@@ -147,10 +149,11 @@ class ScriptedCaller:
             if script.hang_up_after is not None:
                 asyncio.get_running_loop().call_later(
                     script.hang_up_after, lambda: asyncio.ensure_future(self.hang_up(observation)))
-        elif kind in ("PlaybackStarted", "PlaybackContinuing"):
+        elif kind == "PlaybackStarted":  # one per media item of a playback (Asterisk 22)
             playback = event["playback"]
-            heard = (playback["id"], playback.get("media_uri", ""))
-            if heard not in observation.heard:  # an event can reach us through two subscriptions
+            # An event can reach us through two subscriptions: the same event has the same timestamp.
+            heard = (playback["id"], playback.get("media_uri", ""), event.get("timestamp", ""))
+            if heard not in observation.heard:
                 observation.heard.add(heard)
                 observation.prompts.append(prompt_name(heard[1]))
         elif kind == "ChannelVarset" and channel_id == observation.peer_id:
@@ -182,9 +185,12 @@ class ScriptedCaller:
             if len(observation.inputs) < len(script.dtmf):
                 keys = script.dtmf[len(observation.inputs)]
                 observation.inputs.append((value, keys))
+                observation.input_epochs.append(time.time())
                 if keys:
                     await self.ari.request_quietly("channels", "sendDTMF", channelId=observation.channel_id,
                                                    dtmf=keys, between=120, duration=100)
+            elif script.hang_up_when_done:
+                await self.hang_up(observation)
 
     async def _on_bridge(self, observation: CallObservation, script: CallScript, event: dict[str, Any]) -> None:
         bridge = event["bridge"]

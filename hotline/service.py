@@ -17,6 +17,8 @@ from ari_apps.ari import Ari
 from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.app import IvrApp
 from ari_apps.ivr.deps import IvrDeps
+from ari_apps.ivr.trading.matching import match_orders_forever
+from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
@@ -41,7 +43,8 @@ class HotlineService:
         self.db = AsyncDatabase(self.database, self.executor)
         prompts = Prompts(instance.sounds)
         self.events = LiveEvents()
-        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP))
+        self.trading = TradingServices.from_settings(settings.trading)
+        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading))
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
         self.supervision = SupervisionApp(SUPERVISE_APP)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
@@ -60,6 +63,8 @@ class HotlineService:
         self.agi.start_in_thread()
         sync = asyncio.create_task(self._sync_sip_accounts())
         fresh = asyncio.create_task(self.telephony.keep_fresh())
+        matching = asyncio.create_task(match_orders_forever(self.db, self.trading,
+                                                            self.settings.trading.match_every_seconds))
         web = await self._start_console()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
@@ -69,6 +74,7 @@ class HotlineService:
         finally:
             sync.cancel()
             fresh.cancel()
+            matching.cancel()
             ready.cancel()
             if web is not None:
                 await web.cleanup()

@@ -47,6 +47,22 @@ class IvrSettings:
 
 
 @dataclass
+class TradingSettings:
+    """Phone trading and bank transfers (crm_core.trading / crm_core.banking)."""
+
+    off_hours: str = "queue"  # orders outside a session: "queue" for the next session, or "reject"
+    always_open: bool = False  # a practice market that trades at any hour (demos, tests)
+    feed_seed: int = 0  # the simulated market's seed
+    max_failed_logins: int = 3
+    lock_minutes: int = 30
+    match_every_seconds: float = 2.0  # how often the built-in broker matches open orders
+    record_calls: bool = True  # record trading calls (Asterisk recordings linked to the call)
+    daily_in_limit_yuan: int = 1_000_000
+    daily_out_limit_yuan: int = 500_000
+    single_limit_yuan: int = 500_000
+
+
+@dataclass
 class AcdSettings:
     ring_timeout_seconds: int = 15
     overflow_after_seconds: float = 30.0
@@ -83,6 +99,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     asterisk: AsteriskSettings = field(default_factory=AsteriskSettings)
     ivr: IvrSettings = field(default_factory=IvrSettings)
+    trading: TradingSettings = field(default_factory=TradingSettings)
     acd: AcdSettings = field(default_factory=AcdSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)

@@ -17,7 +17,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,16 +57,20 @@ def build_prompts(
     languages: Sequence[str] = ("zh", "en"),
     keys: Iterable[str] | None = None,
     *,
+    extra_texts: Mapping[str, Mapping[str, str]] | None = None,
     workers: int = DEFAULT_WORKERS,
 ) -> BuildReport:
     """Synthesise every prompt of ``languages`` (or only ``keys``) into ``target_dir``.
+
+    ``extra_texts`` ({language: {key: text}}) adds prompts whose texts are data kept elsewhere, such as
+    security names (``sounds.phrases.security_prompt_texts``).
 
     Raises ToolMissingError / PromptBuildError when espeak-ng or sox is missing or fails, and
     ValueError for an unknown language or key. Files built before a failure are kept and recorded.
     """
     started = time.monotonic()
     target_dir = Path(target_dir)
-    jobs = _plan(languages, None if keys is None else list(keys))
+    jobs = _plan(languages, None if keys is None else list(keys), extra_texts or {})
     manifest = _load_manifest(target_dir)
     todo = [job for job in jobs if not _is_current(job, manifest, target_dir)]
     if todo:
@@ -79,10 +83,11 @@ def build_prompts(
     return report
 
 
-def _plan(languages: Sequence[str], keys: list[str] | None) -> list[_Job]:
+def _plan(languages: Sequence[str], keys: list[str] | None,
+          extra_texts: Mapping[str, Mapping[str, str]]) -> list[_Job]:
     jobs = []
     for language in languages:
-        texts = prompt_texts(language)
+        texts = {**prompt_texts(language), **extra_texts.get(language, {})}
         selected = list(texts) if keys is None else keys
         unknown = sorted(set(selected) - set(texts))
         if unknown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 
+from sounds.phrases import phrase_prompt_texts
 from sounds.say import LANGUAGES, number_prompt_texts
 
 __all__ = ["LANGUAGES", "load_texts", "prompt_texts"]
@@ -23,5 +24,5 @@ def load_texts(language: str) -> dict[str, str]:
 
 
 def prompt_texts(language: str) -> dict[str, str]:
-    """Every prompt of ``language``: the toml texts and the ``num/*`` number words."""
-    return {**load_texts(language), **number_prompt_texts(language)}
+    """Every prompt of ``language``: the toml texts, the ``num/*`` number words and ``date/*`` words."""
+    return {**load_texts(language), **number_prompt_texts(language), **phrase_prompt_texts(language)}

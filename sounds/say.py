@@ -28,11 +28,11 @@ _EN_UNITS = (
 _EN_TENS = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy",
             80: "eighty", 90: "ninety"}
 _EN_WORDS = {"num/hundred": "hundred", "num/thousand": "thousand", "num/million": "million",
-             "num/and": "and"}
+             "num/and": "and", "num/point": "point"}
 
 _ZH_DIGITS = "零一二三四五六七八九"
 _ZH_WORDS = {"num/10": "十", "num/hundred": "百", "num/thousand": "千", "num/wan": "万",
-             "num/yi": "亿", "num/liang": "两"}
+             "num/yi": "亿", "num/liang": "两", "num/point": "点"}
 _ZH_SMALL_UNITS = ((1000, "num/thousand"), (100, "num/hundred"), (10, "num/10"))
 _ZH_BIG_UNITS = ((100_000_000, "num/yi"), (10_000, "num/wan"), (1, None))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ari_apps.database import AsyncDatabase
+from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
 from hotline.settings import IvrSettings
 
@@ -15,3 +16,4 @@ class IvrDeps:
     prompts: Prompts
     settings: IvrSettings
     acd_app: str
+    trading: TradingServices

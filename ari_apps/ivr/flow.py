@@ -2,9 +2,13 @@
 
     GREETING ─▶ LANGUAGE ─▶ MAIN_MENU ─▶ QUEUE
                    │  (language known        │  ▲
-                   │   from the CRM: skip)   ▼  │ key 5
-                   │                      SELF_SERVICE (funds) ─ locked / failed ─▶ QUEUE (operator)
+                   │   from the CRM: skip)   ▼  │ key 5           * (back)
+                   │                       TRADING (trading/desk.py) ───────▶ MAIN_MENU
+                   │                           │ 0, locked, no valid key ─▶ QUEUE (trading desk)
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
+
+A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
+account, never the password) and first finishes any confirmed instruction (trading/once.py).
 
 Invalid or missing keys re-prompt; after `max_attempts` the caller goes to an operator, never nowhere.
 """
@@ -13,15 +17,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ari_apps.ivr.ask import ask, choice
 from ari_apps.ivr.deps import IvrDeps
-from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR, SELF_SERVICE_KEY
-from ari_apps.ivr.self_service import funds_enquiry
-from ari_apps.media import collect_keys, play_and_wait, set_var
+from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR, TRADING_DESK, TRADING_KEY
+from ari_apps.ivr.trading.desk import Exit, TradingDesk
+from ari_apps.media import play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
 from crm_core import calls
 from hotline import channel_vars as v
@@ -35,7 +41,7 @@ class IvrState(StrEnum):
     GREETING = "greeting"
     LANGUAGE = "language"
     MAIN_MENU = "main_menu"
-    SELF_SERVICE = "self_service"
+    TRADING = "trading"
     QUEUE = "queue"
     DONE = "done"
 
@@ -50,7 +56,8 @@ class IvrCall(CallSession):
         self.language = self.vars.get(v.LANGUAGE) or ""
         self.vip = self.vars.get(v.VIP) == "1"
         self.category = OPERATOR
-        self.state = IvrState.GREETING
+        self.resumed_account = self.vars.get(v.TRADING_ACCOUNT) or ""
+        self.state = IvrState.TRADING if self.resumed_account and self.language else IvrState.GREETING
 
     async def run(self) -> None:
         if not self.call_id:
@@ -59,7 +66,7 @@ class IvrCall(CallSession):
             IvrState.GREETING: self.greet,
             IvrState.LANGUAGE: self.choose_language,
             IvrState.MAIN_MENU: self.main_menu,
-            IvrState.SELF_SERVICE: self.self_service,
+            IvrState.TRADING: self.trading,
             IvrState.QUEUE: self.hand_to_queue,
         }
         while self.state is not IvrState.DONE:
@@ -90,29 +97,32 @@ class IvrCall(CallSession):
         return IvrState.MAIN_MENU if self.language else IvrState.LANGUAGE
 
     async def choose_language(self) -> IvrState:
-        key = await self._ask("language_menu", self.deps.settings.default_language, LANGUAGE_KEYS.__contains__)
+        self.language = self.deps.settings.default_language  # the language menu speaks both anyway
+        key = await self._menu("language_menu", LANGUAGE_KEYS)
         if key is None:
-            self.language = self.deps.settings.default_language
             return await self._to_operator()
         self.language = LANGUAGE_KEYS[key]
+        await set_var(self, v.LANGUAGE, self.language)
         await self.note("language", key=key, language=self.language)
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._ask("main_menu", self.language, lambda k: k in MAIN_MENU or k == SELF_SERVICE_KEY)
+        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY})
         if key is None:
             return await self._to_operator()
-        if key == SELF_SERVICE_KEY:
-            await self.note("menu", menu="main", key=key, category="self_service")
-            return IvrState.SELF_SERVICE
+        if key == TRADING_KEY:
+            await self.note("menu", menu="main", key=key, category="trading_self_service")
+            return IvrState.TRADING
         self.category = MAIN_MENU[key].category
         await self.note("menu", menu="main", key=key, category=self.category)
         return IvrState.QUEUE
 
-    async def self_service(self) -> IvrState:
-        if await funds_enquiry(self):
+    async def trading(self) -> IvrState:
+        resumed, self.resumed_account = self.resumed_account, ""
+        way_out = await TradingDesk(self, self.deps.trading).run(resumed)
+        if way_out is Exit.MAIN:
             return IvrState.MAIN_MENU
-        return await self._to_operator()
+        return await self._to_operator(TRADING_DESK, "trading desk")
 
     async def hand_to_queue(self) -> IvrState:
         priority = VIP_PRIORITY if self.vip else 0
@@ -122,23 +132,15 @@ class IvrCall(CallSession):
         await self.ari.request("channels", "move", channelId=self.channel_id, app=self.deps.acd_app)
         return IvrState.DONE
 
-    async def _to_operator(self) -> IvrState:
-        self.category = OPERATOR
-        await self.note("to_operator", reason="no valid input")
+    async def _to_operator(self, category: str = OPERATOR, reason: str = "no valid input") -> IvrState:
+        self.category = category
+        await self.note("to_operator", reason=reason)
         await play_and_wait(self, [self.deps.prompts.uri("to_operator", self.language)])
         return IvrState.QUEUE
 
-    async def _ask(self, prompt: str, language: str, valid: Any) -> str | None:
-        """Ask up to `max_attempts` times; the valid key, or None."""
-        for attempt in range(1, self.deps.settings.max_attempts + 1):
-            keys = await collect_keys(self, prompt, [self.deps.prompts.uri(prompt, language)], max_digits=1,
-                                      timeout=self.deps.settings.input_timeout_seconds)
-            if keys and valid(keys):
-                return keys
-            problem = "no_input" if keys in ("", "#") else "invalid_choice"
-            await self.note(problem, menu=prompt, key=keys, attempt=attempt)
-            await play_and_wait(self, [self.deps.prompts.uri(problem, language)])
-        return None
+    async def _menu(self, prompt: str, keys: Collection[str]) -> str | None:
+        return await ask(self, prompt, [self.deps.prompts.uri(prompt, self.language)], max_digits=1,
+                         parse=choice(set(keys)), star_is_back=False)
 
     async def note(self, kind: str, **detail: Any) -> None:
         await self.deps.db.record(calls.record_event, self.call_id, kind, **detail)

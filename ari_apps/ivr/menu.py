@@ -25,5 +25,6 @@ MAIN_MENU = {
 
 CATEGORIES = sorted({choice.category for choice in MAIN_MENU.values()})
 
-# Not a queue: the caller hears their available funds after keying account and trading password.
-SELF_SERVICE_KEY = "5"
+# Not a queue: phone trading and bank transfers after the fund account and trading password (trading/).
+TRADING_KEY = "5"
+TRADING_DESK = "trading"  # where a caller who asks for help while trading is queued

@@ -11,6 +11,7 @@ from crm_core.models.call import Call, CallStatus
 from crm_core.models.call_detail_record import CallDetailRecord
 from crm_core.models.call_disposition import CallDisposition
 from crm_core.models.call_event import CallEvent
+from crm_core.models.call_recording import CallRecording
 from crm_core.models.campaign import Campaign
 from crm_core.models.campaign_target import CampaignTarget
 from crm_core.models.complaint import Complaint
@@ -43,7 +44,7 @@ from crm_core.models.web_session import WebSession
 __all__ = [
     "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "AuditEntry", "Base",
     "Call",
-    "CallDetailRecord", "CallEvent", "CallStatus", "Campaign", "CampaignTarget", "Complaint",
+    "CallDetailRecord", "CallEvent", "CallRecording", "CallStatus", "Campaign", "CampaignTarget", "Complaint",
     "DailyValuation", "Investor", "InvestorAccount", "InvestorAssignment", "InvestorContact",
     "InvestorDetail", "InvestorPhone", "InvestorSearch", "MatchChange", "MatchResult", "MatchingRule",
     "Position", "Product", "QuestionnaireResponse", "Reminder", "RiskDisclosure", "Segment",

@@ -29,6 +29,7 @@ class BuiltinBroker:
     def __init__(self, market: MarketData | None = None, config: TradingConfig | None = None) -> None:
         self.config = config or TradingConfig()
         self.market: MarketData = market if market is not None else SimulatedFeed(seed=self.config.feed_seed)
+        self.hours = calendar.ALWAYS_OPEN if self.config.always_open else calendar.EXCHANGE
 
     # -- reference data ---------------------------------------------------------------------------------
     def security(self, code: str) -> Security:
@@ -56,10 +57,10 @@ class BuiltinBroker:
             rules.check_sell_quantity(order.quantity, held=held, sellable=sellable)
 
     def _trade_date(self, now: datetime) -> date:
-        if calendar.in_session(now):
+        if self.hours.in_session(now):
             return calendar.trade_date(now)
         if self.config.off_hours is OffHours.QUEUE:
-            return calendar.order_trade_date(now)
+            return self.hours.order_trade_date(now)
         raise OrderRejected(RejectReason.OUTSIDE_SESSION)
 
     def hold(self, order: TradingOrder) -> int:
@@ -96,7 +97,7 @@ class BuiltinBroker:
     # -- matching ---------------------------------------------------------------------------------------
     def match(self, session: Session, now: datetime) -> list[TradingFill]:
         self._expire(session, now)
-        if not calendar.in_session(now):
+        if not self.hours.in_session(now):
             return []
         today = calendar.trade_date(now)
         ids = session.scalars(select(TradingOrder.id).where(TradingOrder.status.in_(OPEN_STATUSES),
@@ -117,7 +118,7 @@ class BuiltinBroker:
                                 .order_by(TradingOrder.id)).all()
         for order_id in stale:
             order = _lock_open_order(session, order_id)
-            if order is not None and now >= calendar.close_of(order.trade_date):
+            if order is not None and now >= self.hours.close_of(order.trade_date):
                 account = _lock(session, order.account_id)
                 self.cancel(session, account, order, now, reason="expired: not filled by the close")
 

@@ -1,10 +1,14 @@
 """A-share trading sessions in Asia/Shanghai: 09:30-11:30 and 13:00-15:00, Monday to Friday.
 
 No exchange holiday calendar yet: every weekday is a trading day.
+
+`EXCHANGE` is these rules as an object; `ALWAYS_OPEN` is a practice market that trades every minute of
+every day (demos and tests at any hour), closing at local midnight.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -55,3 +59,25 @@ def day_bounds(now: datetime) -> tuple[datetime, datetime]:
     """The local (Shanghai) calendar day around `now`, as UTC [start, end)."""
     start = datetime.combine(trade_date(now), time(0), tzinfo=SHANGHAI)
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class MarketHours:
+    """When the market trades: what the broker asks instead of calling the functions above directly."""
+
+    always_open: bool = False
+
+    def in_session(self, now: datetime) -> bool:
+        return self.always_open or in_session(now)
+
+    def order_trade_date(self, now: datetime) -> date:
+        return trade_date(now) if self.always_open else order_trade_date(now)
+
+    def close_of(self, day: date) -> datetime:
+        if self.always_open:
+            return datetime.combine(day + timedelta(days=1), time(0), tzinfo=SHANGHAI).astimezone(UTC)
+        return close_of(day)
+
+
+EXCHANGE = MarketHours()
+ALWAYS_OPEN = MarketHours(always_open=True)

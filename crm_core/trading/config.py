@@ -19,6 +19,7 @@ class TradingConfig:
     min_commission_cents: int = 500
     stamp_duty_rate: Decimal = Decimal("0.0005")  # sells only
     feed_seed: int = 0
+    always_open: bool = False  # a practice market trading around the clock (demos, tests); see calendar.py
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ class AsteriskInstance:
     def render(self) -> None:
         """Write every config file into the instance's etc folder (credentials mode 0600)."""
         etc = self.host_base / "etc"
-        for sub in ("etc", "run", "log", "spool", "lib", "lib/keys", "cache", "sounds", "recordings"):
+        for sub in ("etc", "run", "log", "spool", "spool/recording", "lib", "lib/keys", "cache", "sounds", "recordings"):
             (self.host_base / sub).mkdir(parents=True, exist_ok=True)
         context = self.template_context()
         for folder in (CONFIG_TEMPLATES, DIALPLAN_TEMPLATES):
@@ -149,9 +149,12 @@ class AsteriskInstance:
             os.chmod(agents, 0o600)
 
     def build_sounds(self) -> None:
+        from crm_core.trading import load_securities
         from sounds.build import build_prompts
+        from sounds.phrases import security_prompt_texts
 
-        report = build_prompts(self.host_sounds)
+        names = [(s.code, s.name_zh, s.name_en) for s in load_securities().values()]
+        report = build_prompts(self.host_sounds, extra_texts=security_prompt_texts(names))
         step(f"prompts ready ({report.built} built, {report.skipped} unchanged)")
 
     # -- process -------------------------------------------------------------------------------------

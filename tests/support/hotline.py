@@ -72,7 +72,9 @@ class ServiceProcess:
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, **overrides: str) -> None:
+        """Start the service; `overrides` are settings variables (HOTLINE_...) for this and later starts."""
+        self.env.update(overrides)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

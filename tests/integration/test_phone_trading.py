@@ -1,0 +1,246 @@
+"""Phone trading end to end through the real Asterisk: scripted callers key their way through the trading
+menus in Mandarin and English; the database, the audit trail, the recording and the prompts are checked."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crm_core import audit, calls, recordings
+from crm_core.models import (
+    Alert,
+    BankTransfer,
+    CallEvent,
+    Investor,
+    RiskDisclosure,
+    TradingAccount,
+    TradingFill,
+    TradingOrder,
+    TradingPosition,
+)
+from crm_core.rematch import rematch_investors
+from crm_core.seed import seed_reference_data
+from crm_core.trading.demo import seed_demo_trading
+from hotline.scripted_call import CallObservation, CallScript
+from tests.integration.conftest import Hotline
+from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
+
+PASSWORD = "246810"
+BANK_PASSWORD = "9999"
+TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
+
+
+def client(hotline: Hotline, n: int, *, language: str = "zh", risk_class: str = "C3",
+           cash_cents: int = 1_234_567, positions: dict[str, int] | None = None) -> tuple[str, str]:
+    """A client with a trading account; (account number, phone)."""
+    account, phone = f"10000000{n}", f"1380000000{n}"
+    investor_id = add_investor(hotline.db, account, f"Client {n}", phone, language=language)
+    with hotline.db.session() as session:
+        seed_reference_data(session)  # attributes, tree, products and rules: suitability needs them
+        session.get(Investor, investor_id).risk_class = risk_class
+        seed_demo_trading(session, investor_id, cash_cents=cash_cents, password=PASSWORD,
+                          bank_password=BANK_PASSWORD,
+                          positions=positions if positions is not None else {"600036": 1000})
+        rematch_investors(session, [investor_id], "test client")
+    return account, phone
+
+
+def trade(phone: str, account: str, *keys: str) -> CallScript:
+    """Main menu 5, log in, then `keys` (one group per prompt), and hang up when the script is done."""
+    return CallScript(HOTLINE, phone, ["5", account + "#", PASSWORD + "#", *keys], hang_up_when_done=True,
+                      timeout=150)
+
+
+def run(hotline: Hotline, *scripts: CallScript) -> list[CallObservation]:
+    observed = asyncio.run(place_calls(hotline.asterisk, [(0.0, script) for script in scripts]))
+    for obs in observed:
+        print(f"call {obs.call_id}: inputs {obs.inputs}\nheard {obs.prompts}\nhung up by {obs.hangup_by}")
+    for obs in observed:
+        assert wait_for(lambda obs=obs: _finished(hotline, obs.call_id), timeout=20), f"call {obs.call_id} open"
+    return observed
+
+
+def _finished(hotline: Hotline, call_id: str) -> bool:
+    with hotline.db.session() as session:
+        return calls.get_call(session, call_id).status in calls.FINAL_STATUSES
+
+
+def in_order(heard: list[str], *expected: str) -> bool:
+    """`expected` prompts were heard in this order (others may come between)."""
+    position = 0
+    for prompt in heard:
+        if position < len(expected) and prompt == expected[position]:
+            position += 1
+    return position == len(expected)
+
+
+def orders_of(hotline: Hotline, account: str) -> list[TradingOrder]:
+    with hotline.db.session() as session:
+        account_id = session.scalars(select(TradingAccount.id).where(TradingAccount.account_number == account)).one()
+        rows = list(session.scalars(select(TradingOrder).where(TradingOrder.account_id == account_id)
+                                    .order_by(TradingOrder.id)))
+        session.expunge_all()
+        return rows
+
+
+def recording_file(hotline: Hotline, name: str) -> Path:
+    return hotline.asterisk.host_base / "spool" / "recording" / f"{name}.wav"
+
+
+def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited_in_mandarin(hotline: Hotline) -> None:
+    account, phone = client(hotline, 2)
+    hotline.service.start(**TRADING_ENV)
+    [obs] = run(hotline, trade(phone, account, "1", "600036", "42*48#", "100#", "1", "6", "7"))
+
+    [order] = orders_of(hotline, account)
+    assert (order.side, order.security_code, order.price_cents, order.quantity) == ("buy", "600036", 4248, 100)
+    assert order.call_id == obs.call_id and order.request_id == f"{obs.call_id}:1"
+    assert order.status == "filled", "the simulated market fills a buy at the limit-up price"
+    with hotline.db.session() as session:
+        fill = session.scalars(select(TradingFill).where(TradingFill.order_id == order.id)).one()
+        position = session.get(TradingPosition, (order.account_id, "600036"))
+        assert position is not None and position.quantity == 1100
+        cash = session.get(TradingAccount, order.account_id).cash_cents
+        assert cash == 1_234_567 - fill.amount_cents - fill.fee_cents
+        evidence = recordings.evidence_of_order(session, order.id)
+        assert [e.outcome for e in evidence.audit] == ["accepted"]
+        assert len(evidence.recordings) == 1
+        stored = json.dumps([e.detail for e in session.scalars(select(CallEvent))] +
+                            [e.detail for e in audit.entries(session)])
+        assert PASSWORD not in stored, "the password's digits are never stored"
+    wav = recording_file(hotline, evidence.recordings[0])
+    assert wav.is_file() and wav.stat().st_size > 8000 * 2, "a few seconds of 8 kHz audio were recorded"
+
+    heard = obs.prompts
+    assert in_order(heard, "zh/trade_menu", "zh/sec/600036", "zh/word/latest_price", "zh/trade_price",
+                    "zh/trade_readback_buy", "zh/sec/600036", "zh/word/code", "zh/num/6", "zh/word/price",
+                    "zh/num/4", "zh/num/10", "zh/num/2", "zh/num/point", "zh/num/4", "zh/num/8", "zh/word/yuan",
+                    "zh/word/quantity", "zh/num/1", "zh/num/hundred", "zh/word/shares", "zh/trade_confirm",
+                    "zh/trade_order_accepted", "zh/trade_positions_before", "zh/sec/600036",
+                    "zh/trade_funds_available")
+
+
+def test_b_sell_cancel_quote_and_fills_in_english(hotline: Hotline) -> None:
+    account, phone = client(hotline, 3, language="en")
+    hotline.service.start(**TRADING_ENV)
+    # Sell 300 at the limit-up price: above the bid, so it stays open; then cancel it from the list.
+    # Silence at the first "which order" lets the whole list play; the caller picks on the second.
+    [obs] = run(hotline, trade(phone, account, "2", "600036", "42*48#", "300#", "1", "3", "", "1", "1",
+                               "4", "600519", "5"))
+    [order] = orders_of(hotline, account)
+    assert (order.side, order.quantity, order.status) == ("sell", 300, "cancelled")
+    with hotline.db.session() as session:
+        position = session.get(TradingPosition, (order.account_id, "600036"))
+        assert position is not None and (position.quantity, position.frozen_quantity) == (1000, 0)
+        actions = [e.action for e in audit.entries(session, action_prefix="order")]
+        assert actions == ["order.place", "order.cancel"]
+    assert in_order(obs.prompts, "en/trade_sellable", "en/num/1", "en/num/thousand", "en/word/shares",
+                    "en/trade_readback_sell", "en/num/3", "en/num/hundred", "en/word/shares", "en/word/of",
+                    "en/sec/600036", "en/trade_order_accepted",
+                    "en/word/order", "en/num/1", "en/word/sell", "en/sec/600036", "en/trade_cancel_choose",
+                    "en/trade_cancel_readback", "en/trade_cancel_done",
+                    "en/sec/600519", "en/word/latest_price", "en/trade_limits", "en/trade_no_fills")
+
+
+def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> None:
+    account, phone = client(hotline, 4)
+    hotline.service.start(**TRADING_ENV)
+    keys = ["1", "999999", "600036", "99#", "42*48#", "150#", "100000#", "#", "100#", "2",  # buy refused, not sent
+            "2", "600036", "34*76#", "5000#", "800#", "*"]  # sell more than held; then back to the menu
+    [obs] = run(hotline, trade(phone, account, *keys))
+    assert orders_of(hotline, account) == []
+    assert in_order(obs.prompts, "zh/reason/unknown_security", "zh/reason/price_limit", "zh/reason/board_lot",
+                    "zh/reason/insufficient_funds", "zh/no_input", "zh/trade_confirm", "zh/trade_not_placed",
+                    "zh/reason/insufficient_shares")
+    with hotline.db.session() as session:
+        refused = [e.detail["reason"] for e in calls.events_of(session, obs.call_id) if e.kind == "order_refused"]
+    assert refused == ["UNKNOWN_SECURITY", "PRICE_LIMIT", "BOARD_LOT", "INSUFFICIENT_FUNDS", "INSUFFICIENT_SHARES"]
+
+
+def test_d_suitability_disclosure_is_recorded_or_the_order_refused(hotline: Hotline) -> None:
+    bold, bold_phone = client(hotline, 5)  # C3 buying an R4 ChiNext share: disclosure, then allowed
+    careful, careful_phone = client(hotline, 6, risk_class="C1")  # C1: refused outright
+    hotline.service.start(**TRADING_ENV)
+    run(hotline, trade(bold_phone, bold, "1", "300750", "300#", "100#", "1", "1"),
+        trade(careful_phone, careful, "1", "300750", "300#", "100#"))
+    [order] = orders_of(hotline, bold)
+    assert order.disclosure_id is not None and order.status in ("accepted", "filled")
+    with hotline.db.session() as session:
+        disclosure = session.get(RiskDisclosure, order.disclosure_id)
+        assert disclosure is not None and disclosure.product_code == "300750" and disclosure.channel == "phone"
+    assert orders_of(hotline, careful) == []
+
+
+def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
+    account, phone = client(hotline, 7, language="en")
+    hotline.service.start(**TRADING_ENV)
+    [obs] = run(hotline, trade(phone, account, "8", PASSWORD + "#", "135792#", "135792#",
+                               "9", "1", BANK_PASSWORD + "#", "500#", "1",
+                               "9", "2", BANK_PASSWORD + "#", "100*5#", "1",
+                               "9", "2", "1111#", "10#", "1",
+                               "9", "3", BANK_PASSWORD + "#"))
+    with hotline.db.session() as session:
+        rows = list(session.scalars(select(BankTransfer).order_by(BankTransfer.id)))
+        assert [(r.direction, r.amount_cents, r.status, r.reject_code) for r in rows] == [
+            ("bank_to_broker", 50_000, "completed", None), ("broker_to_bank", 10_050, "completed", None),
+            ("broker_to_bank", 1_000, "rejected", "WRONG_BANK_PASSWORD")]
+        assert all(r.call_id == obs.call_id for r in rows)
+        cash = session.scalars(select(TradingAccount.cash_cents).where(TradingAccount.account_number == account)).one()
+        assert cash == 1_234_567 + 50_000 - 10_050
+        changed = audit.entries(session, action_prefix="password")
+        assert [e.outcome for e in changed] == ["ok"]
+        stored = json.dumps([e.detail for e in session.scalars(select(CallEvent))])
+        assert "135792" not in stored and BANK_PASSWORD + '"' not in stored
+    assert in_order(obs.prompts, "en/pwd_ok", "en/bank_readback_in", "en/bank_done", "en/bank_readback_out",
+                    "en/num/point", "en/num/5", "en/bank_done", "en/bank_rejected", "en/reason/wrong_bank_password",
+                    "en/bank_balance")
+
+
+def test_f_three_wrong_passwords_lock_the_account_and_reach_the_trading_desk(hotline: Hotline) -> None:
+    account, phone = client(hotline, 8)
+    add_agents(hotline.db, [AgentSpec("2003", {"trading": 8})])
+    hotline.service.start(**TRADING_ENV)
+    keys = ["5"] + [account + "#", "111111#"] * 3
+    [obs] = run(hotline, CallScript(HOTLINE, phone, keys, talk_seconds=1))
+    with hotline.db.session() as session:
+        call = calls.get_call(session, obs.call_id)
+        assert call.category == "trading" and call.status == "completed"
+        outcomes = [e.detail["outcome"] for e in calls.events_of(session, obs.call_id) if e.kind == "trading_login"]
+        assert outcomes == ["wrong_password", "wrong_password", "locked"]
+        assert session.scalars(select(Alert)).first() is not None, "the lock raised an alert"
+    assert in_order(obs.prompts, "zh/self_wrong_password", "zh/self_wrong_password", "zh/self_locked",
+                    "zh/to_operator")
+
+
+def test_g_service_killed_after_the_confirmation_places_the_order_once(hotline: Hotline) -> None:
+    account, phone = client(hotline, 9)
+    hotline.service.start(**TRADING_ENV)
+
+    async def call_through_a_crash() -> CallObservation:
+        script = trade(phone, account, "1", "600036", "42*48#", "100#", "1", "7")
+        task = asyncio.ensure_future(place_calls(hotline.asterisk, [(0.0, script)]))
+        confirmed = await asyncio.to_thread(wait_for, lambda: _confirmed(hotline), 90, 0.02)
+        assert confirmed, "the caller confirmed"
+        hotline.service.stop(signal.SIGKILL)
+        await asyncio.to_thread(hotline.service.start, **TRADING_ENV)
+        [obs] = await task
+        return obs
+
+    obs = asyncio.run(call_through_a_crash())
+    assert wait_for(lambda: _finished(hotline, obs.call_id), timeout=20)
+    [order] = orders_of(hotline, account)
+    assert order.request_id == f"{obs.call_id}:1"
+    assert in_order(obs.prompts, "zh/trade_confirm", "zh/trade_resumed", "zh/trade_order_accepted",
+                    "zh/trade_funds_available")
+    with hotline.db.session() as session:
+        kinds = [e.kind for e in calls.events_of(session, obs.call_id)]
+    assert kinds.count("trade_confirmed") == 1 and kinds.count("trade_reported") == 1
+
+
+def _confirmed(hotline: Hotline) -> bool:
+    with hotline.db.session() as session:
+        return session.scalars(select(CallEvent.id).where(CallEvent.kind == "trade_confirmed")).first() is not None
