@@ -132,7 +132,9 @@ class CallControl:
         if agent_id is not None and not call.deps.dispatcher.take(agent_id):  # taken before any await
             raise ControlRefused("agent_unavailable", "that agent is not ready")
         key = uuid.uuid4().hex
-        consult = self.consult = Consultation(f"consult-{key}", f"consult-{key}", agent_id, number)
+        # Distinct ids: Asterisk keys an app's subscriptions by id alone, so a channel named like a bridge
+        # the app already follows would get no events of its own (no hang-up before it answers).
+        consult = self.consult = Consultation(f"target-{key}", f"consult-{key}", agent_id, number)
         call.own("channel:" + consult.channel_id)
         call.own("bridge:" + consult.bridge_id)
         await self.hold()

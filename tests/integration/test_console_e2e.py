@@ -105,3 +105,61 @@ def test_supervisor_sees_the_call_and_supervises_it(hotline: Hotline, browser: A
     wait_for(lambda: not [c for c in hotline.asterisk.ari_get("channels") or []], timeout=10)  # type: ignore[union-attr]
     with hotline.db.session() as session:
         assert [e.outcome for e in audit.entries(session, action_prefix="supervise")][:1] == ["ok"]
+
+
+def test_desk_dials_holds_and_transfers_with_consultation(hotline: Hotline, browser: Any) -> None:
+    """Click-to-dial from the desk, hold and resume, then an attended transfer completed from the desk;
+    each step checked in Asterisk's bridges and in the call's events."""
+    from tests.support.desk import ari_delete, bridges, channel_names, moh_in_bridge
+
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, state=AgentState.NOT_READY),
+                                     AgentSpec("2002", {"funds": 9})])
+    hotline.service.start()
+    page = browser.new_page()
+    log_in(page, hotline, "2001")
+    page.wait_for_url("**/agent")
+    playwright_api.expect(page.get_by_test_id("live-connection")).to_have_text("connected", timeout=10_000)
+
+    page.get_by_test_id("dial-number").fill("13800000002")
+    page.get_by_test_id("dial-button").click()
+    playwright_api.expect(page.get_by_test_id("caller-name")).to_have_text("Li Wei", timeout=15_000)
+    playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("talking", timeout=15_000)
+    call_id = page.get_by_test_id("call-id").text_content() or ""
+    bridge_id = f"dial-{call_id}"
+    names = channel_names(hotline.asterisk)
+    assert sorted(names[c].split("@")[0] for c in bridges(hotline.asterisk)[bridge_id]) == \
+        ["Local/13800000002", "Local/answer"]
+    agent_channel = next(c for c in bridges(hotline.asterisk)[bridge_id] if c.startswith("agent-"))
+
+    page.get_by_test_id("hold-button").click()
+    playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("held", timeout=10_000)
+    assert agent_channel not in bridges(hotline.asterisk)[bridge_id] and moh_in_bridge(hotline.asterisk, bridge_id)
+    page.get_by_test_id("hold-button").click()
+    playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("talking", timeout=10_000)
+    assert agent_channel in bridges(hotline.asterisk)[bridge_id]
+
+    page.get_by_test_id("transfer-job").fill("2002")
+    page.get_by_test_id("transfer-attended").check()
+    page.get_by_test_id("transfer-button").click()
+    playwright_api.expect(page.get_by_test_id("consultation")).to_be_visible(timeout=10_000)
+    playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("consulting", timeout=10_000)
+    assert moh_in_bridge(hotline.asterisk, bridge_id)  # the customer waits with music
+    page.get_by_test_id("transfer-complete").click()
+    playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("transferred", timeout=10_000)
+    playwright_api.expect(page.get_by_test_id("consultation")).to_be_hidden()
+    members = bridges(hotline.asterisk)[bridge_id]
+    assert agent_channel not in members and len(members) == 2  # the customer and agent 2002's phone
+    page.close()
+
+    customer = next(c for c in members if c.startswith("dial-"))
+    assert ari_delete(hotline.asterisk, f"channels/{customer}") == 204
+    assert wait_for(lambda: not hotline.asterisk.ari_get("channels"), timeout=10)
+    with hotline.db.session() as session:
+        from crm_core import calls
+
+        call = calls.get_call(session, call_id)
+        assert (call.direction, call.status, call.agent_id) == ("outbound", "completed", agents["2002"])
+        kinds = [e.kind for e in calls.events_of(session, call_id)]
+        assert kinds == ["dialled", "answered", "hold", "unhold", "hold", "consult_offered", "consulting",
+                         "transferred", "hangup"]

@@ -14,7 +14,15 @@ from crm_core.models import Agent, AgentState, Call
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
 from tests.support.desk import ConsoleApi, ari_delete, bridges, channel_names, moh_in_bridge
-from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
+from tests.support.hotline import (
+    HOTLINE,
+    NEVER_ANSWERS,
+    AgentSpec,
+    add_agents,
+    add_investor,
+    place_calls,
+    wait_for,
+)
 
 
 def console(hotline: Hotline, job_number: str) -> ConsoleApi:
@@ -328,5 +336,54 @@ def test_attended_transfer_to_an_outside_number(hotline: Hotline) -> None:
     assert sorted(names[c].split("@")[0] for c in members) == ["Local/13900000001", "Local/95500-13800000002"]
     assert call_row(hotline, call_id).agent_id is None
     assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=5)
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+
+
+def test_a_consulted_agent_who_does_not_answer_gives_the_caller_back(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}),
+                                     AgentSpec("2002", {"funds": 9}, device=NEVER_ANSWERS)])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+    bridge_id, members = bridge_of(hotline, caller) or ("", [])
+    agent_channel = next(c for c in members if c.startswith("agent-"))
+
+    assert agent.post(f"/api/calls/{call_id}/transfer", {"to_job_number": "2002", "attended": True})[0] == 200
+    assert agent.live()["call_state"] == "consult_ringing"
+    status, body = agent.post(f"/api/calls/{call_id}/transfer/complete")
+    assert (status, body["code"]) == (409, "consult_not_answered"), body
+    # The ring timeout (3 s here) passes: agent 2002 missed it, the caller is back with agent 2001.
+    back = wait_for(lambda: agent.live().get("call_state") == "talking", timeout=10)
+    assert back, (agent.live().get("call_state"), event_kinds(hotline, call_id))
+    assert agent_channel in bridges(hotline.asterisk)[bridge_id]
+    assert not [b for b in bridges(hotline.asterisk) if b.startswith("consult-")]
+    kinds = event_kinds(hotline, call_id)
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "consult_offered", "consult_failed", "unhold"]
+    assert agent_state(hotline, agents["2002"]) == "not_ready"  # like any missed offer
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+
+
+def test_blind_transfer_to_another_agent(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}), AgentSpec("2002", {"funds": 9})])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+    bridge_id, members = bridge_of(hotline, caller) or ("", [])
+    agent_channel = next(c for c in members if c.startswith("agent-"))
+
+    assert agent.post(f"/api/calls/{call_id}/transfer", {"to_job_number": "2002"})[0] == 200
+    assert wait_for(lambda: call_row(hotline, call_id).agent_id == agents["2002"], timeout=10)
+    members = bridges(hotline.asterisk)[bridge_id]
+    assert agent_channel not in members and len(members) == 2 and caller in members
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=5)
+    assert agent_state(hotline, agents["2002"]) == "busy"
     assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
     assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)

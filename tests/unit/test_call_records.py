@@ -42,3 +42,45 @@ def test_identification_by_account_marks_vip(database: Database) -> None:
         calls.identify(session, call.id, investor, "account", tried="555")
         row = calls.get_call(session, call.id)
         assert row.vip and row.identified_by == "account" and row.investor_id == investor.id
+
+
+def test_an_outbound_call_is_linked_to_the_investor_and_its_cdr_runs_agent_to_number(database: Database) -> None:
+    from crm_core.models import InvestorPhone
+
+    with database.session() as session:
+        agent = agents.create_agent(session, job_number="9002", name="B", password="p", sip_password="s",
+                                    languages=["zh"], skills={})
+        investor = Investor(account_number="777", name="W", vip=True)
+        session.add(investor)
+        session.flush()
+        session.add(InvestorPhone(investor_id=investor.id, number="13800000007"))
+        session.flush()
+        known = calls.open_outbound(session, channel_id="dial-1", agent_id=agent.id, number="13800000007")
+        unknown = calls.open_outbound(session, channel_id="dial-2", agent_id=agent.id, number="13900000000")
+        assert (known.direction, known.status, known.investor_id, known.vip) == ("outbound", "ringing",
+                                                                                 investor.id, True)
+        assert unknown.investor_id is None and not unknown.vip
+        calls.mark_answered(session, known.id, agent.id)
+        calls.finish(session, known.id, status=CallStatus.COMPLETED, hangup_by="agent")
+        known_id, investor_id = known.id, investor.id
+    with database.session() as session:
+        cdr = session.scalars(select(CallDetailRecord).where(CallDetailRecord.call_id == known_id)).one()
+        assert (cdr.source, cdr.destination, cdr.disposition) == ("agent9002", "13800000007", "ANSWERED")
+        [dialled, *_] = calls.events_of(session, known_id)
+        assert dialled.kind == "dialled" and dialled.detail["investor_id"] == investor_id
+
+
+def test_a_transfer_hands_the_call_to_the_new_agent(database: Database) -> None:
+    with database.session() as session:
+        first = agents.create_agent(session, job_number="9003", name="C", password="p", sip_password="s",
+                                    languages=["zh"], skills={})
+        second = agents.create_agent(session, job_number="9004", name="D", password="p", sip_password="s",
+                                     languages=["zh"], skills={})
+        call = calls.open_call(session, channel_id="c3", caller_number="13800000002", dialed_number="95500")
+        calls.mark_answered(session, call.id, first.id)
+        calls.mark_transferred(session, call.id, from_agent_id=first.id, to_agent_id=second.id, attended=True)
+        assert calls.get_call(session, call.id).agent_id == second.id
+        assert calls.get_call(session, call.id).direction == "inbound"
+        event = calls.events_of(session, call.id)[-1]
+        assert event.kind == "transferred" and event.detail == {"from_agent_id": first.id, "to_agent_id": second.id,
+                                                                "to_number": None, "attended": True}
