@@ -16,6 +16,10 @@ from sqlalchemy.orm import Session
 
 from crm_core import agents as agent_service
 from crm_core.models import Agent, AgentState, Investor, InvestorPhone
+from crm_core.rematch import rematch_investors
+from crm_core.seed import seed_reference_data
+from crm_core.trading.auth import password_problem
+from crm_core.trading.demo import seed_demo_trading
 
 SKILLS = {"trading": "Trading help", "account": "Account and funds", "products": "Funds and products",
           "complaints": "Complaints", "general": "Operator desk"}
@@ -63,23 +67,48 @@ def load_demo_data(session: Session, accounts_file: Path) -> list[DemoAccount]:
         session.add(investor)
         session.flush()
         session.add(InvestorPhone(investor_id=investor.id, number=phone))
+    trading_logins = _trading_accounts(session)
     created = []
     for job_number, name, languages, skills in AGENTS:
         password, sip_password = secrets.token_urlsafe(9), secrets.token_urlsafe(12)
         agent = agent_service.create_agent(session, job_number=job_number, name=name, password=password,
                                            sip_password=sip_password, languages=languages, skills=skills)
         created.append(DemoAccount(job_number, name, password, agent.sip_username, sip_password))
-    _save_accounts(accounts_file, created)
+    _save_accounts(accounts_file, created, trading_logins)
     return created
 
 
-def _save_accounts(path: Path, accounts: list[DemoAccount]) -> None:
+def _trading_accounts(session: Session) -> list[tuple[str, str, str]]:
+    """Every demo investor gets a trading account (cash, 1,000 shares of 600036) and a linked bank account;
+    suitability needs the reference data and the investors' computed attributes. Returns the logins."""
+    seed_reference_data(session)
+    logins = []
+    investors = list(session.scalars(select(Investor).order_by(Investor.id)))
+    for investor in investors:
+        password, bank_password = _six_digits(), f"{secrets.randbelow(10_000):04d}"
+        seed_demo_trading(session, investor.id, cash_cents=50_000_000, password=password, bank_password=bank_password)
+        logins.append((investor.account_number, password, bank_password))
+    rematch_investors(session, [i.id for i in investors], "demo data")
+    return logins
+
+
+def _six_digits() -> str:
+    while True:
+        candidate = f"{secrets.randbelow(1_000_000):06d}"
+        if password_problem(candidate) is None:
+            return candidate
+
+
+def _save_accounts(path: Path, accounts: list[DemoAccount], trading_logins: list[tuple[str, str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write("# job_number  name  desktop_password  sip_username  sip_password\n")
         for a in accounts:
             handle.write(f"{a.job_number}\t{a.name}\t{a.password}\t{a.sip_username}\t{a.sip_password}\n")
+        handle.write("# phone trading (95500, key 5): fund_account  trading_password  bank_password\n")
+        for account, password, bank_password in trading_logins:
+            handle.write(f"{account}\t{password}\t{bank_password}\n")
 
 
 def simulate_agents(session: Session, count: int) -> list[str]:

@@ -8,6 +8,7 @@ import json
 import signal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from crm_core import audit, calls, recordings
@@ -31,6 +32,8 @@ from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, 
 
 PASSWORD = "246810"
 BANK_PASSWORD = "9999"
+# Each call lasts a minute of real prompts: the menus run on SQLite; the restart test also on PostgreSQL.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
 
 
@@ -91,6 +94,7 @@ def recording_file(hotline: Hotline, name: str) -> Path:
     return hotline.asterisk.host_base / "spool" / "recording" / f"{name}.wav"
 
 
+@sqlite_only
 def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited_in_mandarin(hotline: Hotline) -> None:
     account, phone = client(hotline, 2)
     hotline.service.start(**TRADING_ENV)
@@ -124,6 +128,7 @@ def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited_in_mandarin(ho
                     "zh/trade_funds_available")
 
 
+@sqlite_only
 def test_b_sell_cancel_quote_and_fills_in_english(hotline: Hotline) -> None:
     account, phone = client(hotline, 3, language="en")
     hotline.service.start(**TRADING_ENV)
@@ -146,6 +151,7 @@ def test_b_sell_cancel_quote_and_fills_in_english(hotline: Hotline) -> None:
                     "en/sec/600519", "en/word/latest_price", "en/trade_limits", "en/trade_no_fills")
 
 
+@sqlite_only
 def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> None:
     account, phone = client(hotline, 4)
     hotline.service.start(**TRADING_ENV)
@@ -157,24 +163,31 @@ def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> Non
                     "zh/reason/insufficient_funds", "zh/no_input", "zh/trade_confirm", "zh/trade_not_placed",
                     "zh/reason/insufficient_shares")
     with hotline.db.session() as session:
-        refused = [e.detail["reason"] for e in calls.events_of(session, obs.call_id) if e.kind == "order_refused"]
-    assert refused == ["UNKNOWN_SECURITY", "PRICE_LIMIT", "BOARD_LOT", "INSUFFICIENT_FUNDS", "INSUFFICIENT_SHARES"]
+        events = calls.events_of(session, obs.call_id)
+    refused = [e.detail["reason"] for e in events if e.kind == "order_refused"]
+    assert refused == ["UNKNOWN_SECURITY", "BOARD_LOT", "INSUFFICIENT_FUNDS", "INSUFFICIENT_SHARES"]
+    assert [e.detail["problem"] for e in events if e.kind == "invalid_input"] == ["reason/price_limit"]
 
 
+@sqlite_only
 def test_d_suitability_disclosure_is_recorded_or_the_order_refused(hotline: Hotline) -> None:
-    bold, bold_phone = client(hotline, 5)  # C3 buying an R4 ChiNext share: disclosure, then allowed
-    careful, careful_phone = client(hotline, 6, risk_class="C1")  # C1: refused outright
+    bold, bold_phone = client(hotline, 5, cash_cents=10_000_000)  # C3 buying an R4 ChiNext share: disclosure
+    careful, careful_phone = client(hotline, 6, risk_class="C1", cash_cents=10_000_000)  # C1: refused outright
     hotline.service.start(**TRADING_ENV)
     run(hotline, trade(bold_phone, bold, "1", "300750", "300#", "100#", "1", "1"),
-        trade(careful_phone, careful, "1", "300750", "300#", "100#"))
+        trade(careful_phone, careful, "1", "300750", "300#", "100#", "*"))
     [order] = orders_of(hotline, bold)
     assert order.disclosure_id is not None and order.status in ("accepted", "filled")
     with hotline.db.session() as session:
         disclosure = session.get(RiskDisclosure, order.disclosure_id)
         assert disclosure is not None and disclosure.product_code == "300750" and disclosure.channel == "phone"
     assert orders_of(hotline, careful) == []
+    with hotline.db.session() as session:
+        kinds = {(e.kind, e.detail.get("reason")) for e in session.scalars(select(CallEvent))}
+    assert ("order_refused", "SUITABILITY_REFUSED") in kinds and ("order_refused", "NEEDS_DISCLOSURE") in kinds
 
 
+@sqlite_only
 def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
     account, phone = client(hotline, 7, language="en")
     hotline.service.start(**TRADING_ENV)
@@ -200,6 +213,7 @@ def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
                     "en/bank_balance")
 
 
+@sqlite_only
 def test_f_three_wrong_passwords_lock_the_account_and_reach_the_trading_desk(hotline: Hotline) -> None:
     account, phone = client(hotline, 8)
     add_agents(hotline.db, [AgentSpec("2003", {"trading": 8})])

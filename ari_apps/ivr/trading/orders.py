@@ -9,14 +9,14 @@ then the order, exactly once (once.py).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from ari_apps.ivr.ask import ask, choice
+from ari_apps.ivr.ask import InputProblem, ask, choice
 from ari_apps.ivr.trading import once
 from ari_apps.ivr.trading.entry import parse_code, parse_price, parse_quantity
 from ari_apps.ivr.trading.speech import media, number, reason, say, security, shares, yuan
@@ -60,6 +60,7 @@ class Draft:
     price: str = ""  # Decimal as text: it goes into the confirmation event (JSON)
     quantity: int = 0
     disclosure_id: int | None = None
+    limits: tuple[int, int] = field(default=(0, 0), repr=False)  # today's (low, high) price in cents
 
 
 async def buy(desk: TradingDesk) -> None:
@@ -96,6 +97,7 @@ async def _code(desk: TradingDesk, draft: Draft) -> Step | None:
         await say(desk, [reason(error.code)])
         return Step.CODE
     draft.code = code
+    draft.limits = (quote.limit_down_cents, quote.limit_up_cents)
     heard = [*security(desk, code), "word/latest_price", *yuan(desk, quote.last_cents), "trade_limits",
              *yuan(desk, quote.limit_down_cents), "word/to", *yuan(desk, quote.limit_up_cents)]
     if draft.side == SELL:
@@ -106,7 +108,14 @@ async def _code(desk: TradingDesk, draft: Draft) -> Step | None:
 
 
 async def _price(desk: TradingDesk, draft: Draft) -> Step | None:
-    price = await ask(desk.call, "trade_price", media(desk, ["trade_price"]), max_digits=12, parse=parse_price,
+    def within_limits(keys: str) -> Decimal:
+        price = parse_price(keys)
+        low, high = draft.limits
+        if not low <= price * 100 <= high:
+            raise InputProblem("reason/price_limit")  # said at once, not after the quantity
+        return price
+
+    price = await ask(desk.call, "trade_price", media(desk, ["trade_price"]), max_digits=12, parse=within_limits,
                       star_is_back=False)
     if price is None:
         return None
@@ -186,7 +195,10 @@ async def report(desk: TradingDesk, result: OrderResult) -> None:
 
 
 def _public(draft: Draft) -> dict[str, Any]:
-    return asdict(draft)
+    """The order's parameters, as written into the call's events."""
+    public = asdict(draft)
+    del public["limits"]
+    return public
 
 
 # --- work in the database executor ----------------------------------------------------------------

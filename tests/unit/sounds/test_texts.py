@@ -4,6 +4,10 @@ import re
 
 import pytest
 
+from ari_apps.ivr.trading.password import SPOKEN
+from ari_apps.ivr.trading.speech import reason
+from crm_core.banking import TransferReason
+from crm_core.trading import PasswordChange, RejectReason
 from sounds.catalog import LANGUAGES, load_texts, prompt_texts
 from sounds.say import number_prompt_texts
 
@@ -12,8 +16,9 @@ REQUIRED_KEYS = {
     "account_prompt", "queue_position_before", "queue_position_after", "expected_wait_before",
     "minutes", "expected_wait_short", "please_hold", "connecting", "service_unavailable",
     "goodbye", "vip_welcome",
-    "self_account", "self_password", "self_wrong_password", "self_locked", "self_funds_before", "currency_yuan",
-    "currency_cents", "self_unavailable",
+    "self_account", "self_password", "self_wrong_password", "self_locked", "self_unavailable",
+    "trade_menu", "trade_code", "trade_price", "trade_quantity", "trade_confirm", "trade_disclosure",
+    "bank_menu", "bank_password", "bank_amount", "pwd_old", "pwd_new", "pwd_again",
 }
 BILINGUAL_KEYS = ("language_menu", "account_prompt", "service_unavailable")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -22,7 +27,19 @@ TRADITIONAL_ONLY = set("證務歡選擇輸號帳戶資員轉線請對這語聽�
 
 
 def test_both_languages_have_the_same_keys() -> None:
-    assert set(load_texts("zh")) == set(load_texts("en")) == REQUIRED_KEYS
+    assert set(load_texts("zh")) == set(load_texts("en"))
+    assert set(load_texts("en")) >= REQUIRED_KEYS
+
+
+def test_every_refusal_the_domain_can_give_has_a_spoken_reason() -> None:
+    codes = [*RejectReason, *TransferReason]
+    missing = [code for code in codes if reason(code) not in load_texts("en")]
+    assert not missing and reason(None) in load_texts("zh")
+
+
+def test_every_password_change_outcome_is_spoken() -> None:
+    assert set(SPOKEN) == set(PasswordChange)
+    assert all(prompt in load_texts("zh") for prompt in SPOKEN.values())
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
