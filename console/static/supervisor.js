@@ -51,7 +51,8 @@ function render(live) {
     row.insertCell().textContent = a.name + " (" + a.job_number + ")";
     row.insertCell().textContent = a.state;
     row.insertCell().textContent = seconds(now - a.state_since);
-    row.insertCell().textContent = a.caller_number || (a.call_id ? "on call" : "");
+    const onCall = a.caller_number || (a.call_id ? "on call" : "");
+    row.insertCell().textContent = onCall + (a.call_state && a.call_state !== "talking" ? " (" + a.call_state.replace("_", " ") + ")" : "");
     row.insertCell().textContent = a.phone_registered === null ? "simulated" : (a.phone_registered ? "registered" : "not registered");
     const supervise = row.insertCell();
     for (const mode of ["listen", "whisper", "barge"]) {
