@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import uuid
 
+from ari_apps.ari import AriError
 from ari_apps.session import CallerGone, CallSession
 from hotline import channel_vars as v
 
 TERMINATOR = "#"
 
 
+# ARI's answer when the caller's channel is gone or has left the app, before its hang-up event arrives.
+CHANNEL_GONE = (404, 409)
+
+
 async def set_var(session: CallSession, name: str, value: str, channel_id: str | None = None) -> None:
-    await session.ari.request("channels", "setChannelVar", channelId=channel_id or session.channel_id,
-                              variable=name, value=value)
+    try:
+        await session.ari.request("channels", "setChannelVar", channelId=channel_id or session.channel_id,
+                                  variable=name, value=value)
+    except AriError as exc:
+        if exc.status in CHANNEL_GONE and channel_id in (None, session.channel_id):
+            raise CallerGone from exc
+        raise
 
 
 async def play(session: CallSession, media: list[str]) -> str:
+    """Start playing; raises CallerGone when the caller hung up a moment ago."""
     playback_id = uuid.uuid4().hex
     session.own("playback:" + playback_id)
-    await session.ari.request("channels", "play", channelId=session.channel_id, media=media,
-                              playbackId=playback_id)
+    try:
+        await session.ari.request("channels", "play", channelId=session.channel_id, media=media,
+                                  playbackId=playback_id)
+    except AriError as exc:
+        session.disown("playback:" + playback_id)
+        if exc.status in CHANNEL_GONE:
+            raise CallerGone from exc
+        raise
     return playback_id
 
 

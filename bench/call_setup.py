@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
+from hotline.asterisk.instance import AsteriskInstance  # noqa: E402
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller  # noqa: E402
-from hotline.settings import load_settings  # noqa: E402
+from hotline.settings import Settings, load_settings  # noqa: E402
 from hotline.wiring import asterisk_instance  # noqa: E402
 from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor, isolated_env  # noqa: E402
 
@@ -55,6 +56,18 @@ async def push(instance, scripts: list[CallScript], concurrency: int) -> tuple[l
     return list(observations), time.monotonic() - started
 
 
+def start_bench_asterisk(name: str, *, rtp_start: int, **env: str) -> tuple[Settings, AsteriskInstance,
+                                                                            ServiceProcess]:
+    """A fresh state folder, settings from it (plus `env`), a started Asterisk and a service not yet started."""
+    state = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    os.environ.update(isolated_env(state, f"{name}-{os.getpid()}", rtp_start=rtp_start))
+    os.environ.update(env)
+    settings = load_settings()
+    instance = asterisk_instance(settings)
+    instance.start()
+    return settings, instance, ServiceProcess(dict(os.environ), instance, state / "service.log")
+
+
 def report(name: str, observations: list[CallObservation], elapsed: float, start_field: str) -> None:
     reached = [o for o in observations if o.agent_reached_at is not None]
     spans = [(o.agent_reached_at - getattr(o, start_field)) * 1000 for o in reached  # type: ignore[operator]
@@ -71,13 +84,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     args = parser.parse_args()
 
-    state = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    env = isolated_env(state, f"bench-{os.getpid()}", rtp_start=30000)
-    os.environ.update(env)
-    settings = load_settings()
-    instance = asterisk_instance(settings)
-    instance.start()
-    service = ServiceProcess(dict(os.environ), instance, state / "service.log")
+    settings, instance, service = start_bench_asterisk("bench", rtp_start=30000)
     try:
         upgrade(settings.database_url)
         db = Database(settings.database_url)

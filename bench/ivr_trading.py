@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 from datetime import UTC
 from pathlib import Path
 
@@ -26,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.call_setup import percentile, push  # noqa: E402
+from bench.call_setup import percentile, push, start_bench_asterisk  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import TradingOrder  # noqa: E402
@@ -34,9 +32,7 @@ from crm_core.rematch import rematch_investors  # noqa: E402
 from crm_core.seed import seed_reference_data  # noqa: E402
 from crm_core.trading.demo import seed_demo_trading  # noqa: E402
 from hotline.scripted_call import CallScript  # noqa: E402
-from hotline.settings import load_settings  # noqa: E402
-from hotline.wiring import asterisk_instance  # noqa: E402
-from tests.support.hotline import ServiceProcess, add_investor, isolated_env  # noqa: E402
+from tests.support.hotline import add_investor  # noqa: E402
 
 PASSWORD = "246810"
 CONFIRM_GROUP = 7  # index of the confirming "1" in the script's key groups
@@ -61,13 +57,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     args = parser.parse_args()
 
-    state = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
-    os.environ.update(isolated_env(state, f"benchtrade-{os.getpid()}", rtp_start=31000))
-    os.environ.update({"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_IVR_INPUT_TIMEOUT_SECONDS": "3"})
-    settings = load_settings()
-    instance = asterisk_instance(settings)
-    instance.start()
-    service = ServiceProcess(dict(os.environ), instance, state / "service.log")
+    settings, instance, service = start_bench_asterisk("benchtrade", rtp_start=31000,
+                                                       HOTLINE_TRADING_ALWAYS_OPEN="true",
+                                                       HOTLINE_IVR_INPUT_TIMEOUT_SECONDS="3")
     try:
         upgrade(settings.database_url)
         db = Database(settings.database_url)

@@ -133,7 +133,8 @@ class AsteriskInstance:
     def render(self) -> None:
         """Write every config file into the instance's etc folder (credentials mode 0600)."""
         etc = self.host_base / "etc"
-        for sub in ("etc", "run", "log", "spool", "spool/recording", "lib", "lib/keys", "cache", "sounds", "recordings"):
+        for sub in ("etc", "run", "log", "spool", "spool/recording", "lib", "lib/keys", "cache", "sounds",
+                    "recordings"):
             (self.host_base / sub).mkdir(parents=True, exist_ok=True)
         context = self.template_context()
         for folder in (CONFIG_TEMPLATES, DIALPLAN_TEMPLATES):

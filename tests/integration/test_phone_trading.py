@@ -95,11 +95,28 @@ def recording_file(hotline: Hotline, name: str) -> Path:
 
 
 @sqlite_only
-def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited_in_mandarin(hotline: Hotline) -> None:
-    account, phone = client(hotline, 2)
+def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited(hotline: Hotline) -> None:
+    """The same buy by a Mandarin and an English client at once."""
+    clients = {"zh": client(hotline, 2), "en": client(hotline, 12, language="en")}
     hotline.service.start(**TRADING_ENV)
-    [obs] = run(hotline, trade(phone, account, "1", "600036", "42*48#", "100#", "1", "6", "7"))
+    observed = run(hotline, *(trade(phone, account, "1", "600036", "42*48#", "100#", "1", "6", "7")
+                              for account, phone in clients.values()))
+    price = ["num/point", "num/4", "num/8", "word/yuan"]
+    readback = {
+        "zh": ["trade_readback_buy", "sec/600036", "word/code", "num/6", "word/price", "num/4", "num/10", "num/2",
+               *price, "word/quantity", "num/1", "num/hundred", "word/shares", "word/amount"],
+        "en": ["trade_readback_buy", "num/1", "num/hundred", "word/shares", "word/of", "sec/600036", "word/code",
+               "num/6", "word/at", "num/40", "num/2", *price, "word/amount"],
+    }
+    for (language, (account, _)), obs in zip(clients.items(), observed, strict=True):
+        _bought_and_evidenced(hotline, account, obs)
+        expected = ["trade_menu", "sec/600036", "word/latest_price", "trade_limits", "trade_price", *readback[language],
+                    "trade_confirm", "trade_order_accepted", "trade_positions_before", "sec/600036",
+                    "trade_funds_available", "trade_funds_frozen", "trade_funds_total"]
+        assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
 
+
+def _bought_and_evidenced(hotline: Hotline, account: str, obs: CallObservation) -> None:
     [order] = orders_of(hotline, account)
     assert (order.side, order.security_code, order.price_cents, order.quantity) == ("buy", "600036", 4248, 100)
     assert order.call_id == obs.call_id and order.request_id == f"{obs.call_id}:1"
@@ -119,49 +136,45 @@ def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited_in_mandarin(ho
     wav = recording_file(hotline, evidence.recordings[0])
     assert wav.is_file() and wav.stat().st_size > 8000 * 2, "a few seconds of 8 kHz audio were recorded"
 
-    heard = obs.prompts
-    assert in_order(heard, "zh/trade_menu", "zh/sec/600036", "zh/word/latest_price", "zh/trade_price",
-                    "zh/trade_readback_buy", "zh/sec/600036", "zh/word/code", "zh/num/6", "zh/word/price",
-                    "zh/num/4", "zh/num/10", "zh/num/2", "zh/num/point", "zh/num/4", "zh/num/8", "zh/word/yuan",
-                    "zh/word/quantity", "zh/num/1", "zh/num/hundred", "zh/word/shares", "zh/trade_confirm",
-                    "zh/trade_order_accepted", "zh/trade_positions_before", "zh/sec/600036",
-                    "zh/trade_funds_available")
-
 
 @sqlite_only
-def test_b_sell_cancel_quote_and_fills_in_english(hotline: Hotline) -> None:
-    account, phone = client(hotline, 3, language="en")
+def test_b_sell_cancel_quote_and_fills(hotline: Hotline) -> None:
+    """An English and a Mandarin client at once: sell 300 at the limit-up price (above the bid, so it
+    stays open), cancel it from the list, hear a quote and today's (no) fills."""
+    clients = {"en": client(hotline, 3, language="en"), "zh": client(hotline, 13)}
     hotline.service.start(**TRADING_ENV)
-    # Sell 300 at the limit-up price: above the bid, so it stays open; then cancel it from the list.
     # Silence at the first "which order" lets the whole list play; the caller picks on the second.
-    [obs] = run(hotline, trade(phone, account, "2", "600036", "42*48#", "300#", "1", "3", "", "1", "1",
-                               "4", "600519", "5"))
-    [order] = orders_of(hotline, account)
-    assert (order.side, order.quantity, order.status) == ("sell", 300, "cancelled")
-    with hotline.db.session() as session:
-        position = session.get(TradingPosition, (order.account_id, "600036"))
-        assert position is not None and (position.quantity, position.frozen_quantity) == (1000, 0)
-        actions = [e.action for e in audit.entries(session, action_prefix="order")]
-        assert actions == ["order.place", "order.cancel"]
-    assert in_order(obs.prompts, "en/trade_sellable", "en/num/1", "en/num/thousand", "en/word/shares",
-                    "en/trade_readback_sell", "en/num/3", "en/num/hundred", "en/word/shares", "en/word/of",
-                    "en/sec/600036", "en/trade_order_accepted",
-                    "en/word/order", "en/num/1", "en/word/sell", "en/sec/600036", "en/trade_cancel_choose",
-                    "en/trade_cancel_readback", "en/trade_cancel_done",
-                    "en/sec/600519", "en/word/latest_price", "en/trade_limits", "en/trade_no_fills")
+    observed = run(hotline, *(trade(phone, account, "2", "600036", "42*48#", "300#", "1", "3", "", "1", "1",
+                                    "4", "600519", "5") for account, phone in clients.values()))
+    readback = {"en": ["trade_readback_sell", "num/3", "num/hundred", "word/shares", "word/of", "sec/600036"],
+                "zh": ["trade_readback_sell", "sec/600036", "word/code", "word/quantity", "num/3", "num/hundred",
+                       "word/shares"]}
+    for (language, (account, _)), obs in zip(clients.items(), observed, strict=True):
+        [order] = orders_of(hotline, account)
+        assert (order.side, order.quantity, order.status) == ("sell", 300, "cancelled")
+        with hotline.db.session() as session:
+            position = session.get(TradingPosition, (order.account_id, "600036"))
+            assert position is not None and (position.quantity, position.frozen_quantity) == (1000, 0)
+            actions = [e.action for e in audit.entries(session, action_prefix="order") if e.call_id == obs.call_id]
+            assert actions == ["order.place", "order.cancel"]
+        expected = ["trade_sellable", "num/1", "num/thousand", "word/shares", *readback[language],
+                    "trade_order_accepted", "word/order", "num/1", "word/sell", "sec/600036", "trade_cancel_choose",
+                    "trade_cancel_readback", "trade_cancel_done", "sec/600519", "word/latest_price", "trade_limits",
+                    "trade_no_fills"]
+        assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
 
 
 @sqlite_only
 def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> None:
     account, phone = client(hotline, 4)
     hotline.service.start(**TRADING_ENV)
-    keys = ["1", "999999", "600036", "99#", "42*48#", "150#", "100000#", "#", "100#", "2",  # buy refused, not sent
+    keys = ["1", "999999", "600036", "", "99#", "42*48#", "150#", "100000#", "#", "100#", "2",  # buy refused, not sent
             "2", "600036", "34*76#", "5000#", "800#", "*"]  # sell more than held; then back to the menu
     [obs] = run(hotline, trade(phone, account, *keys))
     assert orders_of(hotline, account) == []
-    assert in_order(obs.prompts, "zh/reason/unknown_security", "zh/reason/price_limit", "zh/reason/board_lot",
-                    "zh/reason/insufficient_funds", "zh/no_input", "zh/trade_confirm", "zh/trade_not_placed",
-                    "zh/reason/insufficient_shares")
+    assert in_order(obs.prompts, "zh/reason/unknown_security", "zh/no_input", "zh/reason/price_limit",
+                    "zh/reason/board_lot", "zh/reason/insufficient_funds", "zh/no_input", "zh/trade_confirm",
+                    "zh/trade_not_placed", "zh/reason/insufficient_shares")
     with hotline.db.session() as session:
         events = calls.events_of(session, obs.call_id)
     refused = [e.detail["reason"] for e in events if e.kind == "order_refused"]
@@ -189,28 +202,33 @@ def test_d_suitability_disclosure_is_recorded_or_the_order_refused(hotline: Hotl
 
 @sqlite_only
 def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
-    account, phone = client(hotline, 7, language="en")
+    """An English and a Mandarin client at once: new password; money in, out, out with a wrong bank
+    password; bank balance."""
+    clients = {"en": client(hotline, 7, language="en"), "zh": client(hotline, 17)}
     hotline.service.start(**TRADING_ENV)
-    [obs] = run(hotline, trade(phone, account, "8", PASSWORD + "#", "135792#", "135792#",
-                               "9", "1", BANK_PASSWORD + "#", "500#", "1",
-                               "9", "2", BANK_PASSWORD + "#", "100*5#", "1",
-                               "9", "2", "1111#", "10#", "1",
-                               "9", "3", BANK_PASSWORD + "#"))
-    with hotline.db.session() as session:
-        rows = list(session.scalars(select(BankTransfer).order_by(BankTransfer.id)))
-        assert [(r.direction, r.amount_cents, r.status, r.reject_code) for r in rows] == [
-            ("bank_to_broker", 50_000, "completed", None), ("broker_to_bank", 10_050, "completed", None),
-            ("broker_to_bank", 1_000, "rejected", "WRONG_BANK_PASSWORD")]
-        assert all(r.call_id == obs.call_id for r in rows)
-        cash = session.scalars(select(TradingAccount.cash_cents).where(TradingAccount.account_number == account)).one()
-        assert cash == 1_234_567 + 50_000 - 10_050
-        changed = audit.entries(session, action_prefix="password")
-        assert [e.outcome for e in changed] == ["ok"]
-        stored = json.dumps([e.detail for e in session.scalars(select(CallEvent))])
-        assert "135792" not in stored and BANK_PASSWORD + '"' not in stored
-    assert in_order(obs.prompts, "en/pwd_ok", "en/bank_readback_in", "en/bank_done", "en/bank_readback_out",
-                    "en/num/point", "en/num/5", "en/bank_done", "en/bank_rejected", "en/reason/wrong_bank_password",
-                    "en/bank_balance")
+    observed = run(hotline, *(trade(phone, account, "8", PASSWORD + "#", "135792#", "135792#",
+                                    "9", "1", BANK_PASSWORD + "#", "500#", "1",
+                                    "9", "2", BANK_PASSWORD + "#", "100*5#", "1",
+                                    "9", "2", "1111#", "10#", "1",
+                                    "9", "3", BANK_PASSWORD + "#") for account, phone in clients.values()))
+    for (language, (account, _)), obs in zip(clients.items(), observed, strict=True):
+        with hotline.db.session() as session:
+            rows = list(session.scalars(select(BankTransfer).where(BankTransfer.call_id == obs.call_id)
+                                        .order_by(BankTransfer.id)))
+            assert [(r.direction, r.amount_cents, r.status, r.reject_code) for r in rows] == [
+                ("bank_to_broker", 50_000, "completed", None), ("broker_to_bank", 10_050, "completed", None),
+                ("broker_to_bank", 1_000, "rejected", "WRONG_BANK_PASSWORD")]
+            assert recordings.evidence_of_transfer(session, rows[0].id).recordings, "the transfer's call recorded"
+            cash = session.scalars(select(TradingAccount.cash_cents)
+                                   .where(TradingAccount.account_number == account)).one()
+            assert cash == 1_234_567 + 50_000 - 10_050
+            changed = [e for e in audit.entries(session, action_prefix="password") if e.call_id == obs.call_id]
+            assert [e.outcome for e in changed] == ["ok"]
+            stored = json.dumps([e.detail for e in session.scalars(select(CallEvent))])
+            assert "135792" not in stored and BANK_PASSWORD + '"' not in stored
+        expected = ["pwd_ok", "bank_readback_in", "bank_done", "bank_readback_out", "num/point", "num/5", "bank_done",
+                    "bank_rejected", "reason/wrong_bank_password", "bank_balance"]
+        assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
 
 
 @sqlite_only
@@ -226,6 +244,8 @@ def test_f_three_wrong_passwords_lock_the_account_and_reach_the_trading_desk(hot
         outcomes = [e.detail["outcome"] for e in calls.events_of(session, obs.call_id) if e.kind == "trading_login"]
         assert outcomes == ["wrong_password", "wrong_password", "locked"]
         assert session.scalars(select(Alert)).first() is not None, "the lock raised an alert"
+        logins = [e.outcome for e in audit.entries(session, action_prefix="login") if e.call_id == obs.call_id]
+        assert logins[:2] == ["wrong_password", "wrong_password"] and len(logins) == 3, "every failure audited"
     assert in_order(obs.prompts, "zh/self_wrong_password", "zh/self_wrong_password", "zh/self_locked",
                     "zh/to_operator")
 

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from ari_apps.ivr.ask import InputProblem, ask, choice
-from ari_apps.ivr.trading import once
+from ari_apps.ivr.trading import once, speech
 from ari_apps.ivr.trading.entry import parse_code, parse_price, parse_quantity
-from ari_apps.ivr.trading.speech import media, number, reason, say, security, shares, yuan
+from ari_apps.ivr.trading.speech import media, number, reason, say, shares
 from crm_core import suitability, trading
 from crm_core.trading import OrderRejected, OrderResult, RejectReason, calendar
 from crm_core.trading.accounts import get_account
@@ -98,8 +98,7 @@ async def _code(desk: TradingDesk, draft: Draft) -> Step | None:
         return Step.CODE
     draft.code = code
     draft.limits = (quote.limit_down_cents, quote.limit_up_cents)
-    heard = [*security(desk, code), "word/latest_price", *yuan(desk, quote.last_cents), "trade_limits",
-             *yuan(desk, quote.limit_down_cents), "word/to", *yuan(desk, quote.limit_up_cents)]
+    heard = speech.quote(desk, quote)
     if draft.side == SELL:
         sellable = await desk.db.run(_sellable, desk, code)
         heard += ["trade_sellable", *shares(desk, sellable)]

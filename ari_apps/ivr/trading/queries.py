@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from ari_apps.ivr.ask import ask
+from ari_apps.ivr.trading import speech
 from ari_apps.ivr.trading.entry import parse_code
-from ari_apps.ivr.trading.speech import media, reason, say, security, yuan
+from ari_apps.ivr.trading.speech import media, reason, say, yuan
 from crm_core import trading
 from crm_core.trading import FillView, Funds, OrderRejected, PositionView, Quote
 from sounds import phrases
@@ -31,8 +32,7 @@ async def quote(desk: TradingDesk) -> None:
             await say(desk, [reason(error.code)])
             continue
         await desk.call.note("quote", code=code)
-        await say(desk, [*security(desk, code), "word/latest_price", *yuan(desk, found.last_cents), "trade_limits",
-                         *yuan(desk, found.limit_down_cents), "word/to", *yuan(desk, found.limit_up_cents)])
+        await say(desk, speech.quote(desk, found))
         return
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ari_apps.media import play_and_wait
+from crm_core.trading import Quote
 from sounds import phrases
 from sounds.say import number_prompts
 
@@ -39,3 +40,9 @@ def security(desk: TradingDesk, code: str) -> list[str]:
 def reason(code: object) -> str:
     """The prompt explaining a domain refusal code (RejectReason, TransferReason)."""
     return f"reason/{str(code).lower()}" if code else "reason/unknown"
+
+
+def quote(desk: TradingDesk, found: Quote) -> list[str]:
+    """<name>, latest price X yuan, today's range from L to H yuan."""
+    return [*security(desk, found.code), "word/latest_price", *yuan(desk, found.last_cents), "trade_limits",
+            *yuan(desk, found.limit_down_cents), "word/to", *yuan(desk, found.limit_up_cents)]

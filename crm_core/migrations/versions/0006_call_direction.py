@@ -1,14 +1,14 @@
 """calls: direction (inbound, or outbound for click-to-dial)
 
 Revision ID: 0006_call_direction
-Revises: 0004_console, 0003_trading
+Revises: 0005_recordings
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_call_direction"
-down_revision = ("0004_console", "0003_trading")
+down_revision = "0005_recordings"
 branch_labels = None
 depends_on = None
 
