@@ -67,22 +67,23 @@ async def post_transfer(request: web.Request) -> web.Response:
 
 @routes.post("/api/calls/{call_id}/transfer/complete")
 async def post_transfer_complete(request: web.Request) -> web.Response:
-    identity = require(request)
-    call_id = path_text(request, "call_id")
-    ctx = context_of(request)
-    await ctx.in_session(desk.visible_call, call_id, identity)
-    await ctx.telephony.complete_transfer(call_id, by_agent=_acting_agent(identity))
-    return web.json_response({"call_id": call_id, "transfer": "completed"})
+    return await _end_consultation(request, complete=True)
 
 
 @routes.post("/api/calls/{call_id}/transfer/cancel")
 async def post_transfer_cancel(request: web.Request) -> web.Response:
+    return await _end_consultation(request, complete=False)
+
+
+async def _end_consultation(request: web.Request, *, complete: bool) -> web.Response:
+    """An attended transfer's end: the target takes the caller (complete) or the caller comes back."""
     identity = require(request)
     call_id = path_text(request, "call_id")
     ctx = context_of(request)
     await ctx.in_session(desk.visible_call, call_id, identity)
-    await ctx.telephony.cancel_transfer(call_id, by_agent=_acting_agent(identity))
-    return web.json_response({"call_id": call_id, "transfer": "cancelled"})
+    finish = ctx.telephony.complete_transfer if complete else ctx.telephony.cancel_transfer
+    await finish(call_id, by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "transfer": "completed" if complete else "cancelled"})
 
 
 @routes.post("/api/dial")

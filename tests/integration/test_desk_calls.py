@@ -244,8 +244,9 @@ def consult_bridge(hotline: Hotline) -> tuple[str, list[str]] | None:
     return None
 
 
-def start_consultation(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], str, str, str, str, str]:
-    """Agent 2001 talks with a caller, then consults agent 2002 (attended transfer, not yet completed)."""
+def talking_with_a_colleague_ready(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], str, str, str, str]:
+    """Agent 2001 talks with a caller while agent 2002 (another skill) is ready: (agent 2001's console,
+    agents, call id, caller's channel, the call's bridge, agent 2001's channel)."""
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}), AgentSpec("2002", {"funds": 9})])
     hotline.service.start()
@@ -254,8 +255,12 @@ def start_consultation(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], st
     call_id = talking_call(hotline, agent)
     caller = call_row(hotline, call_id).channel_id
     bridge_id, members = bridge_of(hotline, caller) or ("", [])
-    agent_channel = next(c for c in members if c.startswith("agent-"))
+    return agent, agents, call_id, caller, bridge_id, next(c for c in members if c.startswith("agent-"))
 
+
+def start_consultation(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], str, str, str, str, str]:
+    """Agent 2001 talks with a caller, then consults agent 2002 (attended transfer, not yet completed)."""
+    agent, agents, call_id, caller, bridge_id, agent_channel = talking_with_a_colleague_ready(hotline)
     status, body = agent.post(f"/api/calls/{call_id}/transfer", {"to_job_number": "2002", "attended": True})
     assert status == 200, body
     found = wait_for(lambda: consult_bridge(hotline), timeout=10)
@@ -369,16 +374,7 @@ def test_a_consulted_agent_who_does_not_answer_gives_the_caller_back(hotline: Ho
 
 
 def test_blind_transfer_to_another_agent(hotline: Hotline) -> None:
-    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
-    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}), AgentSpec("2002", {"funds": 9})])
-    hotline.service.start()
-    agent = console(hotline, "2001")
-    inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
-    call_id = talking_call(hotline, agent)
-    caller = call_row(hotline, call_id).channel_id
-    bridge_id, members = bridge_of(hotline, caller) or ("", [])
-    agent_channel = next(c for c in members if c.startswith("agent-"))
-
+    agent, agents, call_id, caller, bridge_id, agent_channel = talking_with_a_colleague_ready(hotline)
     assert agent.post(f"/api/calls/{call_id}/transfer", {"to_job_number": "2002"})[0] == 200
     assert wait_for(lambda: call_row(hotline, call_id).agent_id == agents["2002"], timeout=10)
     members = bridges(hotline.asterisk)[bridge_id]
