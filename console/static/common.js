@@ -1,6 +1,10 @@
 "use strict";
 // Shared by every page: JSON calls to /api, the live WebSocket, small DOM helpers.
 
+// Set when the user logs out: the session's end then closes the live socket and fails pending calls,
+// which must not send the page to "session expired" after it went to the login page.
+let leaving = false;
+
 async function api(method, path, body) {
   const options = { method: method, headers: {}, credentials: "same-origin" };
   if (body !== undefined) {
@@ -10,7 +14,7 @@ async function api(method, path, body) {
   const response = await fetch(path, options);
   let data = {};
   try { data = await response.json(); } catch (e) { data = {}; }
-  if (response.status === 401 && path !== "/api/login") {
+  if (response.status === 401 && path !== "/api/login" && !leaving) {
     window.location.assign("/login?expired=1");
   }
   return { ok: response.ok, status: response.status, data: data };
@@ -81,6 +85,7 @@ function connectLive(onEvent) {
     };
     socket.onclose = function (closed) {
       text("live-connection", "disconnected");
+      if (leaving) { return; }
       if (closed.code === 1008) { window.location.assign("/login?expired=1"); return; }
       setTimeout(open, delay);
       delay = Math.min(delay * 2, 10000);
@@ -93,6 +98,7 @@ document.addEventListener("DOMContentLoaded", function () {
   const logout = el("logout");
   if (logout) {
     logout.addEventListener("click", async function () {
+      leaving = true;
       await api("POST", "/api/logout");
       window.location.assign("/login");
     });

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from crm_core import calls
@@ -23,6 +24,10 @@ from tests.support.hotline import (
     place_calls,
     wait_for,
 )
+
+# Call control is telephony: SQLite is enough here (the call records' PostgreSQL path is covered by the
+# routing and console tests), and CI stays under its 30 minutes.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 def console(hotline: Hotline, job_number: str) -> ConsoleApi:

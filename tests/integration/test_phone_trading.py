@@ -165,12 +165,16 @@ def test_b_sell_cancel_quote_and_fills(hotline: Hotline) -> None:
 
 
 @sqlite_only
-def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> None:
+def test_c_bad_input_is_explained_nothing_is_placed_and_wrong_passwords_lock(hotline: Hotline) -> None:
+    """Two callers at once: one makes every mistake a field allows; one keys a wrong password three times."""
     account, phone = client(hotline, 4)
+    locked, locked_phone = client(hotline, 8)
+    add_agents(hotline.db, [AgentSpec("2003", {"trading": 8})])
     hotline.service.start(**TRADING_ENV)
     keys = ["1", "999999", "600036", "", "99#", "42*48#", "150#", "100000#", "#", "100#", "2",  # buy refused, not sent
             "2", "600036", "34*76#", "5000#", "800#", "*"]  # sell more than held; then back to the menu
-    [obs] = run(hotline, trade(phone, account, *keys))
+    obs, locked_obs = run(hotline, trade(phone, account, *keys),
+                          CallScript(HOTLINE, locked_phone, ["5"] + [locked + "#", "111111#"] * 3, talk_seconds=1))
     assert orders_of(hotline, account) == []
     assert in_order(obs.prompts, "zh/reason/unknown_security", "zh/no_input", "zh/reason/price_limit",
                     "zh/reason/board_lot", "zh/reason/insufficient_funds", "zh/no_input", "zh/trade_confirm",
@@ -180,6 +184,20 @@ def test_c_bad_input_is_explained_and_nothing_is_placed(hotline: Hotline) -> Non
     refused = [e.detail["reason"] for e in events if e.kind == "order_refused"]
     assert refused == ["UNKNOWN_SECURITY", "BOARD_LOT", "INSUFFICIENT_FUNDS", "INSUFFICIENT_SHARES"]
     assert [e.detail["problem"] for e in events if e.kind == "invalid_input"] == ["reason/price_limit"]
+    _locked_and_sent_to_the_trading_desk(hotline, locked_obs)
+
+
+def _locked_and_sent_to_the_trading_desk(hotline: Hotline, obs: CallObservation) -> None:
+    with hotline.db.session() as session:
+        call = calls.get_call(session, obs.call_id)
+        assert call.category == "trading" and call.status == "completed"
+        outcomes = [e.detail["outcome"] for e in calls.events_of(session, obs.call_id) if e.kind == "trading_login"]
+        assert outcomes == ["wrong_password", "wrong_password", "locked"]
+        assert session.scalars(select(Alert)).first() is not None, "the lock raised an alert"
+        logins = [e.outcome for e in audit.entries(session, action_prefix="login") if e.call_id == obs.call_id]
+        assert logins[:2] == ["wrong_password", "wrong_password"] and len(logins) == 3, "every failure audited"
+    assert in_order(obs.prompts, "zh/self_wrong_password", "zh/self_wrong_password", "zh/self_locked",
+                    "zh/to_operator")
 
 
 @sqlite_only
@@ -229,25 +247,6 @@ def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
         expected = ["pwd_ok", "bank_readback_in", "bank_done", "bank_readback_out", "num/point", "num/5", "bank_done",
                     "bank_rejected", "reason/wrong_bank_password", "bank_balance"]
         assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
-
-
-@sqlite_only
-def test_f_three_wrong_passwords_lock_the_account_and_reach_the_trading_desk(hotline: Hotline) -> None:
-    account, phone = client(hotline, 8)
-    add_agents(hotline.db, [AgentSpec("2003", {"trading": 8})])
-    hotline.service.start(**TRADING_ENV)
-    keys = ["5"] + [account + "#", "111111#"] * 3
-    [obs] = run(hotline, CallScript(HOTLINE, phone, keys, talk_seconds=1))
-    with hotline.db.session() as session:
-        call = calls.get_call(session, obs.call_id)
-        assert call.category == "trading" and call.status == "completed"
-        outcomes = [e.detail["outcome"] for e in calls.events_of(session, obs.call_id) if e.kind == "trading_login"]
-        assert outcomes == ["wrong_password", "wrong_password", "locked"]
-        assert session.scalars(select(Alert)).first() is not None, "the lock raised an alert"
-        logins = [e.outcome for e in audit.entries(session, action_prefix="login") if e.call_id == obs.call_id]
-        assert logins[:2] == ["wrong_password", "wrong_password"] and len(logins) == 3, "every failure audited"
-    assert in_order(obs.prompts, "zh/self_wrong_password", "zh/self_wrong_password", "zh/self_locked",
-                    "zh/to_operator")
 
 
 def test_g_service_killed_after_the_confirmation_places_the_order_once(hotline: Hotline) -> None:
