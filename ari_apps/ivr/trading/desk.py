@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.ask import ask, ask_secret, choice, digits_only
@@ -63,7 +64,11 @@ class TradingDesk:
             self.account = resumed_account
             await self.call.note("trading_resumed")
             await say(self, ["trade_resumed"])
-            await once.finish_pending(self)
+            try:
+                await once.finish_pending(self)
+            except SQLAlchemyError as exc:  # the confirmation stays pending for the next recovery
+                logger.error("call %s: confirmed instruction not finished: %s", self.call.call_id, exc)
+                await say(self, ["self_unavailable"])
         elif not await self.login():
             return Exit.OPERATOR
         way_out = await self.menu()
@@ -77,8 +82,10 @@ class TradingDesk:
             if account is None:
                 return False
             secret = await ask_secret(self.call, "self_password")
+            if secret is None:  # nothing keyed: not a wrong password, no step towards the lock
+                return False
             try:
-                outcome = await self.db.run(self._authenticate, account, secret or "")
+                outcome = await self.db.run(self._authenticate, account, secret)
             except SQLAlchemyError as exc:
                 logger.error("call %s: trading login unavailable: %s", self.call.call_id, exc)
                 await say(self, ["self_unavailable"])
@@ -95,8 +102,8 @@ class TradingDesk:
             await say(self, ["self_wrong_password"])
         return False
 
-    def _authenticate(self, session: object, account: str, secret: str) -> LoginOutcome:
-        result = trading.authenticate(session, account, secret, now=self.services.clock(),  # type: ignore[arg-type]
+    def _authenticate(self, session: Session, account: str, secret: str) -> LoginOutcome:
+        result = trading.authenticate(session, account, secret, now=self.services.clock(),
                                       config=self.services.auth, channel="phone", call_id=self.call.call_id)
         return result.outcome
 
