@@ -47,6 +47,8 @@ ACTIONS = {
     "6": queries.holdings, "7": queries.funds, "8": password.change, "9": bank.menu,
 }
 TO_OPERATOR, TO_MAIN = "0", "*"
+# How a confirmation written down before a restart is finished (once.py), by its action.
+FINISHERS = {"order": orders.finish, "cancel": cancel.finish, "transfer": bank.finish}
 
 
 class TradingDesk:
@@ -65,7 +67,7 @@ class TradingDesk:
             await self.call.note("trading_resumed")
             await say(self, ["trade_resumed"])
             try:
-                await once.finish_pending(self)
+                await self._finish_pending()
             except SQLAlchemyError as exc:  # the confirmation stays pending for the next recovery
                 logger.error("call %s: confirmed instruction not finished: %s", self.call.call_id, exc)
                 await say(self, ["self_unavailable"])
@@ -74,6 +76,14 @@ class TradingDesk:
         way_out = await self.menu()
         await set_var(self.call, v.TRADING_ACCOUNT, "")  # leaving: a recovered call starts at the main menu
         return way_out
+
+    async def _finish_pending(self) -> None:
+        """After a restart: finish (or report) the confirmation the caller did not hear the answer to."""
+        detail = await self.db.run(once.pending, self.call.call_id)
+        if detail is not None:
+            logger.info("call %s: finishing confirmed %s %s after a restart", self.call.call_id, detail["action"],
+                        detail["request_id"])
+            await FINISHERS[detail["action"]](self, detail)
 
     async def login(self) -> bool:
         for attempt in range(1, self.call.deps.settings.max_attempts + 1):

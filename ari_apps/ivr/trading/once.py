@@ -12,7 +12,6 @@ unreported transfer is looked up and either reported or declared not done (no mo
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,7 +22,6 @@ from crm_core import calls
 if TYPE_CHECKING:
     from ari_apps.ivr.trading.desk import TradingDesk
 
-logger = logging.getLogger(__name__)
 CONFIRMED, REPORTED = "trade_confirmed", "trade_reported"
 R = TypeVar("R")
 
@@ -54,16 +52,3 @@ def pending(session: Session, call_id: str) -> dict[str, Any] | None:
         if event.kind == CONFIRMED:
             return None if event.detail.get("request_id") in done else dict(event.detail)
     return None
-
-
-async def finish_pending(desk: TradingDesk) -> None:
-    """After a restart: finish (or report) the confirmation the caller did not hear the answer to."""
-    from ari_apps.ivr.trading import bank, cancel, orders
-
-    detail = await desk.db.run(pending, desk.call.call_id)
-    if detail is None:
-        return
-    logger.info("call %s: finishing confirmed %s %s after a restart", desk.call.call_id, detail["action"],
-                detail["request_id"])
-    finish = {"order": orders.finish, "cancel": cancel.finish, "transfer": bank.finish}[detail["action"]]
-    await finish(desk, detail)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from crm_core.banking import BankConfig, BankGateway, LedgerBank
-from crm_core.trading import AuthConfig, Broker, BuiltinBroker, OffHours, TradingConfig, load_securities
+from crm_core.trading import AuthConfig, Broker, BuiltinBroker, OffHours, SimulatedFeed, TradingConfig, load_securities
 from hotline.settings import TradingSettings
 
 
@@ -29,10 +29,11 @@ class TradingServices:
     def from_settings(cls, settings: TradingSettings) -> TradingServices:
         config = TradingConfig(off_hours=OffHours(settings.off_hours), feed_seed=settings.feed_seed,
                                always_open=settings.always_open)
-        broker = BuiltinBroker(config=config)
+        securities = load_securities()  # read once: the market's list and the names with prompts
+        broker = BuiltinBroker(SimulatedFeed(securities, seed=settings.feed_seed), config)
         limits = BankConfig(daily_in_limit_cents=settings.daily_in_limit_yuan * 100,
                             daily_out_limit_cents=settings.daily_out_limit_yuan * 100,
                             single_limit_cents=settings.single_limit_yuan * 100)
         return cls(broker=broker, bank=LedgerBank(), auth=AuthConfig(settings.max_failed_logins, settings.lock_minutes),
-                   bank_limits=limits, named_securities=frozenset(load_securities()),
+                   bank_limits=limits, named_securities=frozenset(securities),
                    record_calls=settings.record_calls)
