@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from crm_core import audit
 from crm_core.models import AgentState, CallDisposition
+from hotline.call_trace import wait_until_recorded
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
 from tests.support.browser import launch
@@ -155,6 +156,7 @@ def test_desk_dials_holds_and_transfers_with_consultation(hotline: Hotline, brow
     customer = next(c for c in members if c.startswith("dial-"))
     assert ari_delete(hotline.asterisk, f"channels/{customer}") == 204
     assert wait_for(lambda: not hotline.asterisk.ari_get("channels"), timeout=10)
+    wait_until_recorded(hotline.db, call_id)  # the service writes the call's end a moment after the hang-up
     with hotline.db.session() as session:
         from crm_core import calls
 
