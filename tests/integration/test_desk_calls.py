@@ -101,6 +101,8 @@ def test_click_to_dial_rings_the_agent_then_the_customer_and_bridges_them(hotlin
     members = sorted(names[c].split("@")[0] for c in bridges(hotline.asterisk)[f"dial-{call_id}"])
     assert members == ["Local/13800000002", "Local/answer"]  # the customer's number and the agent's phone
 
+    # The customer joins the bridge a moment before the answer is written: wait for the record, then read it.
+    assert wait_for(lambda: call_row(hotline, call_id).status == "talking", timeout=5), call_row(hotline, call_id)
     row = call_row(hotline, call_id)
     assert (row.direction, row.status, row.agent_id, row.investor_id) == ("outbound", "talking", agents["2001"],
                                                                          investor_id)
