@@ -85,11 +85,11 @@ class Ari:
             logger.info("ignored during clean-up: %s", exc)
             return None
 
-    async def open_events(self, apps: list[str], *, subscribe_all: bool = False) -> EventStream:
-        """Open the event WebSocket of the named Stasis apps (registering them in Asterisk)."""
+    async def open_events(self, apps: list[str]) -> EventStream:
+        """Open the event WebSocket of the named Stasis apps (registering them in Asterisk).
+
+        Never with subscribeAll: see ScriptedCaller.connect for the Asterisk deadlock it can cause."""
         params: dict[str, Any] = {"app": ",".join(apps)}
-        if subscribe_all:
-            params["subscribeAll"] = "true"
         try:
             ws = await self._client.swagger.events.eventWebsocket(**params)
         except (aiohttp.ClientError, OSError, web_exceptions.HTTPException) as exc:

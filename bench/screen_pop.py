@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,19 +22,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.call_setup import percentile, start_bench_asterisk  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import AgentState  # noqa: E402
 from hotline.scripted_call import CallScript  # noqa: E402
-from hotline.settings import load_settings  # noqa: E402
-from hotline.wiring import asterisk_instance  # noqa: E402
 from tests.support.browser import launch  # noqa: E402
 from tests.support.hotline import (  # noqa: E402
     AgentSpec,
-    ServiceProcess,
     add_agents,
     add_investor,
-    isolated_env,
     place_calls,
 )
 
@@ -48,22 +44,12 @@ WATCH = """() => {
 }"""
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
-    state = Path(tempfile.mkdtemp(prefix="hotline-bench-pop-"))
-    os.environ.update(isolated_env(state, f"benchpop-{os.getpid()}", rtp_start=31000))
-    console_port = int(os.environ["HOTLINE_CONSOLE_PORT"])
-    settings = load_settings()
-    instance = asterisk_instance(settings)
-    instance.start()
-    service = ServiceProcess(dict(os.environ), instance, state / "service.log")
+    settings, instance, service = start_bench_asterisk("benchpop", rtp_start=31000)
+    console_port = settings.console.port
     spans: list[float] = []
     try:
         upgrade(settings.database_url)
@@ -81,7 +67,8 @@ def main() -> None:
             page.get_by_test_id("login-button").click()
             page.wait_for_url("**/agent")
             page.evaluate(WATCH)
-            for _ in range(args.calls):
+            for number in range(1, args.calls + 1):
+                began = time.monotonic()
                 page.get_by_test_id("ready-button").click()
                 page.wait_for_function("() => document.getElementById('agent-state').textContent === 'ready'")
                 page.evaluate("() => { window.__pops = []; document.getElementById('caller-name').textContent = ''; }")
@@ -93,10 +80,17 @@ def main() -> None:
                 pops = page.evaluate("() => window.__pops")
                 if obs.agent_reached_epoch and pops:
                     spans.append(pops[0]["at"] - obs.agent_reached_epoch * 1000)
+                    print(f"call {number}: screen-pop {spans[-1]:.0f} ms after the agent's channel was bridged "
+                          f"({time.monotonic() - began:.1f} s for the call)", flush=True)
+                else:
+                    print(f"call {number}: no screen-pop measured (prompts heard: {obs.prompts}, "
+                          f"agent: {obs.agent_channel})", flush=True)
             browser.close()
     finally:
         service.stop()
-        instance.stop()
+        instance.discard()
+    if not spans:
+        raise SystemExit("no screen-pop was measured")
     print(f"{len(spans)}/{args.calls} screen-pops measured: p50 {percentile(spans, 0.5):.0f} ms, "
           f"p95 {percentile(spans, 0.95):.0f} ms, max {max(spans):.0f} ms "
           "(agent's channel bridged in Asterisk -> caller's name rendered in Chromium)")

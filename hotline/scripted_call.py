@@ -82,7 +82,12 @@ class ScriptedCaller:
     async def connect(cls, ari_url: str, user: str, password: str, app: str | None = None) -> ScriptedCaller:
         ari = await Ari.connect(ari_url, user, password)
         caller = cls(ari, app or f"hotline-caller-{uuid.uuid4().hex[:8]}")
-        caller._stream = await ari.open_events([caller.app], subscribe_all=True)
+        caller._stream = await ari.open_events([caller.app])
+        # Every channel's and bridge's events, but not subscribeAll: that also subscribes to every device
+        # state, and Asterisk 22 can deadlock its ARI when such an app's WebSocket closes while a device
+        # state event is delivered (asterisk/asterisk#2170: GET /ari/applications then hangs for good).
+        for source in ("channel:", "bridge:"):
+            await ari.request("applications", "subscribe", applicationName=caller.app, eventSource=source)
         caller._reader = asyncio.create_task(caller._read())
         return caller
 
