@@ -42,6 +42,9 @@ class _Session(socketserver.StreamRequestHandler):
 class FastAgiServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5. Asterisk gives a FastAGI connect 2 s: with more calls
+    # arriving at once than that, dropped SYNs were retried too late and the caller went unidentified.
+    request_queue_size = 128
 
     def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None) -> None:
         self.db = db

@@ -25,10 +25,14 @@ def agi_server(database: Database) -> Iterator[FastAgiServer]:
 
 def converse(port: int, env: dict[str, str], answers: dict[str, str] | None = None) -> list[str]:
     """Send the AGI environment, answer each command with 200, return the commands received."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        return converse_on(sock, env, answers)
+
+
+def converse_on(sock: socket.socket, env: dict[str, str], answers: dict[str, str] | None = None) -> list[str]:
     answers = answers or {}
     commands = []
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock, \
-            sock.makefile("rw", encoding="utf-8", newline="\n") as stream:
+    with sock.makefile("rw", encoding="utf-8", newline="\n") as stream:
         for key, value in env.items():
             stream.write(f"{key}: {value}\n")
         stream.write("\n")
@@ -114,3 +118,27 @@ def test_dead_database_reports_error_to_the_dialplan(database: Database) -> None
         server.shutdown()
         server.server_close()
         dead.dispose()
+
+
+def test_a_burst_of_calls_is_queued_not_refused(database: Database) -> None:
+    """Asterisk gives a FastAGI connect 2 s. Forty calls connect while the server is not yet accepting
+    (as when every worker is busy): each connect must still complete at once (a short listen backlog drops
+    them), and each is served once the server catches up."""
+    add_investor(database, "13800000001", "100000001", vip=False)
+    server = FastAgiServer(free_port(), database)
+    sockets = []
+    try:
+        for _ in range(40):
+            sock = socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=2)
+            sock.sendall(b"agi_network_script: identify_caller\nagi_callerid: 13800000001\nagi_uniqueid: 1\n")
+            sockets.append(sock)
+        server.start_in_thread()
+        for n, sock in enumerate(sockets):
+            sock.settimeout(10)
+            found = variables_set(converse_on(sock, {"agi_extension": "95500"}))
+            assert found["HOTLINE_LOOKUP_STATUS"] == "found", n
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.shutdown()
+        server.server_close()
