@@ -104,7 +104,7 @@ def main() -> None:
         report("baseline Queue()   ", observations, elapsed, "queued_at")
     finally:
         service.stop()
-        instance.stop()
+        instance.discard()
 
 
 if __name__ == "__main__":

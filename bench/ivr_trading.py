@@ -86,7 +86,7 @@ def main() -> None:
         db.dispose()
     finally:
         service.stop()
-        instance.stop()
+        instance.discard()
 
 
 if __name__ == "__main__":

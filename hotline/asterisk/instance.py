@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -261,6 +262,12 @@ class AsteriskInstance:
             child.wait(timeout)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+    def discard(self) -> None:
+        """Stop Asterisk and delete the instance folder: for throwaway instances (tests, benchmarks), which
+        would otherwise leave about 15 MB each (the prompts are copied in) in the Asterisk root."""
+        self.stop()
+        shutil.rmtree(self.host_base, ignore_errors=True)
 
     def status(self) -> dict[str, object]:
         info = self.ari_info()

@@ -18,11 +18,12 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="session")
-def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Settings shared by the Asterisk instance and every service of this test run."""
+def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Settings shared by the Asterisk instance and every service of this test run; the instance folder
+    in the Asterisk root is deleted at the end of the run."""
     state = tmp_path_factory.mktemp("hotline-state")
     rtp_start = 20000 + (os.getpid() % 100) * 100
-    return {
+    env = {
         **isolated_env(state, f"pytest-{os.getpid()}", rtp_start, rtp_span=100),
         "HOTLINE_IVR_INPUT_TIMEOUT_SECONDS": "2",
         "HOTLINE_IVR_MAX_ATTEMPTS": "3",
@@ -35,6 +36,8 @@ def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "HOTLINE_ACD_DIAL_TIMEOUT_SECONDS": "4",
         "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
     }
+    yield env
+    asterisk_instance(load_settings(environ={**os.environ, **env}), build=False).discard()
 
 
 @pytest.fixture
