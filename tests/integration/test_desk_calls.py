@@ -66,6 +66,8 @@ def talking_call(hotline: Hotline, agent: ConsoleApi) -> str:
     call_id = wait_for(lambda: agent.live().get("call_id") if agent.live().get("call_state") == "talking" else None,
                        timeout=40)
     assert call_id, f"the agent never got the call: {agent.live()}"
+    # The desk says talking just before the agent's channel joins the caller's bridge; the record says it after.
+    assert wait_for(lambda: call_row(hotline, str(call_id)).status == "talking", timeout=5)
     return str(call_id)
 
 
@@ -148,7 +150,8 @@ def test_no_inbound_offer_while_the_agent_dials_out(hotline: Hotline) -> None:
     assert obs.agent_channel is not None, "the inbound call reached the agent once the outbound call ended"
     assert event_kinds(hotline, queued).count("offered") == 1
     assert call_row(hotline, outbound).status == "completed"
-    assert agent_state(hotline, agents["2001"]) in ("ready", "busy")
+    # The inbound call's answer (busy) is written a moment after the caller heard the agent.
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) in ("ready", "busy"), timeout=5)
 
 
 def test_click_to_dial_refusals(hotline: Hotline) -> None:
@@ -276,7 +279,8 @@ def start_consultation(hotline: Hotline) -> tuple[ConsoleApi, dict[str, int], st
     assert agent_channel not in bridges(hotline.asterisk)[bridge_id]
     assert moh_in_bridge(hotline.asterisk, bridge_id)  # ...while the caller hears music on hold
     assert wait_for(lambda: agent.live().get("call_state") == "consulting", timeout=5)
-    assert agent_state(hotline, agents["2002"]) == "busy"
+    # The target joins the consultation a moment before its busy state is written.
+    assert wait_for(lambda: agent_state(hotline, agents["2002"]) == "busy", timeout=5)
     target_channel = next(c for c in found[1] if c != agent_channel)
     return agent, agents, call_id, caller, bridge_id, agent_channel, target_channel
 
@@ -373,8 +377,14 @@ def test_a_consulted_agent_who_does_not_answer_gives_the_caller_back(hotline: Ho
     assert back, (agent.live().get("call_state"), event_kinds(hotline, call_id))
     assert agent_channel in bridges(hotline.asterisk)[bridge_id]
     assert not [b for b in bridges(hotline.asterisk) if b.startswith("consult-")]
-    kinds = event_kinds(hotline, call_id)
-    assert kinds[kinds.index("answered"):] == ["answered", "hold", "consult_offered", "consult_failed", "unhold"]
+
+    def since_answered() -> list[str]:
+        kinds = event_kinds(hotline, call_id)
+        return kinds[kinds.index("answered"):]
+
+    # The caller is back with the agent a moment before the "unhold" event is written.
+    expected = ["answered", "hold", "consult_offered", "consult_failed", "unhold"]
+    assert wait_for(lambda: since_answered() == expected, timeout=5), event_kinds(hotline, call_id)
     assert agent_state(hotline, agents["2002"]) == "not_ready"  # like any missed offer
     assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
     assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)

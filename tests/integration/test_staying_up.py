@@ -9,6 +9,7 @@ import time
 
 from crm_core import calls
 from crm_core.models import AgentState
+from hotline.call_trace import wait_until_recorded
 from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, set_agent_state, wait_for
@@ -36,6 +37,7 @@ def test_service_restart_while_a_call_waits_carries_the_call_on(hotline: Hotline
                                                                       talk_seconds=1, timeout=60))]))
 
     assert obs.agent_channel is not None, "the waiting caller reached the agent after the restart"
+    wait_until_recorded(hotline.db, obs.call_id)  # the answer is written a moment after the caller heard the agent
     with hotline.db.session() as session:
         call = calls.get_call(session, obs.call_id)
         assert call.agent_id == agents["2001"]
