@@ -11,7 +11,7 @@ run: system-deps $(VENV)/.installed
 test: test-deps $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy crm_core agi ari_apps hotline
-	$(VENV)/bin/pytest
+	scripts/test-tiers.sh $(VENV)/bin/pytest
 
 system-deps:
 	@scripts/system-deps.sh
