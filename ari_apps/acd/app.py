@@ -144,20 +144,22 @@ class AcdApp(SessionApp):
                 continue
             if role == "customer" and channel_id not in bridge_of:
                 continue  # a dialled customer not connected yet: hung up below
-            session = self._recovered_session(channel, bridge_of.get(channel_id), channels)
+            session = await self._recovered_session(channel, bridge_of.get(channel_id), channels, set(bridge_of))
             if session.agent_id is not None:
                 busy_agents.add(session.agent_id)
             recovered_calls.add(session.call_id)
             logger.info("recovering ACD call %s (%s)", session.call_id, session.state)
             self.start(session)
         for channel_id, channel in channels.items():
-            if (channel.get("channelvars") or {}).get(v.ROLE) and self.owner_of(channel_id) is None:
+            if (channel.get("channelvars") or {}).get(v.ROLE) and self.owner_of(_first_half(channel_id)) is None:
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
         await self._reconcile(busy_agents, recovered_calls)
         self.start_ticking()
 
-    def _recovered_session(self, channel: dict[str, Any], bridge: dict[str, Any] | None,
-                           channels: dict[str, dict[str, Any]]) -> QueuedCall:
+    async def _recovered_session(self, channel: dict[str, Any], bridge: dict[str, Any] | None,
+                                 channels: dict[str, dict[str, Any]], bridged: set[str]) -> QueuedCall:
+        """Waiting (caller alone in the bridge), talking (an agent's or outside leg in it with the caller), or
+        held (on hold by the record, and the agent's leg of this call up in no bridge)."""
         if bridge is None:
             return QueuedCall(self, channel, self.deps)
         for other in bridge.get("channels", []):
@@ -165,6 +167,15 @@ class AcdApp(SessionApp):
             if other != channel["id"] and other_vars.get(v.ROLE) in LEG_ROLES:
                 return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
                                   agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
+        call_id = (channel.get("channelvars") or {}).get(v.CALL_ID) or ""
+        for other, other_channel in channels.items():
+            other_vars = other_channel.get("channelvars") or {}
+            if other_vars.get(v.ROLE) == "agent" and other_vars.get(v.CALL_ID) == call_id and other not in bridged \
+                    and other == _first_half(other) and await self.deps.db.run(_on_hold, call_id):
+                held = QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
+                                  agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
+                held.control.held = True  # the bridge still plays music on hold; the desk's unhold resumes
+                return held
         return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"])
 
     async def _reconcile(self, busy_agents: set[int], recovered_calls: set[str]) -> None:
@@ -189,3 +200,14 @@ class AcdApp(SessionApp):
 
 def _open_outbound(session: Any, channel_id: str, agent_id: int, number: str) -> str:
     return calls.open_outbound(session, channel_id=channel_id, agent_id=agent_id, number=number).id
+
+
+def _on_hold(session: Any, call_id: str) -> bool:
+    kinds = [event.kind for event in calls.events_of(session, call_id) if event.kind in ("hold", "unhold")]
+    return bool(kinds) and kinds[-1] == "hold"
+
+
+def _first_half(channel_id: str) -> str:
+    """A Local channel's other half (`<id>;2`, e.g. a simulated agent's phone) belongs with its first half,
+    which carries the id the hotline gave it; Asterisk lists both among the app's channels."""
+    return channel_id.split(";", 1)[0]

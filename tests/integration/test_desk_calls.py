@@ -226,6 +226,41 @@ def test_hold_takes_the_agent_out_and_plays_moh_to_the_caller(hotline: Hotline) 
     assert (status, body["code"]) == (409, "unknown_call"), body
 
 
+def test_talking_and_held_calls_carry_on_across_service_restarts(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
+    hotline.service.start()
+    agent = console(hotline, "2001")
+    thread, _ = inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
+    call_id = talking_call(hotline, agent)
+    caller = call_row(hotline, call_id).channel_id
+    bridge_id, members = bridge_of(hotline, caller) or ("", [])
+    agent_channel = next(c for c in members if c.startswith("agent-"))
+
+    hotline.service.kill()  # SIGKILL while the caller talks with the agent (a simulated phone: a Local channel)
+    hotline.service.start()
+    assert wait_for(lambda: agent.live().get("call_state") == "talking", timeout=15), agent.live()
+    assert sorted(bridges(hotline.asterisk)[bridge_id]) == sorted(members)  # still together
+
+    assert agent.post(f"/api/calls/{call_id}/hold", {"on": True})[0] == 200
+    hotline.service.kill()  # SIGKILL while the caller hears music on hold and the agent's phone waits
+    hotline.service.start()
+    # Recovered as held: neither re-queued to another agent nor the agent's phone hung up.
+    assert wait_for(lambda: agent.live().get("call_state") == "held", timeout=15), agent.live()
+    assert agent_channel in channel_names(hotline.asterisk) and moh_in_bridge(hotline.asterisk, bridge_id)
+    assert call_row(hotline, call_id).status == "talking"
+
+    status, body = agent.post(f"/api/calls/{call_id}/hold", {"on": False})
+    assert status == 200, body
+    assert agent_channel in bridges(hotline.asterisk)[bridge_id]
+    assert wait_for(lambda: not moh_in_bridge(hotline.asterisk, bridge_id), timeout=3)
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    thread.join(30)
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+    kinds = event_kinds(hotline, call_id)
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "unhold", "hangup"]
+
+
 def test_hold_is_refused_on_a_call_that_is_not_the_agents(hotline: Hotline) -> None:
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}),
