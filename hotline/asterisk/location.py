@@ -5,6 +5,7 @@ The root is built under the user's cache folder, from the mirror named in the ho
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -82,7 +83,11 @@ def root_is_complete(root: Path) -> bool:
 def ensure_root(root: Path) -> None:
     if root_is_complete(root):
         return
-    build_root(root)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    with open(root.with_name(root.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process (a parallel test group) may be building it: wait
+        if not root_is_complete(root):
+            build_root(root)
 
 
 def apt_mirror(sources_dir: Path = Path("/etc/apt")) -> str | None:
