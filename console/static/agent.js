@@ -1,6 +1,7 @@
 "use strict";
 // The agent desktop: state control, wrap-up countdown, screen-pop on the live screen_pop event, call actions.
-const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "" };
+const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "",
+  stateEvents: 0 };
 
 async function setState(state, reason) {
   showError("desk-error", "");
@@ -40,12 +41,14 @@ function stopWrapUp() {
 }
 
 async function loadMe() {
+  const eventsBefore = desk.stateEvents;
   const result = await api("GET", "/api/me");
   if (!result.ok) { return; }
   desk.wrapUpSeconds = result.data.wrap_up_seconds;
   const live = result.data.live;
   const stored = result.data.state || {};
-  showState(live ? live.state : stored.state, live ? null : stored.reason);
+  // The live socket opens beside this request: a state event that came meanwhile is newer than the reply.
+  if (desk.stateEvents === eventsBefore) { showState(live ? live.state : stored.state, live ? null : stored.reason); }
   if (live && live.phone_registered !== null) {
     text("phone-registered", live.phone_registered ? "registered" : "not registered");
   } else {
@@ -109,7 +112,7 @@ function showCallState(state, event) {
 function onEvent(event) {
   if (event.agent_id !== desk.agentId) { return; }
   if (event.type === "screen_pop") { loadScreenPop(event.call_id, Boolean(event.consultation)); }
-  if (event.type === "agent_state") { showState(event.state, event.reason); }
+  if (event.type === "agent_state") { desk.stateEvents += 1; showState(event.state, event.reason); }
   if (event.type === "call_state" && event.call_id === desk.callId) { showCallState(event.state, event); }
   if (event.type === "call_ended" && event.call_id === desk.callId) {
     text("call-id", desk.callId + " (ended)");

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select, update
 
 from crm_core import audit
@@ -107,6 +107,25 @@ def test_wrap_up_counts_down_back_to_ready(page: Page, console: ServedApp, telep
     expect(page.get_by_test_id("agent-state")).to_have_text("ready", timeout=10_000)
     wait_for(lambda: telephony.named("set_agent_state") == [("set_agent_state", staff.agent_id, "ready", None)])
     expect(page.get_by_test_id("wrap-up")).to_be_hidden()
+
+
+def test_a_state_event_is_not_overwritten_by_the_slower_first_load(page: Page, console: ServedApp,
+                                                                   staff: Staff) -> None:
+    """The desk opens its live socket and asks GET /api/me at once; a state event that arrives before the
+    reply is newer than it (a CI run lost a wrap-up this way under load)."""
+    held: list[Route] = []
+    page.route("**/api/me", lambda route: held.append(route))  # the first load waits until the test lets it go
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    while not held:
+        page.wait_for_timeout(50)
+    console.publish({"type": "agent_state", "agent_id": staff.agent_id, "state": "wrap_up", "reason": None})
+    expect(page.get_by_test_id("agent-state")).to_have_text("wrap_up")
+    with page.expect_response("**/api/me") as reply:
+        held[0].continue_()
+    assert reply.value.json()["state"]["state"] == "logged_out"  # the stale state the reply carries...
+    page.wait_for_timeout(200)
+    expect(page.get_by_test_id("agent-state")).to_have_text("wrap_up")  # ...is not shown over the newer one
 
 
 def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, console: ServedApp,
