@@ -6,6 +6,9 @@ serves it (see console/README.md). Database work runs in the app's own ThreadPoo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
@@ -16,7 +19,11 @@ from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
 from console.ports import LiveEvents, TelephonyPort
 from crm_core.db import Database
-from crm_core.web_sessions import LoginPolicy
+from crm_core.web_sessions import LoginPolicy, purge_stale
+
+logger = logging.getLogger(__name__)
+PURGE_EVERY_SECONDS = 3600.0
+PURGER = web.AppKey("purger", asyncio.Task)
 
 
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
@@ -32,9 +39,40 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
     for module in (routes_auth, routes_calls, routes_supervisor, routes_docs, ws, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
+    app.on_startup.append(_start_purging)
     app.on_shutdown.append(ws.close_sockets)
+    app.on_cleanup.append(_stop_purging)
     app.on_cleanup.append(_stop_executor)
     return app
+
+
+async def _start_purging(app: web.Application) -> None:
+    app[PURGER] = asyncio.create_task(_purge_forever(app[CONTEXT]), name="console-purge")
+
+
+async def _purge_forever(ctx: ConsoleContext) -> None:
+    """Expired sessions and spent login locks would otherwise pile up for ever: purged at start, then hourly."""
+    while True:
+        try:
+            sessions, locks = await asyncio.get_running_loop().run_in_executor(ctx.executor, _purge, ctx.db)
+            if sessions or locks:
+                logger.info("purged %d ended web sessions and %d spent login locks", sessions, locks)
+        except Exception:  # a dead database now must not stop the purging later
+            logger.exception("purging web sessions failed")
+        await asyncio.sleep(PURGE_EVERY_SECONDS)
+
+
+def _purge(db: Database) -> tuple[int, int]:
+    with db.session() as session:
+        return purge_stale(session)
+
+
+async def _stop_purging(app: web.Application) -> None:
+    task = app.get(PURGER)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _stop_executor(app: web.Application) -> None:

@@ -10,9 +10,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from crm_core import audit
@@ -141,3 +141,15 @@ def logout(session: Session, token: str) -> StaffIdentity | None:
 def _identity(agent: Agent, web: WebSession) -> StaffIdentity:
     return StaffIdentity(agent_id=agent.id, job_number=agent.job_number, name=agent.name, role=agent.role,
                          expires_at=web.expires_at)
+
+
+def purge_stale(session: Session, now: datetime | None = None) -> tuple[int, int]:
+    """Delete sessions that expired or were logged out, and login locks that ran out with no failure counted
+    since (the audit log keeps every login and logout). Returns how many sessions and locks were deleted."""
+    now = now or utcnow()
+    sessions = cast(CursorResult[Any], session.execute(
+        delete(WebSession).where(or_(WebSession.expires_at <= now, WebSession.ended_at.is_not(None)))))
+    locks = cast(CursorResult[Any], session.execute(
+        delete(WebLoginLock).where(WebLoginLock.failed_count == 0,
+                                   or_(WebLoginLock.locked_until.is_(None), WebLoginLock.locked_until <= now))))
+    return sessions.rowcount, locks.rowcount

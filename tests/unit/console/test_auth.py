@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from crm_core import audit
 from crm_core.db import Database
-from crm_core.models import WebSession
+from crm_core.models import WebLoginLock, WebSession
 from crm_core.models.base import utcnow
-from crm_core.web_sessions import token_digest
+from crm_core.web_sessions import purge_stale, resolve, token_digest
 from tests.unit.console.conftest import PASSWORD, Staff, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony
 
@@ -156,3 +157,42 @@ def test_unauthenticated_api_calls_get_401(database: Database, staff: Staff) -> 
             assert (await client.get("/agent", allow_redirects=False)).headers["Location"] == "/login"
 
     run(scenario)
+
+
+def test_expired_and_ended_sessions_and_spent_locks_are_purged(database: Database, staff: Staff) -> None:
+    now = utcnow()
+    with database.session() as session:
+        for token, expires, ended in (("live", now + timedelta(hours=1), None),
+                                      ("expired", now - timedelta(seconds=1), None),
+                                      ("logged-out", now + timedelta(hours=1), now)):
+            session.add(WebSession(token_hash=token_digest(token), agent_id=staff.agent_id, expires_at=expires,
+                                   ended_at=ended))
+        session.add_all([WebLoginLock(job_number="spent", failed_count=0, locked_until=now - timedelta(minutes=1)),
+                         WebLoginLock(job_number="locked", failed_count=0, locked_until=now + timedelta(minutes=5)),
+                         WebLoginLock(job_number="counting", failed_count=2, last_failed_at=now)])
+    with database.session() as session:
+        assert purge_stale(session) == (2, 1)
+    with database.session() as session:
+        assert session.scalars(select(WebSession.token_hash)).all() == [token_digest("live")]
+        assert sorted(session.scalars(select(WebLoginLock.job_number))) == ["counting", "locked"]
+        assert resolve(session, "live") is not None
+
+
+def test_the_console_purges_stale_sessions_when_it_starts(database: Database, staff: Staff) -> None:
+    with database.session() as session:
+        session.add(WebSession(token_hash=token_digest("old"), agent_id=staff.agent_id,
+                               expires_at=utcnow() - timedelta(days=3)))
+
+    def left() -> int:
+        with database.session() as session:
+            return len(session.scalars(select(WebSession)).all())
+
+    async def scenario() -> None:
+        async with console_client(database, FakeTelephony()):
+            for _ in range(100):
+                if left() == 0:
+                    return
+                await asyncio.sleep(0.05)
+
+    run(scenario)
+    assert left() == 0
