@@ -54,17 +54,12 @@ async def _purge_forever(ctx: ConsoleContext) -> None:
     """Expired sessions and spent login locks would otherwise pile up for ever: purged at start, then hourly."""
     while True:
         try:
-            sessions, locks = await asyncio.get_running_loop().run_in_executor(ctx.executor, _purge, ctx.db)
+            sessions, locks = await ctx.in_session(purge_stale)
             if sessions or locks:
                 logger.info("purged %d ended web sessions and %d spent login locks", sessions, locks)
         except Exception:  # a dead database now must not stop the purging later
             logger.exception("purging web sessions failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)
-
-
-def _purge(db: Database) -> tuple[int, int]:
-    with db.session() as session:
-        return purge_stale(session)
 
 
 async def _stop_purging(app: web.Application) -> None:

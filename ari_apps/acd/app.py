@@ -47,7 +47,7 @@ class AcdApp(SessionApp):
 
     def on_new_channel(self, event: dict[str, Any]) -> None:
         channel = event["channel"]
-        if (channel.get("channelvars") or {}).get(v.ROLE):
+        if _vars(channel).get(v.ROLE):
             # A leg we originated whose call ended meanwhile (agent, outside party, dialled customer).
             asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel["id"]))  # type: ignore[union-attr]
             return
@@ -139,44 +139,47 @@ class AcdApp(SessionApp):
         busy_agents: set[int] = set()
         recovered_calls: set[str] = set()
         for channel_id, channel in channels.items():
-            role = (channel.get("channelvars") or {}).get(v.ROLE)
+            role = _vars(channel).get(v.ROLE)
             if role in LEG_ROLES or self.owner_of(channel_id) is not None:
                 continue
             if role == "customer" and channel_id not in bridge_of:
                 continue  # a dialled customer not connected yet: hung up below
-            session = await self._recovered_session(channel, bridge_of.get(channel_id), channels, set(bridge_of))
+            session = await self._recovered_session(channel, bridge_of, channels)
             if session.agent_id is not None:
                 busy_agents.add(session.agent_id)
             recovered_calls.add(session.call_id)
             logger.info("recovering ACD call %s (%s)", session.call_id, session.state)
             self.start(session)
         for channel_id, channel in channels.items():
-            if (channel.get("channelvars") or {}).get(v.ROLE) and self.owner_of(_first_half(channel_id)) is None:
+            if _vars(channel).get(v.ROLE) and self.owner_of(_first_half(channel_id)) is None:
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
         await self._reconcile(busy_agents, recovered_calls)
         self.start_ticking()
 
-    async def _recovered_session(self, channel: dict[str, Any], bridge: dict[str, Any] | None,
-                                 channels: dict[str, dict[str, Any]], bridged: set[str]) -> QueuedCall:
+    async def _recovered_session(self, channel: dict[str, Any], bridge_of: dict[str, dict[str, Any]],
+                                 channels: dict[str, dict[str, Any]]) -> QueuedCall:
         """Waiting (caller alone in the bridge), talking (an agent's or outside leg in it with the caller), or
         held (on hold by the record, and the agent's leg of this call up in no bridge)."""
+        bridge = bridge_of.get(channel["id"])
         if bridge is None:
             return QueuedCall(self, channel, self.deps)
-        for other in bridge.get("channels", []):
-            other_vars = (channels.get(other) or {}).get("channelvars") or {}
-            if other != channel["id"] and other_vars.get(v.ROLE) in LEG_ROLES:
-                return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
-                                  agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
-        call_id = (channel.get("channelvars") or {}).get(v.CALL_ID) or ""
-        for other, other_channel in channels.items():
-            other_vars = other_channel.get("channelvars") or {}
-            if other_vars.get(v.ROLE) == "agent" and other_vars.get(v.CALL_ID) == call_id and other not in bridged \
-                    and other == _first_half(other) and await self.deps.db.run(_on_hold, call_id):
-                held = QueuedCall(self, channel, self.deps, bridge_id=bridge["id"], agent_channel_id=other,
-                                  agent_id=int(other_vars.get(v.AGENT_ID) or 0) or None)
-                held.control.held = True  # the bridge still plays music on hold; the desk's unhold resumes
-                return held
+        in_bridge = (other for other in bridge.get("channels", []) if other != channel["id"])
+        leg = next((other for other in in_bridge if _vars(channels.get(other)).get(v.ROLE) in LEG_ROLES), None)
+        if leg is not None:
+            return self._with_leg(channel, bridge["id"], leg, channels[leg])
+        call_id = _vars(channel).get(v.CALL_ID) or ""
+        leg = next((other for other, other_channel in channels.items()
+                    if _vars(other_channel).get(v.ROLE) == "agent" and _vars(other_channel).get(v.CALL_ID) == call_id
+                    and other not in bridge_of and other == _first_half(other)), None)
+        if leg is not None and await self.deps.db.run(_on_hold, call_id):
+            held = self._with_leg(channel, bridge["id"], leg, channels[leg])
+            held.control.held = True  # the bridge still plays music on hold; the desk's unhold resumes
+            return held
         return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"])
+
+    def _with_leg(self, channel: dict[str, Any], bridge_id: str, leg_id: str, leg: dict[str, Any]) -> QueuedCall:
+        return QueuedCall(self, channel, self.deps, bridge_id=bridge_id, agent_channel_id=leg_id,
+                          agent_id=int(_vars(leg).get(v.AGENT_ID) or 0) or None)
 
     async def _reconcile(self, busy_agents: set[int], recovered_calls: set[str]) -> None:
         """Agents left ringing or busy by calls that no longer exist go back to ready; such calls end."""
@@ -211,3 +214,7 @@ def _first_half(channel_id: str) -> str:
     """A Local channel's other half (`<id>;2`, e.g. a simulated agent's phone) belongs with its first half,
     which carries the id the hotline gave it; Asterisk lists both among the app's channels."""
     return channel_id.split(";", 1)[0]
+
+
+def _vars(channel: dict[str, Any] | None) -> dict[str, str]:
+    return (channel or {}).get("channelvars") or {}

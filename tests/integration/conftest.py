@@ -37,15 +37,18 @@ def asterisk_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
         "HOTLINE_SERVICE_LOG_LEVEL": "INFO",
     }
     yield env
-    asterisk_instance(load_settings(environ={**os.environ, **env}), build=False).discard()
+    instance_of(env).discard()
+
+
+def instance_of(env: dict[str, str]) -> AsteriskInstance:
+    return asterisk_instance(load_settings(environ={**os.environ, **env}))
 
 
 @pytest.fixture
 def asterisk(asterisk_env: dict[str, str]) -> Iterator[AsteriskInstance]:
     """A freshly started Asterisk per test (it starts in under a second): every test begins with no
     channels and no bridges, and nothing one test does to Asterisk can reach the next."""
-    settings = load_settings(environ={**os.environ, **asterisk_env})
-    instance = asterisk_instance(settings)
+    instance = instance_of(asterisk_env)
     instance.start()
     yield instance
     instance.stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import select
@@ -186,17 +187,37 @@ def test_click_to_dial_refusals(hotline: Hotline) -> None:
 
 
 # hold -----------------------------------------------------------------------------------------------------
-def test_hold_takes_the_agent_out_and_plays_moh_to_the_caller(hotline: Hotline) -> None:
+class AgentTalking(NamedTuple):
+    agent: ConsoleApi
+    agents: dict[str, int]
+    thread: threading.Thread  # the caller's; it ends when the caller is hung up
+    call_id: str
+    caller: str  # the caller's channel
+    bridge_id: str
+    members: list[str]  # the bridge's channels: the caller's and the agent's
+
+    @property
+    def agent_channel(self) -> str:
+        return next(c for c in self.members if c.startswith("agent-"))
+
+
+def agent_2001_talking(hotline: Hotline, **settings: str) -> AgentTalking:
+    """Agent 2001 (simulated phone) talks with a caller who stays a minute; `settings` go to the service."""
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
-    hotline.service.env["HOTLINE_ACD_WRAP_UP_SECONDS"] = "3"
-    hotline.service.start()
+    hotline.service.start(**settings)
     agent = console(hotline, "2001")
     thread, _ = inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
     call_id = talking_call(hotline, agent)
     caller = call_row(hotline, call_id).channel_id
     bridge_id, members = bridge_of(hotline, caller) or ("", [])
-    agent_channel = next(c for c in members if c.startswith("agent-"))
+    return AgentTalking(agent, agents, thread, call_id, caller, bridge_id, members)
+
+
+def test_hold_takes_the_agent_out_and_plays_moh_to_the_caller(hotline: Hotline) -> None:
+    talking = agent_2001_talking(hotline, HOTLINE_ACD_WRAP_UP_SECONDS="3")
+    agent, agents, thread, call_id, caller, bridge_id, _ = talking
+    agent_channel = talking.agent_channel
 
     status, body = agent.post(f"/api/calls/{call_id}/hold", {"on": True})
     assert status == 200, body
@@ -227,15 +248,9 @@ def test_hold_takes_the_agent_out_and_plays_moh_to_the_caller(hotline: Hotline) 
 
 
 def test_talking_and_held_calls_carry_on_across_service_restarts(hotline: Hotline) -> None:
-    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
-    add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])
-    hotline.service.start()
-    agent = console(hotline, "2001")
-    thread, _ = inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=60))
-    call_id = talking_call(hotline, agent)
-    caller = call_row(hotline, call_id).channel_id
-    bridge_id, members = bridge_of(hotline, caller) or ("", [])
-    agent_channel = next(c for c in members if c.startswith("agent-"))
+    talking = agent_2001_talking(hotline)
+    agent, _, thread, call_id, caller, bridge_id, members = talking
+    agent_channel = talking.agent_channel
 
     hotline.service.kill()  # SIGKILL while the caller talks with the agent (a simulated phone: a Local channel)
     hotline.service.start()
