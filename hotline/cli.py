@@ -11,10 +11,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from crm_core.db import Database
 from crm_core.migrate import upgrade
-from hotline import demo
+from hotline import accounts_file, demo, welcome
 from hotline.asterisk.instance import IVR_APP, AsteriskInstance
 from hotline.progress import step
 from hotline.settings import Settings, load_settings
@@ -37,7 +39,7 @@ def cmd_asterisk(args: argparse.Namespace, settings: Settings) -> int:
         instance.start()
         step(f"Asterisk ready: ARI {instance.ari_url}, SIP {settings.asterisk.sip_bind}:{settings.asterisk.sip_port}")
     elif args.action == "down":
-        print("Asterisk stopped" if instance.stop() else "Asterisk was not running")
+        print("Asterisk stopped" if instance.retire() else "Asterisk was not running")
     else:
         print(json.dumps(instance.status(), indent=2))
     return 0
@@ -60,10 +62,13 @@ def _safe_url(url: str) -> str:
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
-    with database.session() as session:
-        created = demo.load_demo_data(session, settings.state_path / ACCOUNTS_FILE)
-    database.dispose()
-    print(f"demo data loaded ({len(created)} agents)" if created else "demo data already present")
+    try:
+        with database.session() as session:
+            created = demo.load_demo_data(session, settings.state_path / ACCOUNTS_FILE)
+    finally:
+        database.dispose()
+    print(f"demo data loaded ({len(created)} staff accounts; passwords in {settings.state_path / ACCOUNTS_FILE})"
+          if created else "demo data already present")
     return 0
 
 
@@ -77,73 +82,145 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class StepFailed(RuntimeError):
+    """A step of `hotline up` failed; its message says which and why."""
+
+
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
-    step("starting Asterisk")
+    """Asterisk, database, demo data, welcome, then the service. A failing step stops what this command had
+    started, and says which step failed and why."""
+    running = service_pid(settings)
+    if running is not None and not args.detach:
+        step(f"hotline up: a detached service is already running (pid {running}); `hotline down` stops it")
+        return 1
     instance = asterisk_instance(settings)
-    instance.start()
-    cmd_db(args, settings)
-    cmd_demo_data(args, settings)
-    if args.simulate_agents:
-        database = Database(settings.database_url)
-        with database.session() as session:
-            chosen = demo.simulate_agents(session, args.simulate_agents)
-        database.dispose()
-        step(f"simulated agents ready (phones answer by themselves): {', '.join(chosen)}")
-    _print_welcome(settings)
-    if args.detach:
-        return _start_detached(settings, instance)
+    started_asterisk = instance.running_pid() is None
+    try:
+        _run_step("starting Asterisk", instance.start)
+        _run_step("migrating the database", lambda: cmd_db(args, settings))
+        _run_step("loading the demo data", lambda: cmd_demo_data(args, settings))
+        if args.simulate_agents:
+            _run_step("simulating agents' phones", lambda: _simulate_agents(settings, args.simulate_agents))
+        print(welcome.render(settings, _read_accounts(settings)), flush=True)
+        if args.detach:
+            if running is None:
+                _run_step("starting the service", lambda: _start_detached(settings, instance, args.config))
+            else:
+                step(f"ready: the service was already running (pid {running})")
+            return 0
+    except StepFailed as failure:
+        step(f"hotline up failed {failure}")
+        if started_asterisk:
+            step("stopping the Asterisk this command started")
+            instance.stop()
+        return 1
+    return _serve_in_foreground(args, settings, instance)
+
+
+def _run_step(name: str, action: Callable[[], object]) -> None:
+    try:
+        action()
+    except KeyboardInterrupt:
+        raise StepFailed(f"while {name}: interrupted") from None
+    except Exception as exc:  # any failure of a step is reported with its name; the traceback goes to the log
+        logging.getLogger(__name__).debug("step %s failed", name, exc_info=True)
+        raise StepFailed(f"while {name}: {type(exc).__name__}: {exc}") from exc
+
+
+def _serve_in_foreground(args: argparse.Namespace, settings: Settings, instance: AsteriskInstance) -> int:
+    """The service until Ctrl-C (or SIGTERM), then Asterisk is stopped too, whatever happened."""
     try:
         return cmd_serve(args, settings)
+    except Exception as exc:  # the service failed: say so, then stop Asterisk below
+        step(f"hotline up failed while running the service: {type(exc).__name__}: {exc}")
+        return 1
     finally:
-        instance.stop()
+        step("stopping Asterisk")
+        instance.retire()
 
 
-def _start_detached(settings: Settings, instance: AsteriskInstance) -> int:
-    log = open(settings.state_path / "service.log", "ab")  # noqa: SIM115 - handed to the child
-    process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], stdout=log, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, start_new_session=True)
+def _simulate_agents(settings: Settings, count: int) -> None:
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            chosen = demo.simulate_agents(session, count)
+    finally:
+        database.dispose()
+    step(f"simulated agents ready (phones answer by themselves): {', '.join(chosen)}")
+
+
+def _read_accounts(settings: Settings) -> accounts_file.Accounts | None:
+    path = settings.state_path / ACCOUNTS_FILE
+    return accounts_file.read(path) if path.exists() else None
+
+
+def _start_detached(settings: Settings, instance: AsteriskInstance, config: str | None) -> None:
+    log_path = settings.state_path / "service.log"
+    env = {**os.environ, **({"HOTLINE_CONFIG": str(Path(config).resolve())} if config else {})}
+    log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
+    process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], stdout=log, env=env,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     log.close()
     (settings.state_path / SERVICE_PID).write_text(str(process.pid))
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if IVR_APP in instance.registered_apps():
-            step(f"ready: service pid {process.pid}, log {settings.state_path / 'service.log'}")
-            return 0
+            step(f"ready: service pid {process.pid}, log {log_path}")
+            return
         if process.poll() is not None:
-            step(f"the service exited ({process.returncode}); see {settings.state_path / 'service.log'}")
-            return 1
+            (settings.state_path / SERVICE_PID).unlink(missing_ok=True)
+            raise RuntimeError(f"the service exited ({process.returncode}); see {log_path}")
         time.sleep(0.3)
-    step("the service did not connect to ARI in time")
-    return 1
+    _stop_service(settings, process.pid)
+    raise RuntimeError(f"the service did not connect to ARI within 30 s; see {log_path}")
+
+
+def service_pid(settings: Settings) -> int | None:
+    """The detached service's pid, if its pid file names a live `hotline serve` process."""
+    try:
+        pid = int((settings.state_path / SERVICE_PID).read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if _is_live_service(pid) else None
+
+
+def _is_live_service(pid: int) -> bool:
+    """A running (not zombie) process whose command line is `... hotline ... serve` (a reused pid is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    state = stat.rsplit(")", 1)[1].split()[0]
+    return state not in {"Z", "X"} and b"hotline" in command and b"serve" in command
+
+
+def _stop_service(settings: Settings, pid: int, timeout: float = 20) -> None:
+    """SIGTERM, wait for it to leave, SIGKILL after `timeout`; the pid file goes."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _is_live_service(pid):
+            time.sleep(0.1)
+        if not _is_live_service(pid):
+            break
+    (settings.state_path / SERVICE_PID).unlink(missing_ok=True)
 
 
 def cmd_down(args: argparse.Namespace, settings: Settings) -> int:
-    pid_file = settings.state_path / SERVICE_PID
-    if pid_file.exists():
-        try:
-            os.kill(int(pid_file.read_text()), signal.SIGTERM)
-            print("service stopped")
-        except (ProcessLookupError, ValueError):
-            print("service was not running")
-        pid_file.unlink()
+    pid = service_pid(settings)
+    if pid is not None:
+        _stop_service(settings, pid)
+        print(f"service stopped (pid {pid})")
+    else:
+        (settings.state_path / SERVICE_PID).unlink(missing_ok=True)
+        print("service was not running")
     instance = asterisk_instance(settings, build=False)
-    print("Asterisk stopped" if instance.stop() else "Asterisk was not running")
+    print("Asterisk stopped" if instance.retire() else "Asterisk was not running")
     return 0
-
-
-def _print_welcome(settings: Settings) -> None:
-    accounts = settings.state_path / ACCOUNTS_FILE
-    ast = settings.asterisk
-    print(f"\nSIP accounts for softphones (server: this machine, port {ast.sip_port}, UDP; realm 'hotline'):")
-    if accounts.exists():
-        for line in accounts.read_text().splitlines():
-            if line.startswith("#"):
-                continue
-            job, name, password, sip_user, sip_password = line.split("\t")
-            print(f"  agent {job} {name}: SIP user {sip_user} password {sip_password}; desktop password {password}")
-    print(f"\nNumbers: the hotline is {ast.hotline_number} (dial it from any agent softphone, or send it from the "
-          f"trunk).\nDemo callers: " + ", ".join(f"{i[6]} ({i[1]}{', VIP' if i[5] else ''})" for i in demo.INVESTORS))
-    print(f"Try: hotline call --from 13800000001 --dtmf 1 {ast.hotline_number}\n", flush=True)
 
 
 # calls ---------------------------------------------------------------------------------------------------

@@ -1,14 +1,13 @@
-"""Demo data for a newcomer: skills, investors who call, agents with skills, SIP accounts.
+"""Demo data for a newcomer: skills, investors who call (with trading and bank accounts), agents with
+skills, a supervisor and an administrator, SIP accounts.
 
-Generated passwords are written once to `<state>/accounts.txt` (mode 0600); the database keeps only
-hashes. `simulate_agents` points the first N agents at phones that answer by themselves.
+Generated passwords are written once to `<state>/accounts.txt` (mode 0600, `hotline.accounts_file`); the
+database keeps only hashes. `simulate_agents` points the first N agents at phones that answer by themselves.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from crm_core.rematch import rematch_investors
 from crm_core.seed import seed_reference_data
 from crm_core.trading.auth import password_problem
 from crm_core.trading.demo import seed_demo_trading
+from hotline.accounts_file import ClientLogin, StaffLogin, write
 
 SKILLS = {"trading": "Trading help", "account": "Account and funds", "products": "Funds and products",
           "complaints": "Complaints", "general": "Operator desk"}
@@ -43,20 +43,18 @@ AGENTS = [
     ("1006", "Lin Yu", ["zh", "en"], {"trading": 7, "products": 7, "complaints": 5, "general": 4}),
 ]
 
+# Staff who take no calls: the supervisor listens, whispers and barges from their own phone.
+OFFICERS = [
+    # job number, name, role
+    ("9001", "Ma Jun", "supervisor"),
+    ("9002", "He Ping", "administrator"),
+]
+
 SIMULATED_PHONE = "Local/answer@hotline-agent-sim/n"
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    job_number: str
-    name: str
-    password: str
-    sip_username: str
-    sip_password: str
-
-
-def load_demo_data(session: Session, accounts_file: Path) -> list[DemoAccount]:
-    """Insert the demo data once; returns the accounts created (empty if already loaded)."""
+def load_demo_data(session: Session, accounts_file: Path) -> list[StaffLogin]:
+    """Insert the demo data once; returns the staff accounts created (empty if already loaded)."""
     if session.scalar(select(func.count()).select_from(Agent)):
         return []
     for code, name in SKILLS.items():
@@ -68,17 +66,22 @@ def load_demo_data(session: Session, accounts_file: Path) -> list[DemoAccount]:
         session.flush()
         session.add(InvestorPhone(investor_id=investor.id, number=phone))
     trading_logins = _trading_accounts(session)
-    created = []
-    for job_number, name, languages, skills in AGENTS:
-        password, sip_password = secrets.token_urlsafe(9), secrets.token_urlsafe(12)
-        agent = agent_service.create_agent(session, job_number=job_number, name=name, password=password,
-                                           sip_password=sip_password, languages=languages, skills=skills)
-        created.append(DemoAccount(job_number, name, password, agent.sip_username, sip_password))
-    _save_accounts(accounts_file, created, trading_logins)
-    return created
+    staff = [_staff(session, job_number, name, "agent", languages, skills)
+             for job_number, name, languages, skills in AGENTS]
+    staff += [_staff(session, job_number, name, role, ["zh", "en"], {}) for job_number, name, role in OFFICERS]
+    write(accounts_file, staff, trading_logins)
+    return staff
 
 
-def _trading_accounts(session: Session) -> list[tuple[str, str, str]]:
+def _staff(session: Session, job_number: str, name: str, role: str, languages: list[str],
+           skills: dict[str, int]) -> StaffLogin:
+    password, sip_password = secrets.token_urlsafe(9), secrets.token_urlsafe(12)
+    agent = agent_service.create_agent(session, job_number=job_number, name=name, password=password, role=role,
+                                       sip_password=sip_password, languages=languages, skills=skills)
+    return StaffLogin(job_number, name, role, password, agent.sip_username, sip_password)
+
+
+def _trading_accounts(session: Session) -> list[ClientLogin]:
     """Every demo investor gets a trading account (cash, 1,000 shares of 600036) and a linked bank account;
     suitability needs the reference data and the investors' computed attributes. Returns the logins."""
     seed_reference_data(session)
@@ -87,7 +90,8 @@ def _trading_accounts(session: Session) -> list[tuple[str, str, str]]:
     for investor in investors:
         password, bank_password = _six_digits(), f"{secrets.randbelow(10_000):04d}"
         seed_demo_trading(session, investor.id, cash_cents=50_000_000, password=password, bank_password=bank_password)
-        logins.append((investor.account_number, password, bank_password))
+        phone = next(i[6] for i in INVESTORS if i[0] == investor.account_number)
+        logins.append(ClientLogin(investor.account_number, investor.name, phone, password, bank_password))
     rematch_investors(session, [i.id for i in investors], "demo data")
     return logins
 
@@ -99,22 +103,12 @@ def _six_digits() -> str:
             return candidate
 
 
-def _save_accounts(path: Path, accounts: list[DemoAccount], trading_logins: list[tuple[str, str, str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write("# job_number  name  desktop_password  sip_username  sip_password\n")
-        for a in accounts:
-            handle.write(f"{a.job_number}\t{a.name}\t{a.password}\t{a.sip_username}\t{a.sip_password}\n")
-        handle.write("# phone trading (95500, key 5): fund_account  trading_password  bank_password\n")
-        for account, password, bank_password in trading_logins:
-            handle.write(f"{account}\t{password}\t{bank_password}\n")
-
-
 def simulate_agents(session: Session, count: int) -> list[str]:
-    """The first `count` agents get self-answering phones and go ready; the others use their SIP phones."""
+    """The first `count` agents get self-answering phones and go ready; the others (and the supervisor and
+    administrator, who take no calls) use their SIP phones."""
     chosen = []
-    for index, agent in enumerate(session.scalars(select(Agent).order_by(Agent.job_number))):
+    agents = session.scalars(select(Agent).where(Agent.role == "agent").order_by(Agent.job_number))
+    for index, agent in enumerate(agents):
         if index < count:
             agent.device = SIMULATED_PHONE
             agent_service.set_state(session, agent.id, AgentState.READY)

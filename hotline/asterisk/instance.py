@@ -7,6 +7,7 @@ Asterisk), so several instances (the service, the test run) can run side by side
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import shutil
@@ -150,13 +151,26 @@ class AsteriskInstance:
             agents.write_text("; agents' endpoints, written by the service from the database\n")
             os.chmod(agents, 0o600)
 
+    @property
+    def prompt_cache(self) -> Path:
+        """Prompts are built once per Asterisk location, shared by its instances (the service's, test runs'),
+        and linked into each instance's sounds folder: an instance folder is cheap to make and to delete."""
+        if self.location.root is None:
+            return self.settings.state_path / "prompt-cache"
+        return self.location.host_path("/srv/hotline/.prompt-cache")
+
     def build_sounds(self) -> None:
         from crm_core.trading import load_securities
         from sounds.build import build_prompts
         from sounds.phrases import security_prompt_texts
 
         names = [(s.code, s.name_zh, s.name_en) for s in load_securities().values()]
-        report = build_prompts(self.host_sounds, extra_texts=security_prompt_texts(names))
+        cache = self.prompt_cache
+        cache.mkdir(parents=True, exist_ok=True)
+        with open(cache.with_name(cache.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another instance (a parallel test group) may be building them
+            report = build_prompts(cache, extra_texts=security_prompt_texts(names))
+            _link_tree(cache, self.host_sounds)
         step(f"prompts ready ({report.built} built, {report.skipped} unchanged)")
 
     # -- process -------------------------------------------------------------------------------------
@@ -263,6 +277,19 @@ class AsteriskInstance:
         self.pid_file.unlink(missing_ok=True)
         return True
 
+    def retire(self) -> bool:
+        """`hotline down`: stop Asterisk and delete the instance folder (configuration, linked prompts and
+        spool are made anew at each start), after moving what must outlive it into the state folder:
+        recordings (evidence of phone orders) to `<state>/recordings`, Asterisk's logs to
+        `<state>/asterisk-log`. True if Asterisk was running."""
+        was_running = self.stop()
+        if self.host_base.is_dir():
+            state = self.settings.state_path
+            _move_contents(self.host_base / "spool" / "recording", state / "recordings")
+            _move_contents(self.host_base / "log", state / "asterisk-log")
+            shutil.rmtree(self.host_base)
+        return was_running
+
     def discard(self) -> None:
         """Stop Asterisk and delete the instance folder: for throwaway instances (tests, benchmarks), which
         would otherwise leave about 15 MB each (the prompts are copied in) in the Asterisk root."""
@@ -285,6 +312,32 @@ class AsteriskInstance:
             "modules_loaded": len(loaded),
             "key_modules": [m for m in loaded if m.split(".")[0] in KEY_MODULES],
         }
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links (copies across file systems) of every file under `source`, at the same place in `target`."""
+    for path in source.rglob("*"):
+        if path.is_dir():
+            continue
+        destination = target / path.relative_to(source)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.unlink(missing_ok=True)
+        try:
+            os.link(path, destination)
+        except OSError:
+            shutil.copy2(path, destination)
+
+
+def _move_contents(source: Path, target: Path) -> None:
+    """Move every entry of `source` into `target` (an entry of the same name there is replaced)."""
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        destination = target / entry.name
+        if destination.is_dir():
+            shutil.rmtree(destination)
+        shutil.move(str(entry), str(destination))
 
 
 KEY_MODULES = {"res_ari", "res_stasis", "res_stasis_snoop", "app_queue", "chan_pjsip", "res_agi",
