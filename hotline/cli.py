@@ -19,7 +19,7 @@ from crm_core.migrate import upgrade
 from hotline import accounts_file, demo, welcome
 from hotline.asterisk.instance import IVR_APP, AsteriskInstance
 from hotline.progress import step
-from hotline.settings import Settings, load_settings
+from hotline.settings import Settings, SettingsError, load_settings
 from hotline.wiring import asterisk_instance
 
 SERVICE_PID = "service.pid"
@@ -323,8 +323,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings(args.config)
-    return int(args.handler(args, settings) or 0)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.handler(args, settings) or 0)
+    except BrokenPipeError:  # `hotline crm profile 1 | head`: the reader left; nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""`hotline crm ...` and `hotline db upgrade` through the real `hotline` script (argument parsing, settings
+from the environment, exit codes), on a throwaway SQLite database: no Asterisk needed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HOTLINE = str(Path(sys.executable).parent / "hotline")
+CSV = ("account_number,name,phone,language,risk_class,vip\n"
+       "20000000001,Alice Chen,13900000001,en,C3,no\n"
+       "20000000002,,13900000002,zh,C2,no\n")
+
+
+def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOTLINE_STATE_DIR": str(state)}
+    env.pop("HOTLINE_DATABASE_URL", None)
+    return subprocess.run([HOTLINE, *args], cwd=state.parent, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_crm_commands_through_the_command_line(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    assert "newest schema" in hotline(state, "db", "upgrade").stdout
+    csv = tmp_path / "investors.csv"
+    csv.write_text(CSV)
+    imported = hotline(state, "crm", "import", str(csv))
+    assert imported.returncode == 1 and "loaded 1, updated 0, rejected 1 row(s)" in imported.stdout
+    assert "investors.csv:3: name is empty" in imported.stderr
+
+    synth = hotline(state, "crm", "synth", "--investors", "20", "--recompute")
+    assert synth.returncode == 0 and "added 20 investors" in synth.stdout, synth.stderr
+    recompute = hotline(state, "crm", "recompute")
+    assert recompute.returncode == 0 and "21 investors in" in recompute.stdout, recompute.stderr
+
+    profile = hotline(state, "crm", "profile", "20000000001")
+    assert profile.returncode == 0 and profile.stdout.startswith("20000000001 Alice Chen (id 1)")
+    explain = hotline(state, "crm", "explain", "2", "--product", "STK04")
+    assert explain.returncode == 0 and "x product STK04 (risk R4" in explain.stdout, explain.stderr
+    found = hotline(state, "crm", "search", "Alice")
+    assert found.returncode == 0 and "20000000001\tAlice Chen" in found.stdout
+
+    missing = hotline(state, "crm", "profile", "999")
+    assert missing.returncode == 2 and "no investor '999'" in missing.stderr
+    bad_field = hotline(state, "crm", "search", "--field", "colour")
+    assert bad_field.returncode == 2 and "--field needs NAME=VALUE, not 'colour'" in bad_field.stderr
+    usage = hotline(state, "crm", "synth")
+    assert usage.returncode == 2 and "--investors" in usage.stderr
+
+
+def test_a_bad_setting_is_named_and_nothing_runs(tmp_path: Path) -> None:
+    result = subprocess.run([HOTLINE, "db", "upgrade"], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "HOTLINE_STATE_DIR": str(tmp_path / "var"),
+                                 "HOTLINE_ASTERISK_SIP_PORT": "five"})
+    assert result.returncode == 2 and "asterisk.sip_port" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "var").exists()
