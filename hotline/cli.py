@@ -131,6 +131,8 @@ def _serve_in_foreground(args: argparse.Namespace, settings: Settings, instance:
     """The service until Ctrl-C (or SIGTERM), then Asterisk is stopped too, whatever happened."""
     try:
         return cmd_serve(args, settings)
+    except KeyboardInterrupt:  # Ctrl-C before the service had installed its own handler
+        return 130
     except Exception as exc:  # the service failed: say so, then stop Asterisk below
         step(f"hotline up failed while running the service: {type(exc).__name__}: {exc}")
         return 1

@@ -129,11 +129,15 @@ def test_up_detached_answers_the_welcomes_example_calls_and_down_leaves_nothing(
     assert call_id and placed[0][:4] == ("600036", 100, 3860, call_id.group(1)) and len(placed) == 1, placed
     assert placed[0][4] != "rejected", placed
 
-    # `hotline call --json` reaches an agent.
-    simple = newcomer.run("call", "--json", *example(welcome, "routed to an agent")[1:], "--talk", "1")
-    assert simple.returncode == 0, simple.stderr
-    trace = json.loads(simple.stdout)
-    assert trace["agent"]["job_number"] in {"1001", "1002"} and trace["route"][-1]["event"] == "answered"
+    # The other examples as printed: the readable trace to an agent, and `--json` from an unknown number that
+    # keys an account (the README shows both).
+    simple = newcomer.run(*example(welcome, "routed to an agent"), "--talk", "1")
+    assert simple.returncode == 0 and re.search(r"agent reached: 100[12] ", simple.stdout), simple.stdout
+    unknown = newcomer.run(*example(welcome, "unknown number keys an account"), "--talk", "1")
+    assert unknown.returncode == 0, unknown.stderr
+    trace = json.loads(unknown.stdout)
+    assert trace["customer"]["account"] == "100000003" and trace["customer"]["identified_by"] == "account"
+    assert trace["agent"]["job_number"] == "1002" and trace["route"][-1]["event"] == "answered", trace
 
     pid = int((newcomer.state / "service.pid").read_text())
     asterisk_pid = newcomer.instance.running_pid()
