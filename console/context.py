@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from console.ports import LiveEvents, TelephonyPort
 from crm_core.db import Database
+from crm_core.trading import Broker
 from crm_core.web_sessions import LoginPolicy
 
 T = TypeVar("T")
@@ -28,6 +29,7 @@ class ConsoleContext:
     policy: LoginPolicy
     executor: ThreadPoolExecutor
     wrap_up_seconds: int = 30
+    broker: Broker | None = None  # prices holdings in the screen-pop; None: the built-in simulated market
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

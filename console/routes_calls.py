@@ -10,6 +10,7 @@ from console.context import context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
+from crm_core.models.base import utcnow
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
@@ -19,7 +20,8 @@ routes = web.RouteTableDef()
 async def get_screen_pop(request: web.Request) -> web.Response:
     identity = require(request)
     call_id = path_text(request, "call_id")
-    pop = await context_of(request).in_session(screen_pop, call_id, identity)
+    ctx = context_of(request)
+    pop = await ctx.in_session(screen_pop, call_id, identity, now=utcnow(), broker=ctx.broker)
     if pop is None:
         raise ApiError(404, f"no such call: {call_id}")
     return web.json_response(pop)

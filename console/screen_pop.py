@@ -1,7 +1,12 @@
-"""The screen-pop: everything an agent needs the moment a call is bridged, read from crm_core's tables."""
+"""The screen-pop: everything an agent needs the moment a call is bridged, read from crm_core's tables.
+
+Risk class, holdings, funds, open orders and today's fills come from crm_core.summary, the one reading of
+an investor that the IVR's trading queries and search share: what the agent sees is what governs the client.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,11 +20,11 @@ from crm_core.models import (
     CallEvent,
     Complaint,
     Investor,
-    Position,
     Reminder,
     SegmentMembership,
-    TradingAccount,
 )
+from crm_core.summary import AccountSummary, RiskClass, investor_summary
+from crm_core.trading import Broker
 from crm_core.web_sessions import StaffIdentity
 
 RECENT_CALLS = 5
@@ -46,8 +51,10 @@ def call_events(session: Session, call_id: str) -> list[CallEvent]:
                                 .order_by(CallEvent.at, CallEvent.id)))
 
 
-def screen_pop(session: Session, call_id: str, identity: StaffIdentity) -> dict[str, Any] | None:
-    """None when the call is unknown; CallNotVisible when it belongs to another agent."""
+def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: datetime,
+               broker: Broker | None = None) -> dict[str, Any] | None:
+    """None when the call is unknown; CallNotVisible when it belongs to another agent. `broker` prices the
+    holdings (the service's, so the agent sees the latest price the IVR says)."""
     call = session.get(Call, call_id)
     if call is None:
         return None
@@ -55,54 +62,63 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity) -> dict[
     if not may_see(call, events, identity):
         raise CallNotVisible(call_id)
     investor = session.get(Investor, call.investor_id) if call.investor_id is not None else None
+    summary = investor_summary(session, investor.id, now=now, broker=broker) if investor else None
     pop: dict[str, Any] = {
         "call_id": call.id, "caller_number": call.caller_number, "status": call.status,
         "direction": call.direction,
         "language": call.language, "category": call.category,
         "caller_name": investor.name if investor else "unknown number",
         "known": investor is not None, "vip": bool(investor.vip if investor else call.vip),
-        "investor": _investor(investor),
+        "investor": _investor(investor, summary.risk if summary else None),
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),
     }
+    pop.update(_trading(summary.accounts if summary else ()))
     pop.update(_customer_data(session, investor))
     return pop
 
 
-def _investor(investor: Investor | None) -> dict[str, Any] | None:
-    if investor is None:
+def _investor(investor: Investor | None, risk: RiskClass | None) -> dict[str, Any] | None:
+    if investor is None or risk is None:
         return None
     return {"id": investor.id, "account_number": investor.account_number, "name": investor.name,
-            "investor_class": investor.investor_class, "risk_class": investor.risk_class,
+            "investor_class": investor.investor_class, "risk_class": risk.effective,
+            "declared_risk_class": risk.declared, "risk_class_label": risk.label,
             "language": investor.language, "vip": investor.vip}
 
 
 def _customer_data(session: Session, investor: Investor | None) -> dict[str, Any]:
     if investor is None:
-        return {"segment_path": None, "holdings": [], "funds": [], "complaints": [], "reminders": []}
-    return {"segment_path": _segment_path(session, investor.id), "holdings": _holdings(session, investor.id),
-            "funds": _funds(session, investor.id), "complaints": _open_complaints(session, investor.id),
-            "reminders": _open_reminders(session, investor.id)}
+        return {"segment_path": None, "complaints": [], "reminders": []}
+    return {"segment_path": _segment_path(session, investor.id),
+            "complaints": _open_complaints(session, investor.id), "reminders": _open_reminders(session, investor.id)}
+
+
+def _trading(accounts: tuple[AccountSummary, ...]) -> dict[str, list[dict[str, Any]]]:
+    """The summary's trading accounts as JSON rows, each row naming its account."""
+    return {
+        "funds": [{"account_number": a.account_number, "available": money(a.funds.available_cents),
+                   "frozen": money(a.funds.frozen_cents), "total": money(a.funds.total_cents), "status": a.status}
+                  for a in accounts],
+        "holdings": [{"account_number": a.account_number, "security_code": h.security_code, "name": h.name_zh,
+                      "name_en": h.name_en, "quantity": h.quantity, "sellable": h.sellable,
+                      "last_price": money(h.last_cents), "market_value": money(h.market_value_cents)}
+                     for a in accounts for h in a.holdings],
+        "open_orders": [{"account_number": a.account_number, "order_id": o.order_id, "side": o.side,
+                         "security_code": o.security_code, "price": f"{o.price:.2f}", "quantity": o.quantity,
+                         "filled_quantity": o.filled_quantity, "status": o.status.value}
+                        for a in accounts for o in a.open_orders],
+        "fills_today": [{"account_number": a.account_number, "side": f.side, "security_code": f.security_code,
+                         "price": f"{f.price:.2f}", "quantity": f.quantity, "amount": money(f.amount_cents),
+                         "filled_at": f.filled_at.isoformat()}
+                        for a in accounts for f in a.fills_today],
+    }
 
 
 def _segment_path(session: Session, investor_id: int) -> str | None:
     return session.scalars(select(SegmentMembership.path).where(
         SegmentMembership.investor_id == investor_id, SegmentMembership.valid_to.is_(None))
         .order_by(SegmentMembership.valid_from.desc()).limit(1)).first()
-
-
-def _holdings(session: Session, investor_id: int) -> list[dict[str, Any]]:
-    rows = session.scalars(select(Position).where(Position.investor_id == investor_id)
-                           .order_by(Position.market_value_cents.desc()))
-    return [{"security_code": p.security_code, "quantity": p.quantity, "market_value": money(p.market_value_cents)}
-            for p in rows]
-
-
-def _funds(session: Session, investor_id: int) -> list[dict[str, Any]]:
-    rows = session.scalars(select(TradingAccount).where(TradingAccount.investor_id == investor_id)
-                           .order_by(TradingAccount.account_number))
-    return [{"account_number": a.account_number, "cash": money(a.cash_cents), "frozen": money(a.frozen_cents),
-             "available": money(a.available_cents), "status": a.status} for a in rows]
 
 
 def _open_complaints(session: Session, investor_id: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from crm_core import summary
 from crm_core.idsets import rows_among
 from crm_core.models import (
     AttributeValue,
@@ -93,7 +94,8 @@ FIELDS = {"account", "name", "phone", "city", "email", "segment", "language", "r
 
 
 def field_search(session: Session, field: str, value: str, limit: int = 20) -> list[int]:
-    """Investors by one field: a column, the segment (anywhere on the path) or any attribute's value."""
+    """Investors by one field: a column, the segment (anywhere on the path) or any attribute's value.
+    `risk_class` is the class suitability decides on (crm_core.summary), not the back office's column."""
     query = _field_query(field, value)
     if query is None:
         query = (select(AttributeValue.investor_id)
@@ -115,6 +117,11 @@ def _field_query(field: str, value: str):  # type: ignore[no-untyped-def]
         return select(SegmentMembership.investor_id).where(
             SegmentMembership.valid_to.is_(None),
             (SegmentMembership.segment_code == value) | SegmentMembership.path.like(f"%{value}/%"))
-    if field in ("language", "risk_class"):
-        return select(Investor.id).where(getattr(Investor, field) == value)
+    if field == "language":
+        return select(Investor.id).where(Investor.language == value)
+    if field == "risk_class":
+        try:
+            return summary.investors_in_risk_class(value)
+        except ValueError as error:
+            raise SearchError(str(error)) from None
     return None

@@ -21,6 +21,7 @@ from crm_core.models import Investor, SegmentMembership
 from crm_core.rematch import full_recompute, rematch_investors
 from crm_core.search import SearchError, field_search, keyword_search, reindex
 from crm_core.seed import seed_reference_data
+from crm_core.summary import risk_classes
 from crm_core.synth import SynthOptions, synthesize
 
 
@@ -58,7 +59,8 @@ def add_crm_commands(subparsers: Any) -> None:
     search = commands.add_parser("search", help="find investors by keywords or by field=value")
     search.add_argument("keywords", nargs="*")
     search.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
-                        help="account, name, phone, city, email, segment, language, risk_class or an attribute")
+                        help="account, name, phone, city, email, segment, language, risk_class (as suitability "
+                        "sees it) or an attribute")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
 
@@ -174,9 +176,10 @@ def cmd_search(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
                 found = hits if found is None else [i for i in found if i in set(hits)]
             if found is None:
                 raise SearchError("give keywords or --field NAME=VALUE")
-            for investor in session.scalars(select(Investor).where(Investor.id.in_(found[: args.limit]))
-                                            .order_by(Investor.id)):
-                print(f"{investor.id}\t{investor.account_number}\t{investor.name}\t{investor.risk_class}")
+            shown = found[: args.limit]
+            risks = risk_classes(session, shown)
+            for investor in session.scalars(select(Investor).where(Investor.id.in_(shown)).order_by(Investor.id)):
+                print(f"{investor.id}\t{investor.account_number}\t{investor.name}\t{risks[investor.id].label}")
     except SearchError as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -79,14 +79,25 @@ async function loadScreenPop(callId, consulted) {
   text("caller-account", investor.account_number || "—");
   el("caller-vip").hidden = !pop.vip;
   text("investor-class", investor.investor_class || "—");
-  text("risk-class", investor.risk_class || "—");
+  // The class suitability decides on, the back office's declared one beside it when they differ.
+  text("risk-class", investor.risk_class_label || "—");
   text("segment-path", pop.segment_path || "—");
   text("call-id", pop.call_id);
   fillList("ivr-path", pop.ivr_path, describeStep);
-  fillTable("holdings", ["Security", "Quantity", "Market value"],
-    pop.holdings.map(function (h) { return [h.security_code, h.quantity, h.market_value]; }));
-  fillTable("funds", ["Account", "Cash", "Available", "Status"],
-    pop.funds.map(function (f) { return [f.account_number, f.cash, f.available, f.status]; }));
+  fillTable("holdings", ["Account", "Security", "Name", "Quantity", "Sellable", "Last price", "Market value"],
+    pop.holdings.map(function (h) {
+      return [h.account_number, h.security_code, h.name, h.quantity, h.sellable, h.last_price, h.market_value];
+    }));
+  fillTable("funds", ["Account", "Available", "Frozen", "Total", "Status"],
+    pop.funds.map(function (f) { return [f.account_number, f.available, f.frozen, f.total, f.status]; }));
+  fillTable("open-orders", ["Account", "Order", "Side", "Security", "Price", "Quantity", "Filled", "Status"],
+    pop.open_orders.map(function (o) {
+      return [o.account_number, o.order_id, o.side, o.security_code, o.price, o.quantity, o.filled_quantity, o.status];
+    }));
+  fillTable("fills-today", ["Account", "Time", "Side", "Security", "Price", "Quantity", "Amount"],
+    pop.fills_today.map(function (f) {
+      return [f.account_number, f.filled_at.slice(11, 19), f.side, f.security_code, f.price, f.quantity, f.amount];
+    }));
   fillList("recent-calls", pop.recent_calls, function (c) {
     const notes = c.notes.map(function (n) { return n.code + (n.note ? ": " + n.note : ""); }).join("; ");
     return c.entered_at.slice(0, 16).replace("T", " ") + " " + c.status + (c.agent ? " · " + c.agent : "") +

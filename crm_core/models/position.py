@@ -1,4 +1,10 @@
-"""What an investor holds now, valued at the last close."""
+"""The back office's end-of-day holdings of an investor, valued at the last close (in production from the
+custody / clearing system; today only `hotline crm synth` writes them): an input of the attribute
+calculators (assets, investor class).
+
+Not the trading book: what a client can sell by phone, and what the agent and the IVR are shown, are the
+built-in broker's `trading_positions` per trading account, read through `crm_core.summary`.
+"""
 
 from __future__ import annotations
 

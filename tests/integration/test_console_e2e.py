@@ -59,7 +59,8 @@ def test_agent_gets_the_screen_pop_and_disposes(hotline: Hotline, browser: Any) 
 
     thread, observed = call_in_background(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=12))
     playwright_api.expect(page.get_by_test_id("caller-name")).to_have_text("Li Wei", timeout=30_000)
-    playwright_api.expect(page.get_by_test_id("risk-class")).to_have_text("C3")
+    # no risk assessment computed for this investor: suitability refuses every product, the agent must see it
+    playwright_api.expect(page.get_by_test_id("risk-class")).to_have_text("none on file (declared C3)")
     playwright_api.expect(page.get_by_test_id("ivr-path")).to_contain_text("menu")
     page.get_by_test_id("disposition-note").fill("Asked how T+1 applies to today's buy")
     page.get_by_test_id("disposition-save").click()

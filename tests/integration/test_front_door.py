@@ -30,6 +30,7 @@ from tests.support.hotline import isolated_env
 pytestmark = pytest.mark.integration
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
+REPO = Path(__file__).resolve().parents[2]
 
 
 class Newcomer:
@@ -155,13 +156,17 @@ def test_up_detached_answers_the_welcomes_example_calls_and_down_leaves_nothing(
     assert "service was not running" in again.stdout and "Asterisk was not running" in again.stdout
 
 
-def test_up_in_the_foreground_stops_everything_on_ctrl_c(newcomer: Newcomer) -> None:
-    up = newcomer.popen("up", "--simulate-agents", "1")
-    assert up.stderr is not None
+def test_make_run_in_the_foreground_stops_everything_on_ctrl_c(newcomer: Newcomer) -> None:
+    """The README's first command, `make run` (`hotline up` in the foreground), in its own process group as a
+    terminal runs it; Ctrl-C (SIGINT to the group) after "ready" leaves nothing running."""
+    env = {**newcomer.env, "HOTLINE_STATE_DIR": str(newcomer.state), "SIMULATE_AGENTS": "1"}
+    run = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert run.stderr is not None
     seen = []
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
-        line = up.stderr.readline()
+        line = run.stderr.readline()
         seen.append(line)
         if "ready: the hotline answers calls" in line or not line:
             break
@@ -169,11 +174,13 @@ def test_up_in_the_foreground_stops_everything_on_ctrl_c(newcomer: Newcomer) -> 
     asterisk_pid = newcomer.instance.running_pid()
     assert asterisk_pid is not None and newcomer.instance.registered_apps() >= {"hotline-ivr", "hotline-acd"}
 
-    up.send_signal(signal.SIGINT)
-    out, err = up.communicate(timeout=60)
-    assert up.returncode == 0, "".join(seen) + err
-    assert "Traceback" not in err
+    os.killpg(run.pid, signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    # make ends as a Ctrl-C'd program does (killed by SIGINT, after its command has finished)
+    assert run.returncode == -signal.SIGINT, "".join(seen) + err
+    assert "Traceback" not in err and "stopping Asterisk" in err and "hotline service stopped" in err, err
     assert not alive(asterisk_pid) and not newcomer.instance.host_base.exists()
+    assert newcomer.instance.registered_apps() == set()
     assert "supervisor" in out and "9001" in out  # the welcome was printed before the service started
 
 

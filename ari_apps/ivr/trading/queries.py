@@ -10,7 +10,8 @@ from ari_apps.ivr.ask import ask
 from ari_apps.ivr.trading import speech
 from ari_apps.ivr.trading.entry import parse_code
 from ari_apps.ivr.trading.speech import media, reason, say, yuan
-from crm_core import trading
+from crm_core import summary, trading
+from crm_core.summary import AccountSummary
 from crm_core.trading import FillView, Funds, OrderRejected, PositionView, Quote
 from sounds import phrases
 
@@ -75,13 +76,18 @@ def _quote(session: Session, desk: TradingDesk, code: str) -> Quote:
     return trading.quote(code, now=desk.services.clock(), broker=desk.services.broker)
 
 
-def _fills(session: Session, desk: TradingDesk) -> list[FillView]:
-    return trading.todays_fills(session, desk.account, now=desk.services.clock())
+def _summary(session: Session, desk: TradingDesk) -> AccountSummary:
+    """What the agent's screen-pop shows too (crm_core.summary): one reading of the account for both."""
+    return summary.account_summary(session, desk.account, now=desk.services.clock(), broker=desk.services.broker)
 
 
-def _positions(session: Session, desk: TradingDesk) -> list[PositionView]:
-    return trading.positions(session, desk.account, now=desk.services.clock(), broker=desk.services.broker)
+def _fills(session: Session, desk: TradingDesk) -> tuple[FillView, ...]:
+    return _summary(session, desk).fills_today
+
+
+def _positions(session: Session, desk: TradingDesk) -> tuple[PositionView, ...]:
+    return _summary(session, desk).holdings
 
 
 def _funds(session: Session, desk: TradingDesk) -> Funds:
-    return trading.funds(session, desk.account, broker=desk.services.broker)
+    return _summary(session, desk).funds

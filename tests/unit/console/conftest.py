@@ -17,6 +17,7 @@ from console.app import build_app
 from console.ports import LiveEvents
 from crm_core import calls
 from crm_core.agents import create_agent
+from crm_core.attributes import seed_definitions, set_value
 from crm_core.db import Database
 from crm_core.models import (
     Call,
@@ -24,10 +25,10 @@ from crm_core.models import (
     Complaint,
     Investor,
     InvestorPhone,
-    Position,
     Reminder,
     SegmentMembership,
     TradingAccount,
+    TradingPosition,
 )
 from crm_core.models.base import utcnow
 from tests.unit.console.doubles import FakeTelephony
@@ -64,19 +65,24 @@ def staff(database: Database) -> Staff:
 
 def add_customer(database: Database, agent_id: int, *, name: str = "Chen Jing", risk_class: str = "C4",
                  number: str = "13800138000") -> Customer:
-    """An investor with holdings, funds, a segment, a complaint, a reminder, a past call with a note, and a
-    current call that took the IVR path menu 2 → invalid → menu 1 and was answered by `agent_id`."""
+    """An investor assessed `risk_class` (declared and computed), with a trading account holding 100 600519,
+    a segment, a complaint, a reminder, a past call with a note, and a current call that took the IVR path
+    menu 2 → invalid → menu 1 and was answered by `agent_id`."""
     now = utcnow()
     with database.session() as session:
         investor = Investor(account_number=f"A{number[-6:]}", name=name, investor_class="professional",
                             risk_class=risk_class, vip=True)
         session.add(investor)
         session.flush()
+        account = TradingAccount(investor_id=investor.id, account_number=f"T{number[-6:]}", cash_cents=1_234_567,
+                                 frozen_cents=34_567, password_hash="x")
+        session.add(account)
+        session.flush()
+        seed_definitions(session)
+        set_value(session, investor.id, "risk_class", risk_class)
         session.add_all([
             InvestorPhone(investor_id=investor.id, number=number),
-            Position(investor_id=investor.id, security_code="600519", quantity=100, market_value_cents=17_000_000),
-            TradingAccount(investor_id=investor.id, account_number=f"T{number[-6:]}", cash_cents=1_234_567,
-                           frozen_cents=34_567, password_hash="x"),
+            TradingPosition(account_id=account.id, security_code="600519", quantity=100, cost_cents=15_000_000),
             SegmentMembership(investor_id=investor.id, segment_code="hnw", path="all/retail/hnw"),
             Complaint(investor_id=investor.id, category="fees", summary="commission too high"),
             Complaint(investor_id=investor.id, category="old", summary="closed one", status="closed"),

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 
 from console.ports import TelephonyError
 from crm_core.db import Database
-from crm_core.models import CallDisposition, Reminder
+from crm_core.models import CallDisposition, QuestionnaireResponse, Reminder
+from crm_core.rematch import rematch_investors
+from crm_core.seed import seed_reference_data
+from crm_core.trading import BuiltinBroker, FixedFeed
 from tests.unit.console.conftest import Staff, add_customer, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony
 
 
 def test_the_screen_pop_shows_the_caller_from_real_rows(database: Database, staff: Staff) -> None:
     customer = add_customer(database, staff.agent_id)
+    feed = FixedFeed()
+    feed.set("600519", bid_cents=149_999, ask_cents=150_001)  # last 1500.00
 
     async def scenario() -> dict:
-        async with console_client(database, FakeTelephony()) as client:
+        async with console_client(database, FakeTelephony(), broker=BuiltinBroker(feed)) as client:
             await login(client, "1001")
             response = await client.get(f"/api/calls/{customer.call_id}/screen-pop")
             assert response.status == 200
@@ -25,9 +32,14 @@ def test_the_screen_pop_shows_the_caller_from_real_rows(database: Database, staf
     assert pop["caller_name"] == "Chen Jing" and pop["known"] and pop["vip"]
     assert pop["caller_number"] == "13800138000"
     assert pop["investor"]["risk_class"] == "C4" and pop["investor"]["investor_class"] == "professional"
+    assert pop["investor"]["risk_class_label"] == "C4"
     assert pop["segment_path"] == "all/retail/hnw"
-    assert pop["holdings"] == [{"security_code": "600519", "quantity": 100, "market_value": "170000.00"}]
-    assert pop["funds"][0]["cash"] == "12345.67" and pop["funds"][0]["available"] == "12000.00"
+    assert pop["holdings"] == [{"account_number": "T138000", "security_code": "600519", "name": "贵州茅台",
+                                "name_en": "Kweichow Moutai", "quantity": 100, "sellable": 100,
+                                "last_price": "1500.00", "market_value": "150000.00"}]
+    assert pop["funds"] == [{"account_number": "T138000", "available": "12000.00", "frozen": "345.67",
+                             "total": "12345.67", "status": "active"}]
+    assert pop["open_orders"] == [] and pop["fills_today"] == []
     kinds = [step["kind"] for step in pop["ivr_path"]]
     assert kinds == ["entered", "identified", "menu", "invalid_choice", "menu", "queued", "answered"]
     assert pop["ivr_path"][3]["detail"] == {"choice": "9"}
@@ -36,6 +48,25 @@ def test_the_screen_pop_shows_the_caller_from_real_rows(database: Database, staf
     assert pop["recent_calls"][0]["agent"] == "Li Na"
     assert [c["summary"] for c in pop["complaints"]] == ["commission too high"]
     assert [r["text"] for r in pop["reminders"]] == ["renew questionnaire"]
+
+
+def test_a_questionnaire_that_lowers_the_class_shows_the_lowered_class(database: Database, staff: Staff) -> None:
+    customer = add_customer(database, staff.agent_id, risk_class="C4")
+    with database.session() as session:
+        seed_reference_data(session)
+        session.add(QuestionnaireResponse(investor_id=customer.investor_id, questionnaire="standard-v1",
+                                          answers=[1] * 10, score=30, answered_at=datetime.now(UTC)))
+        session.flush()
+        rematch_investors(session, [customer.investor_id], "questionnaire", as_of=date.today())
+
+    async def scenario() -> dict:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1001")
+            return await (await client.get(f"/api/calls/{customer.call_id}/screen-pop")).json()
+
+    investor = run(scenario)["investor"]
+    assert (investor["risk_class"], investor["declared_risk_class"]) == ("C2", "C4")
+    assert investor["risk_class_label"] == "C2 (declared C4)"
 
 
 def test_an_unknown_number_pops_as_unknown(database: Database, staff: Staff) -> None:
@@ -53,7 +84,7 @@ def test_an_unknown_number_pops_as_unknown(database: Database, staff: Staff) -> 
 
     pop = run(scenario)
     assert pop["caller_name"] == "unknown number" and pop["investor"] is None and not pop["known"]
-    assert pop["holdings"] == [] and pop["recent_calls"] == []
+    assert pop["holdings"] == [] and pop["funds"] == [] and pop["open_orders"] == [] and pop["recent_calls"] == []
 
 
 def test_another_agents_call_is_refused_and_unknown_calls_are_404(database: Database, staff: Staff) -> None:
