@@ -7,8 +7,10 @@ Starts its own Asterisk instance (free ports), a fresh SQLite database and the s
 caller is a different client: main menu 5, fund account, trading password, buy 100 shares of 600036 at
 42.48, hears the read-back, presses 1, and hangs up at the next menu. Figures:
 
-- orders per second over the run (calls placed concurrently; each call lasts as long as its prompts);
-- p50/p95 from the confirming key leaving the caller (sendDTMF) to the order row's acceptance time
+- accepted orders per second over the run (calls placed concurrently; each call lasts as long as its
+  prompts); orders the broker rejected are counted apart, with their reject codes, and calls that left no
+  order at all too;
+- p50/p95 from the confirming key leaving the caller (sendDTMF) to the accepted order row's creation time
   (both wall clocks of this machine).
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from datetime import UTC
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from bench.call_setup import percentile, push, start_bench_asterisk  # noqa: E40
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import TradingOrder  # noqa: E402
+from crm_core.models.trading_order import OrderStatus  # noqa: E402
 from crm_core.rematch import rematch_investors  # noqa: E402
 from crm_core.seed import seed_reference_data  # noqa: E402
 from crm_core.trading.demo import seed_demo_trading  # noqa: E402
@@ -72,16 +76,22 @@ def main() -> None:
         print(f"{args.calls} phone orders, {args.concurrency} callers at a time")
         observations, elapsed = asyncio.run(push(instance, scripts, args.concurrency))
         with db.session() as session:
-            placed = {o.call_id: o.created_at for o in session.scalars(select(TradingOrder))}
+            orders = list(session.scalars(select(TradingOrder)))
+        accepted_orders = [o for o in orders if o.status != OrderStatus.REJECTED.value]
+        accepted = {o.call_id: o.created_at for o in accepted_orders}
+        rejected = Counter(o.reject_code or "?" for o in orders if o.status == OrderStatus.REJECTED.value)
         spans = []
         for obs in observations:
-            accepted = placed.get(obs.call_id)
-            if accepted is not None and len(obs.input_epochs) > CONFIRM_GROUP:
-                accepted = accepted if accepted.tzinfo else accepted.replace(tzinfo=UTC)
-                spans.append((accepted.timestamp() - obs.input_epochs[CONFIRM_GROUP]) * 1000)
-        print(f"  {len(placed)}/{len(observations)} orders placed, {len(placed) / elapsed:.2f} orders/s "
-              f"({elapsed:.1f} s)")
-        print(f"  confirming key -> order accepted: p50 {percentile(spans, 0.5):.0f} ms, "
+            created = accepted.get(obs.call_id)
+            if created is not None and len(obs.input_epochs) > CONFIRM_GROUP:
+                created = created if created.tzinfo else created.replace(tzinfo=UTC)
+                spans.append((created.timestamp() - obs.input_epochs[CONFIRM_GROUP]) * 1000)
+        done = len(accepted_orders)
+        print(f"  {done}/{len(observations)} orders accepted, {done / elapsed:.2f} accepted orders/s ({elapsed:.1f} s)")
+        reasons = ", ".join(f"{code} x{n}" for code, n in rejected.most_common()) or "none"
+        print(f"  {rejected.total()} rejected ({reasons}); "
+              f"{len(observations) - len({o.call_id for o in orders})} calls left no order")
+        print(f"  confirming key -> order accepted ({len(spans)} orders): p50 {percentile(spans, 0.5):.0f} ms, "
               f"p95 {percentile(spans, 0.95):.0f} ms, max {max(spans, default=float('nan')):.0f} ms")
         db.dispose()
     finally:

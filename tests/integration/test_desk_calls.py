@@ -125,6 +125,7 @@ def test_click_to_dial_rings_the_agent_then_the_customer_and_bridges_them(hotlin
 def test_no_inbound_offer_while_the_agent_dials_out(hotline: Hotline) -> None:
     add_investor(hotline.db, "100000003", "Zhang San", "13800000003")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9, "general": 5})])
+    hotline.service.env["HOTLINE_ACD_ANNOUNCE_EVERY_SECONDS"] = "2"  # a waiting call hears its place every 2 s
     hotline.service.start()
     agent = console(hotline, "2001")
     status, body = agent.post("/api/dial", {"number": "13900000001"})
@@ -141,8 +142,13 @@ def test_no_inbound_offer_while_the_agent_dials_out(hotline: Hotline) -> None:
 
     queued = wait_for(inbound_id, timeout=30)
     assert queued, "the inbound call never queued"
-    wait_for(lambda: False, timeout=2)  # two seconds in the queue: the dialling agent must not be offered it
-    assert "offered" not in event_kinds(hotline, queued)
+    # The ACD announces a call's place only while the call is still waiting, never once it is offered: first
+    # when the router found no agent for it on arrival, then after each 2 s without news. A second announcement
+    # proves the call was still waiting seconds later, not offered to the only agent (dialling out), while the
+    # ACD's routing tick (every 0.3 s here) ran many times.
+    kinds = wait_for(lambda: (k := event_kinds(hotline, queued)).count("announced") >= 2 and k, timeout=20)
+    assert kinds and kinds[-2:] == ["announced", "announced"], event_kinds(hotline, queued)
+    assert "offered" not in kinds
 
     agent_channel = next(c for c in channel_names(hotline.asterisk) if c.startswith("agent-"))
     assert ari_delete(hotline.asterisk, f"channels/{agent_channel}") == 204

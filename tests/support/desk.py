@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import urllib.error
 import urllib.request
 from typing import Any
 
 from hotline.asterisk.instance import AsteriskInstance
+from tests.support.hotline import ari_list, ari_request
 
 
 class ConsoleApi:
@@ -43,26 +43,23 @@ class ConsoleApi:
 
 
 def ari_delete(instance: AsteriskInstance, path: str) -> int:
-    request = urllib.request.Request(instance.ari_url + "ari/" + path, method="DELETE")
-    token = base64.b64encode(f"{instance.secrets.ari_user}:{instance.secrets.ari_password}".encode()).decode()
-    request.add_header("Authorization", f"Basic {token}")
+    """The HTTP status ARI answers (an error status too); raises if ARI does not answer at all."""
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(ari_request(instance, "DELETE", path), timeout=5) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return error.code
 
 
 def bridges(instance: AsteriskInstance) -> dict[str, list[str]]:
-    """Bridge id → ids of the channels in it."""
-    found = instance.ari_get("bridges")
-    return {b["id"]: list(b["channels"]) for b in found} if isinstance(found, list) else {}
+    """Bridge id → ids of the channels in it; raises AriNotAnswering if ARI does not answer."""
+    return {b["id"]: list(b["channels"]) for b in ari_list(instance, "bridges")}
 
 
 def channel_names(instance: AsteriskInstance) -> dict[str, str]:
-    """Channel id → channel name (e.g. `Local/answer@hotline-agent-sim-00000001;1`)."""
-    found = instance.ari_get("channels")
-    return {c["id"]: c["name"] for c in found} if isinstance(found, list) else {}
+    """Channel id → channel name (e.g. `Local/answer@hotline-agent-sim-00000001;1`); raises AriNotAnswering
+    if ARI does not answer."""
+    return {c["id"]: c["name"] for c in ari_list(instance, "channels")}
 
 
 def bridge_channel_names(instance: AsteriskInstance, bridge_id: str) -> list[str]:

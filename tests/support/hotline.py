@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from crm_core import agents as agent_service
 from crm_core.db import Database
@@ -115,9 +120,38 @@ async def place_calls(instance: AsteriskInstance, scripts: list[tuple[float, Cal
         await caller.close()
 
 
+class AriNotAnswering(RuntimeError):
+    """ARI did not answer a request a check depends on: the check cannot say anything, so it must fail."""
+
+
+def ari_request(instance: AsteriskInstance, method: str, path: str) -> urllib.request.Request:
+    """A request to the instance's ARI (`path` below /ari/), with its credentials."""
+    request = urllib.request.Request(instance.ari_url + "ari/" + path, method=method)
+    token = base64.b64encode(f"{instance.secrets.ari_user}:{instance.secrets.ari_password}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    return request
+
+
+def ari_list(instance: AsteriskInstance, path: str) -> list[dict[str, Any]]:
+    """GET a list from ARI (`channels`, `bridges`, ...). Raises AriNotAnswering when ARI does not answer, answers
+    an error or answers something other than a list: unlike `AsteriskInstance.ari_get` (None on failure, for
+    polling whether Asterisk is up), an empty list here always means Asterisk said so."""
+    what = f"ARI at {instance.ari_url} (GET /ari/{path})"
+    try:
+        with urllib.request.urlopen(ari_request(instance, "GET", path), timeout=10) as response:
+            found = json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raise AriNotAnswering(f"{what} answered HTTP {error.code}") from error
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise AriNotAnswering(f"{what} did not answer: {error}") from error
+    if not isinstance(found, list):
+        raise AriNotAnswering(f"{what} answered {found!r}, not a list")
+    return found
+
+
 def channels_left(instance: AsteriskInstance) -> list[str]:
-    channels = instance.ari_get("channels")
-    return [c["name"] for c in channels] if isinstance(channels, list) else []
+    """Names of the channels Asterisk holds; raises AriNotAnswering if ARI does not answer."""
+    return [c["name"] for c in ari_list(instance, "channels")]
 
 
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
