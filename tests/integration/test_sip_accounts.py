@@ -83,7 +83,7 @@ def test_wrong_sip_password_is_refused(hotline: Hotline, tmp_path: Path) -> None
     # is challenged all the same, and then refused as "No matching endpoint found").
     with log.open() as f:
         f.seek(seen)
-        refusals = [line for line in f if "<sip:agent2001@" in line and "failed for" in line]
+        refusals = [line for line in f if "<sip:agent2001@" in line and f"failed for '127.0.0.1:{port}'" in line]
     assert any("'REGISTER'" in r and "Failed to authenticate" in r for r in refusals), refusals
     assert any("'INVITE'" in r and "Failed to authenticate" in r for r in refusals), refusals
     assert all("Failed to authenticate" in r for r in refusals), refusals
