@@ -67,3 +67,9 @@ __all__ += [
     "TradingAccount", "TradingFill", "TradingOrder", "TradingPosition",
 ]
 __all__ += ["CallDisposition", "WebLoginLock", "WebSession"]
+
+# Notifications (issue 12).
+from crm_core.models.notification import Notification  # noqa: E402
+from crm_core.models.notification_event import NotificationEvent  # noqa: E402
+
+__all__ += ["Notification", "NotificationEvent"]

@@ -1,0 +1,15 @@
+"""The outbox: every message to a client (fill reports, reminders, price alerts, replies, documents) is a
+row here first, with its idempotency key, its channels and its life; the senders at the edges
+(gateways/ for e-mail and SMS, ari_apps/notify/ for voice and fax) only carry out what it hands them.
+
+Life of a notification: queued → sending → sent → delivered; a failure goes back to `retry` (same channel,
+later), to the next channel of its chain (`fallback`), or ends `given_up`. A notification found `sending`
+after a restart may have gone out: it becomes `unknown` and is never sent again by itself (`hotline notify
+retry` sends it again on an operator's word).
+"""
+
+from crm_core.notifications.outbox import Outgoing, claim, enqueue, failed, recover, retry, sent
+from crm_core.notifications.rules import Channel, NotifyPolicy, Status
+
+__all__ = ["Channel", "NotifyPolicy", "Outgoing", "Status", "claim", "enqueue", "failed", "recover", "retry",
+           "sent"]

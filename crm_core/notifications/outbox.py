@@ -1,0 +1,179 @@
+"""The outbox's services: enqueue (idempotent), claim what is due, record each outcome. Stateless functions
+taking a session; no I/O beyond the database (the senders are at the edges)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.models import AttributeValue, Investor, Notification, NotificationEvent
+from crm_core.notifications import templates
+from crm_core.notifications.addresses import addresses
+from crm_core.notifications.rules import WAITING, NotifyPolicy, Status, after_failure, allowed_at, plan_chain
+from crm_core.trading.once import claim as claim_once
+
+
+class NotificationNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to send now, detached from the session: what a sender needs and nothing more."""
+
+    id: int
+    key: str
+    channel: str
+    address: str
+    language: str
+    subject: str
+    text: str
+    sms: str
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, MIME type, content)
+
+
+def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, template: str, data: dict[str, Any],
+            now: datetime, policy: NotifyPolicy, channel: str | None = None,
+            chain: list[str] | None = None) -> Notification:
+    """Queue a notification once per `key`: a repeated key returns the first one, unchanged. With no channel
+    the client can be reached on, it is given up at once (and says why)."""
+    existing = _by_key(session, key)
+    if existing is not None:
+        return existing
+    investor = session.get(Investor, investor_id)
+    if investor is None:
+        raise NotificationNotFound(f"no investor {investor_id}")
+    templates.render(template, investor.language, {"name": investor.name, **data})  # a bad template fails here
+    reachable = addresses(session, investor_id)
+    planned = plan_chain(purpose, channel, _preferred_channel(session, investor_id), chain, set(reachable))
+    row = Notification(key=key, investor_id=investor_id, purpose=purpose, template=template,
+                       language=investor.language, data=data, chain=planned, channel=planned[0] if planned else None,
+                       address=reachable.get(planned[0]) if planned else None, attempts=0, reason="",
+                       status=Status.QUEUED.value if planned else Status.GIVEN_UP.value,
+                       due_at=allowed_at(planned[0], now, policy) if planned else now, created_at=now, updated_at=now)
+    if not claim_once(session, row):
+        winner = _by_key(session, key)
+        assert winner is not None
+        return winner
+    _event(session, row, now, "" if planned else f"no way to reach the client for {purpose}")
+    if not planned:
+        row.reason = f"no way to reach the client ({', '.join(sorted(reachable)) or 'no contact data'})"
+    return row
+
+
+def claim(session: Session, now: datetime, channels: set[str], limit: int = 20) -> list[Outgoing]:
+    """Due notifications on these channels, marked `sending` (rows locked with SKIP LOCKED on PostgreSQL, so
+    that two workers never take one)."""
+    rows = list(session.scalars(
+        select(Notification).where(Notification.status.in_(WAITING), Notification.due_at <= now,
+                                   Notification.channel.in_(channels))
+        .order_by(Notification.due_at, Notification.id).limit(limit).with_for_update(skip_locked=True)))
+    outgoing = []
+    for row in rows:
+        investor = session.get(Investor, row.investor_id)
+        assert investor is not None and row.channel is not None and row.address is not None
+        text = templates.render(row.template, row.language, {"name": investor.name, **row.data})
+        row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
+        _event(session, row, now, f"attempt {row.attempts} to {row.address}")
+        outgoing.append(Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text,
+                                 text.sms))
+    return outgoing
+
+
+def sent(session: Session, notification_id: int, now: datetime, *, provider_id: str = "",
+         delivered: bool = False) -> None:
+    row = _get(session, notification_id)
+    row.status = (Status.DELIVERED if delivered else Status.SENT).value
+    row.provider_id, row.updated_at, row.reason = provider_id or row.provider_id, now, ""
+    _event(session, row, now, provider_id)
+
+
+def delivered(session: Session, channel: str, provider_id: str, now: datetime, reason: str = "") -> bool:
+    """A delivery receipt for a message this outbox sent; False when no notification has that id."""
+    row = session.scalars(select(Notification).where(Notification.channel == channel,
+                                                     Notification.provider_id == provider_id)).first()
+    if row is None:
+        return False
+    row.status, row.updated_at = Status.DELIVERED.value, now
+    _event(session, row, now, reason or f"receipt for {provider_id}")
+    return True
+
+
+def failed(session: Session, notification_id: int, reason: str, now: datetime, policy: NotifyPolicy, *,
+           permanent: bool = False) -> Notification:
+    """An attempt failed: retried later, the next channel, or given up (rules.after_failure)."""
+    row = _get(session, notification_id)
+    outcome = after_failure(list(row.chain), row.attempts, reason, now, policy, permanent=permanent)
+    if outcome.chain and outcome.chain[0] != row.channel:  # fell back: the next channel's address
+        row.channel, row.address = outcome.chain[0], addresses(session, row.investor_id).get(outcome.chain[0])
+    row.status, row.chain, row.attempts, row.due_at = outcome.status.value, outcome.chain, outcome.attempts, \
+        outcome.due_at
+    row.reason, row.updated_at = outcome.reason, now
+    _event(session, row, now, outcome.reason)
+    return row
+
+
+def recover(session: Session, now: datetime) -> int:
+    """At start: notifications left `sending` by a stopped service may have gone out; they become `unknown`
+    and are not sent again by themselves (never twice). Returns how many."""
+    rows = list(session.scalars(select(Notification).where(Notification.status == Status.SENDING.value)))
+    for row in rows:
+        row.status, row.updated_at = Status.UNKNOWN.value, now
+        row.reason = "the service stopped while sending: it may have gone out; `hotline notify retry` sends it again"
+        _event(session, row, now, row.reason)
+    return len(rows)
+
+
+def retry(session: Session, notification_id: int, now: datetime, policy: NotifyPolicy) -> Notification:
+    """An operator's word: send again now on its current channel (or its first reachable one)."""
+    row = _get(session, notification_id)
+    if row.status in (Status.SENDING.value, Status.QUEUED.value):
+        return row
+    if not row.chain:
+        reachable = addresses(session, row.investor_id)
+        row.chain = plan_chain(row.purpose, row.channel, None, None, set(reachable))
+        row.address = reachable.get(row.chain[0]) if row.chain else None
+    if not row.chain:
+        raise NotificationNotFound(f"notification {notification_id}: no way to reach the client")
+    row.channel = row.chain[0]
+    row.status, row.attempts, row.due_at, row.updated_at = Status.QUEUED.value, 0, now, now
+    row.reason = "retried by an operator"
+    _event(session, row, now, row.reason)
+    return row
+
+
+def of_investor(session: Session, investor_id: int, limit: int = 20) -> list[Notification]:
+    return list(session.scalars(select(Notification).where(Notification.investor_id == investor_id)
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def events_of(session: Session, notification_id: int) -> list[NotificationEvent]:
+    return list(session.scalars(select(NotificationEvent).where(NotificationEvent.notification_id == notification_id)
+                                .order_by(NotificationEvent.at, NotificationEvent.id)))
+
+
+def _preferred_channel(session: Session, investor_id: int) -> str | None:
+    """The CRM's computed `preferred_channel` attribute (a text attribute: stored as it reads)."""
+    return session.scalar(select(AttributeValue.value).where(
+        AttributeValue.investor_id == investor_id, AttributeValue.attribute_key == "preferred_channel",
+        AttributeValue.valid_to.is_(None)))
+
+
+def _by_key(session: Session, key: str) -> Notification | None:
+    return session.scalars(select(Notification).where(Notification.key == key)).one_or_none()
+
+
+def _get(session: Session, notification_id: int) -> Notification:
+    row = session.get(Notification, notification_id)
+    if row is None:
+        raise NotificationNotFound(f"no notification {notification_id}")
+    return row
+
+
+def _event(session: Session, row: Notification, now: datetime, reason: str) -> None:
+    session.add(NotificationEvent(notification_id=row.id, at=now, status=row.status, channel=row.channel,
+                                  reason=reason))
