@@ -1,0 +1,63 @@
+"""E-mail through the configured SMTP server (aiosmtplib): TLS or STARTTLS, authentication, a proper MIME
+message with attachments; its Message-ID is made from the notification's idempotency key."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import aiosmtplib
+
+from crm_core.notifications import Outgoing
+from gateways.results import SendFailed, Sent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SmtpSettings:
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: str = "none"  # none | starttls | tls
+    username: str = ""
+    password: str = ""
+    sender: str = "Hotline <hotline@localhost>"
+    timeout_seconds: float = 20.0
+
+
+def build_message(settings: SmtpSettings, outgoing: Outgoing) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = outgoing.address
+    message["Subject"] = outgoing.subject
+    message["Date"] = formatdate(localtime=False)
+    domain = settings.sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    message["Message-ID"] = make_msgid(idstring=outgoing.key.replace(":", "."), domain=domain)
+    message["X-Hotline-Notification"] = outgoing.key
+    message.set_content(outgoing.text, charset="utf-8")
+    for filename, mime_type, content in outgoing.attachments:
+        maintype, subtype = mime_type.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+    return message
+
+
+class SmtpSender:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+
+    async def __call__(self, outgoing: Outgoing) -> Sent:
+        message = build_message(self.settings, outgoing)
+        s = self.settings
+        try:
+            await aiosmtplib.send(message, hostname=s.host, port=s.port, username=s.username or None,
+                                  password=s.password or None, use_tls=s.security == "tls",
+                                  start_tls=s.security == "starttls", timeout=s.timeout_seconds)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise SendFailed(f"recipient refused: {exc}", permanent=True) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise SendFailed(f"SMTP {exc.code}: {exc.message}", permanent=500 <= exc.code < 600) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise SendFailed(f"SMTP server {s.host}:{s.port} unavailable: {exc}") from exc
+        return Sent(str(message["Message-ID"]))

@@ -1,0 +1,129 @@
+"""E-mail through a real SMTP server (aiosmtpd) on loopback: the dispatcher sends a fill report once, a dead
+server makes it wait and go when it is back, a refused recipient falls back, a stop between the send and
+the status write never sends twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from ari_apps.database import AsyncDatabase
+from crm_core.db import Database
+from crm_core.notifications import Outgoing, sent
+from gateways.dispatcher import Dispatcher
+from gateways.smtp import SmtpSender, SmtpSettings, build_message
+from tests.unit.notify.conftest import SmtpServer
+from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
+
+T = TypeVar("T")
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def dispatch(database: Database, server: SmtpServer, clock: Clock, runner: Any = None) -> int:
+    """One round of the dispatcher with the e-mail sender only."""
+    sender = SmtpSender(SmtpSettings(port=server.port, sender="Hotline <service@hotline.example>",
+                                     timeout_seconds=5))
+
+    async def once() -> int:
+        with ThreadPoolExecutor(2) as executor:
+            db = runner or AsyncDatabase(database, executor)
+            if runner is not None:
+                runner.inner = AsyncDatabase(database, executor)
+            return await Dispatcher(db, {"email": sender}, POLICY, clock=clock).run_once()
+
+    return asyncio.run(once())
+
+
+def test_a_fill_report_arrives_once_as_proper_mime(database: Database, smtp_server: SmtpServer) -> None:
+    investor = client(database, language="en")
+    notification_id = fill_report(database, investor, channel="email")
+    assert dispatch(database, smtp_server, Clock(NOON)) == 1
+    (message,) = smtp_server.mailbox.messages
+    assert message["To"] == "wang@example.com" and message["From"] == "Hotline <service@hotline.example>"
+    assert message["Subject"] == "Fill report: buy 100 招商银行 (600036)"
+    assert message["X-Hotline-Notification"] == "fill:1" and "fill.1" in message["Message-ID"]
+    body = message.get_body(("plain",))
+    assert body is not None and "100 shares at 38.60 yuan, amount 3,860.00 yuan" in body.get_content()
+    n = row(database, notification_id)
+    assert n.status == "sent" and n.provider_id == message["Message-ID"]
+    assert dispatch(database, smtp_server, Clock(NOON + timedelta(minutes=5))) == 0
+    assert len(smtp_server.mailbox.messages) == 1
+
+
+def test_a_dead_smtp_server_makes_it_wait_and_it_goes_once_when_back(database: Database,
+                                                                      smtp_server: SmtpServer) -> None:
+    investor = client(database)
+    notification_id = fill_report(database, investor, channel="email")
+    smtp_server.stop()
+    clock = Clock(NOON)
+    dispatch(database, smtp_server, clock)
+    n = row(database, notification_id)
+    assert n.status == "retry" and "unavailable" in n.reason and n.due_at == NOON + timedelta(seconds=10)
+    smtp_server.start()
+    assert dispatch(database, smtp_server, clock) == 0  # not before its time
+    clock.now += timedelta(seconds=10)
+    assert dispatch(database, smtp_server, clock) == 1
+    assert len(smtp_server.mailbox.messages) == 1 and row(database, notification_id).status == "sent"
+
+
+def test_a_refused_recipient_falls_back_to_sms_at_once(database: Database, smtp_server: SmtpServer) -> None:
+    investor = client(database)
+    smtp_server.mailbox.refuse.add("wang@example.com")
+    notification_id = fill_report(database, investor, channel="email")
+    dispatch(database, smtp_server, Clock(NOON))
+    n = row(database, notification_id)
+    assert (n.status, n.channel, n.address, n.due_at) == ("retry", "sms", "13800000001", NOON)
+    assert "550" in n.reason and smtp_server.mailbox.messages == []
+
+
+class StopsBeforeTheStatusIsWritten:
+    """The database runner of a service killed right after the server accepted the message."""
+
+    inner: AsyncDatabase
+
+    async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if work is sent:
+            raise SystemExit("killed")
+        return await self.inner.run(work, *args, **kwargs)
+
+
+def test_a_stop_between_the_send_and_the_status_write_never_sends_twice(database: Database,
+                                                                         smtp_server: SmtpServer) -> None:
+    investor = client(database)
+    notification_id = fill_report(database, investor, channel="email")
+    try:
+        dispatch(database, smtp_server, Clock(NOON), runner=StopsBeforeTheStatusIsWritten())
+    except SystemExit:
+        pass
+    assert len(smtp_server.mailbox.messages) == 1 and row(database, notification_id).status == "sending"
+
+    async def next_start() -> None:  # the next service recovers, then dispatches for a while
+        with ThreadPoolExecutor(2) as executor:
+            sender = SmtpSender(SmtpSettings(port=smtp_server.port))
+            dispatcher = Dispatcher(AsyncDatabase(database, executor), {"email": sender}, POLICY,
+                                    every_seconds=0.05, clock=lambda: NOON + timedelta(hours=1))
+            task = asyncio.create_task(dispatcher.run_forever())
+            await asyncio.sleep(0.5)
+            task.cancel()
+
+    asyncio.run(next_start())
+    assert len(smtp_server.mailbox.messages) == 1 and row(database, notification_id).status == "unknown"
+
+
+def test_attachments_are_mime_parts_with_their_type() -> None:
+    outgoing = Outgoing(1, "document:1", "email", "a@example.com", "en", "Statement", "See attached.", "",
+                        (("statement.pdf", "application/pdf", b"%PDF-1.4 test"),))
+    message = build_message(SmtpSettings(), outgoing)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf" and attachment.get_filename() == "statement.pdf"
+    assert attachment.get_content() == b"%PDF-1.4 test"
