@@ -16,6 +16,7 @@ from hotline.call_trace import wait_until_recorded
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
 from tests.support.browser import launch
+from tests.support.desk import ari_delete, bridges, channel_names, moh_in_bridge
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -93,18 +94,16 @@ def test_supervisor_sees_the_call_and_supervises_it(hotline: Hotline, browser: A
     playwright_api.expect(page.get_by_test_id("supervisions")).to_contain_text(mode, timeout=10_000)
 
     def snoop_channels() -> list[str]:
-        names = [c["name"] for c in hotline.asterisk.ari_get("channels") or []]  # type: ignore[union-attr]
-        return [n for n in names if n.startswith("Snoop/")]
+        return [n for n in channel_names(hotline.asterisk).values() if n.startswith("Snoop/")]
 
     def three_party_bridge() -> bool:  # barge: the supervisor's phone joined the caller and the agent
-        bridges = hotline.asterisk.ari_get("bridges") or []
-        return any(b["id"].startswith("acd-") and len(b["channels"]) >= 3 for b in bridges)  # type: ignore[union-attr]
+        return any(b.startswith("acd-") and len(members) >= 3 for b, members in bridges(hotline.asterisk).items())
 
     assert wait_for(three_party_bridge if mode == "barge" else snoop_channels, timeout=15), \
         f"Asterisk shows no {mode} by the supervisor"
     thread.join(60)
     page.close()
-    wait_for(lambda: not [c for c in hotline.asterisk.ari_get("channels") or []], timeout=10)  # type: ignore[union-attr]
+    assert wait_for(lambda: not channel_names(hotline.asterisk), timeout=10), channel_names(hotline.asterisk)
     with hotline.db.session() as session:
         assert [e.outcome for e in audit.entries(session, action_prefix="supervise")][:1] == ["ok"]
 
@@ -112,7 +111,6 @@ def test_supervisor_sees_the_call_and_supervises_it(hotline: Hotline, browser: A
 def test_desk_dials_holds_and_transfers_with_consultation(hotline: Hotline, browser: Any) -> None:
     """Click-to-dial from the desk, hold and resume, then an attended transfer completed from the desk;
     each step checked in Asterisk's bridges and in the call's events."""
-    from tests.support.desk import ari_delete, bridges, channel_names, moh_in_bridge
 
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, state=AgentState.NOT_READY),
@@ -156,7 +154,7 @@ def test_desk_dials_holds_and_transfers_with_consultation(hotline: Hotline, brow
 
     customer = next(c for c in members if c.startswith("dial-"))
     assert ari_delete(hotline.asterisk, f"channels/{customer}") == 204
-    assert wait_for(lambda: not hotline.asterisk.ari_get("channels"), timeout=10)
+    assert wait_for(lambda: not channel_names(hotline.asterisk), timeout=10), channel_names(hotline.asterisk)
     wait_until_recorded(hotline.db, call_id)  # the service writes the call's end a moment after the hang-up
     with hotline.db.session() as session:
         from crm_core import calls
