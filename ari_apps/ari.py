@@ -61,8 +61,9 @@ class Ari:
             raise AriUnavailable(f"ARI at {base_url} unreachable: {exc}") from exc
         return cls(client)
 
-    async def request(self, resource: str, operation: str, **params: Any) -> Any:
-        """Call one ARI operation, e.g. `request("channels", "originate", endpoint=...)`."""
+    async def request(self, resource: str, operation: str, /, **params: Any) -> Any:
+        """Call one ARI operation, e.g. `request("channels", "originate", endpoint=...)` (positional-only, so
+        that an operation's own `resource` parameter, as in `endpoints.get`, can be passed)."""
         params = {key: value for key, value in params.items() if value is not None}
         try:
             repository = getattr(self._client, resource)
@@ -75,7 +76,7 @@ class Ari:
             raise AriUnavailable(f"{resource}.{operation}: {exc}") from exc
         return _plain(result)
 
-    async def request_quietly(self, resource: str, operation: str, **params: Any) -> Any:
+    async def request_quietly(self, resource: str, operation: str, /, **params: Any) -> Any:
         """The same, for clean-up: a gone object or an error is logged, not raised."""
         try:
             return await self.request(resource, operation, **params)

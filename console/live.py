@@ -8,7 +8,7 @@ from typing import Any
 from console.ports import TelephonyPort
 from crm_core.web_sessions import StaffIdentity
 
-AGENT_EVENT_TYPES = frozenset({"screen_pop", "agent_state", "call_ended", "call_state"})
+AGENT_EVENT_TYPES = frozenset({"screen_pop", "agent_state", "call_ended", "call_state", "phone"})
 
 
 def snapshot_json(telephony: TelephonyPort) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def agent_live_json(telephony: TelephonyPort, agent_id: int) -> dict[str, Any] |
 
 def visible_to(identity: StaffIdentity, event: dict[str, Any]) -> bool:
     """Supervisors see everything; an agent sees only their own screen-pops, state changes, call states
-    (hold, consultation) and call ends."""
+    (ringing, hold, consultation), call ends and phone registration."""
     if identity.may("supervise"):
         return True
     return event.get("type") in AGENT_EVENT_TYPES and event.get("agent_id") == identity.agent_id

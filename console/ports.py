@@ -85,8 +85,10 @@ class TelephonyPort(Protocol):
 class LiveEvents:
     """Fan-out of live events to WebSocket clients. Events are dicts with a "type":
     screen_pop {agent_id, call_id}, agent_state {agent_id, state, reason}, queue {skill, waiting},
-    call_ended {agent_id, call_id}, call_state {agent_id, call_id, state, target_agent_id, target_number},
-    supervision {supervisor_id, agent_id, mode, supervision_id}."""
+    call_ended {agent_id, call_id, status, hangup_by}, call_state {agent_id, call_id, state, target_agent_id,
+    target_number, caller_number}, phone {agent_id, endpoint, registered},
+    supervision {supervisor_id, agent_id, mode, supervision_id}. The phone, call_state and call_ended events
+    are built by `crm_core.events`."""
 
     _queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
 

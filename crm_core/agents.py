@@ -90,6 +90,11 @@ def routing_snapshot(session: Session) -> list[AgentSnapshot]:
     ]
 
 
+def dial_strings(session: Session) -> dict[int, str]:
+    """Agent id → what Asterisk dials to ring the agent's phone, for every agent (logged in or not)."""
+    return {a.id: a.dial_string for a in session.scalars(select(Agent).order_by(Agent.id))}
+
+
 def sip_accounts(session: Session) -> list[tuple[str, str]]:
     """(username, ha1) of every agent, for the PJSIP configuration."""
     return [(a.sip_username, a.sip_ha1) for a in session.scalars(select(Agent).order_by(Agent.id))]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ari_apps.acd.app import AcdApp
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint
+from ari_apps.acd.phones import phone_endpoint
 from ari_apps.database import AsyncDatabase
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
@@ -31,7 +32,6 @@ class HotlineTelephony:
         self.supervision = supervision
         self.db = db
         self._stats: dict[str, Any] = {"by_skill": {}, "calls_today": 0}
-        self._registered: dict[str, bool] = {}
 
     # agent state -------------------------------------------------------------------------------------
     async def set_agent_state(self, agent_id: int, state: str, reason: str | None = None) -> None:
@@ -115,8 +115,7 @@ class HotlineTelephony:
         for agent_id, agent in sorted(board.agents.items()):
             call = self.acd.call_of_agent(agent_id)
             state = board.states.get(agent_id, agent.state)
-            registered = None if not agent.dial_string.startswith("PJSIP/") else \
-                self._registered.get(agent.dial_string.split("/", 1)[1], False)
+            registered = None if phone_endpoint(agent.dial_string) is None else self.acd.phones.registered(agent_id)
             agents.append(AgentLive(agent_id, agent.job_number, agent.name, state.value,
                                     board.state_since(agent_id), call.call_id if call else None,
                                     call.caller_number if call else None, registered,
@@ -135,14 +134,14 @@ class HotlineTelephony:
         return LiveSnapshot(agents, queues, self._stats["calls_today"])
 
     async def keep_fresh(self) -> None:
-        """Refresh the day's counts and phone registrations every few seconds."""
+        """Refresh the day's counts every few seconds, and follow the phones of agents added meanwhile
+        (their registration itself comes live from Asterisk's endpoint events)."""
         while True:
             try:
                 self._stats = await self.db.run(_today_stats)
                 ari = self.acd.ari
                 if ari is not None:
-                    endpoints = await ari.request("endpoints", "listByTech", tech="PJSIP")
-                    self._registered = {e["resource"]: e.get("state") == "online" for e in endpoints or []}
+                    await self.acd.phones.follow(ari, await self.db.run(agent_service.dial_strings))
             except Exception:
                 logger.exception("live statistics not refreshed")
             await asyncio.sleep(STATS_EVERY_SECONDS)

@@ -13,6 +13,7 @@ from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
 from ari_apps.acd.outbound_call import OutboundCall
+from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch
 from ari_apps.acd.queued_call import QueuedCall, QueueState
 from ari_apps.acd.routing import Router
 from ari_apps.ari import Ari
@@ -43,7 +44,14 @@ class AcdApp(SessionApp):
         self.dispatcher = Dispatcher(router, board, settings)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
+        self.phones = PhoneWatch(name, events)
         self._ticker: asyncio.Task[None] | None = None
+
+    def handle(self, event: dict[str, Any]) -> None:
+        if event.get("type") in ENDPOINT_EVENTS:
+            self.phones.on_event(event)
+            return
+        super().handle(event)
 
     def on_new_channel(self, event: dict[str, Any]) -> None:
         channel = event["channel"]
@@ -125,6 +133,7 @@ class AcdApp(SessionApp):
     async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
         """Carry on every caller Asterisk still holds for the ACD; hang up orphaned agent legs."""
         self.ari = ari
+        self.phones.forget_subscriptions()
         await self.dispatcher.board.refresh()
         channels = {}
         for channel_id in snapshot.get("channel_ids", []):

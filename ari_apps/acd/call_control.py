@@ -27,6 +27,7 @@ from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
+from crm_core.events import CallEnded, CallLine, CallState
 from crm_core.models import AgentState
 from hotline import channel_vars as v
 
@@ -59,7 +60,7 @@ class CallControl:
                         consult_answered=bool(self.consult and self.consult.answered))
 
     @property
-    def state(self) -> str:
+    def state(self) -> CallLine:
         """For the desk and the live view: talking, held, consult_ringing or consulting."""
         if self.consult is not None:
             return "consulting" if self.consult.answered else "consult_ringing"
@@ -201,8 +202,7 @@ class CallControl:
         await call.deps.db.record(calls.mark_transferred, call.call_id, from_agent_id=old_agent,
                                   to_agent_id=consult.agent_id, to_number=consult.number, attended=True)
         if old_agent is not None:
-            call.deps.events({"type": "call_ended", "agent_id": old_agent, "call_id": call.call_id,
-                              "status": "transferred", "hangup_by": "agent"})
+            call.deps.events(CallEnded(old_agent, call.call_id, "transferred", "agent").as_dict())
             await call.deps.dispatcher.agent_back(old_agent, wrap_up=True)
         self.publish_state()
 
@@ -269,9 +269,9 @@ class CallControl:
     def publish_state(self) -> None:
         call = self.call
         consult = self.consult
-        call.deps.events({"type": "call_state", "agent_id": call.agent_id, "call_id": call.call_id,
-                          "state": self.state, "target_agent_id": consult.agent_id if consult else None,
-                          "target_number": consult.number if consult else None})
+        call.deps.events(CallState(call.agent_id, call.call_id, self.state,
+                                   target_agent_id=consult.agent_id if consult else None,
+                                   target_number=consult.number if consult else None).as_dict())
 
 
 def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:

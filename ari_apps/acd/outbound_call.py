@@ -17,11 +17,13 @@ from typing import Any
 
 from ari_apps.acd.call_control import CONTROL
 from ari_apps.acd.deps import AcdDeps
+from ari_apps.acd.phones import rings
 from ari_apps.acd.queued_call import QueuedCall, QueueState
 from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, SessionApp
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
+from crm_core.events import CallEnded
 from crm_core.models import AgentState, CallStatus
 from hotline import channel_vars as v
 
@@ -63,7 +65,9 @@ class OutboundCall(QueuedCall):
         kind = event["type"]
         channel_id = event.get("channel", {}).get("id")
         ringing = self.state in (QueueState.RINGING, QueueState.DIALING)
-        if kind == "StasisStart" and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
+        if rings(event) and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
+            self.phone_ringing()
+        elif kind == "StasisStart" and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
             await self.agent_picked_up()
         elif kind == "StasisStart" and channel_id == self.channel_id and self.state is QueueState.DIALING:
             await self.customer_answered()
@@ -110,8 +114,7 @@ class OutboundCall(QueuedCall):
         self.state = QueueState.DONE
         await self.deps.db.record(calls.record_event, self.call_id, "dial_failed", by=hangup_by, cause=cause)
         await self.deps.db.record(calls.finish, self.call_id, status=CallStatus.FAILED, hangup_by=hangup_by)
-        self.deps.events({"type": "call_ended", "agent_id": agent_id, "call_id": self.call_id,
-                          "status": CallStatus.FAILED.value, "hangup_by": hangup_by})
+        self.deps.events(CallEnded(agent_id, self.call_id, CallStatus.FAILED.value, hangup_by).as_dict())
         if agent_id is None:
             return
         if agent_answered:

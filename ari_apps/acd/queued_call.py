@@ -22,10 +22,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from ari_apps.acd.call_control import CONTROL, CallControl, fail_pending
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.dispatcher import OFFER
+from ari_apps.acd.phones import rings
 from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
+from crm_core.events import CallEnded, CallState
 from crm_core.models import AgentState, CallStatus
 from hotline import channel_vars as v
 
@@ -119,6 +121,8 @@ class QueuedCall(CallSession):
             await self.control.on_leg_event(event)
         elif kind == OFFER and self.state is QueueState.WAITING:
             await self.ring_agent(event["agent_id"], event["reason"])
+        elif rings(event) and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
+            self.phone_ringing()
         elif kind == "StasisStart" and channel_id == self.agent_channel_id and self.state is QueueState.RINGING:
             await self.agent_answered()
         elif kind in HANGUP_EVENTS and channel_id == self.agent_channel_id and channel_id is not None:
@@ -150,6 +154,10 @@ class QueuedCall(CallSession):
             logger.warning("call %s: could not ring agent %s: %s", self.call_id, agent.job_number, exc)
             await self.agent_missed(f"originate failed: {exc.status}")
 
+    def phone_ringing(self) -> None:
+        """Asterisk reports the agent's phone ringing: the desk's call line says so."""
+        self.deps.events(CallState(self.agent_id, self.call_id, "ringing", caller_number=self.caller_number).as_dict())
+
     async def agent_answered(self) -> None:
         assert self.agent_id is not None and self.agent_channel_id is not None
         self.state = QueueState.TALKING
@@ -159,6 +167,7 @@ class QueuedCall(CallSession):
         await self.deps.db.record(calls.mark_answered, self.call_id, self.agent_id)
         self.deps.events({"type": "screen_pop", "agent_id": self.agent_id, "call_id": self.call_id,
                           "caller_number": self.caller_number})
+        self.control.publish_state()
 
     async def transfer_to(self, agent_id: int) -> None:
         """Blind transfer: the current agent leaves (to wrap-up), the new agent is rung into the same bridge.
@@ -172,8 +181,7 @@ class QueuedCall(CallSession):
         await self.deps.db.record(calls.record_event, self.call_id, "transferred", from_agent_id=old_agent,
                                   to_agent_id=agent_id)
         if old_agent is not None:
-            self.deps.events({"type": "call_ended", "agent_id": old_agent, "call_id": self.call_id,
-                              "status": "transferred", "hangup_by": "agent"})
+            self.deps.events(CallEnded(old_agent, self.call_id, "transferred", "agent").as_dict())
             await self.deps.dispatcher.agent_back(old_agent, wrap_up=True)
         await self.ari.request_quietly("bridges", "startMoh", bridgeId=self.bridge_id)
         self.state = QueueState.WAITING
@@ -190,6 +198,7 @@ class QueuedCall(CallSession):
         assert self.agent_id is not None
         logger.info("call %s: agent %s missed the call (%s)", self.call_id, self.agent_id, cause)
         await self.deps.db.record(calls.mark_missed, self.call_id, agent_id=self.agent_id, cause=cause)
+        self.deps.events(CallEnded(self.agent_id, self.call_id, "missed", "agent").as_dict())
         await self.deps.dispatcher.agent_missed(self.agent_id)
         if self.agent_channel_id:
             self.disown("channel:" + self.agent_channel_id)
@@ -205,6 +214,7 @@ class QueuedCall(CallSession):
             await self.finish(CallStatus.COMPLETED, "caller")
             return
         if self.state is QueueState.RINGING and self.agent_id is not None:
+            self.deps.events(CallEnded(self.agent_id, self.call_id, CallStatus.ABANDONED.value, "caller").as_dict())
             await self.deps.dispatcher.agent_back(self.agent_id, wrap_up=False)  # not the agent's fault
         self.agent_id = None
         await self.finish(CallStatus.ABANDONED, "caller")
@@ -214,8 +224,7 @@ class QueuedCall(CallSession):
         self.state = QueueState.DONE
         self.deps.dispatcher.withdraw(self.call_id)
         await self.deps.db.record(calls.finish, self.call_id, status=status, hangup_by=hangup_by)
-        self.deps.events({"type": "call_ended", "agent_id": agent_id, "call_id": self.call_id,
-                          "status": status.value, "hangup_by": hangup_by})
+        self.deps.events(CallEnded(agent_id, self.call_id, status.value, hangup_by).as_dict())
         if agent_id is not None:
             await self.deps.dispatcher.agent_back(agent_id, wrap_up=True)
 

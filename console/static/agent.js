@@ -1,7 +1,7 @@
 "use strict";
 // The agent desktop: state control, wrap-up countdown, screen-pop on the live screen_pop event, call actions.
 const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "",
-  stateEvents: 0 };
+  stateEvents: 0, phoneEvents: 0, offeredCallId: "" };
 
 async function setState(state, reason) {
   showError("desk-error", "");
@@ -42,6 +42,7 @@ function stopWrapUp() {
 
 async function loadMe() {
   const eventsBefore = desk.stateEvents;
+  const phoneEventsBefore = desk.phoneEvents;
   const result = await api("GET", "/api/me");
   if (!result.ok) { return; }
   desk.wrapUpSeconds = result.data.wrap_up_seconds;
@@ -49,12 +50,15 @@ async function loadMe() {
   const stored = result.data.state || {};
   // The live socket opens beside this request: a state event that came meanwhile is newer than the reply.
   if (desk.stateEvents === eventsBefore) { showState(live ? live.state : stored.state, live ? null : stored.reason); }
-  if (live && live.phone_registered !== null) {
-    text("phone-registered", live.phone_registered ? "registered" : "not registered");
-  } else {
-    text("phone-registered", live ? "simulated" : "unknown");
+  if (desk.phoneEvents === phoneEventsBefore) {
+    showPhone(live && live.phone_registered !== null ? live.phone_registered : (live ? "simulated" : "unknown"));
   }
   if (live && live.call_id && !desk.callId) { await loadScreenPop(live.call_id); }
+}
+
+// What Asterisk says of the agent's SIP phone: true (registered), false, or "simulated" / "unknown".
+function showPhone(registered) {
+  text("phone-registered", registered === true ? "registered" : (registered === false ? "not registered" : registered));
 }
 
 function describeStep(step) {
@@ -68,6 +72,7 @@ async function loadScreenPop(callId, consulted) {
   const pop = result.data;
   const investor = pop.investor || {};
   desk.callId = pop.call_id;
+  desk.offeredCallId = "";
   // A consultation (someone's attended transfer to me) shows the caller before the call is mine.
   showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status));
   desk.investorId = investor.id || null;
@@ -108,7 +113,7 @@ async function loadScreenPop(callId, consulted) {
   text("disposition-saved", "");
 }
 
-// talking | held | consult_ringing | consulting (from call_state events), ended, none
+// ringing | talking | held | consult_ringing | consulting (from call_state events), ended, missed, abandoned, none
 function showCallState(state, event) {
   text("call-state", state.replace("_", " "));
   const held = state === "held" || state.startsWith("consult");
@@ -124,7 +129,15 @@ function onEvent(event) {
   if (event.agent_id !== desk.agentId) { return; }
   if (event.type === "screen_pop") { loadScreenPop(event.call_id, Boolean(event.consultation)); }
   if (event.type === "agent_state") { desk.stateEvents += 1; showState(event.state, event.reason); }
-  if (event.type === "call_state" && event.call_id === desk.callId) { showCallState(event.state, event); }
+  if (event.type === "phone") { desk.phoneEvents += 1; showPhone(event.registered); }
+  // Asterisk reports my phone ringing for a new call: the call line follows it until the screen-pop takes over.
+  if (event.type === "call_state" && event.state === "ringing") { desk.offeredCallId = event.call_id; }
+  const offered = event.call_id === desk.offeredCallId && event.call_id !== desk.callId;
+  if (event.type === "call_state" && (event.call_id === desk.callId || offered)) { showCallState(event.state, event); }
+  if (event.type === "call_ended" && offered) {  // rang and was not answered, or the caller gave up
+    desk.offeredCallId = "";
+    showCallState(event.status);
+  }
   if (event.type === "call_ended" && event.call_id === desk.callId) {
     text("call-id", desk.callId + " (ended)");
     showCallState(event.status === "transferred" ? "transferred" : "ended");
