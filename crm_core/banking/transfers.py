@@ -57,7 +57,7 @@ def transfer(session: Session, account_number: str, direction: str, amount_cents
              gateway: BankGateway | None = None, config: BankConfig | None = None) -> TransferResult:
     existing = once.find(session, BankTransfer, request_id)
     if existing is not None:
-        return TransferResult.of(existing, repeated=True)
+        return _repeated(existing, call_id)
     gateway = gateway if gateway is not None else LedgerBank()
     config = config or BankConfig()
     account = get_account(session, account_number)
@@ -67,7 +67,7 @@ def transfer(session: Session, account_number: str, direction: str, amount_cents
     if not once.claim(session, row):
         winner = once.find(session, BankTransfer, request_id)
         assert winner is not None
-        return TransferResult.of(winner, repeated=True)
+        return _repeated(winner, call_id)
     account = lock_account(session, account.id)
     try:
         _check(session, account, row, config, now)
@@ -83,6 +83,11 @@ def transfer(session: Session, account_number: str, direction: str, amount_cents
                          direction=row.direction, amount_cents=amount)
     entry.at = now
     return TransferResult.of(row, repeated=False)
+
+
+def _repeated(row: BankTransfer, call_id: str | None) -> TransferResult:
+    once.keep_call(row, call_id)
+    return TransferResult.of(row, repeated=True)
 
 
 def _check(session: Session, account: TradingAccount, row: BankTransfer, config: BankConfig,

@@ -101,6 +101,7 @@ def place_order(session: Session, account_number: str, side: str, code: str, pri
     broker = _broker(broker)
     account = get_account(session, account_number)
     order, problem = _draft(account, side, code, price, quantity, now, request_id)
+    order.channel, order.call_id = channel, call_id  # inserted with its call, committed with the placement
     if not once.claim(session, order):
         winner = once.find(session, TradingOrder, request_id)
         assert winner is not None
@@ -114,7 +115,6 @@ def place_order(session: Session, account_number: str, side: str, code: str, pri
         broker.submit(session, account, order, now)
     except OrderRejected as error:
         order.status, order.reject_code, order.reason = OrderStatus.REJECTED.value, error.code.value, error.message
-    order.channel, order.call_id = channel, call_id
     session.flush()
     _audit(session, f"account:{account_number}", "order.place", order, channel, call_id, now)
     return OrderResult.of(order, repeated=False)
@@ -122,8 +122,9 @@ def place_order(session: Session, account_number: str, side: str, code: str, pri
 
 def _repeat(session: Session, order: TradingOrder, account_number: str, channel: str, call_id: str | None,
             now: datetime) -> OrderResult:
+    once.keep_call(order, call_id)
     entry = audit.record(session, actor=f"account:{account_number}", action="order.repeat", outcome="repeated",
-                         channel=channel, subject=f"order:{order.id}", call_id=call_id,
+                         channel=channel, subject=f"order:{order.id}", call_id=call_id or order.call_id,
                          request_id=order.request_id)
     entry.at = now
     return OrderResult.of(order, repeated=True)
@@ -145,7 +146,7 @@ def cancel_order(session: Session, account_number: str, order_id: int, *, reques
     """Cancel the unfilled remainder once per `request_id`, releasing frozen funds or shares."""
     existing = once.find(session, OrderCancel, request_id)
     if existing is not None:
-        return CancelResult.of(existing, repeated=True)
+        return _repeated_cancel(existing, call_id)
     broker = _broker(broker)
     account = get_account(session, account_number)
     row = OrderCancel(request_id=request_id, account_id=account.id, order_id=order_id, outcome="cancelled",
@@ -153,7 +154,7 @@ def cancel_order(session: Session, account_number: str, order_id: int, *, reques
     if not once.claim(session, row):
         winner = once.find(session, OrderCancel, request_id)
         assert winner is not None
-        return CancelResult.of(winner, repeated=True)
+        return _repeated_cancel(winner, call_id)
     account = lock_account(session, account.id)
     try:
         order = _own_open_order(session, account, order_id)
@@ -166,6 +167,11 @@ def cancel_order(session: Session, account_number: str, order_id: int, *, reques
                          channel=channel, subject=f"order:{order_id}", call_id=call_id, request_id=request_id)
     entry.at = now
     return CancelResult.of(row, repeated=False)
+
+
+def _repeated_cancel(row: OrderCancel, call_id: str | None) -> CancelResult:
+    once.keep_call(row, call_id)
+    return CancelResult.of(row, repeated=True)
 
 
 def _own_open_order(session: Session, account: TradingAccount, order_id: int) -> TradingOrder:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -249,16 +251,20 @@ def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
         assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
 
 
-def test_g_service_killed_after_the_confirmation_places_the_order_once(hotline: Hotline) -> None:
+def test_g_service_killed_after_the_confirmation_places_the_order_once_with_its_evidence(hotline: Hotline) -> None:
+    """SIGKILL while the order is being placed (a slow database write keeps it in the middle), restart: the
+    recovered call places the order once, and it carries its call, the call's recording and its audit row."""
     account, phone = client(hotline, 9)
     hotline.service.start(**TRADING_ENV)
 
     async def call_through_a_crash() -> CallObservation:
         script = trade(phone, account, "1", "600036", "42*48#", "100#", "1", "7")
         task = asyncio.ensure_future(place_calls(hotline.asterisk, [(0.0, script)]))
-        confirmed = await asyncio.to_thread(wait_for, lambda: _confirmed(hotline), 90, 0.02)
-        assert confirmed, "the caller confirmed"
-        hotline.service.stop(signal.SIGKILL)
+        with slow_order_audit(hotline):
+            confirmed = await asyncio.to_thread(wait_for, lambda: _confirmed(hotline), 90, 0.02)
+            assert confirmed, "the caller confirmed"
+            await asyncio.sleep(0.5)  # the placement has claimed the request id and is writing its audit row
+            hotline.service.stop(signal.SIGKILL)
         await asyncio.to_thread(hotline.service.start, **TRADING_ENV)
         [obs] = await task
         return obs
@@ -266,12 +272,48 @@ def test_g_service_killed_after_the_confirmation_places_the_order_once(hotline: 
     obs = asyncio.run(call_through_a_crash())
     assert wait_for(lambda: _finished(hotline, obs.call_id), timeout=20)
     [order] = orders_of(hotline, account)
-    assert order.request_id == f"{obs.call_id}:1"
+    assert (order.request_id, order.call_id, order.status) == (f"{obs.call_id}:1", obs.call_id, "filled")
     assert in_order(obs.prompts, "zh/trade_confirm", "zh/trade_resumed", "zh/trade_order_accepted",
                     "zh/trade_funds_available")
     with hotline.db.session() as session:
         kinds = [e.kind for e in calls.events_of(session, obs.call_id)]
+        evidence = recordings.evidence_of_order(session, order.id)
     assert kinds.count("trade_confirmed") == 1 and kinds.count("trade_reported") == 1
+    assert evidence.call_id == obs.call_id and len(evidence.recordings) == 1
+    assert recording_file(hotline, evidence.recordings[0]).is_file()
+    assert [(e.action, e.outcome, e.call_id) for e in evidence.audit] == [("order.place", "accepted", obs.call_id)], (
+        "placed by the recovered call: the killed placement left nothing behind")
+
+
+@contextmanager
+def slow_order_audit(hotline: Hotline) -> Iterator[None]:
+    """The order's audit row (the placement's last write) takes ~3 s, as on a database under load, so that a
+    kill lands inside the placement's transaction: after its row claimed the request id, before the commit."""
+    with hotline.db.engine.begin() as connection:
+        for statement in SLOW_AUDIT[connection.dialect.name][0]:
+            connection.exec_driver_sql(statement)
+    try:
+        yield
+    finally:
+        with hotline.db.engine.begin() as connection:
+            for statement in SLOW_AUDIT[connection.dialect.name][1]:
+                connection.exec_driver_sql(statement)
+
+
+ORDER_PLACED = "NEW.action = 'order.place'"
+SLOW_AUDIT = {  # (set up, tear down) by backend; SQLite has no sleep: a cross join of 12000 rows takes ~3 s
+    "sqlite": (["CREATE TABLE slow_rows (x INTEGER)",
+                "INSERT INTO slow_rows WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 12000)"
+                " SELECT x FROM n",
+                f"CREATE TRIGGER slow_order_audit BEFORE INSERT ON audit_log WHEN {ORDER_PLACED}"
+                " BEGIN SELECT count(*) FROM slow_rows a, slow_rows b; END"],
+               ["DROP TRIGGER slow_order_audit", "DROP TABLE slow_rows"]),
+    "postgresql": (["CREATE FUNCTION slow_order_audit() RETURNS trigger LANGUAGE plpgsql"
+                    " AS $$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$",
+                    "CREATE TRIGGER slow_order_audit BEFORE INSERT ON audit_log FOR EACH ROW"
+                    f" WHEN ({ORDER_PLACED}) EXECUTE FUNCTION slow_order_audit()"],
+                   ["DROP TRIGGER slow_order_audit ON audit_log", "DROP FUNCTION slow_order_audit()"]),
+}
 
 
 def _confirmed(hotline: Hotline) -> bool:
