@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 
 from crm_core.models.base import utcnow
 from crm_core.notifications import NotifyPolicy, Outgoing, claim, failed, recover, sent
+from crm_core.notifications.outbox import apply_early_receipts
 from gateways.results import SendFailed, Sent
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ class Dispatcher:
                 pass
 
     async def run_once(self) -> int:
-        """Send every due message of one batch; returns how many were claimed."""
+        """Apply receipts that came early, then send every due message of one batch; returns how many were
+        claimed."""
+        await self.db.run(apply_early_receipts, self.clock(), self.policy)
         due = await self.db.run(claim, self.clock(), set(self.senders), self.batch)
         await asyncio.gather(*(self._send(outgoing) for outgoing in due))
         return len(due)

@@ -71,5 +71,6 @@ __all__ += ["CallDisposition", "WebLoginLock", "WebSession"]
 # Notifications (issue 12).
 from crm_core.models.notification import Notification  # noqa: E402
 from crm_core.models.notification_event import NotificationEvent  # noqa: E402
+from crm_core.models.notification_receipt import NotificationReceipt  # noqa: E402
 
-__all__ += ["Notification", "NotificationEvent"]
+__all__ += ["Notification", "NotificationEvent", "NotificationReceipt"]

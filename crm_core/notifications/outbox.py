@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.models import AttributeValue, Investor, Notification, NotificationEvent
+from crm_core.models import AttributeValue, Investor, Notification, NotificationEvent, NotificationReceipt
 from crm_core.notifications import templates
 from crm_core.notifications.addresses import addresses
 from crm_core.notifications.rules import WAITING, NotifyPolicy, Status, after_failure, allowed_at, plan_chain
@@ -101,6 +101,37 @@ def delivered(session: Session, channel: str, provider_id: str, now: datetime, r
     row.status, row.updated_at = Status.DELIVERED.value, now
     _event(session, row, now, reason or f"receipt for {provider_id}")
     return True
+
+
+RECEIPT_DELIVERED = {"DELIVRD", "ACCEPTD"}
+
+
+def receipt(session: Session, channel: str, provider_id: str, state: str, now: datetime,
+            policy: NotifyPolicy) -> bool:
+    """A carrier's delivery receipt: delivered, or a failure of that channel (undeliverable, expired,
+    rejected) that falls back like any other. One for a provider id not (yet) written is kept, and applied
+    by `apply_early_receipts` once it is; returns whether it matched a notification now."""
+    row = session.scalars(select(Notification).where(Notification.channel == channel,
+                                                     Notification.provider_id == provider_id)).first()
+    if row is None:
+        session.add(NotificationReceipt(channel=channel, provider_id=provider_id, state=state, at=now))
+        return False
+    if state.upper() in RECEIPT_DELIVERED:
+        return delivered(session, channel, provider_id, now, f"receipt {state}")
+    failed(session, row.id, f"receipt {state}", now, policy, permanent=True)
+    return True
+
+
+def apply_early_receipts(session: Session, now: datetime, policy: NotifyPolicy) -> int:
+    """Receipts kept because they came before their message's `sent` was written, applied now that it is
+    (the dispatcher calls this at every round: the two writes race in separate transactions)."""
+    early = list(session.scalars(select(NotificationReceipt).join(
+        Notification, (Notification.channel == NotificationReceipt.channel)
+        & (Notification.provider_id == NotificationReceipt.provider_id))))
+    for kept in early:
+        session.delete(kept)
+        receipt(session, kept.channel, kept.provider_id, kept.state, now, policy)
+    return len(early)
 
 
 def failed(session: Session, notification_id: int, reason: str, now: datetime, policy: NotifyPolicy, *,

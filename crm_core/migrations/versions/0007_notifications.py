@@ -53,8 +53,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_events")),
     )
     op.create_index("ix_notification_events_notification_id", "notification_events", ["notification_id"])
+    op.create_table(
+        "notification_receipts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("provider_id", sa.String(length=120), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_receipts")),
+    )
+    op.create_index("ix_notification_receipts_provider_id", "notification_receipts", ["provider_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("notification_receipts")
     op.drop_table("notification_events")
     op.drop_table("notifications")

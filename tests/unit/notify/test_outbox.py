@@ -11,9 +11,16 @@ from sqlalchemy import func, select
 
 from crm_core.attributes import set_value
 from crm_core.db import Database
-from crm_core.models import Investor, InvestorContact, InvestorDetail, InvestorPhone, Notification
+from crm_core.models import (
+    Investor,
+    InvestorContact,
+    InvestorDetail,
+    InvestorPhone,
+    Notification,
+    NotificationReceipt,
+)
 from crm_core.notifications import NotifyPolicy, Status, claim, enqueue, failed, recover, retry, sent
-from crm_core.notifications.outbox import delivered, events_of
+from crm_core.notifications.outbox import apply_early_receipts, delivered, events_of, receipt
 from crm_core.seed import seed_reference_data
 
 NOON = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
@@ -99,6 +106,23 @@ def test_claimed_once_rendered_in_the_clients_language(database: Database) -> No
     assert (n.status, n.provider_id, n.attempts) == ("delivered", "smsc-1", 1)
     with database.session() as session:
         assert [e.status for e in events_of(session, notification_id)] == ["queued", "sending", "sent", "delivered"]
+
+
+def test_a_receipt_before_the_sent_write_is_kept_and_applied(database: Database) -> None:
+    investor = client(database)
+    first, second = fill_report(database, investor), fill_report(database, investor, key="fill:2")
+    with database.session() as session:
+        claim(session, NOON, {"sms"})
+        assert not receipt(session, "sms", "m-1", "DELIVRD", NOON, POLICY)  # before its id is known
+        assert not receipt(session, "sms", "m-2", "UNDELIV", NOON, POLICY)
+        sent(session, first, NOON, provider_id="m-1")
+        sent(session, second, NOON, provider_id="m-2")
+        assert apply_early_receipts(session, NOON, POLICY) == 2
+    assert row(database, first).status == "delivered"
+    n = row(database, second)
+    assert (n.status, n.channel, n.reason) == ("retry", "email", "sms failed (receipt UNDELIV); falling back to email")
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(NotificationReceipt)) == 0
 
 
 def test_failures_retry_then_fall_back_then_give_up(database: Database) -> None:

@@ -1,0 +1,159 @@
+"""SMS over SMPP 3.4 to a real SMPP server on loopback (tests/support/smsc.py, a test peer built on smpplib's
+PDU codec): a long Chinese fill report in concatenated UCS-2 parts, delivery receipts, a dead or refusing
+SMSC, a lost session bound again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from ari_apps.database import AsyncDatabase
+from crm_core.db import Database
+from crm_core.notifications import enqueue
+from crm_core.notifications.outbox import receipt
+from gateways.dispatcher import Dispatcher
+from gateways.smpp import SmppSender, SmppSettings, parse_receipt
+from tests.support.hotline import wait_for
+from tests.support.smsc import TestSmsc
+from tests.unit.notify.test_email import Clock
+from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
+
+
+@pytest.fixture
+def smsc() -> Iterator[TestSmsc]:
+    server = TestSmsc()
+    server.start()
+    yield server
+    server.close()
+
+
+def sender_for(database: Database, smsc: TestSmsc, password: str = "secret") -> SmppSender:
+    def on_receipt(message_id: str, state: str) -> None:
+        with database.session() as session:
+            receipt(session, "sms", message_id, state, NOON, POLICY)
+
+    return SmppSender(SmppSettings(port=smsc.port, system_id="hotline", password=password,
+                                   submit_timeout_seconds=5, enquire_link_seconds=2), on_receipt)
+
+
+def dispatch(database: Database, sender: SmppSender, clock: Clock) -> int:
+    async def once() -> int:
+        with ThreadPoolExecutor(2) as executor:
+            return await Dispatcher(AsyncDatabase(database, executor), {"sms": sender}, POLICY,
+                                    clock=clock).run_once()
+
+    return asyncio.run(once())
+
+
+def delivered_by_dispatcher(database: Database, sender: SmppSender, notification_id: int) -> bool:
+    """Rounds of the dispatcher (each applies receipts that came before their `sent` was written) until the
+    notification is delivered."""
+    return bool(wait_for(lambda: dispatch(database, sender, Clock(NOON)) == 0 and
+                         row(database, notification_id).status == "delivered", timeout=10))
+
+
+LONG_REPLY = ("您好，您咨询的招商银行（600036）新股申购将于下周三开始，申购上限以您持有的市值计算。"
+              "如需帮助，请致电客服热线95500，或登录网上营业厅查看详情。祝您投资顺利！")
+
+
+def test_a_long_chinese_reply_arrives_whole_in_parts_and_is_delivered(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database)
+    with database.session() as session:
+        notification_id = enqueue(session, key="reply:1", investor_id=investor, purpose="reply", channel="sms",
+                                  template="message", data={"subject": "新股申购", "body": LONG_REPLY}, now=NOON,
+                                  policy=POLICY).id
+    sender = sender_for(database, smsc)
+    try:
+        assert dispatch(database, sender, Clock(NOON)) == 1
+        assert delivered_by_dispatcher(database, sender, notification_id)
+    finally:
+        sender.close()
+    (message,) = smsc.messages
+    assert message.destination == "13800000001" and message.source == "95500"
+    assert message.text == "【热线】" + LONG_REPLY and len(message.text) > 70  # over one UCS-2 message
+    assert message.parts == len(smsc.parts) == 2
+    assert row(database, notification_id).provider_id == message.message_ids[0]
+
+
+def test_a_fill_report_in_english_goes_as_one_gsm_message(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database, language="en")
+    notification_id = fill_report(database, investor)
+    sender = sender_for(database, smsc)
+    try:
+        dispatch(database, sender, Clock(NOON))
+        assert delivered_by_dispatcher(database, sender, notification_id)
+    finally:
+        sender.close()
+    assert [m.text for m in smsc.messages] == [
+        "[Hotline] Order 7 filled: buy 100 600036 at 38.60, amount 3,860.00 yuan."]
+
+
+def test_a_dead_smsc_makes_it_wait_and_it_goes_once_when_back(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database)
+    notification_id = fill_report(database, investor)
+    smsc.stop()
+    clock = Clock(NOON)
+    sender = sender_for(database, smsc)
+    try:
+        dispatch(database, sender, clock)
+        n = row(database, notification_id)
+        assert n.status == "retry" and "unavailable" in n.reason or "bind failed" in n.reason
+        smsc.start()
+        clock.now += timedelta(seconds=10)
+        assert dispatch(database, sender, clock) == 1
+        assert delivered_by_dispatcher(database, sender, notification_id)
+    finally:
+        sender.close()
+    assert len(smsc.messages) == 1
+
+
+def test_a_wrong_password_is_a_failed_bind_and_nothing_is_sent(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database)
+    notification_id = fill_report(database, investor)
+    sender = sender_for(database, smsc, password="wrong")
+    try:
+        dispatch(database, sender, Clock(NOON))
+    finally:
+        sender.close()
+    n = row(database, notification_id)
+    assert n.status == "retry" and "bind failed" in n.reason and smsc.messages == [] and smsc.binds == 0
+
+
+def test_a_refused_number_falls_back_to_email(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database)
+    smsc.refuse.add("13800000001")
+    notification_id = fill_report(database, investor)
+    sender = sender_for(database, smsc)
+    try:
+        dispatch(database, sender, Clock(NOON))
+    finally:
+        sender.close()
+    n = row(database, notification_id)
+    assert (n.status, n.channel, n.address) == ("retry", "email", "wang@example.com")
+    assert "Invalid Destination Address" in n.reason
+
+
+def test_a_lost_session_is_bound_again_for_the_next_message(database: Database, smsc: TestSmsc) -> None:
+    investor = client(database)
+    sender = sender_for(database, smsc)
+    try:
+        fill_report(database, investor, key="fill:a")
+        dispatch(database, sender, Clock(NOON))
+        smsc.stop()  # drops the session
+        smsc.start()
+        fill_report(database, investor, key="fill:b")
+        assert wait_for(lambda: dispatch(database, sender, Clock(NOON + timedelta(minutes=1))) == 0 and
+                        len(smsc.messages) == 2, timeout=15)
+    finally:
+        sender.close()
+    assert smsc.binds == 2
+
+
+def test_receipt_texts_are_read() -> None:
+    assert parse_receipt(b"id:1001 sub:001 dlvrd:001 submit date:2611251000 stat:DELIVRD err:000 text:") == (
+        "1001", "DELIVRD")
+    assert parse_receipt("nothing") == ("", "")
