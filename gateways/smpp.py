@@ -39,7 +39,7 @@ _RECEIPT_FIELDS = re.compile(r"(id|stat|err):(\S*)")
 
 @dataclass
 class SmppSettings:
-    host: str = "127.0.0.1"
+    host: str = ""  # empty: no SMS sender (SMS notifications wait, queued)
     port: int = 2775
     system_id: str = ""
     password: str = ""

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class SmtpSettings:
-    host: str = "127.0.0.1"
+    host: str = ""  # empty: no e-mail sender (notifications by e-mail wait, queued)
     port: int = 25
     security: str = "none"  # none | starttls | tls
     username: str = ""

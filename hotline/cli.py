@@ -320,6 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_crm_commands(sub)
+    from hotline.cli_notify import add_notify_commands
+
+    add_notify_commands(sub)
     return parser
 
 

@@ -26,6 +26,7 @@ from console.ports import LiveEvents
 from crm_core.db import Database
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
+from hotline.notify_wiring import build_notifier
 from hotline.settings import Settings
 from hotline.telephony_port import HotlineTelephony
 
@@ -51,6 +52,7 @@ class HotlineService:
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision],
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
+        self.notifier = build_notifier(settings, self.db, self.database)
 
     async def _connect(self) -> Ari:
         secrets = self.instance.secrets
@@ -64,7 +66,9 @@ class HotlineService:
         sync = asyncio.create_task(self._sync_sip_accounts())
         fresh = asyncio.create_task(self.telephony.keep_fresh())
         matching = asyncio.create_task(match_orders_forever(self.db, self.trading,
-                                                            self.settings.trading.match_every_seconds))
+                                                            self.settings.trading.match_every_seconds,
+                                                            self.notifier.dispatcher.policy))
+        notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
         web = await self._start_console()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
@@ -75,6 +79,8 @@ class HotlineService:
             sync.cancel()
             fresh.cancel()
             matching.cancel()
+            notifying.cancel()
+            self.notifier.close()
             ready.cancel()
             if web is not None:
                 await web.cleanup()

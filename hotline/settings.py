@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crm_core.notifications import NotifySettings
+from gateways.smpp import SmppSettings
+from gateways.smtp import SmtpSettings
+
 
 @dataclass
 class DatabaseSettings:
@@ -103,6 +107,9 @@ class Settings:
     acd: AcdSettings = field(default_factory=AcdSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
+    email: SmtpSettings = field(default_factory=SmtpSettings)
+    sms: SmppSettings = field(default_factory=SmppSettings)
 
     @property
     def state_path(self) -> Path:

@@ -72,5 +72,6 @@ __all__ += ["CallDisposition", "WebLoginLock", "WebSession"]
 from crm_core.models.notification import Notification  # noqa: E402
 from crm_core.models.notification_event import NotificationEvent  # noqa: E402
 from crm_core.models.notification_receipt import NotificationReceipt  # noqa: E402
+from crm_core.models.notification_subscription import NotificationSubscription  # noqa: E402
 
-__all__ += ["Notification", "NotificationEvent", "NotificationReceipt"]
+__all__ += ["Notification", "NotificationEvent", "NotificationReceipt", "NotificationSubscription"]

@@ -9,7 +9,7 @@ retry` sends it again on an operator's word).
 """
 
 from crm_core.notifications.outbox import Outgoing, claim, enqueue, failed, recover, retry, sent
-from crm_core.notifications.rules import Channel, NotifyPolicy, Status
+from crm_core.notifications.rules import Channel, NotifyPolicy, NotifySettings, Status
 
-__all__ = ["Channel", "NotifyPolicy", "Outgoing", "Status", "claim", "enqueue", "failed", "recover", "retry",
-           "sent"]
+__all__ = ["Channel", "NotifyPolicy", "NotifySettings", "Outgoing", "Status", "claim", "enqueue", "failed",
+           "recover", "retry", "sent"]

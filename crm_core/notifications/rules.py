@@ -52,6 +52,24 @@ class NotifyPolicy:
     retry_delays: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)  # seconds, the last repeats
 
 
+@dataclass
+class NotifySettings:
+    """`[notify]` in hotline.toml: flat values, made into a NotifyPolicy."""
+
+    time_zone: str = "Asia/Shanghai"
+    quiet_from: str = "21:00"
+    quiet_until: str = "08:00"
+    dispatch_every_seconds: float = 1.0
+    max_attempts: int = 5
+    retry_delays_seconds: str = "30,120,600,1800"
+
+    def policy(self) -> NotifyPolicy:
+        delays = tuple(float(part) for part in self.retry_delays_seconds.split(",") if part.strip())
+        return NotifyPolicy(time_zone=self.time_zone, quiet_from=time.fromisoformat(self.quiet_from),
+                            quiet_until=time.fromisoformat(self.quiet_until),
+                            max_attempts={c.value: self.max_attempts for c in Channel}, retry_delays=delays or (60.0,))
+
+
 def plan_chain(purpose: str, requested: str | None, preferred: str | None, explicit: list[str] | None,
                reachable: set[str]) -> list[str]:
     """The channels to try, in order, among those the client can be reached on. `requested` is a channel,

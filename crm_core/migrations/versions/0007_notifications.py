@@ -63,9 +63,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_receipts")),
     )
     op.create_index("ix_notification_receipts_provider_id", "notification_receipts", ["provider_id"])
+    op.create_table(
+        "notification_subscriptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("investor_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=30), nullable=False),
+        sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["investor_id"], ["investors.id"], ondelete="CASCADE",
+                                name=op.f("fk_notification_subscriptions_investor_id_investors")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_subscriptions")),
+        sa.UniqueConstraint("investor_id", "purpose", name="uq_notification_subscriptions_purpose"),
+    )
+    op.create_index("ix_notification_subscriptions_investor_id", "notification_subscriptions", ["investor_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("notification_subscriptions")
     op.drop_table("notification_receipts")
     op.drop_table("notification_events")
     op.drop_table("notifications")

@@ -31,7 +31,7 @@ class Clock:
 
 def dispatch(database: Database, server: SmtpServer, clock: Clock, runner: Any = None) -> int:
     """One round of the dispatcher with the e-mail sender only."""
-    sender = SmtpSender(SmtpSettings(port=server.port, sender="Hotline <service@hotline.example>",
+    sender = SmtpSender(SmtpSettings(host="127.0.0.1", port=server.port, sender="Hotline <service@hotline.example>",
                                      timeout_seconds=5))
 
     async def once() -> int:
@@ -109,7 +109,7 @@ def test_a_stop_between_the_send_and_the_status_write_never_sends_twice(database
 
     async def next_start() -> None:  # the next service recovers, then dispatches for a while
         with ThreadPoolExecutor(2) as executor:
-            sender = SmtpSender(SmtpSettings(port=smtp_server.port))
+            sender = SmtpSender(SmtpSettings(host="127.0.0.1", port=smtp_server.port))
             dispatcher = Dispatcher(AsyncDatabase(database, executor), {"email": sender}, POLICY,
                                     every_seconds=0.05, clock=lambda: NOON + timedelta(hours=1))
             task = asyncio.create_task(dispatcher.run_forever())

@@ -36,7 +36,7 @@ def sender_for(database: Database, smsc: TestSmsc, password: str = "secret") -> 
         with database.session() as session:
             receipt(session, "sms", message_id, state, NOON, POLICY)
 
-    return SmppSender(SmppSettings(port=smsc.port, system_id="hotline", password=password,
+    return SmppSender(SmppSettings(host="127.0.0.1", port=smsc.port, system_id="hotline", password=password,
                                    submit_timeout_seconds=5, enquire_link_seconds=2), on_receipt)
 
 

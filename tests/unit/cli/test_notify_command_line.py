@@ -1,0 +1,63 @@
+"""`hotline notify ...` through the real command line: a message queued once per key, its life, the health
+summary, retry and subscribe, and clear errors for a wrong account or id."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from crm_core.db import Database
+from crm_core.migrate import upgrade
+from crm_core.models import Investor, InvestorDetail, NotificationSubscription
+
+HOTLINE = str(Path(sys.executable).parent / "hotline")
+
+
+def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HOTLINE_STATE_DIR": str(state)}
+    env.pop("HOTLINE_DATABASE_URL", None)
+    return subprocess.run([HOTLINE, *args], cwd=state.parent, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_send_status_retry_and_subscribe(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    state.mkdir()
+    url = f"sqlite:///{state / 'hotline.db'}"
+    upgrade(url)
+    database = Database(url)
+    with database.session() as session:
+        investor = Investor(account_number="100000009", name="Li Na", language="en", risk_class="C3")
+        session.add(investor)
+        session.flush()
+        session.add(InvestorDetail(investor_id=investor.id, email="lina@example.com"))
+
+    sent = hotline(state, "notify", "send", "100000009", "--subject", "Statement", "--body", "It is ready",
+                   "--channel", "email")
+    assert sent.returncode == 0, sent.stderr
+    notification_id, key, status, channel, address = sent.stdout.split("\t")[:5]
+    assert (status, channel, address) == ("queued", "email", "lina@example.com")
+    again = hotline(state, "notify", "send", "100000009", "--subject", "Statement", "--body", "It is ready",
+                    "--channel", "email")
+    assert again.stdout.split("\t")[:2] == [notification_id, key]  # the same message is queued once
+
+    health = hotline(state, "notify", "status")
+    assert health.stdout.strip() == "email  queued    1  (no sender configured: waits)"
+    life = hotline(state, "notify", "status", "--id", notification_id)
+    assert life.returncode == 0 and "queued    email" in life.stdout.splitlines()[1]
+    assert hotline(state, "notify", "status", "100000009").stdout.startswith(f"{notification_id}\t{key}\tqueued")
+
+    nobody = hotline(state, "notify", "send", "999", "--subject", "x", "--body", "y")
+    assert nobody.returncode == 2 and "no client with fund account '999'" in nobody.stderr
+    unknown = hotline(state, "notify", "retry", "4242")
+    assert unknown.returncode == 2 and "no notification 4242" in unknown.stderr
+    wrong = hotline(state, "notify", "send", "100000009", "--subject", "x", "--body", "y", "--channel", "pigeon")
+    assert wrong.returncode == 2 and "invalid choice: 'pigeon'" in wrong.stderr
+
+    subscribed = hotline(state, "notify", "subscribe", "100000009", "--channel", "sms")
+    assert subscribed.stdout.strip() == "100000009 Li Na: fill reports by sms"
+    with database.session() as session:
+        rows = session.query(NotificationSubscription).all()
+        assert [(r.purpose, r.channel) for r in rows] == [("fill_report", "sms")]
+    database.dispose()
