@@ -55,6 +55,16 @@ def test_send_status_retry_and_subscribe(tmp_path: Path) -> None:
     wrong = hotline(state, "notify", "send", "100000009", "--subject", "x", "--body", "y", "--channel", "pigeon")
     assert wrong.returncode == 2 and "invalid choice: 'pigeon'" in wrong.stderr
 
+    with database.session() as session:  # a client with no way to reach them: given up, then an address appears
+        silent = Investor(account_number="100000010", name="Wu Lei", language="zh", risk_class="C3")
+        session.add(silent)
+    given_up = hotline(state, "notify", "send", "100000010", "--subject", "x", "--body", "y")
+    assert given_up.returncode == 1 and "\tgiven_up\t" in given_up.stdout
+    with database.session() as session:
+        session.add(InvestorDetail(investor_id=silent.id, email="wulei@example.com"))
+    retried = hotline(state, "notify", "retry", given_up.stdout.split("\t")[0])
+    assert retried.returncode == 0 and "\tqueued\temail\twulei@example.com\t" in retried.stdout, retried.stdout
+
     subscribed = hotline(state, "notify", "subscribe", "100000009", "--channel", "sms")
     assert subscribed.stdout.strip() == "100000009 Li Na: fill reports by sms"
     with database.session() as session:
