@@ -15,7 +15,7 @@ from crm_core.db import Database
 from crm_core.notifications import Outgoing, sent
 from gateways.dispatcher import Dispatcher
 from gateways.smtp import SmtpSender, SmtpSettings, build_message
-from tests.unit.notify.conftest import SmtpServer
+from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
 
 T = TypeVar("T")
