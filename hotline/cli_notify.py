@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from crm_core.db import Database
 from crm_core.investors import find_by_account
-from crm_core.models import Notification
+from crm_core.models import Investor, Notification
 from crm_core.models.base import utcnow
 from crm_core.notifications import Channel, enqueue, retry
 from crm_core.notifications.fill_reports import subscribe
@@ -21,6 +23,7 @@ from crm_core.notifications.templates import UnknownTemplate
 from hotline.settings import Settings
 
 CHANNELS = ["preferred", *[c.value for c in Channel]]
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def add_notify_commands(subparsers: Any) -> None:
@@ -50,90 +53,89 @@ def add_notify_commands(subparsers: Any) -> None:
     sub.set_defaults(handler=cmd_subscribe)
 
 
-def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            investor = find_by_account(session, args.account)
-            if investor is None:
-                return _error(f"no client with fund account {args.account!r}")
-            digest = hashlib.sha256(f"{args.channel}\n{args.subject}\n{args.body}".encode()).hexdigest()[:16]
-            key = args.key or f"reply:{investor.id}:{digest}"  # the same message twice is queued once
-            row = enqueue(session, key=key, investor_id=investor.id, purpose="reply", template="message",
-                          data={"subject": args.subject, "body": args.body}, now=utcnow(),
-                          policy=settings.notify.policy(), channel=args.channel)
+class CliError(LookupError):
+    pass
+
+
+def _in_session(work: Callable[[argparse.Namespace, Settings, Session], int]) -> Handler:
+    """The command in one transaction; a wrong account, id or template is an error line and exit 2."""
+
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        database = Database(settings.database_url)
+        try:
+            with database.session() as session:
+                return work(args, settings, session)
+        except (CliError, NotificationNotFound, UnknownTemplate, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            database.dispose()
+
+    return handler
+
+
+def _client(session: Session, account: str) -> Investor:
+    investor = find_by_account(session, account)
+    if investor is None:
+        raise CliError(f"no client with fund account {account!r}")
+    return investor
+
+
+@_in_session
+def cmd_send(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    investor = _client(session, args.account)
+    digest = hashlib.sha256(f"{args.channel}\n{args.subject}\n{args.body}".encode()).hexdigest()[:16]
+    key = args.key or f"reply:{investor.id}:{digest}"  # the same message twice is queued once
+    row = enqueue(session, key=key, investor_id=investor.id, purpose="reply", template="message",
+                  data={"subject": args.subject, "body": args.body}, now=utcnow(),
+                  policy=settings.notify.policy(), channel=args.channel)
+    print(_line(row))
+    return 0 if row.status != "given_up" else 1
+
+
+@_in_session
+def cmd_status(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    if args.id is not None:
+        row = session.get(Notification, args.id)
+        if row is None:
+            raise CliError(f"no notification {args.id}")
+        print(_line(row))
+        for event in events_of(session, row.id):
+            print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.status:<9} {event.channel or '-':<6} {event.reason}")
+    elif args.account:
+        for row in of_investor(session, _client(session, args.account).id):
             print(_line(row))
-            return 0 if row.status != "given_up" else 1
-    except (UnknownTemplate, ValueError) as exc:
-        return _error(str(exc))
-    finally:
-        database.dispose()
+    else:
+        _health(session, settings)
+    return 0
 
 
-def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            if args.id is not None:
-                row = session.get(Notification, args.id)
-                if row is None:
-                    return _error(f"no notification {args.id}")
-                print(_line(row))
-                for event in events_of(session, row.id):
-                    print(f"  {event.at:%Y-%m-%d %H:%M:%S} {event.status:<9} {event.channel or '-':<6} {event.reason}")
-                return 0
-            if args.account:
-                investor = find_by_account(session, args.account)
-                if investor is None:
-                    return _error(f"no client with fund account {args.account!r}")
-                for row in of_investor(session, investor.id):
-                    print(_line(row))
-                return 0
-            counts = session.execute(select(Notification.channel, Notification.status, func.count())
-                                     .group_by(Notification.channel, Notification.status)
-                                     .order_by(Notification.channel, Notification.status)).all()
-            configured = {"email": bool(settings.email.host), "sms": bool(settings.sms.host)}
-            for channel, status, count in counts:
-                sender = "" if configured.get(channel or "", True) else "  (no sender configured: waits)"
-                print(f"{channel or '-':<6} {status:<9} {count}{sender}")
-            if not counts:
-                print("no notifications")
-            return 0
-    finally:
-        database.dispose()
+def _health(session: Session, settings: Settings) -> None:
+    counts = session.execute(select(Notification.channel, Notification.status, func.count())
+                             .group_by(Notification.channel, Notification.status)
+                             .order_by(Notification.channel, Notification.status)).all()
+    configured = {"email": bool(settings.email.host), "sms": bool(settings.sms.host)}
+    for channel, status, count in counts:
+        sender = "" if configured.get(channel or "", True) else "  (no sender configured: waits)"
+        print(f"{channel or '-':<6} {status:<9} {count}{sender}")
+    if not counts:
+        print("no notifications")
 
 
-def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            print(_line(retry(session, args.id, utcnow(), settings.notify.policy())))
-            return 0
-    except NotificationNotFound as exc:
-        return _error(str(exc))
-    finally:
-        database.dispose()
+@_in_session
+def cmd_retry(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    print(_line(retry(session, args.id, utcnow(), settings.notify.policy())))
+    return 0
 
 
-def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
-    database = Database(settings.database_url)
-    try:
-        with database.session() as session:
-            investor = find_by_account(session, args.account)
-            if investor is None:
-                return _error(f"no client with fund account {args.account!r}")
-            subscribe(session, investor.id, channel=args.channel)
-            print(f"{investor.account_number} {investor.name}: fill reports by {args.channel}")
-            return 0
-    finally:
-        database.dispose()
+@_in_session
+def cmd_subscribe(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    investor = _client(session, args.account)
+    subscribe(session, investor.id, channel=args.channel)
+    print(f"{investor.account_number} {investor.name}: fill reports by {args.channel}")
+    return 0
 
 
 def _line(row: Notification) -> str:
     return (f"{row.id}\t{row.key}\t{row.status}\t{row.channel or '-'}\t{row.address or '-'}\t"
             f"attempts {row.attempts}\tdue {row.due_at:%Y-%m-%d %H:%M:%S}\t{row.reason}").rstrip()
-
-
-def _error(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2

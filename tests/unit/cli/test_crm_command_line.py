@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-HOTLINE = str(Path(sys.executable).parent / "hotline")
+from tests.support.cli import HOTLINE, run_hotline
+
 CSV = ("account_number,name,phone,language,risk_class,vip\n"
        "20000000001,Alice Chen,13900000001,en,C3,no\n"
        "20000000002,,13900000002,zh,C2,no\n")
 
 
 def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOTLINE_STATE_DIR": str(state)}
-    env.pop("HOTLINE_DATABASE_URL", None)
-    return subprocess.run([HOTLINE, *args], cwd=state.parent, env=env, capture_output=True, text=True, timeout=120)
+    return run_hotline(state, *args)
 
 
 def test_crm_commands_through_the_command_line(tmp_path: Path) -> None:

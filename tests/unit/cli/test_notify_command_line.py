@@ -3,22 +3,17 @@ summary, retry and subscribe, and clear errors for a wrong account or id."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from crm_core.models import Investor, InvestorDetail, NotificationSubscription
-
-HOTLINE = str(Path(sys.executable).parent / "hotline")
+from tests.support.cli import run_hotline
 
 
 def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HOTLINE_STATE_DIR": str(state)}
-    env.pop("HOTLINE_DATABASE_URL", None)
-    return subprocess.run([HOTLINE, *args], cwd=state.parent, env=env, capture_output=True, text=True, timeout=60)
+    return run_hotline(state, *args)
 
 
 def test_send_status_retry_and_subscribe(tmp_path: Path) -> None:
