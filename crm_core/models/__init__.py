@@ -75,3 +75,9 @@ from crm_core.models.notification_receipt import NotificationReceipt  # noqa: E4
 from crm_core.models.notification_subscription import NotificationSubscription  # noqa: E402
 
 __all__ += ["Notification", "NotificationEvent", "NotificationReceipt", "NotificationSubscription"]
+
+# Client reminders and price alerts (issue 12, item 4).
+from crm_core.models.client_reminder import ClientReminder  # noqa: E402
+from crm_core.models.price_alert import PriceAlert  # noqa: E402
+
+__all__ += ["ClientReminder", "PriceAlert"]

@@ -1,0 +1,88 @@
+"""Client reminders: a client asks to be told on a date (a new share subscription day, a bond or product
+maturity, a note of their own); when it falls due it is queued into the outbox once (key `reminder:<id>`),
+by the channel they chose (their preferred one by default). The outbox applies the quiet hours."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.models import ClientReminder
+from crm_core.notifications.outbox import enqueue
+from crm_core.notifications.rules import PREFERENCE, Channel, NotifyPolicy
+
+PURPOSE = "reminder"
+TEMPLATE = "reminder"
+LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+
+
+class Kind(StrEnum):
+    CUSTOM = "custom"
+    SUBSCRIPTION = "subscription"  # a new share subscription day (新股申购)
+    MATURITY = "maturity"  # a bond or product matures
+
+
+class ReminderRejected(ValueError):
+    """Bad input for a reminder or a price alert: the message says what is wrong."""
+
+
+def parse_local(text: str, time_zone: str) -> datetime:
+    """'2026-12-10 09:30' in the client's time zone, as an aware datetime in UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ReminderRejected(f"{text!r} is not a time: give 'YYYY-MM-DD HH:MM'") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(time_zone))
+    return moment.astimezone(ZoneInfo("UTC"))
+
+
+def local_text(moment: datetime, time_zone: str) -> str:
+    return moment.astimezone(ZoneInfo(time_zone)).strftime(LOCAL_FORMAT)
+
+
+def check_channel(channel: str) -> str:
+    if channel != PREFERENCE and channel not in {c.value for c in Channel}:
+        raise ReminderRejected(f"unknown channel {channel!r}")
+    return channel
+
+
+def add_reminder(session: Session, investor_id: int, *, due_at: datetime, text: str, now: datetime,
+                 kind: str = Kind.CUSTOM, code: str | None = None, channel: str = PREFERENCE) -> ClientReminder:
+    """A new reminder; a time not after `now`, an empty text or an unknown kind or channel is refused."""
+    if due_at <= now:
+        raise ReminderRejected(f"the time {due_at:%Y-%m-%d %H:%M} UTC is in the past")
+    if not text.strip():
+        raise ReminderRejected("a reminder needs a text")
+    if kind not in {k.value for k in Kind}:
+        raise ReminderRejected(f"unknown kind {kind!r}: one of {', '.join(k.value for k in Kind)}")
+    row = ClientReminder(investor_id=investor_id, kind=str(kind), text=text.strip(), code=code or None,
+                         due_at=due_at, channel=check_channel(channel), created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def queue_due_reminders(session: Session, now: datetime, policy: NotifyPolicy) -> int:
+    """Queue every reminder due by `now` that is not queued yet; returns how many. Rows are locked with SKIP
+    LOCKED (PostgreSQL) and the key `reminder:<id>` is unique, so two workers or a repeat queue it once."""
+    due = list(session.scalars(select(ClientReminder).where(ClientReminder.queued_at.is_(None),
+                                                            ClientReminder.due_at <= now)
+                               .order_by(ClientReminder.due_at, ClientReminder.id)
+                               .with_for_update(skip_locked=True)))
+    for row in due:
+        data = {"kind": row.kind, "text": row.text, "code": row.code or "",
+                "due_local": local_text(row.due_at, policy.time_zone)}
+        notification = enqueue(session, key=f"reminder:{row.id}", investor_id=row.investor_id, purpose=PURPOSE,
+                               template=TEMPLATE, data=data, now=now, policy=policy, channel=row.channel)
+        row.queued_at, row.notification_id = now, notification.id
+    return len(due)
+
+
+def of_investor(session: Session, investor_id: int) -> list[ClientReminder]:
+    return list(session.scalars(select(ClientReminder).where(ClientReminder.investor_id == investor_id)
+                                .order_by(ClientReminder.due_at, ClientReminder.id)))
