@@ -1,19 +1,24 @@
 """The notification dispatcher with the senders these settings configure: e-mail when `[email] host` is
-set, SMS when `[sms] host` is set (voice and fax come with ari_apps/notify). Messages for a channel with
-no sender wait, queued, and `hotline notify status` says so."""
+set, SMS when `[sms] host` is set, voice through the notify Stasis app (ari_apps/notify) when
+`[notify] voice_enabled`. Messages for a channel with no sender wait, queued, and `hotline notify status` says
+so."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
 
+from ari_apps.notify.app import NotifyApp, VoiceConfig
+from ari_apps.notify.speech import MessageAudio
+from ari_apps.prompts import Prompts
 from crm_core.db import Database
 from crm_core.models.base import utcnow
 from crm_core.notifications.outbox import receipt
 from gateways.dispatcher import Dispatcher, RunsInSession, Sender
 from gateways.smpp import SmppSender
 from gateways.smtp import SmtpSender
-from hotline.settings import Settings
+from hotline.asterisk.instance import NOTIFY_APP, AsteriskInstance
+from hotline.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +33,22 @@ class Notifier:
             sender.close()
 
 
-def build_notifier(settings: Settings, db: RunsInSession, database: Database) -> Notifier:
+def build_notify_app(settings: Settings, instance: AsteriskInstance) -> NotifyApp:
+    """The notify Stasis app; its voice sender dials `[notify] voice_dial` (default: `[acd] outbound_dial`)."""
+    n = settings.notify
+    dial = n.voice_dial or settings.acd.outbound_dial
+    if "{number}" not in dial:
+        raise SettingsError(f"setting notify.voice_dial: {dial!r} has no {{number}} for the client's number")
+    if n.voice_ring_seconds < 1 or n.voice_confirm_attempts < 1 or n.voice_key_seconds <= 0:
+        raise SettingsError("settings notify.voice_ring_seconds, voice_confirm_attempts and voice_key_seconds "
+                            "must be positive")
+    voice = VoiceConfig(dial, n.voice_ring_seconds, n.voice_confirm_attempts, n.voice_key_seconds)
+    audio = MessageAudio(instance.host_sounds / "notify", f"{instance.sounds}/notify")
+    return NotifyApp(NOTIFY_APP, Prompts(instance.sounds), audio, voice)
+
+
+def build_notifier(settings: Settings, db: RunsInSession, database: Database,
+                   notify_app: NotifyApp | None = None) -> Notifier:
     policy = settings.notify.policy()
     senders: dict[str, Sender] = {}
     closers = []
@@ -43,6 +63,8 @@ def build_notifier(settings: Settings, db: RunsInSession, database: Database) ->
         sms = SmppSender(settings.sms, on_receipt)
         senders["sms"] = sms
         closers.append(sms)
+    if notify_app is not None and settings.notify.voice_enabled:
+        senders["voice"] = notify_app.send_voice
     logger.info("notification channels: %s", ", ".join(sorted(senders)) or "none configured (messages wait)")
     dispatcher = Dispatcher(db, senders, policy, every_seconds=settings.notify.dispatch_every_seconds)
     return Notifier(dispatcher, closers)

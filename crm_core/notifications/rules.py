@@ -62,6 +62,12 @@ class NotifySettings:
     dispatch_every_seconds: float = 1.0
     max_attempts: int = 5
     retry_delays_seconds: str = "30,120,600,1800"
+    # Voice (ari_apps/notify): a call that speaks the message and asks for key 1 to confirm it was heard.
+    voice_enabled: bool = True
+    voice_dial: str = ""  # the dial string for a client's number ("{number}"); empty: acd.outbound_dial
+    voice_ring_seconds: int = 30
+    voice_confirm_attempts: int = 3  # how many times "press 1 to confirm" is asked
+    voice_key_seconds: float = 5.0  # how long to wait for the key after each ask
 
     def policy(self) -> NotifyPolicy:
         delays = tuple(float(part) for part in self.retry_delays_seconds.split(",") if part.strip())

@@ -32,6 +32,7 @@ DIALPLAN_TEMPLATES = Path(__file__).resolve().parents[2] / "dialplan"
 IVR_APP = "hotline-ivr"
 ACD_APP = "hotline-acd"
 SUPERVISE_APP = "hotline-supervise"
+NOTIFY_APP = "hotline-notify"
 AGENTS_FILE = "pjsip_agents.conf"
 
 # Modules the hotline never uses; not loading them keeps start-up quick and the attack surface small.

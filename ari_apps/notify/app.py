@@ -1,0 +1,105 @@
+"""The notify Stasis app and its voice sender: the dispatcher (gateways/dispatcher.py) hands it a due voice
+notification; it speaks the message into a file, calls the client, and reports the call's outcome:
+`Sent(channel id, delivered=True)` once the client keyed 1, else `SendFailed` (retried by the outbox's policy,
+then the next channel). Channels of this app that nobody owns (left by a lost connection) are hung up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from ari_apps.ari import Ari
+from ari_apps.notify.call import VoiceCall, VoiceRequest
+from ari_apps.notify.speech import MessageAudio
+from ari_apps.notify.voice import VoiceMachine
+from ari_apps.originate import dial_string
+from ari_apps.prompts import Prompts
+from ari_apps.session import SessionApp
+from crm_core.notifications import Outgoing
+from gateways.results import SendFailed, Sent
+from sounds.exceptions import PromptBuildError
+from sounds.say import LANGUAGES
+
+logger = logging.getLogger(__name__)
+
+CONNECT_WAIT_SECONDS = 15.0  # a message due while the service is (re)connecting to Asterisk waits this long
+
+
+@dataclass(frozen=True)
+class VoiceConfig:
+    dial: str  # the dial string for a client's number, "{number}" replaced, e.g. "PJSIP/{number}@trunk"
+    ring_seconds: int = 30
+    confirm_attempts: int = 3
+    key_seconds: float = 5.0
+
+
+class NotifyApp(SessionApp):
+    def __init__(self, name: str, prompts: Prompts, audio: MessageAudio, voice: VoiceConfig) -> None:
+        super().__init__()
+        self.name = name
+        self.prompts = prompts
+        self.audio = audio
+        self.voice = voice
+        self.connected = asyncio.Event()
+        self.connect_wait_seconds = CONNECT_WAIT_SECONDS
+
+    async def send_voice(self, outgoing: Outgoing) -> Sent:
+        """The dispatcher's sender for the voice channel."""
+        try:
+            endpoint = dial_string(self.voice.dial, outgoing.address)
+        except ValueError as exc:
+            raise SendFailed(str(exc), permanent=True) from exc
+        await self._wait_connected()
+        name = f"{outgoing.id}-{uuid.uuid4().hex[:8]}"
+        language = outgoing.language if outgoing.language in LANGUAGES else LANGUAGES[0]
+        message = await self._speak(name, outgoing.text, language)
+        try:
+            request = VoiceRequest(outgoing.id, f"notify-{name}", endpoint, language, {
+                "message": [message], "confirm": [self.prompts.uri("notify_confirm", language)],
+                "thanks": [self.prompts.uri("notify_thanks", language)]})
+            call = VoiceCall(self, request, VoiceMachine(self.voice.ring_seconds, self.voice.key_seconds,
+                                                         self.voice.confirm_attempts))
+            self.start(call)
+            await asyncio.wait([self._tasks[call]])
+        finally:
+            self.audio.remove(name)
+        if call.result is not None and call.result.confirmed:
+            return Sent(request.channel_id, delivered=True)
+        raise SendFailed(call.result.reason if call.result else "the call was stopped before it began")
+
+    async def _wait_connected(self) -> None:
+        try:
+            await asyncio.wait_for(self.connected.wait(), self.connect_wait_seconds)
+        except TimeoutError:
+            raise SendFailed("not connected to Asterisk") from None
+
+    async def _speak(self, name: str, text: str, language: str) -> str:
+        try:
+            return await asyncio.to_thread(self.audio.make, name, text, language)
+        except ValueError as exc:  # nothing to say: the same text will never do
+            raise SendFailed(f"no voice message: {exc}", permanent=True) from exc
+        except (PromptBuildError, OSError) as exc:
+            raise SendFailed(f"speech synthesis failed: {exc}") from exc
+
+    # Stasis ------------------------------------------------------------------------------------------
+    async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
+        """Calls are not carried over a lost connection (their sender has reported them failed): hang up."""
+        self.ari = ari
+        for channel_id in snapshot.get("channel_ids", []):
+            if self.owner_of(channel_id) is None:
+                await ari.request_quietly("channels", "hangup", channelId=channel_id)
+        self.connected.set()
+
+    def suspend(self) -> None:
+        self.connected.clear()
+        super().suspend()
+
+    def on_new_channel(self, event: dict[str, Any]) -> None:
+        """A client's phone answered after its call was given up (a lost connection): hang it up."""
+        channel_id = event["channel"]["id"]
+        if self.ari is not None:
+            logger.info("hanging up %s: no voice notification owns it", channel_id)
+            asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel_id))
