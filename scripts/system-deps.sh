@@ -13,6 +13,7 @@ command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 if [[ "${1:-}" == "--test" ]]; then
   command -v sipp >/dev/null || need+=(sip-tester)
+  command -v baresip >/dev/null || need+=(baresip)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi
