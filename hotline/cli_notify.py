@@ -1,5 +1,6 @@
 """`hotline notify ...`: send a message to a client through the outbox, see where notifications stand (and
-each channel's health), retry one, subscribe a client to fill reports. The running service sends."""
+each channel's health), retry one, subscribe a client to fill reports, set a client's reminders and price
+alerts and list them. The running service sends (and queues reminders and alerts when they fall due)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from crm_core.db import Database
 from crm_core.investors import find_by_account
-from crm_core.models import Investor, Notification
+from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.models.base import utcnow
-from crm_core.notifications import Channel, enqueue, retry
+from crm_core.notifications import Channel, enqueue, price_alerts, reminders, retry
 from crm_core.notifications.fill_reports import subscribe
 from crm_core.notifications.outbox import NotificationNotFound, events_of, of_investor
 from crm_core.notifications.templates import UnknownTemplate
+from crm_core.trading import SimulatedFeed
 from hotline.settings import Settings
 
 CHANNELS = ["preferred", *[c.value for c in Channel]]
@@ -27,7 +29,8 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def add_notify_commands(subparsers: Any) -> None:
-    notify = subparsers.add_parser("notify", help="notifications to clients: send, status, retry, subscribe")
+    notify = subparsers.add_parser(
+        "notify", help="notifications to clients: send, status, retry, subscribe, remind, alert, reminders")
     commands = notify.add_subparsers(dest="notify_command", required=True)
 
     send = commands.add_parser("send", help="queue a message to a client (the service sends it)")
@@ -51,6 +54,32 @@ def add_notify_commands(subparsers: Any) -> None:
     sub.add_argument("account")
     sub.add_argument("--channel", choices=CHANNELS, default="preferred")
     sub.set_defaults(handler=cmd_subscribe)
+
+    _add_reminder_commands(commands)
+
+
+def _add_reminder_commands(commands: Any) -> None:
+    remind = commands.add_parser("remind", help="a client's reminder at a date and time (their local time)")
+    remind.add_argument("account")
+    remind.add_argument("--at", required=True, help="'YYYY-MM-DD HH:MM' in the client's time zone")
+    remind.add_argument("--text", required=True)
+    remind.add_argument("--kind", choices=[k.value for k in reminders.Kind], default=reminders.Kind.CUSTOM.value)
+    remind.add_argument("--code", help="the share, bond or product it is about")
+    remind.add_argument("--channel", choices=CHANNELS, default="preferred")
+    remind.set_defaults(handler=cmd_remind)
+
+    alert = commands.add_parser("alert", help="a client's one-shot price alert")
+    alert.add_argument("account")
+    alert.add_argument("--code", required=True, help="six-digit security code")
+    way = alert.add_mutually_exclusive_group(required=True)
+    way.add_argument("--above", metavar="PRICE", help="when the last price reaches PRICE or more")
+    way.add_argument("--below", metavar="PRICE", help="when the last price falls to PRICE or less")
+    alert.add_argument("--channel", choices=CHANNELS, default="preferred")
+    alert.set_defaults(handler=cmd_alert)
+
+    listing = commands.add_parser("reminders", help="a client's reminders and price alerts")
+    listing.add_argument("account")
+    listing.set_defaults(handler=cmd_reminders)
 
 
 class CliError(LookupError):
@@ -139,3 +168,48 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings, session: Session
 def _line(row: Notification) -> str:
     return (f"{row.id}\t{row.key}\t{row.status}\t{row.channel or '-'}\t{row.address or '-'}\t"
             f"attempts {row.attempts}\tdue {row.due_at:%Y-%m-%d %H:%M:%S}\t{row.reason}").rstrip()
+
+
+@_in_session
+def cmd_remind(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    investor = _client(session, args.account)
+    zone = settings.notify.time_zone
+    row = reminders.add_reminder(session, investor.id, due_at=reminders.parse_local(args.at, zone), text=args.text,
+                                 now=utcnow(), kind=args.kind, code=args.code, channel=args.channel)
+    print(_reminder_line(row, zone))
+    return 0
+
+
+@_in_session
+def cmd_alert(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    investor = _client(session, args.account)
+    direction = "above" if args.above is not None else "below"
+    row = price_alerts.add_alert(session, investor.id, code=args.code, direction=direction,
+                                 price_cents=price_alerts.parse_price(args.above or args.below), now=utcnow(),
+                                 market=SimulatedFeed(), channel=args.channel)
+    print(_alert_line(row, settings.notify.time_zone))
+    return 0
+
+
+@_in_session
+def cmd_reminders(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    investor = _client(session, args.account)
+    zone = settings.notify.time_zone
+    lines = [_reminder_line(r, zone) for r in reminders.of_investor(session, investor.id)]
+    lines += [_alert_line(a, zone) for a in price_alerts.of_investor(session, investor.id)]
+    print("\n".join(lines) if lines else f"{investor.account_number}: no reminders or price alerts")
+    return 0
+
+
+def _reminder_line(row: ClientReminder, zone: str) -> str:
+    state = f"queued {reminders.local_text(row.queued_at, zone)}" if row.queued_at else "waiting"
+    return (f"reminder {row.id}\t{reminders.local_text(row.due_at, zone)}\t{row.kind}\t{row.code or '-'}\t"
+            f"{row.channel}\t{state}\t{row.text}")
+
+
+def _alert_line(row: PriceAlert, zone: str) -> str:
+    state = "waiting"
+    if row.triggered_at is not None and row.triggered_price_cents is not None:
+        state = f"triggered {reminders.local_text(row.triggered_at, zone)} at {row.triggered_price_cents / 100:.2f}"
+    return f"alert {row.id}\t{row.security_code}\t{row.direction} {row.price_cents / 100:.2f}\t{row.channel}\t{state}"
+
