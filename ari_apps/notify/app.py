@@ -45,6 +45,7 @@ class NotifyApp(SessionApp):
         self.voice = voice
         self.connected = asyncio.Event()
         self.connect_wait_seconds = CONNECT_WAIT_SECONDS
+        self._messages: set[str] = set()  # names of the spoken messages of calls under way
 
     async def send_voice(self, outgoing: Outgoing) -> Sent:
         """The dispatcher's sender for the voice channel."""
@@ -55,8 +56,9 @@ class NotifyApp(SessionApp):
         await self._wait_connected()
         name = f"{outgoing.id}-{uuid.uuid4().hex[:8]}"
         language = outgoing.language if outgoing.language in LANGUAGES else LANGUAGES[0]
-        message = await self._speak(name, outgoing.text, language)
+        self._messages.add(name)
         try:
+            message = await self._speak(name, outgoing.text, language)
             request = VoiceRequest(outgoing.id, f"notify-{name}", endpoint, language, {
                 "message": [message], "confirm": [self.prompts.uri("notify_confirm", language)],
                 "thanks": [self.prompts.uri("notify_thanks", language)]})
@@ -65,6 +67,7 @@ class NotifyApp(SessionApp):
             self.start(call)
             await asyncio.wait([self._tasks[call]])
         finally:
+            self._messages.discard(name)
             self.audio.remove(name)
         if call.result is not None and call.result.confirmed:
             return Sent(request.channel_id, delivered=True)
@@ -86,11 +89,15 @@ class NotifyApp(SessionApp):
 
     # Stasis ------------------------------------------------------------------------------------------
     async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
-        """Calls are not carried over a lost connection (their sender has reported them failed): hang up."""
+        """Calls are not carried over a lost connection (their sender has reported them failed, or a killed
+        service's left them `sending`, then `unknown`): their channels are hung up, their messages removed."""
         self.ari = ari
         for channel_id in snapshot.get("channel_ids", []):
             if self.owner_of(channel_id) is None:
+                logger.info("hanging up %s: a voice notification call of a lost connection", channel_id)
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
+        for name in await asyncio.to_thread(self.audio.remove_all_but, set(self._messages)):
+            logger.info("removed the spoken message %s of a call that is over", name)
         self.connected.set()
 
     def suspend(self) -> None:

@@ -42,6 +42,15 @@ class MessageAudio:
         except OSError as exc:
             logger.warning("could not remove the voice message %s: %s", name, exc)
 
+    def remove_all_but(self, keep: set[str]) -> list[str]:
+        """Remove the messages left by calls that are over (a killed service); returns their names."""
+        left = [p.name.split(".")[0] for p in self.host_folder.glob("*.wav")] if self.host_folder.is_dir() else []
+        stale = sorted(name for name in set(left) if name not in keep)
+        for path in self.host_folder.glob("*.wav"):
+            if path.name.split(".")[0] in stale:
+                path.unlink(missing_ok=True)
+        return stale
+
     def _path(self, name: str) -> Path:
         if not _NAME.fullmatch(name):
             raise ValueError(f"bad voice message name {name!r}")

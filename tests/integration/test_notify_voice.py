@@ -1,7 +1,7 @@
 """Voice notifications through the real Asterisk: a reminder calls a simulated client (the dialplan's
 `hotline-notify-sim`), speaks the message made with espeak-ng and asks for key 1. A client who keys 1 after
 hearing it is `delivered`; one who does not answer, is busy or never keys falls back to SMS, which reaches the
-test SMSC."""
+test SMSC. A call left by a killed service is hung up by the next one and never made twice."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from crm_core.notifications import NotifySettings, enqueue
 from crm_core.notifications.outbox import events_of
 from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import sqlite_only
-from tests.support.hotline import add_investor, wait_for
+from tests.support.hotline import add_investor, channels_left, wait_for
 from tests.support.smsc import TestSmsc
 
 ALWAYS = NotifySettings(quiet_from="00:00", quiet_until="00:00")  # no quiet hours: the test runs at any hour
@@ -115,3 +115,23 @@ def test_clients_who_do_not_answer_are_busy_or_never_confirm_get_an_sms(hotline:
     assert any("voice failed (not answered" in r for r in reasons["13800138009"]), reasons
     assert any("voice failed (no key 1 after 2 prompt(s))" in r for r in reasons["13800138002"]), reasons
     assert all(any(r.endswith("falling back to sms") for r in rs) for rs in reasons.values()), reasons
+
+
+@sqlite_only
+def test_a_call_left_by_a_killed_service_is_hung_up_by_the_next_and_never_made_twice(hotline: Hotline) -> None:
+    hotline.service.start(**VOICE_ENV)
+    notification_id = remind(hotline, "13800138002", "zh")  # answers and never keys: the call lasts a while
+    sounds = hotline.asterisk.host_sounds / "notify"
+
+    def ringing_client() -> list[str]:
+        return [name for name in channels_left(hotline.asterisk) if "13800138002@hotline-notify-sim" in name]
+
+    assert wait_for(lambda: ringing_client() and list(sounds.glob("*.wav")), timeout=30), "the client was not called"
+    hotline.service.kill()
+    assert ringing_client() and list(sounds.glob("*.wav")), "Asterisk keeps the call of a killed service"
+
+    hotline.service.start()
+    assert wait_for(lambda: not channels_left(hotline.asterisk), timeout=15), channels_left(hotline.asterisk)
+    assert not list(sounds.glob("*.wav")), "the killed call's message was not removed"
+    assert status(hotline, notification_id) == ("unknown", "voice")  # it may have been heard: not sent again
+    assert [e[1] for e in life(hotline, notification_id)].count("sending") == 1

@@ -168,6 +168,11 @@ def test_the_message_is_spoken_at_8_khz_into_the_sounds_folder_and_removed(tmp_p
     assert [p.name for p in (tmp_path / "notify").iterdir()] == ["7-abc.wav"]  # no partial file left
     audio.remove("7-abc")
     assert not (tmp_path / "notify" / "7-abc.wav").exists()
+    for name in ("8-live", "9-stale"):
+        audio.make(name, "Your bond matures on Friday.", "en")
+    (tmp_path / "notify" / "10-half.part.wav").write_bytes(b"RIFF")
+    assert audio.remove_all_but({"8-live"}) == ["10-half", "9-stale"]
+    assert [p.name for p in (tmp_path / "notify").iterdir()] == ["8-live.wav"]
     with pytest.raises(ValueError):
         audio.make("../escape", "text", "en")
     with pytest.raises(ValueError):
