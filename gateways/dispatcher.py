@@ -75,4 +75,5 @@ class Dispatcher:
             logger.exception("notification %s: %s sender failed", outgoing.key, outgoing.channel)
             await self.db.run(failed, outgoing.id, f"{type(exc).__name__}: {exc}", self.clock(), self.policy)
             return
-        await self.db.run(sent, outgoing.id, self.clock(), provider_id=result.provider_id, delivered=result.delivered)
+        await self.db.run(sent, outgoing.id, self.clock(), provider_id=result.provider_id, delivered=result.delivered,
+                          detail=result.detail)

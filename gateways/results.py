@@ -10,6 +10,7 @@ from dataclasses import dataclass
 class Sent:
     provider_id: str  # e-mail Message-ID, SMSC message id, call id
     delivered: bool = False  # confirmed at once (a voice message read back and acknowledged with a key)
+    detail: str = ""  # written beside the id in the notification's life (a fax's status and pages sent)
 
 
 class SendFailed(Exception):

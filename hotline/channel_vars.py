@@ -24,6 +24,8 @@ ROLE: Final = "HOTLINE_ROLE"
 # The fund account the caller authenticated in phone trading (never the password): a call recovered after
 # a restart resumes at the trading menu instead of asking again.
 TRADING_ACCOUNT: Final = "HOTLINE_TRADING_ACCOUNT"
+# The fax image (TIFF, as Asterisk sees its path) that the hotline-fax-send context sends with SendFAX.
+FAX_FILE: Final = "HOTLINE_FAX_FILE"
 
 
 def all_names() -> dict[str, str]:

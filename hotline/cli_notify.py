@@ -55,6 +55,13 @@ def add_notify_commands(subparsers: Any) -> None:
     sub.add_argument("--channel", choices=CHANNELS, default="preferred")
     sub.set_defaults(handler=cmd_subscribe)
 
+    statement = commands.add_parser("statement", help="queue a client's statement (funds, holdings, today's "
+                                                      "fills): by fax (fax-back) or e-mail")
+    statement.add_argument("account")
+    statement.add_argument("--channel", choices=["fax", "email", "preferred"], default="fax")
+    statement.add_argument("--to", help="the fax number to send it to (default: the client's own)")
+    statement.add_argument("--key", help="idempotency key (default: one per client, channel, number and minute)")
+    statement.set_defaults(handler=cmd_statement)
     _add_reminder_commands(commands)
 
 
@@ -143,7 +150,7 @@ def _health(session: Session, settings: Settings) -> None:
     counts = session.execute(select(Notification.channel, Notification.status, func.count())
                              .group_by(Notification.channel, Notification.status)
                              .order_by(Notification.channel, Notification.status)).all()
-    configured = {"email": bool(settings.email.host), "sms": bool(settings.sms.host)}
+    configured = {"email": bool(settings.email.host), "sms": bool(settings.sms.host), "fax": bool(settings.fax.dial)}
     for channel, status, count in counts:
         sender = "" if configured.get(channel or "", True) else "  (no sender configured: waits)"
         print(f"{channel or '-':<6} {status:<9} {count}{sender}")
@@ -213,3 +220,17 @@ def _alert_line(row: PriceAlert, zone: str) -> str:
         state = f"triggered {reminders.local_text(row.triggered_at, zone)} at {row.triggered_price_cents / 100:.2f}"
     return f"alert {row.id}\t{row.security_code}\t{row.direction} {row.price_cents / 100:.2f}\t{row.channel}\t{state}"
 
+
+@_in_session
+def cmd_statement(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from ari_apps.ivr.trading.services import TradingServices  # the broker values the holdings
+    from crm_core.documents.send import queue_statement
+
+    investor = _client(session, args.account)
+    now = utcnow()
+    key = args.key or f"statement:{investor.id}:{args.channel}:{args.to or ''}:{now:%Y%m%d%H%M}"
+    row = queue_statement(session, investor.id, key=key, now=now, policy=settings.notify.policy(),
+                          channel=args.channel, address=args.to,
+                          broker=TradingServices.from_settings(settings.trading).broker)
+    print(_line(row))
+    return 0 if row.status != "given_up" else 1

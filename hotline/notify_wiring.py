@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ari_apps.notify.app import NotifyApp, VoiceConfig
+from ari_apps.notify.fax import FaxApp
 from ari_apps.notify.speech import MessageAudio
 from ari_apps.prompts import Prompts
 from crm_core.db import Database
@@ -21,6 +22,7 @@ from hotline.asterisk.instance import NOTIFY_APP, AsteriskInstance
 from hotline.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
+FAX_APP = "hotline-fax"
 
 
 @dataclass
@@ -47,8 +49,17 @@ def build_notify_app(settings: Settings, instance: AsteriskInstance) -> NotifyAp
     return NotifyApp(NOTIFY_APP, Prompts(instance.sounds), audio, voice)
 
 
+def build_fax_app(settings: Settings, instance: AsteriskInstance) -> FaxApp:
+    """The fax Stasis app; its sender dials `[fax] dial` and keeps the images in the instance's spool/fax."""
+    if settings.fax.dial and "{number}" not in settings.fax.dial:
+        raise SettingsError(f"setting fax.dial: {settings.fax.dial!r} has no {{number}} for the fax number")
+    for sub in ("out", "in"):  # in: where the simulated fax machines (hotline-fax-sim) write
+        (instance.host_base / "spool" / "fax" / sub).mkdir(parents=True, exist_ok=True)
+    return FaxApp(FAX_APP, settings.fax, instance.host_base / "spool" / "fax" / "out", f"{instance.base}/spool/fax/out")
+
+
 def build_notifier(settings: Settings, db: RunsInSession, database: Database,
-                   notify_app: NotifyApp | None = None) -> Notifier:
+                   notify_app: NotifyApp | None = None, fax_app: FaxApp | None = None) -> Notifier:
     policy = settings.notify.policy()
     senders: dict[str, Sender] = {}
     closers = []
@@ -65,6 +76,8 @@ def build_notifier(settings: Settings, db: RunsInSession, database: Database,
         closers.append(sms)
     if notify_app is not None and settings.notify.voice_enabled:
         senders["voice"] = notify_app.send_voice
+    if fax_app is not None and settings.fax.dial:
+        senders["fax"] = fax_app.send_fax
     logger.info("notification channels: %s", ", ".join(sorted(senders)) or "none configured (messages wait)")
     dispatcher = Dispatcher(db, senders, policy, every_seconds=settings.notify.dispatch_every_seconds)
     return Notifier(dispatcher, closers)

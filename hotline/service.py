@@ -26,7 +26,7 @@ from console.ports import LiveEvents
 from crm_core.db import Database
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
-from hotline.notify_wiring import build_notifier, build_notify_app
+from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
 from hotline.telephony_port import HotlineTelephony
 
@@ -50,10 +50,11 @@ class HotlineService:
         self.supervision = SupervisionApp(SUPERVISE_APP)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
-        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify],
+        self.fax = build_fax_app(settings, instance)
+        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax],
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
-        self.notifier = build_notifier(settings, self.db, self.database, self.notify)
+        self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
 
     async def _connect(self) -> Ari:
         secrets = self.instance.secrets

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ari_apps.notify.fax_settings import FaxSettings
 from crm_core.notifications import NotifySettings
 from gateways.smpp import SmppSettings
 from gateways.smtp import SmtpSettings
@@ -110,6 +111,7 @@ class Settings:
     notify: NotifySettings = field(default_factory=NotifySettings)
     email: SmtpSettings = field(default_factory=SmtpSettings)
     sms: SmppSettings = field(default_factory=SmppSettings)
+    fax: FaxSettings = field(default_factory=FaxSettings)
 
     @property
     def state_path(self) -> Path:

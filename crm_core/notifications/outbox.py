@@ -10,10 +10,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import documents
 from crm_core.models import AttributeValue, Investor, Notification, NotificationEvent, NotificationReceipt
 from crm_core.notifications import templates
 from crm_core.notifications.addresses import addresses
-from crm_core.notifications.rules import WAITING, NotifyPolicy, Status, after_failure, allowed_at, plan_chain
+from crm_core.notifications.rules import (
+    PREFERENCE,
+    WAITING,
+    NotifyPolicy,
+    Status,
+    after_failure,
+    allowed_at,
+    plan_chain,
+)
 from crm_core.trading.once import claim as claim_once
 
 
@@ -38,9 +47,10 @@ class Outgoing:
 
 def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, template: str, data: dict[str, Any],
             now: datetime, policy: NotifyPolicy, channel: str | None = None,
-            chain: list[str] | None = None) -> Notification:
+            chain: list[str] | None = None, address: str | None = None) -> Notification:
     """Queue a notification once per `key`: a repeated key returns the first one, unchanged. With no channel
-    the client can be reached on, it is given up at once (and says why)."""
+    the client can be reached on, it is given up at once (and says why). `address` replaces the client's own
+    address on `channel` (a fax number keyed for a fax-back)."""
     existing = _by_key(session, key)
     if existing is not None:
         return existing
@@ -48,7 +58,12 @@ def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, templ
     if investor is None:
         raise NotificationNotFound(f"no investor {investor_id}")
     templates.render(template, investor.language, {"name": investor.name, **data})  # a bad template fails here
+    documents.attachments(data, investor.language)  # and so does a bad document
     reachable = addresses(session, investor_id)
+    if address is not None:
+        if channel is None or channel == PREFERENCE or not address.strip():
+            raise ValueError("an address for this message needs its channel and cannot be empty")
+        reachable[channel] = address.strip()
     planned = plan_chain(purpose, channel, _preferred_channel(session, investor_id), chain, set(reachable))
     row = Notification(key=key, investor_id=investor_id, purpose=purpose, template=template,
                        language=investor.language, data=data, chain=planned, channel=planned[0] if planned else None,
@@ -80,16 +95,16 @@ def claim(session: Session, now: datetime, channels: set[str], limit: int = 20) 
         row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
         _event(session, row, now, f"attempt {row.attempts} to {row.address}")
         outgoing.append(Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text,
-                                 text.sms))
+                                 text.sms, documents.attachments(row.data, row.language)))
     return outgoing
 
 
 def sent(session: Session, notification_id: int, now: datetime, *, provider_id: str = "",
-         delivered: bool = False) -> None:
+         delivered: bool = False, detail: str = "") -> None:
     row = _get(session, notification_id)
     row.status = (Status.DELIVERED if delivered else Status.SENT).value
     row.provider_id, row.updated_at, row.reason = provider_id or row.provider_id, now, ""
-    _event(session, row, now, provider_id)
+    _event(session, row, now, f"{provider_id} ({detail})" if detail else provider_id)
 
 
 def delivered(session: Session, channel: str, provider_id: str, now: datetime, reason: str = "") -> bool:

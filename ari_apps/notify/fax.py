@@ -1,0 +1,194 @@
+"""The fax sender: a due fax notification becomes a TIFF in the instance's spool, a call to the fax number,
+and `SendFAX` on it; its outcome (FAXSTATUS, pages sent, FAXERROR) is what the dispatcher records.
+
+How a fax call runs (ARI cannot run a dialplan application on a channel it holds in Stasis):
+1. `channels.originate` of the fax number into this app (`hotline-fax`), with our own channel id and
+   `HOTLINE_FAX_FILE` set to the TIFF;
+2. on StasisStart (the far end answered) the app subscribes to the channel (so that its events keep coming
+   once it leaves Stasis) and continues it in the dialplan, `hotline-fax-send,send,1` (dialplan/fax.conf.j2),
+   which runs `SendFAX`;
+3. a hangup handler pushed before SendFAX sends `UserEvent(HotlineFax, status, pages, error)` (the far end
+   usually hangs up first; a channel continued from Stasis does not run the `h` extension): the app reads it
+   as the outcome. A channel destroyed without that event (no answer, busy, a bad number) is a failure with its
+   hang-up cause.
+`SUCCESS` is `Sent(channel id, detail="FAXSTATUS SUCCESS, n of n pages")`; anything else is `SendFailed` with
+the status, pages and error (a number that is not a fax keeps failing: the outbox's policy retries, then
+gives up or falls back). A fax whose outcome is not known in `timeout_seconds` (ARI lost mid-call) is
+reported failed and hung up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ari_apps.ari import Ari, AriError
+from ari_apps.notify.fax_settings import FaxSettings
+from ari_apps.originate import Originate, dial_string, originate
+from ari_apps.session import CallSession, SessionApp
+from crm_core.documents import message_html
+from crm_core.notifications import Outgoing
+from gateways.fax_documents import DocumentError, html_to_fax_tiff
+from gateways.results import SendFailed, Sent
+from hotline import channel_vars
+
+logger = logging.getLogger(__name__)
+
+SEND_CONTEXT = "hotline-fax-send"
+SEND_EXTENSION = "send"
+RESULT_EVENT = "HotlineFax"
+CONNECT_WAIT_SECONDS = 15.0
+
+
+@dataclass(frozen=True)
+class FaxOutcome:
+    status: str  # FAXSTATUS: SUCCESS, FAILED, ... ("" when SendFAX never ran)
+    pages: int  # FAXPAGES: pages sent
+    error: str  # FAXERROR, or the hang-up cause of a call that never reached SendFAX
+
+    def describe(self, total: int) -> str:
+        text = f"FAXSTATUS {self.status or 'none'}, {self.pages} of {total} page(s) sent"
+        failed = self.status != "SUCCESS" and self.error and self.error != "NO_ERROR"
+        return f"{text}: {self.error}" if failed else text
+
+
+def outcome_of(event: dict[str, Any]) -> FaxOutcome | None:
+    """The fax's outcome from one of its channel's ARI events: the dialplan's UserEvent, or the channel
+    destroyed before it (the call never got to SendFAX). None for any other event."""
+    if event["type"] == "ChannelUserevent" and event.get("eventname") == RESULT_EVENT:
+        fields = event.get("userevent") or {}
+        pages = str(fields.get("pages", "")).strip()
+        return FaxOutcome(str(fields.get("status", "")).strip(), int(pages) if pages.isdigit() else 0,
+                          str(fields.get("error", "")).strip())
+    if event["type"] == "ChannelDestroyed":
+        cause = str(event.get("cause_txt") or event.get("cause") or "hung up")
+        return FaxOutcome("", 0, f"call ended before the fax: {cause}")
+    return None
+
+
+@dataclass(frozen=True)
+class FaxRequest:
+    notification_id: int
+    channel_id: str
+    endpoint: str
+    file: str  # the TIFF as Asterisk sees its path
+
+
+class FaxCall(CallSession):
+    """One fax call: originate, hand the answered channel to SendFAX, wait for the outcome."""
+
+    def __init__(self, app: FaxApp, request: FaxRequest) -> None:
+        super().__init__(app, request.channel_id)
+        self.request = request
+        self.call_id = f"fax-{request.notification_id}"
+        self.outcome: FaxOutcome | None = None
+        self.fax_app = app
+
+    async def run(self) -> None:
+        ari = self.ari
+        settings = self.fax_app.settings
+        variables = {channel_vars.FAX_FILE: self.request.file, "FAXOPT(headerinfo)": settings.header,
+                     "FAXOPT(localstationid)": settings.station_id}
+        try:
+            await originate(ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
+                                           ring_seconds=settings.ring_seconds, app_args="fax",
+                                           caller_id=settings.station_id or None,
+                                           variables={k: v for k, v in variables.items() if v}))
+        except AriError as exc:
+            self.outcome = FaxOutcome("", 0, f"originate refused: {exc}")
+            return
+        try:
+            await asyncio.wait_for(self._follow(ari), settings.timeout_seconds)
+        except TimeoutError:
+            self.outcome = FaxOutcome("", 0, f"no outcome within {settings.timeout_seconds:.0f}s")
+            await ari.request_quietly("channels", "hangup", channelId=self.channel_id)
+
+    async def _follow(self, ari: Ari) -> None:
+        while self.outcome is None:
+            event = await self.events.get()
+            if event["type"] == "StasisStart" and event["channel"]["id"] == self.channel_id:
+                await self._send(ari)
+            elif event.get("channel", {}).get("id") == self.channel_id:
+                self.outcome = outcome_of(event)
+
+    async def _send(self, ari: Ari) -> None:
+        """The far end answered: keep its events coming after it leaves Stasis, and run SendFAX on it."""
+        logger.info("%s: answered, sending %s", self.call_id, self.request.file)
+        await ari.request("applications", "subscribe", applicationName=self.app.name,
+                          eventSource=f"channel:{self.channel_id}")
+        await ari.request("channels", "continueInDialplan", channelId=self.channel_id, context=SEND_CONTEXT,
+                          extension=SEND_EXTENSION, priority=1)
+
+
+class FaxApp(SessionApp):
+    """The `hotline-fax` Stasis app and the dispatcher's sender for the fax channel."""
+
+    def __init__(self, name: str, settings: FaxSettings, spool: Path, spool_seen_by_asterisk: str) -> None:
+        super().__init__()
+        self.name = name
+        self.settings = settings
+        self.spool = spool  # host path of the instance's spool/fax/out
+        self.spool_seen_by_asterisk = spool_seen_by_asterisk
+        self.connected = asyncio.Event()
+        self.connect_wait_seconds = CONNECT_WAIT_SECONDS
+
+    async def send_fax(self, outgoing: Outgoing) -> Sent:
+        try:
+            endpoint = dial_string(self.settings.dial, outgoing.address)
+        except ValueError as exc:
+            raise SendFailed(str(exc), permanent=True) from exc
+        name = f"{outgoing.id}-{uuid.uuid4().hex[:8]}"
+        image = self.spool / f"{name}.tif"
+        total = await self._render(outgoing, image)
+        try:
+            await self._wait_connected()
+            call = FaxCall(self, FaxRequest(outgoing.id, f"fax-{name}", endpoint,
+                                            f"{self.spool_seen_by_asterisk}/{image.name}"))
+            self.start(call)
+            await asyncio.wait([self._tasks[call]])
+        finally:
+            image.unlink(missing_ok=True)
+        outcome = call.outcome or FaxOutcome("", 0, "the fax call was stopped (connection to Asterisk lost)")
+        logger.info("%s to %s: %s", call.call_id, outgoing.address, outcome.describe(total))
+        if outcome.status == "SUCCESS":
+            return Sent(call.channel_id, detail=outcome.describe(total))
+        raise SendFailed(outcome.describe(total))
+
+    async def _render(self, outgoing: Outgoing, image: Path) -> int:
+        """The document (the notification's HTML attachment, or its text as a page) as a fax TIFF."""
+        html = next((content.decode() for _, mime, content in outgoing.attachments if mime == "text/html"), None)
+        if html is None:
+            html = message_html(outgoing.subject, outgoing.text, outgoing.language)
+        try:
+            return await asyncio.to_thread(html_to_fax_tiff, html, image)
+        except DocumentError as exc:
+            raise SendFailed(f"fax document not made: {exc}") from exc
+
+    async def _wait_connected(self) -> None:
+        try:
+            await asyncio.wait_for(self.connected.wait(), self.connect_wait_seconds)
+        except TimeoutError:
+            raise SendFailed("not connected to Asterisk") from None
+
+    # Stasis ------------------------------------------------------------------------------------------
+    async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
+        """Fax calls are not carried over a lost connection (their sender has reported them): hang up."""
+        self.ari = ari
+        for channel_id in snapshot.get("channel_ids", []):
+            if self.owner_of(channel_id) is None:
+                await ari.request_quietly("channels", "hangup", channelId=channel_id)
+        self.connected.set()
+
+    def suspend(self) -> None:
+        self.connected.clear()
+        super().suspend()
+
+    def on_new_channel(self, event: dict[str, Any]) -> None:
+        """A fax machine answered a call whose sender gave up (a lost connection): hang it up."""
+        channel_id = event["channel"]["id"]
+        if self.ari is not None:
+            logger.info("hanging up %s: no fax owns it", channel_id)
+            asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel_id))

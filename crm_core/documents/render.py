@@ -1,0 +1,59 @@
+"""A document's HTML from its data (jinja2, `templates/<name>.html.j2`, labels in the client's language), and
+the attachments a notification carries: `data["document"]` names the document and holds its data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+FOLDER = Path(__file__).with_name("templates")
+_ENV = Environment(loader=FileSystemLoader(FOLDER), undefined=StrictUndefined, autoescape=True,
+                   trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["yuan"] = lambda cents: f"{Decimal(int(cents)) / 100:,.2f}"
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {"statement": "对账单", "client": "客户", "as_of": "截至", "account": "资金账号", "funds": "资金",
+           "available": "可用", "frozen": "冻结", "total": "合计", "holdings": "持仓", "code": "代码",
+           "name": "名称", "quantity": "数量", "sellable": "可卖", "cost": "成本价", "last": "现价",
+           "value": "市值", "pnl": "浮动盈亏", "fills": "当日成交", "time": "时间", "side": "买卖",
+           "price": "价格", "amount": "金额", "fee": "费用", "none": "无", "buy": "买入", "sell": "卖出",
+           "no_accounts": "没有交易账户", "yuan": "元", "page": "页"},
+    "en": {"statement": "Statement", "client": "Client", "as_of": "As of", "account": "Account", "funds": "Funds",
+           "available": "Available", "frozen": "Frozen", "total": "Total", "holdings": "Holdings", "code": "Code",
+           "name": "Name", "quantity": "Quantity", "sellable": "Sellable", "cost": "Avg cost", "last": "Last",
+           "value": "Value", "pnl": "Unrealised P/L", "fills": "Today's fills", "time": "Time", "side": "Side",
+           "price": "Price", "amount": "Amount", "fee": "Fee", "none": "None", "buy": "Buy", "sell": "Sell",
+           "no_accounts": "No trading account", "yuan": "CNY", "page": "Page"},
+}
+DOCUMENTS = ("statement",)
+
+
+class UnknownDocument(LookupError):
+    pass
+
+
+def document_html(data: dict[str, Any], language: str) -> str:
+    """The HTML of a document's data (`data["kind"]` names it); UnknownDocument for another kind."""
+    kind = data.get("kind")
+    if kind not in DOCUMENTS:
+        raise UnknownDocument(f"no document {kind!r} (known: {', '.join(DOCUMENTS)})")
+    lang = language if language in LABELS else "zh"
+    return _ENV.get_template(f"{kind}.html.j2").render(doc=data, t=LABELS[lang], lang=lang)
+
+
+def message_html(subject: str, text: str, language: str) -> str:
+    """A one-message page (a reply sent by fax): the subject as its title, the text in paragraphs."""
+    lang = language if language in LABELS else "zh"
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    return _ENV.get_template("message.html.j2").render(subject=subject, paragraphs=paragraphs, lang=lang)
+
+
+def attachments(data: dict[str, Any], language: str) -> tuple[tuple[str, str, bytes], ...]:
+    """The documents a notification's data asks for, as (file name, MIME type, content)."""
+    document = data.get("document")
+    if not isinstance(document, dict):
+        return ()
+    return ((f"{document.get('kind')}.html", "text/html", document_html(document, language).encode()),)

@@ -1,0 +1,95 @@
+"""Fax notifications end to end through the real Asterisk: a client's statement queued with `hotline notify
+statement` (a fax-back to a number) is rendered to PDF and a fax TIFF, sent by SendFAX on an originated call,
+and received by a simulated fax machine in the same Asterisk (ReceiveFAX, dialplan hotline-fax-sim) whose
+TIFF has the pages that were sent; FAXSTATUS SUCCESS and the pages are in the notification's life. A fax
+number that never answers is a failure with its cause, retried later."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crm_core.investors import find_by_account
+from crm_core.models import InvestorContact, Notification
+from crm_core.notifications.outbox import events_of
+from gateways.fax_documents import tiff_pages
+from tests.integration.conftest import Hotline
+from tests.integration.test_phone_trading import TRADING_ENV, client, sqlite_only
+from tests.support.hotline import wait_for
+
+HOTLINE = str(Path(sys.executable).parent / "hotline")
+FAX_ENV = {**TRADING_ENV, "HOTLINE_FAX_DIAL": "Local/{number}@hotline-fax-sim/n", "HOTLINE_FAX_RING_SECONDS": "3",
+           "HOTLINE_FAX_TIMEOUT_SECONDS": "120", "HOTLINE_FAX_HEADER": "Hotline test",
+           "HOTLINE_NOTIFY_QUIET_FROM": "00:00", "HOTLINE_NOTIFY_QUIET_UNTIL": "00:00",
+           "HOTLINE_NOTIFY_RETRY_DELAYS_SECONDS": "300"}
+
+
+def notify(hotline: Hotline, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([HOTLINE, "notify", *args], env={**hotline.service.env, **FAX_ENV}, capture_output=True,
+                          text=True, timeout=120)
+
+
+def received(hotline: Hotline, number: str) -> list[Path]:
+    return sorted((hotline.asterisk.host_base / "spool" / "fax" / "in").glob(f"{number}-*.tif"))
+
+
+def only_notification(hotline: Hotline) -> Notification:
+    with hotline.db.session() as session:
+        row = session.scalars(select(Notification)).one()
+        session.expunge(row)
+        return row
+
+
+@sqlite_only
+def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) -> None:
+    account, _ = client(hotline, 4, positions={"600036": 1000, "000001": 500})
+    hotline.service.start(**FAX_ENV)
+    queued = notify(hotline, "statement", account, "--to", "021-6888 1234")
+    assert queued.returncode == 0, queued.stderr
+    assert "\tqueued\tfax\t02168881234\t" in queued.stdout, queued.stdout
+
+    assert wait_for(lambda: only_notification(hotline).status in {"sent", "retry", "given_up"}, timeout=90), \
+        only_notification(hotline).status
+    row = only_notification(hotline)
+    with hotline.db.session() as session:
+        life = [(e.status, e.reason) for e in events_of(session, row.id)]
+    assert row.status == "sent", (row.reason, life, hotline.service.log.read_text()[-3000:],
+                                  (hotline.asterisk.host_base / "log" / "messages.log").read_text()[-3000:])
+    assert row.provider_id.startswith(f"fax-{row.id}-")
+    [file] = received(hotline, "02168881234")
+    pages = tiff_pages(file)  # Pillow reads it as a TIFF: a valid fax image, with this many pages
+    assert pages >= 1
+    assert ("sent", f"{row.provider_id} (FAXSTATUS SUCCESS, {pages} of {pages} page(s) sent)") in life, life
+    info = subprocess.run(["tiffinfo", str(file)], capture_output=True, text=True, timeout=30)
+    assert info.stdout.count("Image Width: 1728") == pages, info.stdout
+
+
+@sqlite_only
+def test_a_fax_number_that_never_answers_is_retried_later(hotline: Hotline) -> None:
+    account, _ = client(hotline, 5)
+    with hotline.db.session() as session:
+        investor = find_by_account(session, account)
+        assert investor is not None
+        session.add(InvestorContact(investor_id=investor.id, channel="fax", value="5550"))  # 0: never answers
+    hotline.service.start(**FAX_ENV)
+    queued = notify(hotline, "statement", account)
+    assert queued.returncode == 0 and "\tfax\t5550\t" in queued.stdout, (queued.stdout, queued.stderr)
+
+    assert wait_for(lambda: only_notification(hotline).status == "retry", timeout=60), only_notification(hotline)
+    row = only_notification(hotline)
+    assert row.channel == "fax" and row.attempts == 1
+    assert row.reason == ("fax attempt 1 failed: FAXSTATUS none, 0 of 1 page(s) sent: call ended before the fax: "
+                          "User alerting, no answer"), row.reason
+    assert received(hotline, "5550") == []
+
+
+@sqlite_only
+def test_a_bad_fax_number_is_an_error_and_queues_nothing(hotline: Hotline) -> None:
+    account, _ = client(hotline, 6)
+    refused = notify(hotline, "statement", account, "--to", "not-a-number")
+    assert refused.returncode == 2 and "not a fax number" in refused.stderr, refused.stderr
+    with hotline.db.session() as session:
+        assert session.scalars(select(Notification)).all() == []
