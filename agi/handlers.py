@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from agi.arrivals import CallArrivals
 from agi.channel import FastAgiChannel
 from crm_core import calls, investors
 from crm_core.db import Database
@@ -17,54 +19,53 @@ from hotline import channel_vars as v
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[FastAgiChannel, Database], None]
+# Asterisk waits for the AGI without a limit, the caller in silence: past this the lookup is reported failed.
+RECORD_TIMEOUT_SECONDS = 5.0
 
 
-def _publish(agi: FastAgiChannel, investor: Investor, by: str) -> None:
-    agi.set_variable(v.CUSTOMER_ID, str(investor.id))
-    agi.set_variable(v.CUSTOMER_CLASS, investor.investor_class)
-    agi.set_variable(v.LANGUAGE, investor.language)
-    agi.set_variable(v.VIP, "1" if investor.vip else "0")
-    agi.set_variable(v.IDENTIFIED_BY, by)
-    agi.set_variable(v.LOOKUP_STATUS, "found")
+@dataclass(frozen=True)
+class AgiDeps:
+    db: Database
+    arrivals: CallArrivals
 
 
-def identify_caller(agi: FastAgiChannel, db: Database) -> None:
-    """Open the call record and look the caller up by the number they call from."""
-    caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit() or ch == "+")
-    with db.session() as session:
-        call = calls.open_call(session, channel_id=agi.env.get("agi_uniqueid", ""),
-                               caller_number=caller, dialed_number=agi.env.get("agi_extension", ""))
-        investor = investors.find_by_phone(session, caller) if caller else None
-        calls.identify(session, call.id, investor, "number", tried=caller)
-        call_id = call.id
-    agi.set_variable("__" + v.CALL_ID, call_id)
+Handler = Callable[[FastAgiChannel, AgiDeps], None]
+
+
+def _found(investor: Investor | None, by: str) -> dict[str, str]:
     if investor is None:
-        agi.set_variable(v.LOOKUP_STATUS, "not_found")
-        return
-    _publish(agi, investor, "number")
+        return {v.LOOKUP_STATUS: "not_found"}
+    return {v.CUSTOMER_ID: str(investor.id), v.CUSTOMER_CLASS: investor.investor_class, v.LANGUAGE: investor.language,
+            v.VIP: "1" if investor.vip else "0", v.IDENTIFIED_BY: by, v.LOOKUP_STATUS: "found"}
 
 
-def identify_account(agi: FastAgiChannel, db: Database) -> None:
+def identify_caller(agi: FastAgiChannel, deps: AgiDeps) -> None:
+    """Look the caller up by the number they call from, and open the call record (in a batch)."""
+    caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit() or ch == "+")
+    with deps.db.session() as session:
+        arrival = calls.look_up_arrival(session, channel_id=agi.env.get("agi_uniqueid", ""), caller_number=caller,
+                                        dialed_number=agi.env.get("agi_extension", ""))
+    deps.arrivals.record(arrival, RECORD_TIMEOUT_SECONDS)
+    agi.set_variables({"__" + v.CALL_ID: arrival.call_id, **_found(arrival.investor, "number")})
+
+
+def identify_account(agi: FastAgiChannel, deps: AgiDeps) -> None:
     """Look the caller up by the account number they keyed in."""
     account = "".join(ch for ch in agi.get_variable(v.ACCOUNT_INPUT) if ch.isdigit())
     call_id = agi.get_variable(v.CALL_ID)
-    with db.session() as session:
+    with deps.db.session() as session:
         investor = investors.find_by_account(session, account)
         if call_id:
             calls.identify(session, call_id, investor, "account", tried=account)
-    if investor is None:
-        agi.set_variable(v.LOOKUP_STATUS, "not_found")
-        return
-    _publish(agi, investor, "account")
+    agi.set_variables(_found(investor, "account"))
 
 
-def call_ended(agi: FastAgiChannel, db: Database) -> None:
+def call_ended(agi: FastAgiChannel, deps: AgiDeps) -> None:
     """The `h` extension: a caller who hangs up before the IVR or ACD took the call is recorded too."""
     call_id = agi.get_variable(v.CALL_ID)
     if not call_id:
         return
-    with db.session() as session:
+    with deps.db.session() as session:
         if calls.get_call(session, call_id).status == CallStatus.IVR.value:
             calls.finish(session, call_id, status=CallStatus.ABANDONED, hangup_by="caller")
 

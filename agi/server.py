@@ -6,8 +6,9 @@ import logging
 import socketserver
 import threading
 
+from agi.arrivals import CallArrivals
 from agi.channel import FastAgiChannel
-from agi.handlers import HANDLERS, Handler
+from agi.handlers import HANDLERS, AgiDeps, Handler
 from crm_core.db import Database
 from hotline import channel_vars as v
 
@@ -30,7 +31,7 @@ class _Session(socketserver.StreamRequestHandler):
             agi.set_variable(v.LOOKUP_STATUS, "error")
             return
         try:
-            handler(agi, self.server.db)
+            handler(agi, self.server.deps)
         except Exception:
             logger.exception("AGI %s failed on %s", agi.script, agi.env.get("agi_uniqueid"))
             try:
@@ -47,9 +48,13 @@ class FastAgiServer(socketserver.ThreadingTCPServer):
     request_queue_size = 128
 
     def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None) -> None:
-        self.db = db
         self.handlers = HANDLERS if handlers is None else handlers
         super().__init__(("127.0.0.1", port), _Session)
+        self.deps = AgiDeps(db, CallArrivals(db))
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.deps.arrivals.close()
 
     def start_in_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="fastagi", daemon=True)

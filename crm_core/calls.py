@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_core import investors
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
-from crm_core.models.base import utcnow
+from crm_core.models.base import new_id, utcnow
 from crm_core.models.call import CallDirection
 
 FINAL_STATUSES = {CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value}
@@ -27,6 +29,48 @@ def open_call(session: Session, *, channel_id: str, caller_number: str, dialed_n
     session.flush()
     record_event(session, call.id, "entered", caller=caller_number, dialed=dialed_number)
     return call
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An inbound call entering, its caller looked up, its record not yet written."""
+
+    call_id: str
+    channel_id: str
+    caller_number: str
+    dialed_number: str
+    at: datetime
+    investor: Investor | None
+
+
+def look_up_arrival(session: Session, *, channel_id: str, caller_number: str, dialed_number: str) -> Arrival:
+    """Who is calling (reads only): the record is written by write_arrivals, for several calls at once."""
+    investor = investors.find_by_phone(session, caller_number) if caller_number else None
+    return Arrival(new_id(), channel_id, caller_number, dialed_number, utcnow(), investor)
+
+
+def write_arrivals(session: Session, arrivals: Sequence[Arrival]) -> None:
+    """The calls' rows and their first events (entered; identified or not), as open_call + identify write
+    them, in two statements whatever their number: a burst of calls costs one transaction, not one each."""
+    session.execute(insert(Call), [_call_row(arrival) for arrival in arrivals])
+    session.execute(insert(CallEvent), [row for arrival in arrivals for row in _event_rows(arrival)])
+
+
+def _call_row(arrival: Arrival) -> dict[str, Any]:
+    investor = arrival.investor
+    return {"id": arrival.call_id, "channel_id": arrival.channel_id, "caller_number": arrival.caller_number,
+            "dialed_number": arrival.dialed_number, "status": CallStatus.IVR.value, "entered_at": arrival.at,
+            "investor_id": investor.id if investor else None, "identified_by": "number" if investor else None,
+            "vip": bool(investor and investor.vip)}
+
+
+def _event_rows(arrival: Arrival) -> list[dict[str, Any]]:
+    investor, tried = arrival.investor, arrival.caller_number
+    identified = {"kind": "not_identified", "detail": {"by": "number", "tried": tried}} if investor is None else \
+        {"kind": "identified", "detail": {"by": "number", "investor_id": investor.id, "name": investor.name,
+                                          "vip": investor.vip}}
+    entered = {"kind": "entered", "detail": {"caller": tried, "dialed": arrival.dialed_number}}
+    return [{"call_id": arrival.call_id, "at": arrival.at, **event} for event in (entered, identified)]
 
 
 def open_outbound(session: Session, *, channel_id: str, agent_id: int, number: str) -> Call:
@@ -67,14 +111,19 @@ def record_event(session: Session, call_id: str, kind: str, **detail: Any) -> Ca
 
 def identify(session: Session, call_id: str, investor: Investor | None, by: str, *, tried: str = "") -> None:
     call = get_call(session, call_id)
+    if investor is not None:
+        call.investor_id = investor.id
+        call.identified_by = by
+        call.vip = investor.vip
+    _record_identification(session, call_id, investor, by, tried)
+
+
+def _record_identification(session: Session, call_id: str, investor: Investor | None, by: str, tried: str) -> None:
     if investor is None:
         record_event(session, call_id, "not_identified", by=by, tried=tried)
-        return
-    call.investor_id = investor.id
-    call.identified_by = by
-    call.vip = investor.vip
-    record_event(session, call_id, "identified", by=by, investor_id=investor.id, name=investor.name,
-                 vip=investor.vip)
+    else:
+        record_event(session, call_id, "identified", by=by, investor_id=investor.id, name=investor.name,
+                     vip=investor.vip)
 
 
 def mark_queued(session: Session, call_id: str, *, category: str, language: str, priority: int) -> None:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+SQLITE_BUSY_SECONDS = 30
+
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine with the pragmas each backend needs for concurrent use by several processes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, echo=echo, connect_args={
+            "timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False,
+            "factory": _connection_in_line(_write_lock_of(url))})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _wait_to_write)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -22,8 +29,70 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
+
+
+# SQLite lets one connection write at a time. A connection that finds the file locked waits in SQLite's
+# busy handler, which sleeps and retries (1, 2, 5, 10 ... 100 ms): under a burst of writers the lock is
+# mostly free while they sleep, and the unlucky ones lose every retry. Twenty FastAGI calls opening their
+# call records at once waited up to 0.7 s for the lock this way (bench/fastagi.py). So the writers of this
+# process queue on a lock of their own, taken at a transaction's first write and released the moment
+# SQLite's commit or rollback returns, and the next one is woken at once; the busy handler remains for
+# writers in other processes.
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")  # others (DDL, rare) wait in the busy handler
+
+
+def _write_lock_of(url: str) -> threading.Lock:
+    """One lock per database file, shared by every engine on it in this process."""
+    with _write_locks_guard:
+        return _write_locks.setdefault(url, threading.Lock())
+
+
+def _connection_in_line(lock: threading.Lock) -> type[sqlite3.Connection]:
+    class InLine(sqlite3.Connection):
+        """A connection that holds `lock` from its transaction's first write until it ends."""
+
+        holds_write_lock = False
+
+        def wait_to_write(self) -> None:
+            if self.holds_write_lock:
+                return
+            if not lock.acquire(timeout=SQLITE_BUSY_SECONDS):
+                raise sqlite3.OperationalError("database is locked (a writer of this process held it too long)")
+            self.holds_write_lock = True
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                self._done_writing()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                self._done_writing()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._done_writing()
+
+        def _done_writing(self) -> None:
+            if self.holds_write_lock:
+                self.holds_write_lock = False
+                lock.release()
+
+    return InLine
+
+
+def _wait_to_write(_conn, cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+    if statement.lstrip()[:6].upper() in _WRITES:
+        cursor.connection.wait_to_write()
 
 
 class Database:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Iterator
 
 import pytest
 
+from agi.channel import FastAgiChannel
 from agi.server import FastAgiServer
 from crm_core import calls
 from crm_core.db import Database
@@ -52,11 +54,14 @@ def converse_on(sock: socket.socket, env: dict[str, str], answers: dict[str, str
 
 
 def variables_set(commands: list[str]) -> dict[str, str]:
+    """What Asterisk would set: SET VARIABLE "name" "value", or EXEC MSet "name=value,name=value"."""
     found = {}
     for command in commands:
         if command.startswith("SET VARIABLE"):
             parts = command.split('"')
             found[parts[1]] = parts[3]
+        elif command.startswith("EXEC MSet"):
+            found.update(pair.split("=", 1) for pair in command.split('"')[1].split(","))
     return found
 
 
@@ -142,3 +147,16 @@ def test_a_burst_of_calls_is_queued_not_refused(database: Database) -> None:
             sock.close()
         server.shutdown()
         server.server_close()
+
+
+def test_variables_go_in_one_round_trip_unless_a_value_would_split() -> None:
+    def commands_for(variables: dict[str, str]) -> list[str]:
+        sent = io.StringIO()
+        channel = FastAgiChannel(io.StringIO("agi_network_script: identify_caller\n\n" + "200 result=0\n" * 3), sent)
+        channel.set_variables(variables)
+        return sent.getvalue().splitlines()
+
+    assert commands_for({"__HOTLINE_CALL_ID": "ab12", "HOTLINE_VIP": "1"}) == [
+        'EXEC MSet "__HOTLINE_CALL_ID=ab12,HOTLINE_VIP=1"']
+    assert commands_for({"HOTLINE_CUSTOMER_CLASS": "a,b", "HOTLINE_VIP": "1"}) == [
+        'SET VARIABLE "HOTLINE_CUSTOMER_CLASS" "a,b"', 'SET VARIABLE "HOTLINE_VIP" "1"']

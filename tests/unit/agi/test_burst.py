@@ -1,0 +1,141 @@
+"""A burst of FastAGI calls: each caller gets their own answer, one transaction each, no lock errors; a dead
+database answers every one of them with the failure status instead of hanging. Speed is bench/fastagi.py's."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, func, select
+
+from agi.arrivals import CallArrivals
+from agi.server import FastAgiServer
+from crm_core import calls
+from crm_core.db import Database
+from crm_core.migrate import upgrade
+from crm_core.models import Call, Investor
+from crm_core.models.base import new_id, utcnow
+from tests.support.ports import free_port
+from tests.unit.agi.test_fastagi import add_investor, converse_on, variables_set
+
+BURST = 30
+
+
+@pytest.fixture
+def agi_server(database: Database) -> Iterator[FastAgiServer]:
+    server = FastAgiServer(free_port(), database)
+    server.start_in_thread()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def env_for(number: str, n: int) -> dict[str, str]:
+    return {"agi_network_script": "identify_caller", "agi_callerid": number, "agi_uniqueid": f"1700.{n}",
+            "agi_extension": "95500"}
+
+
+def burst(port: int, numbers: list[str]) -> list[dict[str, str]]:
+    """Every caller connects and sends its environment at the same moment; the variables each was given."""
+    results: list[dict[str, str]] = [{} for _ in numbers]
+    start = threading.Barrier(len(numbers))
+
+    def one(n: int) -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
+            start.wait()
+            results[n] = variables_set(converse_on(sock, env_for(numbers[n], n)))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(len(numbers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads), "a FastAGI session hung"
+    return results
+
+
+def test_a_burst_gives_each_caller_their_own_record(agi_server: FastAgiServer, database: Database,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    ids = {f"1380000{n:04d}": add_investor(database, f"1380000{n:04d}", f"10000{n:04d}", vip=n % 2 == 0)
+           for n in range(BURST - 5)}
+    numbers = list(ids) + [f"1399999{n:04d}" for n in range(5)]
+    with caplog.at_level(logging.WARNING):
+        results = burst(agi_server.server_address[1], numbers)
+    assert [r.get("HOTLINE_CUSTOMER_ID") for r in results] == [str(ids[n]) if n in ids else None for n in numbers]
+    assert [r["HOTLINE_LOOKUP_STATUS"] for r in results] == ["found"] * (BURST - 5) + ["not_found"] * 5
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # no "database is locked", no error
+    with database.session() as session:
+        for number, found in zip(numbers, results, strict=True):
+            call = calls.get_call(session, found["__HOTLINE_CALL_ID"])
+            assert (call.caller_number, call.investor_id) == (number, ids.get(number))
+            kinds = [e.kind for e in calls.events_of(session, call.id)]
+            assert kinds == ["entered", "identified" if number in ids else "not_identified"]
+
+
+def test_identify_caller_reads_first_then_writes_in_one_transaction(agi_server: FastAgiServer,
+                                                                    database: Database) -> None:
+    """SQLite has one writer: the write lock is taken at the first write, so the lookup comes before it
+    (and writes nothing), and the call's rows go in one transaction, with no UPDATE of a row just inserted."""
+    add_investor(database, "13800000001", "100000001", vip=True)
+    statements: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
+    event.listen(database.engine, "commit", lambda _conn: statements.append("COMMIT"))
+    with socket.create_connection(("127.0.0.1", agi_server.server_address[1]), timeout=10) as sock:
+        found = variables_set(converse_on(sock, env_for("13800000001", 1)))
+    assert found["HOTLINE_LOOKUP_STATUS"] == "found"
+    verbs = " ".join(sql.split()[0].upper() for sql in statements if not sql.upper().startswith("SELECT 1"))
+    assert [t.split() for t in verbs.split("COMMIT")] == [["SELECT"], ["INSERT", "INSERT"], []]
+
+
+def test_calls_arriving_together_are_written_in_one_transaction(tmp_path: Path) -> None:
+    """While one call's record waits for the write lock (here: held by another writer), the calls arriving
+    meanwhile queue up; they are all written by the next commit, not one commit each."""
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    upgrade(url)
+    db = Database(url)
+    arrivals = CallArrivals(db)
+    commits: list[str] = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(threading.current_thread().name))
+    try:
+        with db.session() as blocker:
+            blocker.add(Investor(account_number="100000001", name="blocker", investor_class="ordinary",
+                                 language="zh"))
+            blocker.flush()  # holds the write lock until this block ends
+            threads = [threading.Thread(target=arrivals.record, args=(arrival(n), 10)) for n in range(BURST)]
+            for thread in threads:
+                thread.start()
+            time.sleep(0.5)  # let them all queue behind the blocked first one: not a timing assertion
+        for thread in threads:
+            thread.join(10)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(Call)) == BURST
+        assert commits.count("fastagi-arrivals") <= 2
+    finally:
+        arrivals.close()
+        db.dispose()
+
+
+def arrival(n: int) -> calls.Arrival:
+    return calls.Arrival(new_id(), f"1700.{n}", f"1399999{n:04d}", "95500", utcnow(), None)
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg2://nobody@127.0.0.1:1/none",
+                                 "sqlite:////nonexistent-folder/hotline.db"])
+def test_a_burst_on_a_dead_database_is_told_so_at_once(url: str) -> None:
+    """The dialplan goes on with HOTLINE_LOOKUP_STATUS=error (the caller keys their account or reaches an
+    agent): every caller of the burst gets it and none is left waiting."""
+    dead = Database(url)
+    server = FastAgiServer(free_port(), dead)
+    server.start_in_thread()
+    try:
+        results = burst(server.server_address[1], [f"1380000{n:04d}" for n in range(BURST)])
+        assert results == [{"HOTLINE_LOOKUP_STATUS": "error"}] * BURST
+    finally:
+        server.shutdown()
+        server.server_close()
+        dead.dispose()
