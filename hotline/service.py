@@ -45,7 +45,8 @@ class HotlineService:
         prompts = Prompts(instance.sounds)
         self.events = LiveEvents()
         self.trading = TradingServices.from_settings(settings.trading)
-        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading))
+        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading,
+                                           settings.notify.policy()))
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
         self.supervision = SupervisionApp(SUPERVISE_APP)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)

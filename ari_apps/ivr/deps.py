@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
+from crm_core.notifications import NotifyPolicy
 from hotline.settings import IvrSettings
 
 
@@ -17,3 +18,4 @@ class IvrDeps:
     settings: IvrSettings
     acd_app: str
     trading: TradingServices
+    notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # for what the IVR queues (fax-back)

@@ -6,6 +6,8 @@
                    │                       TRADING (trading/desk.py) ───────▶ MAIN_MENU
                    │                           │ 0, locked, no valid key ─▶ QUEUE (trading desk)
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
+    MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a fax number keyed, the statement queued
+                         by fax ─▶ MAIN_MENU (a failed login ─▶ QUEUE, trading desk)
 
 A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
 account, never the password) and first finishes any confirmed instruction (trading/once.py).
@@ -25,7 +27,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.ivr.ask import ask, choice
 from ari_apps.ivr.deps import IvrDeps
-from ari_apps.ivr.menu import LANGUAGE_KEYS, MAIN_MENU, OPERATOR, TRADING_DESK, TRADING_KEY
+from ari_apps.ivr.fax_back import fax_back
+from ari_apps.ivr.menu import FAX_BACK_KEY, LANGUAGE_KEYS, MAIN_MENU, OPERATOR, TRADING_DESK, TRADING_KEY
 from ari_apps.ivr.trading.desk import Exit, TradingDesk
 from ari_apps.media import play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
@@ -42,6 +45,7 @@ class IvrState(StrEnum):
     LANGUAGE = "language"
     MAIN_MENU = "main_menu"
     TRADING = "trading"
+    FAX_BACK = "fax_back"
     QUEUE = "queue"
     DONE = "done"
 
@@ -67,6 +71,7 @@ class IvrCall(CallSession):
             IvrState.LANGUAGE: self.choose_language,
             IvrState.MAIN_MENU: self.main_menu,
             IvrState.TRADING: self.trading,
+            IvrState.FAX_BACK: self.fax_back,
             IvrState.QUEUE: self.hand_to_queue,
         }
         while self.state is not IvrState.DONE:
@@ -107,12 +112,15 @@ class IvrCall(CallSession):
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY})
+        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, FAX_BACK_KEY})
         if key is None:
             return await self._to_operator()
         if key == TRADING_KEY:
             await self.note("menu", menu="main", key=key, category="trading_self_service")
             return IvrState.TRADING
+        if key == FAX_BACK_KEY:
+            await self.note("menu", menu="main", key=key, category="fax_back")
+            return IvrState.FAX_BACK
         self.category = MAIN_MENU[key].category
         await self.note("menu", menu="main", key=key, category=self.category)
         return IvrState.QUEUE
@@ -123,6 +131,14 @@ class IvrCall(CallSession):
         if way_out is Exit.MAIN:
             return IvrState.MAIN_MENU
         return await self._to_operator(TRADING_DESK, "trading desk")
+
+    async def fax_back(self) -> IvrState:
+        desk = TradingDesk(self, self.deps.trading)
+        if not await desk.login():
+            return await self._to_operator(TRADING_DESK, "fax-back login")
+        await fax_back(self, desk.account)
+        await set_var(self, v.TRADING_ACCOUNT, "")  # a recovered call starts at the main menu
+        return IvrState.MAIN_MENU
 
     async def hand_to_queue(self) -> IvrState:
         priority = VIP_PRIORITY if self.vip else 0

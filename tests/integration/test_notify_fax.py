@@ -1,8 +1,9 @@
 """Fax notifications end to end through the real Asterisk: a client's statement queued with `hotline notify
-statement` (a fax-back to a number) is rendered to PDF and a fax TIFF, sent by SendFAX on an originated call,
-and received by a simulated fax machine in the same Asterisk (ReceiveFAX, dialplan hotline-fax-sim) whose
-TIFF has the pages that were sent; FAXSTATUS SUCCESS and the pages are in the notification's life. A fax
-number that never answers is a failure with its cause, retried later."""
+statement` or from the IVR (main menu 6, the trading login, a fax number keyed) is rendered to PDF and a fax
+TIFF, sent by SendFAX on an originated call, and received by a simulated fax machine in the same Asterisk
+(ReceiveFAX, dialplan hotline-fax-sim) whose TIFF has the pages that were sent; FAXSTATUS SUCCESS and the
+pages are in the notification's life. A fax number that never answers is a failure with its cause, retried
+later."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from crm_core.investors import find_by_account
 from crm_core.models import InvestorContact, Notification
 from crm_core.notifications.outbox import events_of
 from gateways.fax_documents import tiff_pages
+from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
-from tests.integration.test_phone_trading import TRADING_ENV, client, sqlite_only
+from tests.integration.test_phone_trading import PASSWORD, TRADING_ENV, client, in_order, run, sqlite_only
+from tests.support.hotline import HOTLINE as HOTLINE_NUMBER
 from tests.support.hotline import wait_for
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
@@ -51,6 +54,23 @@ def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) ->
     assert queued.returncode == 0, queued.stderr
     assert "\tqueued\tfax\t02168881234\t" in queued.stdout, queued.stdout
 
+    assert_faxed(hotline, "02168881234")
+
+
+@sqlite_only
+def test_a_fax_back_asked_for_from_the_ivr_arrives_with_the_pages_sent(hotline: Hotline) -> None:
+    account, phone = client(hotline, 7, positions={"600036": 300})
+    hotline.service.start(**FAX_ENV)
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "02168887777#"],
+                                     hang_up_when_done=True, timeout=150))
+    assert in_order(call.prompts, "zh/main_menu", "zh/fax_number", "zh/fax_queued", "zh/main_menu"), call.prompts
+    row = assert_faxed(hotline, "02168887777")
+    assert row.key.startswith("faxback:") and row.data["document"]["client"]["account"] == account
+
+
+def assert_faxed(hotline: Hotline, number: str) -> Notification:
+    """The one notification was sent by fax to `number`: the simulated machine received a valid fax TIFF with
+    the pages the notification's life says were sent, with FAXSTATUS SUCCESS."""
     assert wait_for(lambda: only_notification(hotline).status in {"sent", "retry", "given_up"}, timeout=90), \
         only_notification(hotline).status
     row = only_notification(hotline)
@@ -58,13 +78,14 @@ def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) ->
         life = [(e.status, e.reason) for e in events_of(session, row.id)]
     assert row.status == "sent", (row.reason, life, hotline.service.log.read_text()[-3000:],
                                   (hotline.asterisk.host_base / "log" / "messages.log").read_text()[-3000:])
-    assert row.provider_id.startswith(f"fax-{row.id}-")
-    [file] = received(hotline, "02168881234")
+    assert row.provider_id.startswith(f"fax-{row.id}-") and row.address == number
+    [file] = received(hotline, number)
     pages = tiff_pages(file)  # Pillow reads it as a TIFF: a valid fax image, with this many pages
     assert pages >= 1
     assert ("sent", f"{row.provider_id} (FAXSTATUS SUCCESS, {pages} of {pages} page(s) sent)") in life, life
     info = subprocess.run(["tiffinfo", str(file)], capture_output=True, text=True, timeout=30)
     assert info.stdout.count("Image Width: 1728") == pages, info.stdout
+    return row
 
 
 @sqlite_only
