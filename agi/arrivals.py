@@ -1,11 +1,13 @@
-"""Group commit of the call records that FastAGI sessions open: one writer, one transaction per batch.
+"""The call records that FastAGI sessions open, by one writer: one query and one transaction per batch.
 
-Each identify_caller used to write its call in a transaction of its own. On SQLite that is one commit,
-one fsync, under the one write lock, per call: a burst of twenty calls queued for twenty fsyncs in a
-row (bench/fastagi.py). Here the sessions look their callers up in parallel, hand the rows to one writer
-thread, and wait for them: whatever arrived while the previous batch was being committed is written
-in the next one, with one commit. A session hears back only once its row is committed (the IVR reads it
-next), or gets the error, which its handler reports to the dialplan.
+Each identify_caller used to look its caller up and write its call in a transaction of its own. On
+SQLite that is one commit, one fsync, under the one write lock, per call: a burst of twenty calls queued
+for twenty fsyncs in a row (bench/fastagi.py). Here the sessions hand their calls to one writer thread
+and wait: whatever arrived while the previous batch was being committed is looked up in one query and
+written in the next transaction. A session hears back once its row is committed (the IVR reads it next),
+or gets the error, or gives up after a deadline: a database that hangs (rather than refuses) would
+otherwise keep the caller in silence for as long as it hangs. Either way its handler reports the failure
+to the dialplan.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import threading
 from concurrent.futures import Future
 
 from crm_core import calls
-from crm_core.calls import Arrival
+from crm_core.calls import Arrival, Entering
 from crm_core.db import Database
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
-Waiting = tuple[Arrival, Future[None]]
+Waiting = tuple[Entering, Future[Arrival]]
 
 
 class CallArrivals:
@@ -32,13 +34,13 @@ class CallArrivals:
         self._writer = threading.Thread(target=self._write_forever, name="fastagi-arrivals", daemon=True)
         self._writer.start()
 
-    def record(self, arrival: Arrival, timeout: float) -> None:
-        """Write the call's record with whatever else is waiting; raise if it failed or took too long (then
-        it is not written later either, unless the writer had already begun)."""
-        done: Future[None] = Future()
-        self._queue.put((arrival, done))
+    def open(self, entering: Entering, timeout: float) -> Arrival:
+        """The call's record, written with whatever else is waiting; raises if that failed or took longer
+        than `timeout` (then it is not written later either, unless the writer had already begun)."""
+        done: Future[Arrival] = Future()
+        self._queue.put((entering, done))
         try:
-            done.result(timeout)
+            return done.result(timeout)
         except TimeoutError:
             done.cancel()
             raise
@@ -51,7 +53,7 @@ class CallArrivals:
         stopping = False
         while not stopping:
             batch, stopping = self._next_batch()
-            batch = [(arrival, done) for arrival, done in batch if done.set_running_or_notify_cancel()]
+            batch = [(entering, done) for entering, done in batch if done.set_running_or_notify_cancel()]
             if batch:
                 self._write(batch)
 
@@ -69,11 +71,11 @@ class CallArrivals:
     def _write(self, batch: list[Waiting]) -> None:
         try:
             with self.db.session() as session:
-                calls.write_arrivals(session, [arrival for arrival, _ in batch])
+                arrivals = calls.open_arrivals(session, [entering for entering, _ in batch])
         except Exception as exc:
-            logger.exception("could not write %d call records", len(batch))
+            logger.exception("could not open %d call records", len(batch))
             for _, done in batch:
                 done.set_exception(exc)
             return
-        for _, done in batch:
-            done.set_result(None)
+        for (_, done), arrival in zip(batch, arrivals, strict=True):
+            done.set_result(arrival)

@@ -20,13 +20,14 @@ from hotline import channel_vars as v
 logger = logging.getLogger(__name__)
 
 # Asterisk waits for the AGI without a limit, the caller in silence: past this the lookup is reported failed.
-RECORD_TIMEOUT_SECONDS = 5.0
+OPEN_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class AgiDeps:
     db: Database
     arrivals: CallArrivals
+    open_timeout: float = OPEN_TIMEOUT_SECONDS
 
 
 Handler = Callable[[FastAgiChannel, AgiDeps], None]
@@ -40,12 +41,11 @@ def _found(investor: Investor | None, by: str) -> dict[str, str]:
 
 
 def identify_caller(agi: FastAgiChannel, deps: AgiDeps) -> None:
-    """Look the caller up by the number they call from, and open the call record (in a batch)."""
+    """Open the call record and look the caller up by the number they call from (with the calls entering
+    at the same moment: agi/arrivals.py)."""
     caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit() or ch == "+")
-    with deps.db.session() as session:
-        arrival = calls.look_up_arrival(session, channel_id=agi.env.get("agi_uniqueid", ""), caller_number=caller,
-                                        dialed_number=agi.env.get("agi_extension", ""))
-    deps.arrivals.record(arrival, RECORD_TIMEOUT_SECONDS)
+    entering = calls.Entering(agi.env.get("agi_uniqueid", ""), caller, agi.env.get("agi_extension", ""))
+    arrival = deps.arrivals.open(entering, deps.open_timeout)
     agi.set_variables({"__" + v.CALL_ID: arrival.call_id, **_found(arrival.investor, "number")})
 
 

@@ -8,7 +8,7 @@ import threading
 
 from agi.arrivals import CallArrivals
 from agi.channel import FastAgiChannel
-from agi.handlers import HANDLERS, AgiDeps, Handler
+from agi.handlers import HANDLERS, OPEN_TIMEOUT_SECONDS, AgiDeps, Handler
 from crm_core.db import Database
 from hotline import channel_vars as v
 
@@ -47,10 +47,11 @@ class FastAgiServer(socketserver.ThreadingTCPServer):
     # arriving at once than that, dropped SYNs were retried too late and the caller went unidentified.
     request_queue_size = 128
 
-    def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None, *,
+                 open_timeout: float = OPEN_TIMEOUT_SECONDS) -> None:
         self.handlers = HANDLERS if handlers is None else handlers
         super().__init__(("127.0.0.1", port), _Session)
-        self.deps = AgiDeps(db, CallArrivals(db))
+        self.deps = AgiDeps(db, CallArrivals(db), open_timeout)
 
     def server_close(self) -> None:
         super().server_close()

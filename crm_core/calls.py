@@ -33,7 +33,7 @@ def open_call(session: Session, *, channel_id: str, caller_number: str, dialed_n
 
 @dataclass(frozen=True)
 class Arrival:
-    """An inbound call entering, its caller looked up, its record not yet written."""
+    """An inbound call whose record is open: its id, and the investor its number named (if one)."""
 
     call_id: str
     channel_id: str
@@ -43,15 +43,28 @@ class Arrival:
     investor: Investor | None
 
 
-def look_up_arrival(session: Session, *, channel_id: str, caller_number: str, dialed_number: str) -> Arrival:
-    """Who is calling (reads only): the record is written by write_arrivals, for several calls at once."""
-    investor = investors.find_by_phone(session, caller_number) if caller_number else None
-    return Arrival(new_id(), channel_id, caller_number, dialed_number, utcnow(), investor)
+@dataclass(frozen=True)
+class Entering:
+    """An inbound call as the dialplan hands it over: its channel, the number calling, the number dialled."""
+
+    channel_id: str
+    caller_number: str
+    dialed_number: str
+
+
+def open_arrivals(session: Session, entering: Sequence[Entering]) -> list[Arrival]:
+    """Calls entering together: their callers looked up in one query, their records written by two
+    statements (the same rows as open_call + identify), in the session's one transaction."""
+    known = investors.find_by_phones(session, {e.caller_number for e in entering if e.caller_number})
+    arrivals = [Arrival(new_id(), e.channel_id, e.caller_number, e.dialed_number, utcnow(), known.get(e.caller_number))
+                for e in entering]
+    write_arrivals(session, arrivals)
+    return arrivals
 
 
 def write_arrivals(session: Session, arrivals: Sequence[Arrival]) -> None:
-    """The calls' rows and their first events (entered; identified or not), as open_call + identify write
-    them, in two statements whatever their number: a burst of calls costs one transaction, not one each."""
+    """The calls' rows and their first events (entered; identified or not), in two statements whatever
+    their number: a burst of calls costs one transaction, not one each."""
     session.execute(insert(Call), [_call_row(arrival) for arrival in arrivals])
     session.execute(insert(CallEvent), [row for arrival in arrivals for row in _event_rows(arrival)])
 

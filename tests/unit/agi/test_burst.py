@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -15,11 +16,10 @@ from sqlalchemy import event, func, select
 
 from agi.arrivals import CallArrivals
 from agi.server import FastAgiServer
-from crm_core import calls
+from crm_core import calls, investors
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from crm_core.models import Call, Investor
-from crm_core.models.base import new_id, utcnow
 from tests.support.ports import free_port
 from tests.unit.agi.test_fastagi import add_investor, converse_on, variables_set
 
@@ -77,10 +77,9 @@ def test_a_burst_gives_each_caller_their_own_record(agi_server: FastAgiServer, d
             assert kinds == ["entered", "identified" if number in ids else "not_identified"]
 
 
-def test_identify_caller_reads_first_then_writes_in_one_transaction(agi_server: FastAgiServer,
-                                                                    database: Database) -> None:
-    """SQLite has one writer: the write lock is taken at the first write, so the lookup comes before it
-    (and writes nothing), and the call's rows go in one transaction, with no UPDATE of a row just inserted."""
+def test_identify_caller_is_one_query_and_one_transaction(agi_server: FastAgiServer, database: Database) -> None:
+    """SQLite has one writer and takes its lock at the first write: the lookup comes before it, and the
+    call's rows go in the same transaction, with no UPDATE of a row just inserted."""
     add_investor(database, "13800000001", "100000001", vip=True)
     statements: list[str] = []
     event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
@@ -88,8 +87,8 @@ def test_identify_caller_reads_first_then_writes_in_one_transaction(agi_server: 
     with socket.create_connection(("127.0.0.1", agi_server.server_address[1]), timeout=10) as sock:
         found = variables_set(converse_on(sock, env_for("13800000001", 1)))
     assert found["HOTLINE_LOOKUP_STATUS"] == "found"
-    verbs = " ".join(sql.split()[0].upper() for sql in statements if not sql.upper().startswith("SELECT 1"))
-    assert [t.split() for t in verbs.split("COMMIT")] == [["SELECT"], ["INSERT", "INSERT"], []]
+    verbs = [sql.split()[0].upper() for sql in statements if not sql.upper().startswith("SELECT 1")]
+    assert verbs == ["SELECT", "INSERT", "INSERT", "COMMIT"]
 
 
 def test_calls_arriving_together_are_written_in_one_transaction(tmp_path: Path) -> None:
@@ -106,7 +105,7 @@ def test_calls_arriving_together_are_written_in_one_transaction(tmp_path: Path) 
             blocker.add(Investor(account_number="100000001", name="blocker", investor_class="ordinary",
                                  language="zh"))
             blocker.flush()  # holds the write lock until this block ends
-            threads = [threading.Thread(target=arrivals.record, args=(arrival(n), 10)) for n in range(BURST)]
+            threads = [threading.Thread(target=arrivals.open, args=(entering(n), 10)) for n in range(BURST)]
             for thread in threads:
                 thread.start()
             time.sleep(0.5)  # let them all queue behind the blocked first one: not a timing assertion
@@ -120,8 +119,29 @@ def test_calls_arriving_together_are_written_in_one_transaction(tmp_path: Path) 
         db.dispose()
 
 
-def arrival(n: int) -> calls.Arrival:
-    return calls.Arrival(new_id(), f"1700.{n}", f"1399999{n:04d}", "95500", utcnow(), None)
+def entering(n: int) -> calls.Entering:
+    return calls.Entering(f"1700.{n}", f"1399999{n:04d}", "95500")
+
+
+def test_a_database_that_hangs_gets_the_burst_an_error_not_silence(tmp_path: Path) -> None:
+    """Another process holds SQLite's write lock (as a long import would): the calls are not kept waiting
+    for it; each is told HOTLINE_LOOKUP_STATUS=error once the open timeout passes."""
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    upgrade(url)
+    db = Database(url)
+    other_process = sqlite3.connect(tmp_path / "hotline.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    server = FastAgiServer(free_port(), db, open_timeout=0.5)
+    server.start_in_thread()
+    try:
+        results = burst(server.server_address[1], [f"1380000{n:04d}" for n in range(5)])
+        assert results == [{"HOTLINE_LOOKUP_STATUS": "error"}] * 5
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+        server.shutdown()
+        server.server_close()
+        db.dispose()
 
 
 @pytest.mark.parametrize("url", ["postgresql+psycopg2://nobody@127.0.0.1:1/none",
@@ -139,3 +159,13 @@ def test_a_burst_on_a_dead_database_is_told_so_at_once(url: str) -> None:
         server.shutdown()
         server.server_close()
         dead.dispose()
+
+
+def test_the_batch_lookup_names_an_investor_only_when_the_number_is_theirs_alone(database: Database) -> None:
+    one = add_investor(database, "13800000001", "100000001", vip=False)
+    add_investor(database, "13800000002", "100000002", vip=False)
+    add_investor(database, "13800000002", "100000003", vip=False)  # a shared family number names no one
+    with database.session() as session:
+        found = investors.find_by_phones(session, ["+8613800000001", "13800000002", "13999999999", ""])
+        assert {number: investor.id for number, investor in found.items()} == {"+8613800000001": one}
+        assert investors.find_by_phone(session, "13800000002") is None
