@@ -176,8 +176,9 @@ def test_make_run_in_the_foreground_stops_everything_on_ctrl_c(newcomer: Newcome
 
     os.killpg(run.pid, signal.SIGINT)
     out, err = run.communicate(timeout=60)
-    # make ends as a Ctrl-C'd program does (killed by SIGINT, after its command has finished)
-    assert run.returncode == -signal.SIGINT, "".join(seen) + err
+    # make ends as a Ctrl-C'd program does: killed by SIGINT after its command has finished, or with the
+    # command's own status 0 when the command finished first (both seen; which one is a race inside make)
+    assert run.returncode in {0, -signal.SIGINT}, "".join(seen) + err
     assert "Traceback" not in err and "stopping Asterisk" in err and "hotline service stopped" in err, err
     assert not alive(asterisk_pid) and not newcomer.instance.host_base.exists()
     assert newcomer.instance.registered_apps() == set()
