@@ -110,7 +110,11 @@ class FaxCall(CallSession):
         while self.outcome is None:
             event = await self.events.get()
             if event["type"] == "StasisStart" and event["channel"]["id"] == self.channel_id:
-                await self._send(ari)
+                try:
+                    await self._send(ari)
+                except AriError as exc:  # gone before SendFAX (hung up at once): no fax, say why
+                    self.outcome = FaxOutcome("", 0, f"fax not started: {exc}")
+                    await ari.request_quietly("channels", "hangup", channelId=self.channel_id)
             elif event.get("channel", {}).get("id") == self.channel_id:
                 self.outcome = outcome_of(event)
 
