@@ -16,6 +16,7 @@ from sqlalchemy import select
 from crm_core.investors import find_by_account
 from crm_core.models import InvestorContact, Notification
 from crm_core.notifications.outbox import events_of
+from crm_core.trading import load_securities
 from gateways.fax_documents import tiff_pages
 from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
@@ -48,13 +49,14 @@ def only_notification(hotline: Hotline) -> Notification:
 
 @sqlite_only
 def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) -> None:
-    account, _ = client(hotline, 4, positions={"600036": 1000, "000001": 500})
+    every_security = {code: 100 for code in load_securities()}  # 31 holdings: a statement of two pages
+    account, _ = client(hotline, 4, positions=every_security)
     hotline.service.start(**FAX_ENV)
     queued = notify(hotline, "statement", account, "--to", "021-6888 1234")
     assert queued.returncode == 0, queued.stderr
     assert "\tqueued\tfax\t02168881234\t" in queued.stdout, queued.stdout
 
-    assert_faxed(hotline, "02168881234")
+    assert_faxed(hotline, "02168881234", pages=2)
 
 
 @sqlite_only
@@ -68,7 +70,7 @@ def test_a_fax_back_asked_for_from_the_ivr_arrives_with_the_pages_sent(hotline: 
     assert row.key.startswith("faxback:") and row.data["document"]["client"]["account"] == account
 
 
-def assert_faxed(hotline: Hotline, number: str) -> Notification:
+def assert_faxed(hotline: Hotline, number: str, pages: int = 1) -> Notification:
     """The one notification was sent by fax to `number`: the simulated machine received a valid fax TIFF with
     the pages the notification's life says were sent, with FAXSTATUS SUCCESS."""
     assert wait_for(lambda: only_notification(hotline).status in {"sent", "retry", "given_up"}, timeout=90), \
@@ -80,8 +82,7 @@ def assert_faxed(hotline: Hotline, number: str) -> Notification:
                                   (hotline.asterisk.host_base / "log" / "messages.log").read_text()[-3000:])
     assert row.provider_id.startswith(f"fax-{row.id}-") and row.address == number
     [file] = received(hotline, number)
-    pages = tiff_pages(file)  # Pillow reads it as a TIFF: a valid fax image, with this many pages
-    assert pages >= 1
+    assert tiff_pages(file) == pages  # Pillow reads it as a TIFF: a valid fax image, with this many pages
     assert ("sent", f"{row.provider_id} (FAXSTATUS SUCCESS, {pages} of {pages} page(s) sent)") in life, life
     info = subprocess.run(["tiffinfo", str(file)], capture_output=True, text=True, timeout=30)
     assert info.stdout.count("Image Width: 1728") == pages, info.stdout
