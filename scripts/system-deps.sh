@@ -2,8 +2,10 @@
 # Debian packages the hotline needs on a fresh machine: installed only when missing.
 #   debootstrap  builds the Asterisk root (Debian sid) when the host has no Asterisk >= 20
 #   espeak-ng, sox  make the prompts from their texts
+#   ghostscript, fonts-wqy-microhei, Pango  statements as PDF (WeasyPrint) and fax TIFF, Chinese text included
 #   sip-tester (SIPp), baresip  real SIP peers for tests
 #   postgresql  the server binaries the tests start throwaway clusters with
+#   libtiff-tools  tiffinfo, to read the pages of a received fax
 #   chromium  the browser Playwright drives in tests/browser (never `playwright install`)
 set -euo pipefail
 
@@ -11,9 +13,15 @@ need=()
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
+command -v gs >/dev/null || need+=(ghostscript)
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
+done
 if [[ "${1:-}" == "--test" ]]; then
   command -v sipp >/dev/null || need+=(sip-tester)
   command -v baresip >/dev/null || need+=(baresip)
+  command -v tiffinfo >/dev/null || need+=(libtiff-tools)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi
