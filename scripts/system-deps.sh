@@ -14,7 +14,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 command -v gs >/dev/null || need+=(ghostscript)
-fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
 done
