@@ -25,44 +25,70 @@ class RunsInSession(Protocol):
     async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T: ...
 
 
+# Sends under way at once per channel: a voice call lasts a minute, an e-mail a moment.
+DEFAULT_CONCURRENCY = {"email": 10, "sms": 10, "voice": 4, "fax": 2}
+
+
 class Dispatcher:
     def __init__(self, db: RunsInSession, senders: Mapping[str, Sender], policy: NotifyPolicy, *,
-                 every_seconds: float = 1.0, batch: int = 20, clock: Callable[[], datetime] = utcnow) -> None:
+                 every_seconds: float = 1.0, batch: int = 20, clock: Callable[[], datetime] = utcnow,
+                 concurrency: Mapping[str, int] | None = None) -> None:
         self.db = db
         self.senders = dict(senders)
         self.policy = policy
         self.every_seconds = every_seconds
         self.batch = batch
         self.clock = clock
+        self.concurrency = {**DEFAULT_CONCURRENCY, **(concurrency or {})}
+        self._sending: dict[str, set[asyncio.Task[None]]] = {channel: set() for channel in self.senders}
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
-        """Look at the outbox now (something was queued) rather than at the next tick."""
+        """Look at the outbox now (something was queued, or a send finished) rather than at the next tick."""
         self._wake.set()
 
     async def run_forever(self) -> None:
         left = await self.db.run(recover, self.clock())
         if left:
             logger.warning("%d notification(s) were being sent when the service stopped: marked unknown", left)
-        while True:
-            try:
-                while await self.run_once() == self.batch:
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    await self.start_due()
+                except Exception:  # a dead database: try again at the next tick
+                    logger.exception("notification dispatch failed; retrying")
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.every_seconds)
+                except TimeoutError:
                     pass
-            except Exception:  # a dead database: try again at the next tick
-                logger.exception("notification dispatch failed; retrying")
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.every_seconds)
-            except TimeoutError:
-                pass
+        finally:  # stopping: a send cut short stays `sending`, which the next start makes `unknown`
+            for task in [t for tasks in self._sending.values() for t in tasks]:
+                task.cancel()
+
+    async def start_due(self) -> int:
+        """Apply receipts that came early; then, on each channel with room, claim what is due and start
+        sending each message in a task of its own (a minute-long voice call never holds back an e-mail).
+        Returns how many sends were started."""
+        await self.db.run(apply_early_receipts, self.clock(), self.policy)
+        started = 0
+        for channel, tasks in self._sending.items():
+            room = min(self.concurrency.get(channel, 1) - len(tasks), self.batch)
+            if room <= 0:
+                continue
+            for outgoing in await self.db.run(claim, self.clock(), {channel}, room):
+                task = asyncio.create_task(self._send(outgoing))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+                task.add_done_callback(lambda _: self.wake())
+                started += 1
+        return started
 
     async def run_once(self) -> int:
-        """Apply receipts that came early, then send every due message of one batch; returns how many were
-        claimed."""
-        await self.db.run(apply_early_receipts, self.clock(), self.policy)
-        due = await self.db.run(claim, self.clock(), set(self.senders), self.batch)
-        await asyncio.gather(*(self._send(outgoing) for outgoing in due))
-        return len(due)
+        """`start_due`, then wait until those sends are done (tests, one-shot use); returns how many."""
+        started = await self.start_due()
+        await asyncio.gather(*(t for tasks in self._sending.values() for t in list(tasks)))
+        return started
 
     async def _send(self, outgoing: Outgoing) -> None:
         try:

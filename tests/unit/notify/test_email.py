@@ -14,6 +14,7 @@ from ari_apps.database import AsyncDatabase
 from crm_core.db import Database
 from crm_core.notifications import Outgoing, sent
 from gateways.dispatcher import Dispatcher
+from gateways.results import Sent
 from gateways.smtp import SmtpSender, SmtpSettings, build_message
 from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
@@ -127,3 +128,42 @@ def test_attachments_are_mime_parts_with_their_type() -> None:
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf" and attachment.get_filename() == "statement.pdf"
     assert attachment.get_content() == b"%PDF-1.4 test"
+
+
+def test_a_long_voice_call_holds_back_no_email_and_voice_keeps_its_limit(database: Database,
+                                                                          smtp_server: SmtpServer) -> None:
+    """The voice sender here is a stand-in for a minute-long call (it ends when the test says so); e-mail is
+    the real one. A voice call in progress must not hold back an e-mail, and voice calls keep to their limit."""
+    investor = client(database)
+    calls = [fill_report(database, investor, key=f"voice:{n}", channel="voice") for n in range(2)]
+    mail = fill_report(database, investor, key="mail:1", channel="email")
+    started: list[str] = []
+
+    async def scenario() -> None:
+        hang_up = asyncio.Event()
+
+        async def voice(outgoing: Outgoing) -> Sent:
+            started.append(outgoing.key)
+            await hang_up.wait()
+            return Sent(f"call-{outgoing.id}", delivered=True)
+
+        email = SmtpSender(SmtpSettings(host="127.0.0.1", port=smtp_server.port))
+        with ThreadPoolExecutor(2) as executor:
+            dispatcher = Dispatcher(AsyncDatabase(database, executor), {"voice": voice, "email": email}, POLICY,
+                                    every_seconds=0.05, clock=lambda: NOON, concurrency={"voice": 1})
+            task = asyncio.create_task(dispatcher.run_forever())
+            for _ in range(100):
+                if smtp_server.mailbox.messages:
+                    break
+                await asyncio.sleep(0.05)
+            assert started == ["voice:0"] and len(smtp_server.mailbox.messages) == 1  # mail went during the call
+            hang_up.set()
+            for _ in range(100):
+                if row(database, calls[1]).status == "delivered":
+                    break
+                await asyncio.sleep(0.05)
+            task.cancel()
+
+    asyncio.run(scenario())
+    assert started == ["voice:0", "voice:1"]
+    assert [row(database, n).status for n in (*calls, mail)] == ["delivered", "delivered", "sent"]
