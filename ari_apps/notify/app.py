@@ -9,24 +9,19 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
-from ari_apps.ari import Ari
 from ari_apps.notify.call import VoiceCall, VoiceRequest
+from ari_apps.notify.outbound import OutboundApp
 from ari_apps.notify.speech import MessageAudio
 from ari_apps.notify.voice import VoiceMachine
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
-from ari_apps.session import SessionApp
 from crm_core.notifications import Outgoing
 from gateways.results import SendFailed, Sent
 from sounds.exceptions import PromptBuildError
 from sounds.say import LANGUAGES
 
 logger = logging.getLogger(__name__)
-
-CONNECT_WAIT_SECONDS = 15.0  # a message due while the service is (re)connecting to Asterisk waits this long
-
 
 @dataclass(frozen=True)
 class VoiceConfig:
@@ -36,15 +31,13 @@ class VoiceConfig:
     key_seconds: float = 5.0
 
 
-class NotifyApp(SessionApp):
+class NotifyApp(OutboundApp):
     def __init__(self, name: str, prompts: Prompts, audio: MessageAudio, voice: VoiceConfig) -> None:
         super().__init__()
         self.name = name
         self.prompts = prompts
         self.audio = audio
         self.voice = voice
-        self.connected = asyncio.Event()
-        self.connect_wait_seconds = CONNECT_WAIT_SECONDS
         self._messages: set[str] = set()  # names of the spoken messages of calls under way
 
     async def send_voice(self, outgoing: Outgoing) -> Sent:
@@ -53,7 +46,7 @@ class NotifyApp(SessionApp):
             endpoint = dial_string(self.voice.dial, outgoing.address)
         except ValueError as exc:
             raise SendFailed(str(exc), permanent=True) from exc
-        await self._wait_connected()
+        await self.wait_connected()
         name = f"{outgoing.id}-{uuid.uuid4().hex[:8]}"
         language = outgoing.language if outgoing.language in LANGUAGES else LANGUAGES[0]
         self._messages.add(name)
@@ -73,12 +66,6 @@ class NotifyApp(SessionApp):
             return Sent(request.channel_id, delivered=True)
         raise SendFailed(call.result.reason if call.result else "the call was stopped before it began")
 
-    async def _wait_connected(self) -> None:
-        try:
-            await asyncio.wait_for(self.connected.wait(), self.connect_wait_seconds)
-        except TimeoutError:
-            raise SendFailed("not connected to Asterisk") from None
-
     async def _speak(self, name: str, text: str, language: str) -> str:
         try:
             return await asyncio.to_thread(self.audio.make, name, text, language)
@@ -87,26 +74,6 @@ class NotifyApp(SessionApp):
         except (PromptBuildError, OSError) as exc:
             raise SendFailed(f"speech synthesis failed: {exc}") from exc
 
-    # Stasis ------------------------------------------------------------------------------------------
-    async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
-        """Calls are not carried over a lost connection (their sender has reported them failed, or a killed
-        service's left them `sending`, then `unknown`): their channels are hung up, their messages removed."""
-        self.ari = ari
-        for channel_id in snapshot.get("channel_ids", []):
-            if self.owner_of(channel_id) is None:
-                logger.info("hanging up %s: a voice notification call of a lost connection", channel_id)
-                await ari.request_quietly("channels", "hangup", channelId=channel_id)
+    async def after_recover(self) -> None:
         for name in await asyncio.to_thread(self.audio.remove_all_but, set(self._messages)):
             logger.info("removed the spoken message %s of a call that is over", name)
-        self.connected.set()
-
-    def suspend(self) -> None:
-        self.connected.clear()
-        super().suspend()
-
-    def on_new_channel(self, event: dict[str, Any]) -> None:
-        """A client's phone answered after its call was given up (a lost connection): hang it up."""
-        channel_id = event["channel"]["id"]
-        if self.ari is not None:
-            logger.info("hanging up %s: no voice notification owns it", channel_id)
-            asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel_id))

@@ -27,8 +27,9 @@ from typing import Any
 
 from ari_apps.ari import Ari, AriError
 from ari_apps.notify.fax_settings import FaxSettings
+from ari_apps.notify.outbound import OutboundApp
 from ari_apps.originate import Originate, dial_string, originate
-from ari_apps.session import CallSession, SessionApp
+from ari_apps.session import CallSession
 from crm_core.documents import message_html
 from crm_core.notifications import Outgoing
 from gateways.fax_documents import DocumentError, html_to_fax_tiff
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 SEND_CONTEXT = "hotline-fax-send"
 SEND_EXTENSION = "send"
 RESULT_EVENT = "HotlineFax"
-CONNECT_WAIT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class FaxCall(CallSession):
                           extension=SEND_EXTENSION, priority=1)
 
 
-class FaxApp(SessionApp):
+class FaxApp(OutboundApp):
     """The `hotline-fax` Stasis app and the dispatcher's sender for the fax channel."""
 
     def __init__(self, name: str, settings: FaxSettings, spool: Path, spool_seen_by_asterisk: str) -> None:
@@ -136,8 +136,6 @@ class FaxApp(SessionApp):
         self.settings = settings
         self.spool = spool  # host path of the instance's spool/fax/out
         self.spool_seen_by_asterisk = spool_seen_by_asterisk
-        self.connected = asyncio.Event()
-        self.connect_wait_seconds = CONNECT_WAIT_SECONDS
 
     async def send_fax(self, outgoing: Outgoing) -> Sent:
         try:
@@ -148,7 +146,7 @@ class FaxApp(SessionApp):
         image = self.spool / f"{name}.tif"
         total = await self._render(outgoing, image)
         try:
-            await self._wait_connected()
+            await self.wait_connected()
             call = FaxCall(self, FaxRequest(outgoing.id, f"fax-{name}", endpoint,
                                             f"{self.spool_seen_by_asterisk}/{image.name}"))
             self.start(call)
@@ -171,28 +169,3 @@ class FaxApp(SessionApp):
         except DocumentError as exc:
             raise SendFailed(f"fax document not made: {exc}") from exc
 
-    async def _wait_connected(self) -> None:
-        try:
-            await asyncio.wait_for(self.connected.wait(), self.connect_wait_seconds)
-        except TimeoutError:
-            raise SendFailed("not connected to Asterisk") from None
-
-    # Stasis ------------------------------------------------------------------------------------------
-    async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
-        """Fax calls are not carried over a lost connection (their sender has reported them): hang up."""
-        self.ari = ari
-        for channel_id in snapshot.get("channel_ids", []):
-            if self.owner_of(channel_id) is None:
-                await ari.request_quietly("channels", "hangup", channelId=channel_id)
-        self.connected.set()
-
-    def suspend(self) -> None:
-        self.connected.clear()
-        super().suspend()
-
-    def on_new_channel(self, event: dict[str, Any]) -> None:
-        """A fax machine answered a call whose sender gave up (a lost connection): hang it up."""
-        channel_id = event["channel"]["id"]
-        if self.ari is not None:
-            logger.info("hanging up %s: no fax owns it", channel_id)
-            asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel_id))
