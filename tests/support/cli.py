@@ -4,9 +4,14 @@ with the default state folder `var/` there (no database URL from the test's envi
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+from crm_core.db import Database
+from crm_core.migrate import upgrade
+from crm_core.models import Investor, InvestorDetail, InvestorPhone
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
 
@@ -17,3 +22,33 @@ def run_hotline(state: Path, *args: str, timeout: float = 120,
     environment.pop("HOTLINE_DATABASE_URL", None)
     return subprocess.run([HOTLINE, *args], cwd=state.parent, env=environment, capture_output=True, text=True,
                           timeout=timeout)
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_command(line: str) -> list[str]:
+    """The arguments of a command exactly as the README shows it (which it must still show)."""
+    assert line in README.read_text(encoding="utf-8"), f"the README no longer shows: {line}"
+    return shlex.split(line)[1:]
+
+
+def fresh_state(state: Path) -> Database:
+    """An empty state folder with a migrated SQLite database where `hotline` finds it by default."""
+    state.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{state / 'hotline.db'}"
+    upgrade(url)
+    return Database(url)
+
+
+def add_client(database: Database, account: str, name: str, *, language: str = "en", email: str = "",
+               phone: str = "") -> int:
+    with database.session() as session:
+        investor = Investor(account_number=account, name=name, language=language, risk_class="C3")
+        session.add(investor)
+        session.flush()
+        if email:
+            session.add(InvestorDetail(investor_id=investor.id, email=email))
+        if phone:
+            session.add(InvestorPhone(investor_id=investor.id, number=phone))
+        return investor.id

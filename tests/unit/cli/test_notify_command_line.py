@@ -6,10 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from crm_core.db import Database
-from crm_core.migrate import upgrade
-from crm_core.models import Investor, InvestorDetail, NotificationSubscription
-from tests.support.cli import run_hotline
+from crm_core.models import InvestorDetail, NotificationSubscription
+from tests.support.cli import add_client, fresh_state, run_hotline
 
 
 def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -18,15 +16,8 @@ def hotline(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_send_status_retry_and_subscribe(tmp_path: Path) -> None:
     state = tmp_path / "var"
-    state.mkdir()
-    url = f"sqlite:///{state / 'hotline.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as session:
-        investor = Investor(account_number="100000009", name="Li Na", language="en", risk_class="C3")
-        session.add(investor)
-        session.flush()
-        session.add(InvestorDetail(investor_id=investor.id, email="lina@example.com"))
+    database = fresh_state(state)
+    add_client(database, "100000009", "Li Na", email="lina@example.com")
 
     sent = hotline(state, "notify", "send", "100000009", "--subject", "Statement", "--body", "It is ready",
                    "--channel", "email")
@@ -50,13 +41,11 @@ def test_send_status_retry_and_subscribe(tmp_path: Path) -> None:
     wrong = hotline(state, "notify", "send", "100000009", "--subject", "x", "--body", "y", "--channel", "pigeon")
     assert wrong.returncode == 2 and "invalid choice: 'pigeon'" in wrong.stderr
 
-    with database.session() as session:  # a client with no way to reach them: given up, then an address appears
-        silent = Investor(account_number="100000010", name="Wu Lei", language="zh", risk_class="C3")
-        session.add(silent)
+    silent = add_client(database, "100000010", "Wu Lei", language="zh")  # no way to reach them: given up
     given_up = hotline(state, "notify", "send", "100000010", "--subject", "x", "--body", "y")
     assert given_up.returncode == 1 and "\tgiven_up\t" in given_up.stdout
     with database.session() as session:
-        session.add(InvestorDetail(investor_id=silent.id, email="wulei@example.com"))
+        session.add(InvestorDetail(investor_id=silent, email="wulei@example.com"))  # then an address appears
     retried = hotline(state, "notify", "retry", given_up.stdout.split("\t")[0])
     assert retried.returncode == 0 and "\tqueued\temail\twulei@example.com\t" in retried.stdout, retried.stdout
 

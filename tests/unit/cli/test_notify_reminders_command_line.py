@@ -4,20 +4,18 @@ for an unknown account or code, a time in the past, a price that is not a number
 
 from __future__ import annotations
 
-import shlex
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crm_core.db import Database
 from crm_core.migrate import upgrade
-from crm_core.models import ClientReminder, Investor, InvestorDetail, InvestorPhone, Notification, PriceAlert
+from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.notifications import NotifyPolicy
 from crm_core.notifications.price_alerts import check_price_alerts
 from crm_core.notifications.reminders import queue_due_reminders
 from crm_core.trading import FixedFeed
-from tests.support.cli import run_hotline
+from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 
-README = Path(__file__).resolve().parents[3] / "README.md"
 COMMANDS = [  # exactly as the README shows them
     '.venv/bin/hotline notify remind 100000001 --at "2030-12-10 09:30" --text "Subscribe to 732001" '
     '--kind subscription --code 732001',
@@ -28,23 +26,10 @@ COMMANDS = [  # exactly as the README shows them
 ]
 
 
-def readme_command(line: str) -> list[str]:
-    assert line in README.read_text(encoding="utf-8"), f"the README no longer shows: {line}"
-    return shlex.split(line)[1:]
-
-
 def test_the_readmes_reminder_and_alert_commands(tmp_path: Path) -> None:
     state = tmp_path / "var"
-    state.mkdir()
-    url = f"sqlite:///{state / 'hotline.db'}"
-    upgrade(url)
-    database = Database(url)
-    with database.session() as session:
-        investor = Investor(account_number="100000001", name="Li Na", language="en", risk_class="C3")
-        session.add(investor)
-        session.flush()
-        session.add(InvestorDetail(investor_id=investor.id, email="lina@example.com"))
-        session.add(InvestorPhone(investor_id=investor.id, number="13800000009"))
+    database = fresh_state(state)
+    add_client(database, "100000001", "Li Na", email="lina@example.com", phone="13800000009")
 
     results = [run_hotline(state, *readme_command(line)) for line in COMMANDS]
     assert [r.returncode for r in results] == [0] * len(COMMANDS), [r.stderr for r in results]

@@ -4,35 +4,25 @@ error line, exit 2, and queues nothing."""
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
 from sqlalchemy import select
 
-from crm_core.db import Database
-from crm_core.migrate import upgrade
-from crm_core.models import Investor, Notification
+from crm_core.models import Notification
 from crm_core.trading.demo import seed_demo_trading
-from tests.support.cli import run_hotline
+from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 
-README = Path(__file__).resolve().parents[3] / "README.md"
 COMMAND = ".venv/bin/hotline notify statement 100000001 --to 02168881234"
 
 
 def test_the_readmes_fax_back_command_queues_the_statement_once(tmp_path: Path) -> None:
-    assert COMMAND in README.read_text(encoding="utf-8"), f"the README no longer shows: {COMMAND}"
     state = tmp_path / "var"
-    state.mkdir()
-    url = f"sqlite:///{state / 'hotline.db'}"
-    upgrade(url)
-    database = Database(url)
+    database = fresh_state(state)
+    investor_id = add_client(database, "100000001", "Li Na")
     with database.session() as session:
-        investor = Investor(account_number="100000001", name="Li Na", language="en", risk_class="C3")
-        session.add(investor)
-        session.flush()
-        seed_demo_trading(session, investor.id, cash_cents=500_000, password="135790", bank_password="246801",
+        seed_demo_trading(session, investor_id, cash_cents=500_000, password="135790", bank_password="246801",
                           positions={"600036": 200})
-    args = shlex.split(COMMAND)[1:]
+    args = readme_command(COMMAND)
     first, again = run_hotline(state, *args), run_hotline(state, *args)
     bad = run_hotline(state, "notify", "statement", "100000001", "--to", "call me")
     nobody = run_hotline(state, "notify", "statement", "999", "--to", "02168881234")
