@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -94,6 +95,7 @@ class SmppSender:
         with self._bind_lock:
             client, self._client = self._client, None
         if client is not None:  # unbind without waiting for its answer: the reader thread owns the reads
+            client.logger.setLevel(logging.ERROR)  # smpplib warns of the unread unbind_resp and the closed socket
             try:
                 client.send_pdu(smpp.make_pdu("unbind", client=client))
             except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError):
@@ -136,6 +138,9 @@ class SmppSender:
             client.set_message_received_handler(self._received)
             try:
                 client.connect()
+                # PDUs are small and each submit waits for its answer: without TCP_NODELAY, Nagle's algorithm
+                # and the peer's delayed ACK hold each one back ~40 ms (measured: 86 ms a message, 1 ms with it)
+                client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 client.bind_transceiver(system_id=s.system_id, password=s.password, system_type=s.system_type)
             except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError) as exc:
                 client.disconnect()
