@@ -19,6 +19,7 @@ from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
 from console.ports import LiveEvents, TelephonyPort
 from crm_core.db import Database
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
 from crm_core.web_sessions import LoginPolicy, purge_stale
 
@@ -29,14 +30,18 @@ PURGER = web.AppKey("purger", asyncio.Task)
 
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
               max_failed_logins: int = 5, lockout_minutes: int = 15, wrap_up_seconds: int = 30,
-              db_threads: int = 8, broker: Broker | None = None) -> web.Application:
+              db_threads: int = 8, broker: Broker | None = None, notify_policy: NotifyPolicy | None = None,
+              notify_senders: frozenset[str] = frozenset()) -> web.Application:
+    """`notify_policy`: the outbox's (quiet hours) for the desk's replies; `notify_senders`: the channels the
+    service sends on (the supervisors' notification health says which wait for want of one)."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=256 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="console-db")
     policy = LoginPolicy(session_minutes=session_minutes, max_failed_logins=max_failed_logins,
                          lockout_minutes=lockout_minutes)
     app[CONTEXT] = ConsoleContext(db=db, telephony=telephony, events=events, policy=policy, executor=executor,
-                                  wrap_up_seconds=wrap_up_seconds, broker=broker)
+                                  wrap_up_seconds=wrap_up_seconds, broker=broker,
+                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders)
     for module in (routes_auth, routes_calls, routes_supervisor, routes_docs, ws, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)

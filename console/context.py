@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from console.ports import LiveEvents, TelephonyPort
 from crm_core.db import Database
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
 from crm_core.web_sessions import LoginPolicy
 
@@ -30,6 +31,8 @@ class ConsoleContext:
     executor: ThreadPoolExecutor
     wrap_up_seconds: int = 30
     broker: Broker | None = None  # prices holdings in the screen-pop; None: the built-in simulated market
+    notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # quiet hours of the desk's replies
+    notify_senders: frozenset[str] = frozenset()  # the channels the service has a sender for
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

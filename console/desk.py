@@ -1,21 +1,29 @@
-"""The agent desk's writes and lookups: dispositions, callbacks, and checks that ids exist."""
+"""The agent desk's writes and lookups: dispositions, callbacks, replies to the caller, checks that ids exist."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.screen_pop import CallNotVisible, call_events, may_see
+from console.screen_pop import CallNotVisible, call_events, may_see, notification_json
+from crm_core import audit
 from crm_core.models import Agent, Call, CallDisposition, Investor, Reminder
 from crm_core.models.base import utcnow
+from crm_core.notifications.outbox import enqueue
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.web_sessions import StaffIdentity
 
 
 class NotFound(LookupError):
     pass
+
+
+class NoClient(ValueError):
+    """The call's caller is not a known client: there is no one to reply to."""
 
 
 def visible_call(session: Session, call_id: str, identity: StaffIdentity) -> Call:
@@ -47,6 +55,24 @@ def schedule_callback(session: Session, identity: StaffIdentity, investor_id: in
     session.flush()
     return {"id": reminder.id, "investor_id": investor_id, "agent_id": identity.agent_id, "text": text,
             "due_at": at.isoformat()}
+
+
+def reply(session: Session, call_id: str, identity: StaffIdentity, *, channel: str, subject: str, body: str,
+          policy: NotifyPolicy) -> dict[str, Any]:
+    """Queue a `message` to the call's client through the outbox. The key is made of the call and the content,
+    so a double click (or a retried request) queues one message; audited as `desk.reply`."""
+    call = visible_call(session, call_id, identity)
+    if call.investor_id is None:
+        raise NoClient(f"the caller of call {call_id} is not a known client (unknown number): nobody to reply to")
+    digest = hashlib.sha256(f"{channel}\n{subject}\n{body}".encode()).hexdigest()[:16]
+    row = enqueue(session, key=f"desk:{call_id}:{digest}", investor_id=call.investor_id, purpose="reply",
+                  template="message", data={"subject": subject, "body": body}, now=utcnow(), policy=policy,
+                  channel=channel)
+    session.flush()
+    audit.record(session, actor=f"agent:{identity.job_number}", action="desk.reply", outcome=row.status,
+                 channel="web", subject=f"investor:{call.investor_id}", call_id=call_id, notification_id=row.id,
+                 requested_channel=channel)
+    return notification_json(row)
 
 
 def agent_by_job_number(session: Session, job_number: str) -> Agent:

@@ -57,11 +57,17 @@ def openapi_document() -> dict[str, Any]:
         "/api/me/state": {"put": _op("Set my state: ready, not_ready (with reason), wrap_up, logged_out",
                                      body="AgentState", codes=(401, 409))},
         "/api/calls/{call_id}/screen-pop": {"get": _op("Caller, class, segment, risk, VIP, holdings, funds, IVR "
-                                                       "path, last calls with notes, open complaints, reminders",
+                                                       "path, last calls with notes, open complaints, reminders, "
+                                                       "recent notifications",
                                                        codes=CALL_CODES, params=[CALL_ID])},
         "/api/calls/{call_id}/disposition": {"post": _op("Save a disposition code and note on the call",
                                                          body="Disposition", ok=201, codes=CALL_CODES,
                                                          params=[CALL_ID])},
+        "/api/calls/{call_id}/reply": {"post": _op("Reply to the call's client: a message (subject, body) queued in "
+                                                   "the outbox by a channel or their preferred one; the same "
+                                                   "content on the same call is queued once (422: unknown "
+                                                   "number)", body="Reply", ok=201, codes=CALL_CODES,
+                                                   params=[CALL_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "
@@ -79,6 +85,10 @@ def openapi_document() -> dict[str, Any]:
         "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,
                                        codes=(401, 404))},
         "/api/supervisor/live": {"get": _op("Live agents, queues and the day's counts", codes=SUPERVISOR_CODES)},
+        "/api/supervisor/notifications": {"get": _op("Notification health per channel: counts by status "
+                                                     "(queued, retry, sending, given_up, unknown...) and "
+                                                     "whether the service has a sender for it",
+                                                     codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
         "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",

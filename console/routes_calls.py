@@ -1,4 +1,4 @@
-"""Call handling from the desk: screen-pop, disposition, hold, transfer, click-to-dial, callbacks."""
+"""Call handling from the desk: screen-pop, disposition, reply, hold, transfer, click-to-dial, callbacks."""
 
 from __future__ import annotations
 
@@ -35,6 +35,24 @@ async def post_disposition(request: web.Request) -> web.Response:
     saved = await context_of(request).in_session(desk.save_disposition, call_id, identity, body["code"],
                                                  body.get("note") or "")
     return web.json_response(saved, status=201)
+
+
+@routes.post("/api/calls/{call_id}/reply")
+async def post_reply(request: web.Request) -> web.Response:
+    """A message to the call's client by a channel (or their preferred one), queued in the outbox."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "Reply")
+    for field in ("subject", "body"):
+        if not body[field].strip():
+            raise ApiError(422, f"{field} cannot be blank", field=field)
+    ctx = context_of(request)
+    try:
+        queued = await ctx.in_session(desk.reply, call_id, identity, channel=body["channel"],
+                                      subject=body["subject"], body=body["body"], policy=ctx.notify_policy)
+    except desk.NoClient as error:
+        raise ApiError(422, str(error), field="call_id") from None
+    return web.json_response(queued, status=201)
 
 
 @routes.post("/api/calls/{call_id}/hold")

@@ -1,4 +1,5 @@
-"""Supervisor endpoints: live view, listen / whisper / barge, forcing an agent's state. Each action audited."""
+"""Supervisor endpoints: live view, notification health, listen / whisper / barge, forcing an agent's state.
+Each action audited."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from console.live import snapshot_json
 from console.ports import TelephonyError
 from console.schemas import path_int, path_text, read_body
 from crm_core import audit
+from crm_core.notifications.outbox import counts_by_channel
+from crm_core.notifications.rules import Channel, Status
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
@@ -23,6 +26,21 @@ routes = web.RouteTableDef()
 async def get_live(request: web.Request) -> web.Response:
     require(request, "supervise")
     return web.json_response(snapshot_json(context_of(request).telephony))
+
+
+@routes.get("/api/supervisor/notifications")
+async def get_notifications(request: web.Request) -> web.Response:
+    """Per channel: how many notifications stand in each status, and whether the service has a sender for it
+    (without one, that channel's messages wait)."""
+    require(request, "supervise")
+    ctx = context_of(request)
+    counts = await ctx.in_session(counts_by_channel)
+    channels = [c.value for c in Channel] + sorted(c for c in counts if c is not None and c not in set(Channel))
+    rows = [{"channel": channel, "sender": channel in ctx.notify_senders,
+             **{s.value: counts.get(channel, {}).get(s.value, 0) for s in Status}} for channel in channels]
+    if None in counts:  # given up before any channel: the client could not be reached at all
+        rows.append({"channel": None, "sender": False, **{s.value: counts[None].get(s.value, 0) for s in Status}})
+    return web.json_response({"channels": rows})
 
 
 @routes.post("/api/supervisor/supervise")

@@ -20,6 +20,7 @@ NOT_READY_REASONS = ["break", "lunch", "training", "meeting", "coaching", "admin
 DISPOSITION_CODES = ["resolved", "information_given", "callback_needed", "complaint_raised", "transferred",
                      "order_help", "wrong_number", "other"]
 AGENT_STATES = ["ready", "not_ready", "wrap_up", "logged_out"]
+REPLY_CHANNELS = ["preferred", "email", "sms", "voice", "fax"]
 
 
 def _string(max_length: int, min_length: int = 1, **more: Any) -> dict[str, Any]:
@@ -46,6 +47,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "Callback": {"type": "object", "required": ["investor_id", "at"], "properties": {
         "investor_id": ID, "at": {"type": "string", "format": "date-time", "maxLength": 40},
         "note": _string(2000, 0)}},
+    "Reply": {"type": "object", "required": ["channel", "subject", "body"], "properties": {
+        "channel": {"type": "string", "enum": REPLY_CHANNELS,
+                    "description": "preferred: the client's preferred channel as the CRM computes it"},
+        "subject": _string(200), "body": _string(2000)}},
     "Supervise": {"type": "object", "required": ["agent_id", "mode"], "properties": {
         "agent_id": ID, "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]}}},
     "ForceState": {"type": "object", "required": ["state"], "properties": {

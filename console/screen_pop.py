@@ -20,14 +20,17 @@ from crm_core.models import (
     CallEvent,
     Complaint,
     Investor,
+    Notification,
     Reminder,
     SegmentMembership,
 )
+from crm_core.notifications.outbox import of_investor
 from crm_core.summary import AccountSummary, RiskClass, investor_summary
 from crm_core.trading import Broker
 from crm_core.web_sessions import StaffIdentity
 
 RECENT_CALLS = 5
+RECENT_NOTIFICATIONS = 10
 SEEN_KINDS = ("offered", "answered", "consult_offered")  # consult_offered: the target of an attended transfer
 
 
@@ -89,9 +92,17 @@ def _investor(investor: Investor | None, risk: RiskClass | None) -> dict[str, An
 
 def _customer_data(session: Session, investor: Investor | None) -> dict[str, Any]:
     if investor is None:
-        return {"segment_path": None, "complaints": [], "reminders": []}
+        return {"segment_path": None, "complaints": [], "reminders": [], "notifications": []}
     return {"segment_path": _segment_path(session, investor.id),
-            "complaints": _open_complaints(session, investor.id), "reminders": _open_reminders(session, investor.id)}
+            "complaints": _open_complaints(session, investor.id), "reminders": _open_reminders(session, investor.id),
+            "notifications": [notification_json(n) for n in of_investor(session, investor.id, RECENT_NOTIFICATIONS)]}
+
+
+def notification_json(row: Notification) -> dict[str, Any]:
+    """One outbox row as the desk shows it: what, by which channel, where it stands and why."""
+    return {"id": row.id, "purpose": row.purpose, "template": row.template, "channel": row.channel,
+            "status": row.status, "reason": row.reason, "attempts": row.attempts,
+            "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()}
 
 
 def _trading(accounts: tuple[AccountSummary, ...]) -> dict[str, list[dict[str, Any]]]:

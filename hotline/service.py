@@ -110,7 +110,9 @@ class HotlineService:
         c = self.settings.console
         app = build_app(self.database, self.telephony, self.events, session_minutes=c.session_minutes,
                         max_failed_logins=c.max_failed_logins, lockout_minutes=c.lockout_minutes,
-                        wrap_up_seconds=round(self.settings.acd.wrap_up_seconds), broker=self.trading.broker)
+                        wrap_up_seconds=round(self.settings.acd.wrap_up_seconds), broker=self.trading.broker,
+                        notify_policy=self.notifier.dispatcher.policy,
+                        notify_senders=frozenset(self.notifier.dispatcher.senders))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()

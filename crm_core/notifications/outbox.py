@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core import documents
@@ -195,6 +195,16 @@ def retry(session: Session, notification_id: int, now: datetime, policy: NotifyP
 def of_investor(session: Session, investor_id: int, limit: int = 20) -> list[Notification]:
     return list(session.scalars(select(Notification).where(Notification.investor_id == investor_id)
                                 .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def counts_by_channel(session: Session) -> dict[str | None, dict[str, int]]:
+    """{channel: {status: how many}} over the whole outbox (None: given up with no channel): channel health."""
+    found: dict[str | None, dict[str, int]] = {}
+    rows = session.execute(select(Notification.channel, Notification.status, func.count())
+                           .group_by(Notification.channel, Notification.status)).all()
+    for channel, status, count in rows:
+        found.setdefault(channel, {})[status] = count
+    return found
 
 
 def events_of(session: Session, notification_id: int) -> list[NotificationEvent]:
