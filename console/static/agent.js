@@ -110,7 +110,16 @@ async function loadScreenPop(callId, consulted) {
   });
   fillList("complaints", pop.complaints, function (c) { return c.category + ": " + c.summary + " (" + c.status + ")"; });
   fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
+  showNotifications(pop.notifications);
   text("disposition-saved", "");
+  text("reply-status", "");
+}
+
+function showNotifications(notifications) {
+  fillTable("notifications", ["When", "Purpose", "Channel", "Status", "Reason"],
+    notifications.map(function (n) {
+      return [n.created_at.slice(0, 16).replace("T", " "), n.purpose, n.channel || "—", n.status, n.reason];
+    }));
 }
 
 // ringing | talking | held | consult_ringing | consulting (from call_state events), ended, missed, abandoned, none
@@ -189,6 +198,18 @@ document.addEventListener("DOMContentLoaded", function () {
     else { body.to_number = el("transfer-number").value.trim(); }
     const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/transfer", body);
     showError("desk-error", result.ok ? "" : (result.data.error || "transfer failed"));
+  });
+  el("reply-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    if (!needCall()) { return; }
+    const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/reply",
+      { channel: el("reply-channel").value, subject: el("reply-subject").value, body: el("reply-body").value });
+    if (!result.ok) { showError("desk-error", result.data.error || "not sent"); return; }
+    showError("desk-error", "");
+    const n = result.data;
+    text("reply-status", n.status + " by " + (n.channel || "no channel") + (n.reason ? " (" + n.reason + ")" : ""));
+    const pop = await api("GET", "/api/calls/" + encodeURIComponent(desk.callId) + "/screen-pop");
+    if (pop.ok) { showNotifications(pop.data.notifications); }
   });
   el("callback-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();

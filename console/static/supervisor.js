@@ -23,6 +23,8 @@ async function refresh() {
     const result = await api("GET", "/api/supervisor/live");
     if (!result.ok) { showError("console-error", result.data.error || "no live data"); return; }
     render(result.data);
+    const health = await api("GET", "/api/supervisor/notifications");
+    if (health.ok) { renderHealth(health.data.channels); }
   } finally {
     board.refreshing = false;
     if (board.again) { board.again = false; refresh(); }
@@ -61,6 +63,23 @@ function render(live) {
     const force = row.insertCell();
     force.appendChild(button("not ready", "force-not-ready-" + a.job_number, function () { forceState(a, "not_ready"); }));
     force.appendChild(button("log out", "force-logout-" + a.job_number, function () { forceState(a, "logged_out"); }));
+  }
+}
+
+// Per channel: where the outbox's messages stand; a channel with no sender keeps its messages waiting.
+function renderHealth(channels) {
+  const body = el("notification-health").tBodies[0];
+  body.replaceChildren();
+  for (const c of channels) {
+    const row = body.insertRow();
+    const name = c.channel || "none";
+    row.dataset.testid = "notify-" + name;
+    row.insertCell().textContent = name;
+    row.insertCell().textContent = c.sender ? "yes" : "none (waits)";
+    for (const status of ["queued", "retry", "sending", "given_up", "unknown"]) {
+      row.insertCell().textContent = String(c[status]);
+    }
+    if (!c.sender && c.queued + c.retry > 0) { row.className = "alert"; }
   }
 }
 
