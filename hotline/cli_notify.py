@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.db import Database
@@ -19,7 +18,7 @@ from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.models.base import utcnow
 from crm_core.notifications import Channel, enqueue, price_alerts, reminders, retry
 from crm_core.notifications.fill_reports import subscribe
-from crm_core.notifications.outbox import NotificationNotFound, events_of, of_investor
+from crm_core.notifications.outbox import NotificationNotFound, counts_by_channel, events_of, of_investor
 from crm_core.notifications.templates import UnknownTemplate
 from crm_core.trading import SimulatedFeed
 from hotline.settings import Settings
@@ -147,13 +146,12 @@ def cmd_status(args: argparse.Namespace, settings: Settings, session: Session) -
 
 
 def _health(session: Session, settings: Settings) -> None:
-    counts = session.execute(select(Notification.channel, Notification.status, func.count())
-                             .group_by(Notification.channel, Notification.status)
-                             .order_by(Notification.channel, Notification.status)).all()
+    counts = counts_by_channel(session)
     configured = {"email": bool(settings.email.host), "sms": bool(settings.sms.host), "fax": bool(settings.fax.dial)}
-    for channel, status, count in counts:
+    for channel in sorted(counts, key=lambda c: c or ""):
         sender = "" if configured.get(channel or "", True) else "  (no sender configured: waits)"
-        print(f"{channel or '-':<6} {status:<9} {count}{sender}")
+        for status, count in sorted(counts[channel].items()):
+            print(f"{channel or '-':<6} {status:<9} {count}{sender}")
     if not counts:
         print("no notifications")
 
