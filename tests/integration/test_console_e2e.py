@@ -86,7 +86,8 @@ def test_supervisor_sees_the_call_and_supervises_it(hotline: Hotline, browser: A
     log_in(page, hotline, "2900")
     page.wait_for_url("**/supervisor")
 
-    thread, _ = call_in_background(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=15))
+    # 20 s of talk: time for the board to show the call, the click and the supervisor's phone, under load
+    thread, _ = call_in_background(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=20))
     row = page.get_by_test_id("agent-row-2001")
     playwright_api.expect(row).to_contain_text("13800000002", timeout=30_000)
     playwright_api.expect(row).to_contain_text("busy", timeout=10_000)  # answered: there is a call to join
@@ -100,7 +101,7 @@ def test_supervisor_sees_the_call_and_supervises_it(hotline: Hotline, browser: A
         return any(b.startswith("acd-") and len(members) >= 3 for b, members in bridges(hotline.asterisk).items())
 
     assert wait_for(three_party_bridge if mode == "barge" else snoop_channels, timeout=15), \
-        f"Asterisk shows no {mode} by the supervisor"
+        f"Asterisk shows no {mode} by the supervisor\n{hotline.service.log.read_text()[-4000:]}"
     thread.join(60)
     page.close()
     assert wait_for(lambda: not channel_names(hotline.asterisk), timeout=10), channel_names(hotline.asterisk)
