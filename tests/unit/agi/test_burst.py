@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,6 @@ from tests.support.ports import free_port
 from tests.unit.agi.test_fastagi import add_investor, converse_on, variables_set
 
 BURST = 30
-
-
-@pytest.fixture
-def agi_server(database: Database) -> Iterator[FastAgiServer]:
-    server = FastAgiServer(free_port(), database)
-    server.start_in_thread()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def env_for(number: str, n: int) -> dict[str, str]:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import socket
-from collections.abc import Iterator
-
-import pytest
 
 from agi.channel import FastAgiChannel
 from agi.server import FastAgiServer
@@ -14,15 +11,6 @@ from crm_core import calls
 from crm_core.db import Database
 from crm_core.models import Investor, InvestorPhone
 from tests.support.ports import free_port
-
-
-@pytest.fixture
-def agi_server(database: Database) -> Iterator[FastAgiServer]:
-    server = FastAgiServer(free_port(), database)
-    server.start_in_thread()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def converse(port: int, env: dict[str, str], answers: dict[str, str] | None = None) -> list[str]:
