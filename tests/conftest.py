@@ -11,6 +11,8 @@ import pytest
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from tests.support.postgres import ThrowawayPostgres
+from tests.support.smsc import TestSmsc
+from tests.support.smtp import SmtpServer
 
 _database_counter = itertools.count()
 
@@ -40,3 +42,21 @@ def database(database_url: str) -> Iterator[Database]:
     db = Database(database_url)
     yield db
     db.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on loopback."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smsc() -> Iterator[TestSmsc]:
+    """The test SMSC (an SMPP 3.4 server) on loopback."""
+    server = TestSmsc()
+    server.start()
+    yield server
+    server.close()

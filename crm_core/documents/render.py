@@ -3,16 +3,17 @@ the attachments a notification carries: `data["document"]` names the document an
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from crm_core.notifications.templates import yuan
+
 FOLDER = Path(__file__).with_name("templates")
 _ENV = Environment(loader=FileSystemLoader(FOLDER), undefined=StrictUndefined, autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
-_ENV.filters["yuan"] = lambda cents: f"{Decimal(int(cents)) / 100:,.2f}"
+_ENV.filters["yuan"] = yuan
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {"statement": "对账单", "client": "客户", "as_of": "截至", "account": "资金账号", "funds": "资金",

@@ -4,6 +4,7 @@ they chose (their preferred one by default), queued in the same transaction as t
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from crm_core.models import Investor, NotificationSubscription, TradingAccount, 
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading.results import FillView
-from crm_core.trading.securities import load_securities
+from crm_core.trading.securities import Security, load_securities
 
 PURPOSE = "fill_report"
 
@@ -28,11 +29,17 @@ def subscribe(session: Session, investor_id: int, purpose: str = PURPOSE, channe
     session.flush()
 
 
+@cache
+def _securities() -> dict[str, Security]:
+    """The list shipped with the package, read once (report_fills runs on every matching round)."""
+    return load_securities()
+
+
 def report_fills(session: Session, fills: list[FillView], now: datetime, policy: NotifyPolicy) -> int:
     """Queue one report per fill whose client subscribed; returns how many were queued (a repeated fill id
     is the same notification: key `fill:<id>`)."""
     queued = 0
-    securities = load_securities()
+    securities = _securities()
     for fill in fills:
         row = session.execute(
             select(TradingAccount.account_number, Investor.id, NotificationSubscription.channel)

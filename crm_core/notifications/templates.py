@@ -13,9 +13,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 
 FOLDER = Path(__file__).with_name("templates")
 FALLBACK_LANGUAGE = "zh"
+def yuan(cents: int) -> str:
+    """Cents as yuan with thousands separators, for every document and message: 386000 → 3,860.00."""
+    return f"{Decimal(int(cents)) / 100:,.2f}"
+
+
 _ENV = Environment(loader=FileSystemLoader(FOLDER), undefined=StrictUndefined, autoescape=False,
                    keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
-_ENV.filters["yuan"] = lambda cents: f"{Decimal(int(cents)) / 100:,.2f}"
+_ENV.filters["yuan"] = yuan
 
 
 class UnknownTemplate(LookupError):

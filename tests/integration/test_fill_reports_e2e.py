@@ -4,9 +4,6 @@ SMPP server (the test SMSC) on loopback, once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
 
 from crm_core.investors import find_by_account
@@ -19,20 +16,10 @@ from tests.support.smsc import TestSmsc
 from tests.support.smtp import SmtpServer
 
 
-@pytest.fixture
-def peers() -> Iterator[tuple[SmtpServer, TestSmsc]]:
-    smtp, smsc = SmtpServer(), TestSmsc()
-    smtp.start()
-    smsc.start()
-    yield smtp, smsc
-    smtp.stop()
-    smsc.close()
-
-
 @sqlite_only
-def test_a_phone_orders_fill_report_arrives_by_email_and_by_sms(hotline: Hotline,
-                                                                 peers: tuple[SmtpServer, TestSmsc]) -> None:
-    smtp, smsc = peers
+def test_a_phone_orders_fill_report_arrives_by_email_and_by_sms(hotline: Hotline, smtp_server: SmtpServer,
+                                                                 smsc: TestSmsc) -> None:
+    smtp = smtp_server
     (by_sms, sms_phone), (by_mail, mail_phone) = client(hotline, 3), client(hotline, 13, language="en")
     with hotline.db.session() as session:
         for account, channel in ((by_sms, "sms"), (by_mail, "email")):

@@ -6,11 +6,8 @@ test SMSC. A call left by a killed service is hung up by the next one and never 
 from __future__ import annotations
 
 import wave
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-
-import pytest
 
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
@@ -32,13 +29,6 @@ VOICE_ENV = {
 BODY = {"en": "Your bond 019547 matures on Friday. The principal and interest will be paid to your account.",
         "zh": "您持有的债券019547将于周五到期，本息将划入您的资金账户。"}
 
-
-@pytest.fixture
-def smsc() -> Iterator[TestSmsc]:
-    peer = TestSmsc()
-    peer.start()
-    yield peer
-    peer.close()
 
 
 def remind(hotline: Hotline, phone: str, language: str) -> int:

@@ -5,11 +5,8 @@ SMSC, a lost session bound again."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-
-import pytest
 
 from ari_apps.database import AsyncDatabase
 from crm_core.db import Database
@@ -21,14 +18,6 @@ from tests.support.hotline import wait_for
 from tests.support.smsc import TestSmsc
 from tests.unit.notify.test_email import Clock
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
-
-
-@pytest.fixture
-def smsc() -> Iterator[TestSmsc]:
-    server = TestSmsc()
-    server.start()
-    yield server
-    server.close()
 
 
 def sender_for(database: Database, smsc: TestSmsc, password: str = "secret") -> SmppSender:
