@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from crm_core.db import Database
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.settings import load_settings
 from hotline.wiring import asterisk_instance
+from tests.support.browser import launch
 from tests.support.hotline import ServiceProcess, channels_left, isolated_env, service_env, wait_for
 
 pytestmark = pytest.mark.integration
@@ -69,6 +71,16 @@ def hotline(asterisk: AsteriskInstance, asterisk_env: dict[str, str], database_u
         harness.service.stop()
         harness.db.dispose()
     assert left is True, f"channels stuck in Asterisk: {left}\n{(tmp_path / 'service.log').read_text()[-3000:]}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, one per test module."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
 
 
 class Hotline:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,19 +14,10 @@ from crm_core.models import AgentState, CallDisposition
 from hotline.call_trace import wait_until_recorded
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
-from tests.support.browser import launch
 from tests.support.desk import ari_delete, bridges, channel_names, moh_in_bridge
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def console_url(hotline: Hotline) -> str:

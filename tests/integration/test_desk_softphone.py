@@ -22,7 +22,6 @@ from crm_core.models import AgentState
 from hotline.call_trace import wait_until_recorded
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
-from tests.support.browser import launch
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 from tests.support.softphone import BARESIP, Softphone
 
@@ -30,14 +29,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(BARESIP is None, reason="baresip not installed (scripts/system-deps.sh --test)")
 
 WRAP_UP_SECONDS = 3
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +23,6 @@ from crm_core.trading.demo import seed_demo_trading
 from hotline.scripted_call import CallObservation, CallScript
 from sounds.phrases import yuan_keys
 from tests.integration.conftest import Hotline
-from tests.support.browser import launch
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -33,14 +31,6 @@ ACCOUNT, PHONE, PASSWORD = "100000005", "13800000005", "246810"
 # bought by phone and filled / an order left open, holding cash; cheap shares: short numbers to speak
 BOUGHT, WAITING = "601988", "601398"
 TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def a_client_with_an_open_order(hotline: Hotline) -> int:
