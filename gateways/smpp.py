@@ -82,6 +82,7 @@ class SmppSender:
         self._client: _Client | None = None
         self._bind_lock = threading.Lock()
         self._waiting: dict[int, Future[Any]] = {}
+        self._reader: threading.Thread | None = None
 
     async def __call__(self, outgoing: Outgoing) -> Sent:
         return await asyncio.get_running_loop().run_in_executor(None, self.send_blocking, outgoing)
@@ -93,14 +94,16 @@ class SmppSender:
 
     def close(self) -> None:
         with self._bind_lock:
-            client, self._client = self._client, None
+            client, reader = self._client, self._reader
         if client is not None:  # unbind without waiting for its answer: the reader thread owns the reads
             client.logger.setLevel(logging.ERROR)  # smpplib warns of the unread unbind_resp and the closed socket
             try:
                 client.send_pdu(smpp.make_pdu("unbind", client=client))
             except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError):
                 pass
-            client.disconnect()
+            self._drop(client)
+        if reader is not None:
+            reader.join(5)
 
     # -- one part --------------------------------------------------------------------------------------
     def _submit(self, destination: str, part: bytes, coding: int, esm_class: int) -> str:
@@ -146,11 +149,13 @@ class SmppSender:
                 client.disconnect()
                 raise SendFailed(f"SMSC {s.host}:{s.port} bind failed: {exc!r}") from exc
             self._client = client
-            threading.Thread(target=self._read, args=(client,), name="smpp-reader", daemon=True).start()
+            self._reader = threading.Thread(target=self._read, args=(client,), name="smpp-reader", daemon=True)
+            self._reader.start()
             logger.info("SMPP bound to %s:%d as %s", s.host, s.port, s.system_id)
             return client
 
     def _read(self, client: _Client) -> None:
+        """The reader thread: the only one that reads from or closes a bound session's socket."""
         try:
             while self._client is client:
                 client.read_once()
@@ -159,18 +164,23 @@ class SmppSender:
                 logger.warning("SMPP session to %s:%d lost: %r", self.settings.host, self.settings.port, exc)
         finally:
             self._drop(client)
+            client.disconnect()
 
     def _drop(self, client: _Client) -> None:
+        """Forget a session and fail the sends waiting on it. Its socket is shut down, not closed: the reader
+        thread, blocked in recv, wakes to an end of stream and closes it (closing it here raced that recv)."""
         with self._bind_lock:
             if self._client is client:
                 self._client = None
         for answer in list(self._waiting.values()):
             if not answer.done():
                 answer.set_exception(smpplib.exceptions.ConnectionError("session lost"))
-        try:
-            client.disconnect()
-        except (smpplib.exceptions.ConnectionError, OSError):
-            pass
+        sock = client._socket
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _answered(self, pdu: Any) -> None:
         answer = self._waiting.get(pdu.sequence)

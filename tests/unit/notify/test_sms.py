@@ -146,3 +146,26 @@ def test_receipt_texts_are_read() -> None:
     assert parse_receipt(b"id:1001 sub:001 dlvrd:001 submit date:2611251000 stat:DELIVRD err:000 text:") == (
         "1001", "DELIVRD")
     assert parse_receipt("nothing") == ("", "")
+
+
+def test_closing_a_bound_session_ends_its_reader_cleanly(database: Database, smsc: TestSmsc) -> None:
+    """The reader thread sits in recv while the service closes the session. Closing used to close the socket
+    under that recv and null it (AttributeError in thread smpp-reader, seen once in CI) and left the reader
+    running. Closed right after a send, twenty times: the reader is gone when close returns, and raised
+    nothing."""
+    import threading
+
+    errors: list[threading.ExceptHookArgs] = []
+    previous, threading.excepthook = threading.excepthook, errors.append
+    try:
+        investor = client(database)
+        for i in range(20):
+            sender = sender_for(database, smsc)
+            fill_report(database, investor, key=f"fill:{i}")
+            dispatch(database, sender, Clock(NOON + timedelta(minutes=i)))
+            reader = sender._reader
+            sender.close()
+            assert reader is not None and not reader.is_alive()
+    finally:
+        threading.excepthook = previous
+    assert [e.exc_value for e in errors] == [] and len(smsc.messages) == 20
