@@ -5,13 +5,14 @@ SQLite that is one commit, one fsync, under the one write lock, per call: a burs
 for twenty fsyncs in a row (bench/fastagi.py). Here the sessions hand their calls to one writer thread
 and wait: whatever arrived while the previous batch was being committed is looked up in one query and
 written in the next transaction. A session hears back once its row is committed (the IVR reads it next),
-or gets the error, or gives up after a deadline: a database that hangs (rather than refuses) would
-otherwise keep the caller in silence for as long as it hangs. Either way its handler reports the failure
-to the dialplan.
+or gets the error, or gives up at the FastAGI handler's deadline (agi/server.py): a database that hangs
+(rather than refuses) would otherwise keep the caller in silence for as long as it hangs. Either way the
+failure is reported to the dialplan.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -34,16 +35,12 @@ class CallArrivals:
         self._writer = threading.Thread(target=self._write_forever, name="fastagi-arrivals", daemon=True)
         self._writer.start()
 
-    def open(self, entering: Entering, timeout: float) -> Arrival:
-        """The call's record, written with whatever else is waiting; raises if that failed or took longer
-        than `timeout` (then it is not written later either, unless the writer had already begun)."""
+    async def open(self, entering: Entering) -> Arrival:
+        """The call's record, written with whatever else is waiting; raises if that failed. Cancelled (the
+        FastAGI handler's deadline), it is not written later either, unless the writer had already begun."""
         done: Future[Arrival] = Future()
         self._queue.put((entering, done))
-        try:
-            return done.result(timeout)
-        except TimeoutError:
-            done.cancel()
-            raise
+        return await asyncio.wrap_future(done)  # cancelling this cancels `done`
 
     def close(self) -> None:
         self._queue.put(None)

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from ari_apps.acd.app import AcdApp
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint
 from ari_apps.acd.phones import phone_endpoint
-from ari_apps.database import AsyncDatabase
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
 from crm_core import agents as agent_service
+from crm_core.db import AsyncDatabase
 from crm_core.models import Agent, AgentState, Call, CallStatus
 
 logger = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ import logging
 import time
 
 from ari_apps.acd.routing import RoutableAgent, Router
-from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard
 from crm_core import agents as agent_service
 from crm_core.agents import AgentSnapshot
+from crm_core.db import AsyncDatabase
 from crm_core.models import AgentState
 
 logger = logging.getLogger(__name__)

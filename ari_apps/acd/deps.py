@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.dispatcher import Dispatcher
-from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
+from crm_core.db import AsyncDatabase
 from hotline.settings import AcdSettings
 
 

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.app import IvrApp
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.flow import IvrCall, IvrState
@@ -26,6 +25,7 @@ from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
 from crm_core import calls, recordings
 from crm_core.banking import BANK_TO_BROKER, BankConfig, LedgerBank
+from crm_core.db import AsyncDatabase
 from crm_core.models import BankTransfer, OrderCancel
 from crm_core.trading import AuthConfig, funds
 from hotline import channel_vars as v

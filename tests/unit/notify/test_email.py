@@ -10,8 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from ari_apps.database import AsyncDatabase
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
 from crm_core.notifications import Outgoing, sent
 from gateways.dispatcher import Dispatcher
 from gateways.results import Sent
