@@ -29,8 +29,12 @@ class FastAgiChannel:
         return self.env.get("agi_network_script", "").strip("/")
 
     async def read_env(self) -> dict[str, str]:
-        """`agi_name: value` lines up to the blank line (or the end of the stream)."""
-        while line := (await self._line()).strip():
+        """`agi_name: value` lines up to the blank line (or the end of the stream), read as one block."""
+        try:
+            block = await self.reader.readuntil(b"\n\n")
+        except asyncio.IncompleteReadError as cut:
+            block = cut.partial
+        for line in block.decode("utf-8", errors="replace").splitlines():
             key, _, value = line.partition(":")
             if key.strip():
                 self.env[key.strip()] = value.strip()

@@ -84,8 +84,9 @@ async def serve_session(agi: FastAgiChannel, handlers: Mapping[str, Handler], de
     """One FastAGI session, start to close: the environment, the handler's variables fetched, the handler run,
     its variables set; a failure reported to the dialplan as HOTLINE_LOOKUP_STATUS=error."""
     try:
-        await asyncio.wait_for(_answer(agi, handlers, deps), SESSION_TIMEOUT_SECONDS)
-    except (pyst.AGIException, OSError, TimeoutError, ValueError) as exc:
+        async with asyncio.timeout(SESSION_TIMEOUT_SECONDS):
+            await _answer(agi, handlers, deps)
+    except (pyst.AGIException, OSError, TimeoutError, ValueError, asyncio.LimitOverrunError) as exc:
         logger.warning("AGI %s on %s ended: %r", agi.script, agi.env.get("agi_channel"), exc)
     finally:
         agi.writer.close()
@@ -100,7 +101,8 @@ async def _answer(agi: FastAgiChannel, handlers: Mapping[str, Handler], deps: Ag
         return
     request = AgiRequest(agi.env, {name: await agi.get_variable(name) for name in handler.reads})
     try:
-        answer = await asyncio.wait_for(handler.run(request, deps), deps.open_timeout)
+        async with asyncio.timeout(deps.open_timeout):
+            answer = await handler.run(request, deps)
     except Exception:
         logger.exception("AGI %s failed on %s", agi.script, agi.env.get("agi_uniqueid"))
         answer = {v.LOOKUP_STATUS: "error"}
