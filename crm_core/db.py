@@ -16,6 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_SECONDS = 30
+# A PostgreSQL server that accepts the connection and then says nothing (a hung host, a full backlog behind
+# a proxy) would keep a new connection waiting for as long as TCP lets it: minutes, a caller in silence.
+POSTGRES_CONNECT_SECONDS = 5
 
 
 logger = logging.getLogger(__name__)
@@ -31,7 +34,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", _wait_to_write)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_SECONDS} if url.startswith("postgresql") else {}
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
