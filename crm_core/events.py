@@ -87,7 +87,8 @@ class CallEnded(_Event):
 
 @dataclass(frozen=True)
 class QueueChanged(_Event):
-    """The number of calls waiting for a skill (queued, not yet offered to an agent) changed."""
+    """A call joined or left a skill's queue (offered to an agent, or gone): how many wait now (queued, not yet
+    offered). A call offered at once leaves as it joins: one event, the queue as it was."""
 
     type: ClassVar[str] = "queue"
     skill: str
