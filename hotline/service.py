@@ -47,7 +47,7 @@ class HotlineService:
         self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading,
                                            settings.notify.policy()))
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
-        self.supervision = SupervisionApp(SUPERVISE_APP)
+        self.supervision = SupervisionApp(SUPERVISE_APP, events=self.events.publish)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
         self.fax = build_fax_app(settings, instance)

@@ -54,7 +54,8 @@ class HotlineTelephony:
         if supervisor is None:
             raise TelephonyError("unknown_agent", f"no supervisor {supervisor_id}")
         try:
-            return await self.supervision.begin(mode, supervisor, call.agent_channel_id, call.bridge_id, call.call_id)
+            return await self.supervision.begin(mode, supervisor, call.agent_channel_id, call.bridge_id, call.call_id,
+                                               supervisor_id=supervisor_id, agent_id=agent_id)
         except Exception as exc:
             raise TelephonyError("phone_unavailable", f"the supervisor's phone could not be rung: {exc}") from exc
 

@@ -41,7 +41,7 @@ class AcdApp(SessionApp):
         router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
                         any_agent_after=settings.any_agent_after_seconds)
         board = AgentBoard(db, router, events)
-        self.dispatcher = Dispatcher(router, board, settings)
+        self.dispatcher = Dispatcher(router, board, settings, events)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
         self.phones = PhoneWatch(name, events)

@@ -17,6 +17,7 @@ from ari_apps.events import EventSink, discard
 from crm_core import agents as agent_service
 from crm_core.agents import AgentSnapshot
 from crm_core.db import AsyncDatabase
+from crm_core.events import AgentStateChanged
 from crm_core.models import AgentState
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class AgentBoard:
             was_free = self._router.is_free(agent.id)
             if self.states.get(agent.id) is not agent.state:
                 self._state_since[agent.id] = agent.state_since.timestamp()
-                self._events({"type": "agent_state", "agent_id": agent.id, "state": agent.state.value})
+                self._events(AgentStateChanged(agent.id, agent.state.value))
             self.states[agent.id] = agent.state
             if agent.state is AgentState.READY:
                 if not was_free:
@@ -68,7 +69,7 @@ class AgentBoard:
         """The ACD's own transition: memory first (routing sees it at once), then the database."""
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
-        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value, "reason": reason})
+        self._events(AgentStateChanged(agent_id, state.value, reason))
         agent = self.agents.get(agent_id)
         if state is AgentState.READY and agent is not None:
             self._router.agent_free(RoutableAgent(agent.id, agent.skills, agent.languages, time.time()))
@@ -92,5 +93,5 @@ class AgentBoard:
         """The agent is ringing or busy from now on, decided before any await (the database follows)."""
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
-        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value})
+        self._events(AgentStateChanged(agent_id, state.value))
         self._router.agent_gone(agent_id)

@@ -27,7 +27,7 @@ from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
-from crm_core.events import CallEnded, CallLine, CallState
+from crm_core.events import CallEnded, CallLine, CallState, ScreenPop
 from crm_core.models import AgentState
 from hotline import channel_vars as v
 
@@ -176,8 +176,7 @@ class CallControl:
         await call.ari.request("bridges", "addChannel", bridgeId=consult.bridge_id, channel=consult.channel_id)
         if consult.agent_id is not None:
             await call.deps.board.set_state(consult.agent_id, AgentState.BUSY)
-            call.deps.events({"type": "screen_pop", "agent_id": consult.agent_id, "call_id": call.call_id,
-                              "caller_number": call.caller_number, "consultation": True})
+            call.deps.events(ScreenPop(consult.agent_id, call.call_id, call.caller_number, consultation=True))
         await call.deps.db.record(calls.record_event, call.call_id, "consulting", agent_id=consult.agent_id,
                                   number=consult.number)
         self.publish_state()
@@ -202,7 +201,7 @@ class CallControl:
         await call.deps.db.record(calls.mark_transferred, call.call_id, from_agent_id=old_agent,
                                   to_agent_id=consult.agent_id, to_number=consult.number, attended=True)
         if old_agent is not None:
-            call.deps.events(CallEnded(old_agent, call.call_id, "transferred", "agent").as_dict())
+            call.deps.events(CallEnded(old_agent, call.call_id, "transferred", "agent"))
             await call.deps.dispatcher.agent_back(old_agent, wrap_up=True)
         self.publish_state()
 
@@ -271,7 +270,7 @@ class CallControl:
         consult = self.consult
         call.deps.events(CallState(call.agent_id, call.call_id, self.state,
                                    target_agent_id=consult.agent_id if consult else None,
-                                   target_number=consult.number if consult else None).as_dict())
+                                   target_number=consult.number if consult else None))
 
 
 def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:

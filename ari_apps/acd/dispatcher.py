@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.routing import Decision, Router, WaitingCall
+from ari_apps.events import EventSink, discard
+from crm_core.events import QueueChanged
 from crm_core.models import AgentState
 from hotline.settings import AcdSettings
 
@@ -21,10 +23,11 @@ OFFER = "HotlineOffer"  # internal event, put in the call's queue like ARI event
 
 
 class Dispatcher:
-    def __init__(self, router: Router, board: AgentBoard, settings: AcdSettings) -> None:
+    def __init__(self, router: Router, board: AgentBoard, settings: AcdSettings, events: EventSink = discard) -> None:
         self.router = router
         self.board = board
         self.settings = settings
+        self._events = events
         self._waiting: dict[str, QueuedCall] = {}
         self._wrap_ups: dict[int, asyncio.Task[None]] = {}
 
@@ -36,10 +39,14 @@ class Dispatcher:
         decision = self.router.best_agent_for(call)
         if decision is not None:
             self._offer(decision)
+        else:
+            self._queue_changed(skill)
 
     def withdraw(self, call_id: str) -> None:
         self.router.call_done(call_id)
-        self._waiting.pop(call_id, None)
+        session = self._waiting.pop(call_id, None)
+        if session is not None:
+            self._queue_changed(session.skill)
 
     def is_waiting(self, call_id: str) -> bool:
         """Queued and not yet offered to an agent."""
@@ -62,6 +69,10 @@ class Dispatcher:
         session = self._waiting.pop(decision.call_id)
         self.board.mark_offered(decision.agent_id)
         session.events.put_nowait({"type": OFFER, "agent_id": decision.agent_id, "reason": decision.reason})
+        self._queue_changed(session.skill)
+
+    def _queue_changed(self, skill: str) -> None:
+        self._events(QueueChanged(skill, sum(1 for s in self._waiting.values() if s.skill == skill)))
 
     def take(self, agent_id: int) -> bool:
         """Take a ready agent for a transfer of a call in progress (ringing at once); False if not free."""

@@ -23,7 +23,7 @@ from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, SessionApp
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
-from crm_core.events import CallEnded
+from crm_core.events import CallEnded, ScreenPop
 from crm_core.models import AgentState, CallStatus
 from hotline import channel_vars as v
 
@@ -88,8 +88,7 @@ class OutboundCall(QueuedCall):
         await self.ari.request("bridges", "create", type="mixing", bridgeId=self.bridge_id,
                                name=f"hotline outbound call {self.call_id}")
         await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.agent_channel_id)
-        self.deps.events({"type": "screen_pop", "agent_id": self.agent_id, "call_id": self.call_id,
-                          "caller_number": self.number})
+        self.deps.events(ScreenPop(self.agent_id, self.call_id, self.number))
         try:
             await self.ari.request(
                 "channels", "originate", endpoint=self.customer_endpoint, app=self.app.name, appArgs="customer",
@@ -114,7 +113,7 @@ class OutboundCall(QueuedCall):
         self.state = QueueState.DONE
         await self.deps.db.record(calls.record_event, self.call_id, "dial_failed", by=hangup_by, cause=cause)
         await self.deps.db.record(calls.finish, self.call_id, status=CallStatus.FAILED, hangup_by=hangup_by)
-        self.deps.events(CallEnded(agent_id, self.call_id, CallStatus.FAILED.value, hangup_by).as_dict())
+        self.deps.events(CallEnded(agent_id, self.call_id, CallStatus.FAILED.value, hangup_by))
         if agent_id is None:
             return
         if agent_answered:

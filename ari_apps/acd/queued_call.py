@@ -27,7 +27,7 @@ from ari_apps.ari import AriError
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
 from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
-from crm_core.events import CallEnded, CallState
+from crm_core.events import CallAbandoned, CallAnswered, CallEnded, CallOffered, CallState, ScreenPop
 from crm_core.models import AgentState, CallStatus
 from hotline import channel_vars as v
 
@@ -99,6 +99,7 @@ class QueuedCall(CallSession):
             self.entered_at = queued_at or self.entered_at
         except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
             logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
+        self.deps.events(CallOffered(self.call_id, self.skill, self.entered_at))
         self.deps.dispatcher.enqueue(self, skill=self.skill, language=self.language, priority=self.priority,
                                      entered_at=self.entered_at)
         if self.deps.dispatcher.is_waiting(self.call_id):
@@ -156,7 +157,7 @@ class QueuedCall(CallSession):
 
     def phone_ringing(self) -> None:
         """Asterisk reports the agent's phone ringing: the desk's call line says so."""
-        self.deps.events(CallState(self.agent_id, self.call_id, "ringing", caller_number=self.caller_number).as_dict())
+        self.deps.events(CallState(self.agent_id, self.call_id, "ringing", caller_number=self.caller_number))
 
     async def agent_answered(self) -> None:
         assert self.agent_id is not None and self.agent_channel_id is not None
@@ -165,8 +166,8 @@ class QueuedCall(CallSession):
         await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.agent_channel_id)
         await self.deps.board.set_state(self.agent_id, AgentState.BUSY)
         await self.deps.db.record(calls.mark_answered, self.call_id, self.agent_id)
-        self.deps.events({"type": "screen_pop", "agent_id": self.agent_id, "call_id": self.call_id,
-                          "caller_number": self.caller_number})
+        self.deps.events(CallAnswered(self.call_id, self.agent_id, time.time() - self.entered_at))
+        self.deps.events(ScreenPop(self.agent_id, self.call_id, self.caller_number))
         self.control.publish_state()
 
     async def transfer_to(self, agent_id: int) -> None:
@@ -181,7 +182,7 @@ class QueuedCall(CallSession):
         await self.deps.db.record(calls.record_event, self.call_id, "transferred", from_agent_id=old_agent,
                                   to_agent_id=agent_id)
         if old_agent is not None:
-            self.deps.events(CallEnded(old_agent, self.call_id, "transferred", "agent").as_dict())
+            self.deps.events(CallEnded(old_agent, self.call_id, "transferred", "agent"))
             await self.deps.dispatcher.agent_back(old_agent, wrap_up=True)
         await self.ari.request_quietly("bridges", "startMoh", bridgeId=self.bridge_id)
         self.state = QueueState.WAITING
@@ -198,7 +199,7 @@ class QueuedCall(CallSession):
         assert self.agent_id is not None
         logger.info("call %s: agent %s missed the call (%s)", self.call_id, self.agent_id, cause)
         await self.deps.db.record(calls.mark_missed, self.call_id, agent_id=self.agent_id, cause=cause)
-        self.deps.events(CallEnded(self.agent_id, self.call_id, "missed", "agent").as_dict())
+        self.deps.events(CallEnded(self.agent_id, self.call_id, "missed", "agent"))
         await self.deps.dispatcher.agent_missed(self.agent_id)
         if self.agent_channel_id:
             self.disown("channel:" + self.agent_channel_id)
@@ -214,8 +215,10 @@ class QueuedCall(CallSession):
             await self.finish(CallStatus.COMPLETED, "caller")
             return
         if self.state is QueueState.RINGING and self.agent_id is not None:
-            self.deps.events(CallEnded(self.agent_id, self.call_id, CallStatus.ABANDONED.value, "caller").as_dict())
+            self.deps.events(CallEnded(self.agent_id, self.call_id, CallStatus.ABANDONED.value, "caller"))
             await self.deps.dispatcher.agent_back(self.agent_id, wrap_up=False)  # not the agent's fault
+        self.deps.events(CallAbandoned(self.call_id, time.time() - self.entered_at,
+                                       "ringing" if self.state is QueueState.RINGING else "queue"))
         self.agent_id = None
         await self.finish(CallStatus.ABANDONED, "caller")
 
@@ -224,7 +227,7 @@ class QueuedCall(CallSession):
         self.state = QueueState.DONE
         self.deps.dispatcher.withdraw(self.call_id)
         await self.deps.db.record(calls.finish, self.call_id, status=status, hangup_by=hangup_by)
-        self.deps.events(CallEnded(agent_id, self.call_id, status.value, hangup_by).as_dict())
+        self.deps.events(CallEnded(agent_id, self.call_id, status.value, hangup_by))
         if agent_id is not None:
             await self.deps.dispatcher.agent_back(agent_id, wrap_up=True)
 
