@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import multiprocessing
 import random
 import socket
@@ -126,7 +127,9 @@ class ForkedAgiServer(socketserver.ForkingMixIn, socketserver.TCPServer):
 
 
 def serve(kind: str, url: str, port: int, ready: Any) -> None:
-    """The server's own process, so that the caller side does not share its interpreter."""
+    """The server's own process, so that the caller side does not share its interpreter. Failed lookups are
+    counted by the caller side (WRONG, with examples), not logged here as tracebacks."""
+    logging.getLogger("agi").setLevel(logging.CRITICAL)
     if kind == "server":
         FastAgiServer(port, Database(url)).start_in_thread()
         ready.set()
