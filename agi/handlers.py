@@ -3,7 +3,7 @@
 Each handler is given the session's `agi_` environment and the channel variables it names in `reads`
 (the server fetches them), calls one crm_core service (in the executor, through AsyncDatabase, or the
 batch writer of arriving calls) and returns the variables to set for the dialplan and the Stasis apps
-(names from hotline/channel_vars.py). No socket in here: the server (agi/server.py) does the protocol.
+(names from dialplan/variables.py). No socket in here: the server (agi/server.py) does the protocol.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from agi.arrivals import CallArrivals
 from crm_core import calls, investors
 from crm_core.db import AsyncDatabase
 from crm_core.models import CallStatus, Investor
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 

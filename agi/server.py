@@ -25,7 +25,7 @@ from agi.arrivals import CallArrivals
 from agi.channel import FastAgiChannel
 from agi.handlers import HANDLERS, OPEN_TIMEOUT_SECONDS, AgiDeps, AgiRequest, Handler
 from crm_core.db import AsyncDatabase, Database
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 

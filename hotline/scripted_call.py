@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ari_apps.ari import Ari, EventStream
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 
 @dataclass

@@ -16,6 +16,7 @@ from ari_apps.acd.outbound_call import OutboundCall
 from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch
 from ari_apps.acd.queued_call import QueuedCall, QueueState
 from ari_apps.acd.routing import Router
+from ari_apps.acd.settings import AcdSettings
 from ari_apps.ari import Ari
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
@@ -23,8 +24,7 @@ from ari_apps.session import SessionApp
 from crm_core import calls
 from crm_core.db import AsyncDatabase
 from crm_core.models import AgentState, CallStatus
-from hotline import channel_vars as v
-from hotline.settings import AcdSettings
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.routing import Decision, Router, WaitingCall
+from ari_apps.acd.settings import AcdSettings
 from ari_apps.events import EventSink, discard
 from crm_core.events import QueueChanged
 from crm_core.models import AgentState
-from hotline.settings import AcdSettings
 
 if TYPE_CHECKING:
     from ari_apps.acd.queued_call import QueuedCall

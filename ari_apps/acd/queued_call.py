@@ -29,7 +29,7 @@ from crm_core import calls
 from crm_core.agents import set_state as set_agent_state
 from crm_core.events import CallAbandoned, CallAnswered, CallEnded, CallOffered, CallState, ScreenPop
 from crm_core.models import AgentState, CallStatus
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from ari_apps.ivr.trading.desk import Exit, TradingDesk
 from ari_apps.media import play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
 from crm_core import calls
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 

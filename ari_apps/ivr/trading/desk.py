@@ -27,7 +27,7 @@ from ari_apps.media import set_var
 from crm_core import trading
 from crm_core.db import AsyncDatabase
 from crm_core.trading import LoginOutcome
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 if TYPE_CHECKING:
     from ari_apps.ivr.flow import IvrCall

@@ -16,12 +16,12 @@ from ari_apps.acd.app import AcdApp
 from ari_apps.acd.dispatcher import OFFER
 from ari_apps.acd.queued_call import QueuedCall
 from ari_apps.acd.routing import RoutableAgent
+from ari_apps.acd.settings import AcdSettings
 from ari_apps.prompts import Prompts
 from crm_core import calls
 from crm_core.db import AsyncDatabase, Database
 from crm_core.events import AgentStateChanged, CallAbandoned, CallEnded, LiveEvent, QueueChanged
-from hotline import channel_vars as v
-from hotline.settings import AcdSettings
+from dialplan import variables as v
 
 
 @pytest.fixture

@@ -96,9 +96,9 @@ def test_the_acd_app_takes_endpoint_events_itself(database: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from ari_apps.acd.app import AcdApp
+    from ari_apps.acd.settings import AcdSettings
     from ari_apps.prompts import Prompts
     from crm_core.db import AsyncDatabase
-    from hotline.settings import AcdSettings
 
     sink: list[LiveEvent] = []
     with ThreadPoolExecutor(max_workers=1) as executor:
