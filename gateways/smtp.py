@@ -1,12 +1,16 @@
 """E-mail through the configured SMTP server (aiosmtplib): TLS or STARTTLS, authentication, a proper MIME
-message with attachments; its Message-ID is made from the notification's idempotency key."""
+message with attachments; its Message-ID is made from the notification's idempotency key alone, so that every
+attempt at one notification (an operator's retry of one left `unknown` by a stopped service) carries the same
+Message-ID and a receiving system that keeps one message per Message-ID shows it once."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 import aiosmtplib
 
@@ -34,13 +38,20 @@ def build_message(settings: SmtpSettings, outgoing: Outgoing) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = formatdate(localtime=False)
     domain = settings.sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    message["Message-ID"] = make_msgid(idstring=outgoing.key.replace(":", "."), domain=domain)
+    message["Message-ID"] = message_id(outgoing.key, domain)
     message["X-Hotline-Notification"] = outgoing.key
     message.set_content(outgoing.text, charset="utf-8")
     for filename, mime_type, content in outgoing.attachments:
         maintype, subtype = mime_type.split("/", 1)
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message
+
+
+def message_id(key: str, domain: str) -> str:
+    """The same for every attempt at one notification: its key in the characters a Message-ID allows, and a
+    digest of the exact key (two keys that read alike, `fill:1` and `fill.1`, stay apart)."""
+    readable = re.sub(r"[^A-Za-z0-9_-]+", ".", key).strip(".") or "notification"
+    return f"<{readable}.{hashlib.sha256(key.encode()).hexdigest()[:12]}@{domain}>"
 
 
 class SmtpSender:

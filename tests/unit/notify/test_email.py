@@ -15,7 +15,7 @@ from crm_core.db import Database
 from crm_core.notifications import Outgoing, sent
 from gateways.dispatcher import Dispatcher
 from gateways.results import Sent
-from gateways.smtp import SmtpSender, SmtpSettings, build_message
+from gateways.smtp import SmtpSender, SmtpSettings, build_message, message_id
 from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
 
@@ -167,3 +167,10 @@ def test_a_long_voice_call_holds_back_no_email_and_voice_keeps_its_limit(databas
     asyncio.run(scenario())
     assert started == ["voice:0", "voice:1"]
     assert [row(database, n).status for n in (*calls, mail)] == ["delivered", "delivered", "sent"]
+
+
+def test_the_message_id_is_the_same_for_every_attempt_at_one_notification_and_differs_between_two() -> None:
+    first = message_id("reply:7:0a1b", "hotline.example")
+    assert first == message_id("reply:7:0a1b", "hotline.example") and first.startswith("<reply.7.0a1b.")
+    assert first.endswith("@hotline.example>") and message_id("reply.7.0a1b", "hotline.example") != first
+    assert message_id("faxback:call 1:0216", "x.cn").count("@") == 1 and " " not in message_id("a b", "x.cn")
