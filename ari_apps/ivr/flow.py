@@ -6,8 +6,9 @@
                    │                       TRADING (trading/desk.py) ───────▶ MAIN_MENU
                    │                           │ 0, locked, no valid key ─▶ QUEUE (trading desk)
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
-    MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a fax number keyed, the statement queued
-                         by fax ─▶ MAIN_MENU (a failed login ─▶ QUEUE, trading desk)
+    MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a document (statement, quote sheet, fact
+                         sheet) and a way (fax to a number keyed, e-mail, SMS), queued ─▶ MAIN_MENU
+                         (a failed login ─▶ QUEUE, trading desk)
 
 A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
 account, never the password) and first finishes any confirmed instruction (trading/once.py).

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from ari_apps.database import AsyncDatabase
 from crm_core.db import Database
-from crm_core.documents.send import queue_statement
+from crm_core.documents.send import queue_document
 from crm_core.models import InvestorDetail
 from crm_core.notifications import Outgoing, sent
 from gateways.dispatcher import Dispatcher
@@ -186,8 +186,8 @@ def test_a_statement_by_email_is_multipart_mixed_with_the_pdf_of_the_clients_fig
         desk: Desk, smtp_server: SmtpServer, tmp_path: Path) -> None:
     with desk.db.session() as session:
         session.add(InvestorDetail(investor_id=desk.investor_id, email="zhang@example.com"))
-        notification = queue_statement(session, desk.investor_id, key="statement:mail", now=NOW, policy=POLICY,
-                                       channel="email", broker=desk.broker)
+        notification = queue_document(session, desk.investor_id, "statement", key="statement:mail", now=NOW,
+                                      policy=POLICY, channel="email", broker=desk.broker)
         [account] = notification.data["document"]["accounts"]
     assert dispatch(desk.db, smtp_server, Clock(NOW)) == 1
     (message,) = smtp_server.mailbox.messages
