@@ -1,6 +1,10 @@
-"""Call handling from the desk: screen-pop, disposition, reply, hold, transfer, click-to-dial, callbacks."""
+"""Call handling from the desk: screen-pop, disposition, reply, the client's reminders and price alerts, hold,
+transfer, click-to-dial, callbacks."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any
 
 from aiohttp import web
 
@@ -11,6 +15,8 @@ from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
 from crm_core.models.base import utcnow
+from crm_core.notifications.reminders import ReminderRejected
+from crm_core.trading import SimulatedFeed
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
@@ -53,6 +59,38 @@ async def post_reply(request: web.Request) -> web.Response:
     except desk.NoClient as error:
         raise ApiError(422, str(error), field="call_id") from None
     return web.json_response(queued, status=201)
+
+
+@routes.post("/api/calls/{call_id}/client-reminders")
+async def post_client_reminder(request: web.Request) -> web.Response:
+    """A reminder for the call's client (crm_core/notifications/reminders.py), sent when due by the outbox."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "ClientReminder")
+    ctx = context_of(request)
+    return web.json_response(await _reminding(ctx.in_session(
+        desk.remind, call_id, identity, at=body["at"], text=body["text"], kind=body.get("kind") or "custom",
+        code=body.get("code") or "", channel=body["channel"], time_zone=ctx.notify_policy.time_zone)), status=201)
+
+
+@routes.post("/api/calls/{call_id}/price-alerts")
+async def post_price_alert(request: web.Request) -> web.Response:
+    """A one-shot price alert for the call's client (crm_core/notifications/price_alerts.py)."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "PriceAlert")
+    ctx = context_of(request)
+    return web.json_response(await _reminding(ctx.in_session(
+        desk.price_alert, call_id, identity, code=body["code"], direction=body["direction"], price=body["price"],
+        channel=body["channel"], market=ctx.broker or SimulatedFeed())), status=201)
+
+
+async def _reminding(work: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """A reminder's or alert's bad input, or a caller who is not a client: 422 with the reason."""
+    try:
+        return await work
+    except (desk.NoClient, ReminderRejected) as error:
+        raise ApiError(422, str(error)) from None
 
 
 @routes.post("/api/calls/{call_id}/hold")
