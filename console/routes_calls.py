@@ -3,14 +3,15 @@ transfer, click-to-dial, callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from console import desk
 from console.auth import require
-from console.context import context_of
+from console.context import ConsoleContext, context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
@@ -64,31 +65,30 @@ async def post_reply(request: web.Request) -> web.Response:
 @routes.post("/api/calls/{call_id}/client-reminders")
 async def post_client_reminder(request: web.Request) -> web.Response:
     """A reminder for the call's client (crm_core/notifications/reminders.py), sent when due by the outbox."""
-    identity = require(request)
-    call_id = path_text(request, "call_id")
-    body = await read_body(request, "ClientReminder")
-    ctx = context_of(request)
-    return web.json_response(await _reminding(ctx.in_session(
-        desk.remind, call_id, identity, at=body["at"], text=body["text"], kind=body.get("kind") or "custom",
-        code=body.get("code") or "", channel=body["channel"], time_zone=ctx.notify_policy.time_zone)), status=201)
+    return await _set_for_client(request, "ClientReminder", lambda body, ctx: partial(
+        desk.remind, at=body["at"], text=body["text"], kind=body.get("kind") or "custom", code=body.get("code") or "",
+        channel=body["channel"], time_zone=ctx.notify_policy.time_zone))
 
 
 @routes.post("/api/calls/{call_id}/price-alerts")
 async def post_price_alert(request: web.Request) -> web.Response:
     """A one-shot price alert for the call's client (crm_core/notifications/price_alerts.py)."""
+    return await _set_for_client(request, "PriceAlert", lambda body, ctx: partial(
+        desk.price_alert, code=body["code"], direction=body["direction"], price=body["price"],
+        channel=body["channel"], market=ctx.broker or SimulatedFeed()))
+
+
+async def _set_for_client(request: web.Request, schema: str,
+                          work: Callable[[dict[str, Any], ConsoleContext], Callable[..., dict[str, Any]]]
+                          ) -> web.Response:
+    """Set a reminder or an alert for the call's client from the body; its bad input, or a caller who is not a
+    client: 422 with the reason."""
     identity = require(request)
     call_id = path_text(request, "call_id")
-    body = await read_body(request, "PriceAlert")
+    body = await read_body(request, schema)
     ctx = context_of(request)
-    return web.json_response(await _reminding(ctx.in_session(
-        desk.price_alert, call_id, identity, code=body["code"], direction=body["direction"], price=body["price"],
-        channel=body["channel"], market=ctx.broker or SimulatedFeed())), status=201)
-
-
-async def _reminding(work: Awaitable[dict[str, Any]]) -> dict[str, Any]:
-    """A reminder's or alert's bad input, or a caller who is not a client: 422 with the reason."""
     try:
-        return await work
+        return web.json_response(await ctx.in_session(work(body, ctx), call_id, identity), status=201)
     except (desk.NoClient, ReminderRejected) as error:
         raise ApiError(422, str(error)) from None
 
