@@ -106,3 +106,17 @@ def test_an_unknown_code_or_document_is_refused_and_queues_nothing(desk: Desk, k
         queue(desk, kind, "bad", codes=codes, channel="email")
     with desk.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_a_statement_by_sms_is_a_summary_of_its_figures(desk: Desk, smsc: TestSmsc) -> None:
+    notification = queue(desk, "statement", "s-1", channel="sms")
+    [account] = notification.data["document"]["accounts"]
+    held = sum(h["value"] for h in account["holdings"])
+    sender = sender_for(desk.db, smsc)
+    try:
+        assert dispatch_sms(desk.db, sender, Clock(NOW)) == 1
+    finally:
+        sender.close()
+    (sms,) = smsc.messages
+    assert sms.text.startswith(f"【热线】对账单 {ACCOUNT}") and held > 0
+    assert f"资金{account['funds']['total'] / 100:,.2f}元" in sms.text and f"持仓市值{held / 100:,.2f}元" in sms.text
