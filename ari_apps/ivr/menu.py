@@ -31,3 +31,5 @@ TRADING_DESK = "trading"  # where a caller who asks for help while trading is qu
 # Not a queue: a document (statement, quote sheet, fact sheet) by fax to a number the caller keys, or by e-mail
 # or SMS to the registered address, after the same login (fax_back.py).
 FAX_BACK_KEY = "6"
+# Not a queue: a price alert set by phone, after the same login (price_alert.py).
+PRICE_ALERT_KEY = "7"
