@@ -15,7 +15,7 @@ from crm_core.documents.sheets import DocumentRejected
 from crm_core.models import InvestorDetail, InvestorPhone, Notification
 from crm_core.notifications import templates
 from gateways.fax_documents import html_to_pdf
-from tests.support.smsc import TestSmsc
+from tests.support.smsc import Received, TestSmsc
 from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_email import Clock
 from tests.unit.notify.test_email import dispatch as dispatch_email
@@ -51,15 +51,21 @@ def test_a_quote_sheet_of_the_clients_holdings_has_the_markets_prices_in_its_pdf
     assert f"{merchants['last'] / 100:,.2f}" in text and f"{merchants['previous_close'] / 100:,.2f}" in text
 
 
-def test_a_quote_sheet_of_keyed_codes_goes_by_sms_as_a_summary(desk: Desk, smsc: TestSmsc) -> None:
-    notification = queue(desk, "quote_sheet", "q-2", codes=["600519", "601318"], channel="sms")
-    quotes = notification.data["document"]["quotes"]
+def sent_by_sms(desk: Desk, smsc: TestSmsc) -> Received:
+    """One round of the dispatcher with the SMS sender: the one message the test SMSC received."""
     sender = sender_for(desk.db, smsc)
     try:
         assert dispatch_sms(desk.db, sender, Clock(NOW)) == 1
     finally:
         sender.close()
     (sms,) = smsc.messages
+    return sms
+
+
+def test_a_quote_sheet_of_keyed_codes_goes_by_sms_as_a_summary(desk: Desk, smsc: TestSmsc) -> None:
+    notification = queue(desk, "quote_sheet", "q-2", codes=["600519", "601318"], channel="sms")
+    quotes = notification.data["document"]["quotes"]
+    sms = sent_by_sms(desk, smsc)
     assert sms.destination == "13800000001"
     assert sms.text.startswith("【热线】行情") and "600519贵州茅台" in sms.text and "601318中国平安" in sms.text
     assert f"{quotes[0]['last'] / 100:,.2f}元" in sms.text and row(desk.db, notification.id).status == "sent"
@@ -112,11 +118,6 @@ def test_a_statement_by_sms_is_a_summary_of_its_figures(desk: Desk, smsc: TestSm
     notification = queue(desk, "statement", "s-1", channel="sms")
     [account] = notification.data["document"]["accounts"]
     held = sum(h["value"] for h in account["holdings"])
-    sender = sender_for(desk.db, smsc)
-    try:
-        assert dispatch_sms(desk.db, sender, Clock(NOW)) == 1
-    finally:
-        sender.close()
-    (sms,) = smsc.messages
+    sms = sent_by_sms(desk, smsc)
     assert sms.text.startswith(f"【热线】对账单 {ACCOUNT}") and held > 0
     assert f"资金{account['funds']['total'] / 100:,.2f}元" in sms.text and f"持仓市值{held / 100:,.2f}元" in sms.text
