@@ -10,6 +10,7 @@ import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from crm_core.notifications.templates import spoken_parts
@@ -88,4 +89,6 @@ def spoken_keys(kind: str, digits: str, language: str, named: Collection[str]) -
         return phrases.shares_keys(int(digits), language)
     if kind == "security":
         return phrases.security_keys(digits, language, named=digits in named)
+    if kind == "date":
+        return phrases.date_keys(date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])), language)
     return number_prompts(int(digits), language)

@@ -1,9 +1,9 @@
 """Message texts: one jinja2 file per template and language in `templates/<lang>/<name>.j2`, with blocks
 `subject` (e-mail), `text` (e-mail body, fax page, voice script unless `voice` is given), `sms` (short) and
-`voice` (optional: what a voice call says, where the filters `say_yuan`, `say_shares`, `say_number` and
-`say_security` mark money, share counts, numbers and securities to be spoken by the IVR's own phrases, the
-recorded number and name prompts, rather than read out by the speech synthesiser). A missing language falls
-back to Mandarin."""
+`voice` (optional: what a voice call says, where the filters `say_yuan`, `say_shares`, `say_number`,
+`say_security` and `say_date` ('YYYY-MM-DD...') mark money, share counts, numbers, securities and dates to be
+spoken by the IVR's own phrases, the recorded number, name and date prompts, rather than read out by the speech
+synthesiser). A missing language falls back to Mandarin."""
 
 from __future__ import annotations
 
@@ -23,13 +23,16 @@ def yuan(cents: int) -> str:
 
 
 # A marked value in a voice text: [[kind:digits]]. spoken_parts splits a voice text into text and marks.
-SPOKEN_KINDS = ("yuan", "shares", "number", "security")
-_SPOKEN = re.compile(r"\[\[(yuan|shares|number|security):([0-9]+)\]\]")
+SPOKEN_KINDS = ("yuan", "shares", "number", "security", "date")
+_SPOKEN = re.compile(r"\[\[(yuan|shares|number|security|date):([0-9]+)\]\]")
 
 
 def _marker(kind: str) -> Any:
     def mark(value: int | str) -> str:
-        text = str(value) if kind == "security" else str(int(value))
+        if kind == "date":  # '2026-12-10 09:30' (or a date): its day as YYYYMMDD
+            text = str(value)[:10].replace("-", "")
+        else:
+            text = str(value) if kind == "security" else str(int(value))
         if not text.isdigit():
             raise ValueError(f"cannot speak {value!r} as {kind}")
         return f"[[{kind}:{text}]]"

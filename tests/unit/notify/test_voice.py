@@ -258,3 +258,15 @@ def test_money_shares_and_securities_are_spoken_by_the_ivrs_phrases_between_the_
 
 def _contains(items: list[str], run: list[str]) -> bool:
     return any(items[i:i + len(run)] == run for i in range(len(items)))
+
+
+def test_a_reminders_day_is_spoken_by_the_ivrs_date_prompts(tmp_path: Path) -> None:
+    data = {"name": "李", "kind": "maturity", "text": "债券到期", "code": "019547", "due_local": "2030-12-10 09:30"}
+    voice = render("reminder", "zh", data).voice
+    assert "[[date:20301210]]09:30" in voice and "[[security:019547]]" in voice
+    assert render("reminder", "zh", data).sms == "【热线】到期提醒019547 2030-12-10 09:30：债券到期"  # unmarked
+    prompts = Prompts("/sounds")
+    media = MessageAudio(tmp_path / "notify", "/sounds/notify").make_message(
+        "5-abc", voice, "zh", lambda key: prompts.uri(key, "zh"), set())
+    day = [prompts.uri("date/month_12", "zh"), prompts.uri("date/day_10", "zh")]
+    assert _contains(media, day) and _contains(media, [prompts.uri("word/code", "zh")])
