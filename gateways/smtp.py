@@ -18,8 +18,8 @@ from email.utils import formatdate
 import aiosmtplib
 
 from crm_core.notifications import Outgoing
+from crm_core.notifications.sending import SendFailed, Sent
 from gateways.fax_documents import DocumentError, html_to_pdf
-from gateways.results import SendFailed, Sent
 
 logger = logging.getLogger(__name__)
 

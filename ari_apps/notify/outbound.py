@@ -11,7 +11,7 @@ from typing import Any
 
 from ari_apps.ari import Ari
 from ari_apps.session import SessionApp
-from gateways.results import SendFailed
+from crm_core.notifications.sending import SendFailed
 
 logger = logging.getLogger(__name__)
 

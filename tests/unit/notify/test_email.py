@@ -15,8 +15,8 @@ from crm_core.db import AsyncDatabase, Database
 from crm_core.documents.send import queue_document
 from crm_core.models import InvestorDetail
 from crm_core.notifications import Outgoing, sent
+from crm_core.notifications.sending import Sent
 from gateways.dispatcher import Dispatcher
-from gateways.results import Sent
 from gateways.smtp import SmtpSender, SmtpSettings, build_message, message_id
 from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_fax import pdf_text

@@ -19,9 +19,9 @@ from crm_core.documents import UnknownDocument, document_html, statement_data
 from crm_core.documents.send import queue_document
 from crm_core.models import Notification
 from crm_core.notifications import NotifyPolicy, Outgoing, claim, enqueue
+from crm_core.notifications.sending import SendFailed
 from crm_core.trading import match_orders, place_order
 from gateways.fax_documents import html_to_fax_tiff, html_to_pdf, tiff_pages
-from gateways.results import SendFailed
 from tests.unit.trading.conftest import ACCOUNT, NOW, Desk
 from tests.unit.trading.conftest import desk as desk  # noqa: PLC0414 - the seeded client, as a fixture here
 

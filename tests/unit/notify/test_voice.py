@@ -30,8 +30,8 @@ from ari_apps.notify.voice import (
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
 from crm_core.notifications import Outgoing
+from crm_core.notifications.sending import SendFailed
 from crm_core.notifications.templates import render
-from gateways.results import SendFailed
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.asterisk.location import AsteriskLocation
 from hotline.notify_wiring import build_notifier, build_notify_app
