@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from crm_core import agents, calls
+from crm_core.billing.budgets import record_campaign_call
 from crm_core.models import CallStatus, Investor
 from crm_core.models.base import new_id
 
@@ -22,9 +23,13 @@ def add_agent(session: Session, job_number: str) -> int:
                                sip_password="s", languages=["zh"], skills={}).id
 
 
-def outbound_call(session: Session, agent_id: int, number: str, answered_at: datetime, seconds: int) -> str:
-    """An agent's call to `number`, answered at `answered_at` (after 10 s ringing), talking `seconds`."""
+def outbound_call(session: Session, agent_id: int, number: str, answered_at: datetime, seconds: int,
+                  campaign: str | None = None) -> str:
+    """An agent's call to `number` (for `campaign`), answered at `answered_at` after 10 s of ringing, talking
+    `seconds`."""
     call = calls.open_outbound(session, channel_id=new_id(), agent_id=agent_id, number=number)
+    if campaign is not None:
+        record_campaign_call(session, call.id, campaign)
     call.entered_at = answered_at - timedelta(seconds=10)
     calls.mark_answered(session, call.id, agent_id)
     call.answered_at = answered_at
