@@ -171,8 +171,9 @@ def cmd_tariff_list(args: argparse.Namespace, session: Session) -> int:
 
 
 def _line_text(line: Line) -> str:
-    return (f"{line.direction}\t{line.prefix}\t{line.band} {format_band(line.band_from, line.band_until)}\t"
-            f"{line.rate_per_minute.quantize(E4)}/min\tminimum {line.minimum_seconds} s, then by {line.increment_seconds} s")
+    band = f"{line.band} {format_band(line.band_from, line.band_until)}"
+    return (f"{line.direction}\t{line.prefix}\t{band}\t{line.rate_per_minute.quantize(E4)}/min\t"
+            f"minimum {line.minimum_seconds} s, then by {line.increment_seconds} s")
 
 
 def _decimal(text: str, what: str) -> Decimal:
