@@ -245,9 +245,9 @@ def cmd_budget_status(args: argparse.Namespace, session: Session) -> int:
     month = args.month or budgets.month_of(utcnow())
     rows = budgets.standings(session, month)
     for standing in rows:
-        state = "SPENT: outbound calls refused" if standing.spent_out else (
-            "alert" if standing.alerting else "ok")
-        print(f"{standing.describe()}\t{state}")
+        state = "SPENT: outbound calls refused" if standing.spent_out else "ok"
+        alerted = f"\talerted {_local(standing.alerted_at)}" if standing.alerted_at else ""
+        print(f"{standing.describe()}\t{state}{alerted}")
     if not rows:
         print(f"no outbound budgets for {month}")
     return 0

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from crm_core.billing.bills import BillError, department_jobs, month_bounds
-from crm_core.billing.charges import charged, rate_cdr, rerate
+from crm_core.billing.charges import charged_fen, rate_cdr, rerate
 from crm_core.billing.tariffs import BILLING_TIME_ZONE
 from crm_core.models import (
     Agent,
@@ -56,6 +56,7 @@ class Standing:
     limit_fen: int
     spent_fen: int
     alert_percent: int
+    alerted_at: datetime | None = None
 
     @property
     def spent_out(self) -> bool:
@@ -110,7 +111,8 @@ def set_budget(session: Session, scope: Scope, subject: str, month: str, limit: 
 
 def standing(session: Session, budget: OutboundBudget) -> Standing:
     return Standing(budget.scope, budget.subject, budget.month, budget.limit_fen,
-                    spent_fen(session, Scope(budget.scope), budget.subject, budget.month), budget.alert_percent)
+                    spent_fen(session, Scope(budget.scope), budget.subject, budget.month), budget.alert_percent,
+                    budget.alerted_at)
 
 
 def standings(session: Session, month: str) -> list[Standing]:
@@ -121,9 +123,8 @@ def standings(session: Session, month: str) -> list[Standing]:
 
 def spent_fen(session: Session, scope: Scope, subject: str, month: str) -> int:
     start, end = month_bounds(month)
-    rows = charged(session, _condition(session, scope, subject), Call.direction == CallDirection.OUTBOUND.value,
-                   CallDetailRecord.started_at >= start, CallDetailRecord.started_at < end)
-    return sum(rating.cost_fen for _, _, rating in rows if rating is not None)
+    return charged_fen(session, _condition(session, scope, subject), Call.direction == CallDirection.OUTBOUND.value,
+                       CallDetailRecord.started_at >= start, CallDetailRecord.started_at < end)
 
 
 def _condition(session: Session, scope: Scope, subject: str) -> ColumnElement[bool]:

@@ -3,9 +3,9 @@ the tariff changes (under the new version, keeping the earlier ratings as histor
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.billing.rating import Rated, rate_call
@@ -59,21 +59,29 @@ def _save(session: Session, cdr: CallDetailRecord, version: TariffVersion, rated
 
 
 Charged = tuple[CallDetailRecord, Call, CdrRating | None]
+Selected = TypeVar("Selected", bound=Select[*tuple[Any, ...]])
 
 
 def charged(session: Session, *conditions: ColumnElement[bool]) -> list[Charged]:
     """CDRs (with their call) meeting `conditions`, each with its charge: its rating under the newest tariff
     version that rated it (None: never rated), in the order the calls started."""
+    query = _with_charge(select(CallDetailRecord, Call, CdrRating), conditions)
+    return [(cdr, call, rating) for cdr, call, rating in
+            session.execute(query.order_by(CallDetailRecord.started_at, CallDetailRecord.id))]
+
+
+def charged_fen(session: Session, *conditions: ColumnElement[bool]) -> int:
+    """What the CDRs meeting `conditions` are charged in all, in fen (one SUM in the database)."""
+    query = _with_charge(select(func.coalesce(func.sum(CdrRating.cost_fen), 0)), conditions)
+    return int(session.scalar(query) or 0)
+
+
+def _with_charge(query: Selected, conditions: tuple[ColumnElement[bool], ...]) -> Selected:
     newest = (select(CdrRating.cdr_id, func.max(CdrRating.tariff_version_id).label("version_id"))
               .group_by(CdrRating.cdr_id).subquery())
-    query = (select(CallDetailRecord, Call, CdrRating)
-             .join(Call, Call.id == CallDetailRecord.call_id)
-             .outerjoin(newest, newest.c.cdr_id == CallDetailRecord.id)
-             .outerjoin(CdrRating, (CdrRating.cdr_id == CallDetailRecord.id)
-                        & (CdrRating.tariff_version_id == newest.c.version_id))
-             .where(*conditions).order_by(CallDetailRecord.started_at, CallDetailRecord.id))
-    return [(cdr, call, rating) for cdr, call, rating in session.execute(query)]
-
-
-def cost_of_rating(rating: CdrRating | None) -> Decimal:
-    return Decimal(rating.cost_fen) / 100 if rating else Decimal("0.00")
+    return (query.select_from(CallDetailRecord)
+            .join(Call, Call.id == CallDetailRecord.call_id)
+            .outerjoin(newest, newest.c.cdr_id == CallDetailRecord.id)
+            .outerjoin(CdrRating, (CdrRating.cdr_id == CallDetailRecord.id)
+                       & (CdrRating.tariff_version_id == newest.c.version_id))
+            .where(*conditions))

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from crm_core import agents
-from crm_core.models import Campaign, OutboundBudget, TariffVersion
+from crm_core.models import Alert, Campaign, OutboundBudget, TariffVersion
 from tests.support.billing import outbound_call, shanghai
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 
@@ -75,8 +75,12 @@ def test_the_readmes_billing_commands(tmp_path: Path) -> None:
 
     budget = run_hotline(state, *readme_command(BUDGET))
     assert budget.stdout == "budget campaign autumn: 0.00 of 500.00 yuan spent in 2026-11; alert at 80 %\n"
-    assert run_hotline(state, *readme_command(STATUS)).stdout == \
-        "campaign autumn: 0.00 of 500.00 yuan spent in 2026-11\tok\n"
+    agent_budget = run_hotline(state, "budget", "set", "--agent", "1001", "--month", "2026-11", "--limit", "0.20")
+    assert agent_budget.stdout == "budget agent 1001: 0.27 of 0.20 yuan spent in 2026-11; alert at 80 %\n"
+    status = run_hotline(state, *readme_command(STATUS)).stdout.splitlines()
+    assert status[0].startswith("agent 1001: 0.27 of 0.20 yuan spent in 2026-11\tSPENT: outbound calls refused\t"
+                                "alerted 20")  # the alert was raised when the budget was set below the spend
+    assert status[1:] == ["campaign autumn: 0.00 of 500.00 yuan spent in 2026-11\tok"]
 
     refusals = [
         (["bill", "--month", "2026-13", "--client", "100000001"], "error: a month is YYYY-MM, not '2026-13'\n"),
@@ -93,5 +97,7 @@ def test_the_readmes_billing_commands(tmp_path: Path) -> None:
         assert (refused.returncode, refused.stderr) == (2, message), args
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(TariffVersion)) == 2
-        assert session.scalar(select(func.count()).select_from(OutboundBudget)) == 1
+        assert session.scalar(select(func.count()).select_from(OutboundBudget)) == 2
+        [alert] = session.scalars(select(Alert)).all()
+        assert (alert.kind, alert.subject) == ("budget_threshold", "agent:1001")
     database.dispose()
