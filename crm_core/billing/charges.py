@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from crm_core.billing.rating import Rated, rate_call
+from crm_core.billing.rating import E4, Rated, rate_call
 from crm_core.billing.tariffs import lines_of, version_at
 from crm_core.models import Call, CallDetailRecord, CdrRating, TariffVersion
 from crm_core.models.call import CallDirection
@@ -49,7 +49,7 @@ def _save(session: Session, cdr: CallDetailRecord, version: TariffVersion, rated
     rating = CdrRating(cdr_id=cdr.id, tariff_version_id=version.id, tariff_rate_id=line.id if line else None,
                        number=rated.number, direction=rated.direction, prefix=line.prefix if line else None,
                        band=line.band if line else None,
-                       rate_e4=int(line.rate_per_minute * 10_000) if line else 0,
+                       rate_e4=int(line.rate_per_minute / E4) if line else 0,
                        increment_seconds=line.increment_seconds if line else 0,
                        minimum_seconds=line.minimum_seconds if line else 0,
                        billable_seconds=rated.billable_seconds, billed_seconds=rated.billed_seconds,

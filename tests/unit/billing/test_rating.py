@@ -27,8 +27,10 @@ def local(hh: int, mm: int, ss: int = 0) -> datetime:
     return datetime(2026, 11, 3, hh, mm, ss, tzinfo=UTC) - timedelta(hours=8)
 
 
-def cost(number: str, answered: datetime | None, seconds: int, direction: str = "outbound") -> tuple[str | None,
-                                                                                                      int, Decimal]:
+Outcome = tuple[str | None, int, Decimal]  # the band of the line used, the seconds billed, the cost
+
+
+def cost(number: str, answered: datetime | None, seconds: int, direction: str = "outbound") -> Outcome:
     rated = rate_call(TARIFF, direction=direction, number=number, answered_at=answered, billable_seconds=seconds,
                       time_zone="Asia/Shanghai")
     return (rated.line.band if rated.line else None), rated.billed_seconds, rated.cost
@@ -62,8 +64,7 @@ def cost(number: str, answered: datetime | None, seconds: int, direction: str = 
     # no line for the number (international +86 written in full): no charge, and no line recorded
     ("+8613800000001", local(10, 0), 60, (None, 0, Decimal("0.00"))),
 ])
-def test_hand_rated_outbound_calls(number: str, answered: datetime | None, seconds: int,
-                                   expected: tuple[str | None, int, Decimal]) -> None:
+def test_hand_rated_outbound_calls(number: str, answered: datetime | None, seconds: int, expected: Outcome) -> None:
     assert cost(number, answered, seconds) == expected
 
 
