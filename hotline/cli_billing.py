@@ -24,7 +24,7 @@ from crm_core.models import DepartmentMember
 from crm_core.models.base import utcnow
 from crm_core.notifications.templates import yuan
 from hotline.settings import Settings
-from reports.staffing import Forecast, StaffingError, required_agents
+from reports.staffing import Forecast, StaffingError, read_forecast, required_agents
 
 Work = Callable[[argparse.Namespace, Session], int]
 FAILURES = (bills.BillError, budgets.BudgetError, TariffError, StaffingError, agents.AgentNotFound, ValueError)
@@ -43,7 +43,9 @@ def add_billing_commands(subparsers: Any) -> None:
 
 def _add_staffing(subparsers: Any) -> None:
     staffing = subparsers.add_parser("staffing", help="Erlang C: agents needed for a forecast interval")
-    staffing.add_argument("--calls", type=float, required=True, help="calls offered in the interval")
+    volume = staffing.add_mutually_exclusive_group(required=True)
+    volume.add_argument("--calls", type=float, help="calls offered in the interval")
+    volume.add_argument("--forecast", type=Path, metavar="CSV", help="a day: interval,calls[,aht] per row")
     staffing.add_argument("--interval-minutes", type=float, default=30.0)
     staffing.add_argument("--aht", type=float, required=True, help="average handle time, seconds")
     staffing.add_argument("--target-sl", type=float, default=0.8, help="share answered in time, e.g. 0.8")
@@ -131,9 +133,12 @@ def _in_session(work: Work) -> Handler:
 
 # staffing --------------------------------------------------------------------------------------------------
 def cmd_staffing(args: argparse.Namespace) -> int:
-    forecast = Forecast(calls=args.calls, interval_seconds=args.interval_minutes * 60, handle_seconds=args.aht,
+    calls = args.calls if args.forecast is None else 1.0  # a day's forecast gives each interval's calls
+    forecast = Forecast(calls=calls, interval_seconds=args.interval_minutes * 60, handle_seconds=args.aht,
                         target_service_level=args.target_sl, answer_seconds=args.answer_seconds,
                         shrinkage=args.shrinkage, max_occupancy=args.max_occupancy)
+    if args.forecast is not None:
+        return _staff_the_day(args.forecast, forecast)
     result = required_agents(forecast)
     print(f"traffic\t{result.traffic_erlangs:.2f} erlangs\n"
           f"agents\t{result.agents} on the phones\n"
@@ -143,6 +148,21 @@ def cmd_staffing(args: argparse.Namespace) -> int:
           f"ASA\t{result.asa_seconds:.1f} s\n"
           f"occupancy\t{result.occupancy:.1%}\n"
           f"P(wait)\t{result.wait_probability:.1%}")
+    return 0
+
+
+def _staff_the_day(path: Path, template: Forecast) -> int:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise StaffingError(f"cannot read the forecast {path}: {error.strerror}") from None
+    intervals = read_forecast(text, template)  # the whole file checked before anything is printed
+    print("interval\tcalls\taht\tagents\tscheduled\tservice level\tASA\toccupancy")
+    for interval in intervals:
+        wanted, result = interval.forecast, required_agents(interval.forecast)
+        print("\t".join([interval.label, f"{wanted.calls:g}", f"{wanted.handle_seconds:g}", str(result.agents),
+                         str(result.scheduled_agents), f"{result.service_level:.1%}", f"{result.asa_seconds:.1f} s",
+                         f"{result.occupancy:.1%}"]))
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Written here rather than taken from pyworkforce: pyworkforce 0.5.1 installs and imports on Python 3.11
 and agrees with this module on the worked example, but pulls ortools, protobuf, absl-py, joblib and
-cloudpickle (a 274 MB virtualenv with pandas and numpy) for its shift optimiser; the formula is a few lines. The results are checked against published worked examples (tests/unit/reports/test_staffing.py).
+cloudpickle (a 274 MB virtualenv with pandas and numpy) for its shift optimiser; the formula is a few lines.
+The results are checked against published worked examples (tests/unit/reports/test_staffing.py).
 
 Model (M/M/N, callers never abandon): traffic A = calls x handle time / interval, in erlangs;
 P(wait) = Erlang C(A, N); service level = 1 - P(wait) x exp(-(N - A) x answer time / handle time);
@@ -13,7 +14,7 @@ agents needed on the phones into agents to schedule: ceil(N / (1 - shrinkage)).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MAX_AGENTS = 100_000
 
@@ -104,3 +105,34 @@ def required_agents(forecast: Forecast) -> Staffing:
             return result
         agents += 1
     raise StaffingError(f"more than {MAX_AGENTS} agents would be needed")
+
+
+@dataclass(frozen=True)
+class Interval:
+    label: str  # e.g. "09:00"
+    forecast: Forecast
+
+
+def read_forecast(text: str, template: Forecast) -> list[Interval]:
+    """A day's forecast from CSV: a header `interval,calls` (and optionally `aht`, seconds), one row per
+    interval; the other figures come from `template` (its calls are not used). A bad row is a StaffingError
+    naming its line."""
+    rows = [line for line in text.splitlines() if line.strip()]
+    if not rows:
+        raise StaffingError("the forecast is empty: a header interval,calls[,aht] and a row per interval")
+    header = [name.strip().lower() for name in rows[0].split(",")]
+    if header[:2] != ["interval", "calls"] or header[2:] not in ([], ["aht"]):
+        raise StaffingError(f"the forecast's header is interval,calls[,aht], not {rows[0].strip()!r}")
+    return [_interval(number, row, len(header), template) for number, row in enumerate(rows[1:], start=2)]
+
+
+def _interval(number: int, row: str, columns: int, template: Forecast) -> Interval:
+    cells = [cell.strip() for cell in row.split(",")]
+    try:
+        if len(cells) != columns:
+            raise ValueError(f"{columns} values expected")
+        handle = float(cells[2]) if columns == 3 else template.handle_seconds
+        forecast = replace(template, calls=float(cells[1]), handle_seconds=handle)
+    except ValueError as error:
+        raise StaffingError(f"forecast line {number} ({row.strip()!r}): {error}") from None
+    return Interval(cells[0], forecast)

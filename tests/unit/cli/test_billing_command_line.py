@@ -16,6 +16,8 @@ from tests.support.cli import add_client, fresh_state, readme_command, run_hotli
 
 STAFFING = (".venv/bin/hotline staffing --calls 100 --interval-minutes 30 --aht 180 --target-sl 0.8 "
             "--answer-seconds 20 --shrinkage 0.3")
+DAY = (".venv/bin/hotline staffing --forecast forecast.csv --interval-minutes 30 --aht 180 --target-sl 0.8 "
+       "--answer-seconds 20 --shrinkage 0.3")
 PEAK = (".venv/bin/hotline tariff set 1 0.15 --increment 6 --minimum 60 --band 08:00-20:00 --band-name peak "
         "--from 2026-11-01")
 NIGHT = (".venv/bin/hotline tariff set 1 0.10 --increment 6 --minimum 60 --band 20:00-08:00 --band-name off-peak "
@@ -38,6 +40,23 @@ def test_the_readmes_staffing_command_prints_the_worked_example(tmp_path: Path) 
         "P(wait)\t17.4%"]
     bad = run_hotline(tmp_path / "var", "staffing", "--calls", "100", "--aht", "180", "--shrinkage", "1")
     assert (bad.returncode, bad.stderr) == (2, "error: shrinkage must be at least 0 and less than 1 (e.g. 0.3)\n")
+
+
+def test_the_readmes_staffing_of_a_day(tmp_path: Path) -> None:
+    (tmp_path / "forecast.csv").write_text("interval,calls\n09:00,100\n09:30,200\n", encoding="utf-8")
+    day = run_hotline(tmp_path / "var", *readme_command(DAY))
+    assert day.returncode == 0, day.stderr
+    assert day.stdout.splitlines() == [
+        "interval\tcalls\taht\tagents\tscheduled\tservice level\tASA\toccupancy",
+        "09:00\t100\t180\t14\t20\t88.8%\t7.8 s\t71.4%",
+        "09:30\t200\t180\t24\t35\t80.9%\t13.4 s\t83.3%"]
+    (tmp_path / "forecast.csv").write_text("interval,calls\n09:00,100\n09:30,-5\n", encoding="utf-8")
+    bad = run_hotline(tmp_path / "var", *readme_command(DAY))
+    assert (bad.returncode, bad.stdout, bad.stderr) == (
+        2, "", "error: forecast line 3 ('09:30,-5'): calls must be more than 0\n")
+    missing = run_hotline(tmp_path / "var", "staffing", "--forecast", "none.csv", "--aht", "180")
+    assert (missing.returncode, missing.stderr) == (
+        2, "error: cannot read the forecast none.csv: No such file or directory\n")
 
 
 def test_the_readmes_billing_commands(tmp_path: Path) -> None:

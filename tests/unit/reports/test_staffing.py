@@ -17,7 +17,7 @@ import math
 
 import pytest
 
-from reports.staffing import Forecast, StaffingError, erlang_c, required_agents, staffing_with
+from reports.staffing import Forecast, StaffingError, erlang_c, read_forecast, required_agents, staffing_with
 
 CCH = Forecast(calls=100, interval_seconds=30 * 60, handle_seconds=180, target_service_level=0.8,
                answer_seconds=20, shrinkage=0.3)
@@ -68,3 +68,28 @@ def test_nonsense_forecasts_are_refused_with_a_reason(field: str, value: float, 
                  "answer_seconds": 20, field: value}
     with pytest.raises(StaffingError, match=f"^{message}$".replace("(", r"\(").replace(")", r"\)")):
         Forecast(**arguments)  # type: ignore[arg-type]
+
+
+def test_a_days_forecast_is_staffed_interval_by_interval() -> None:
+    text = "interval,calls,aht\n09:00,100,180\n\n09:30,200,180\n10:00,50,240\n"
+    day = read_forecast(text, CCH)
+    assert [(i.label, i.forecast.traffic_erlangs) for i in day] == [("09:00", 10), ("09:30", 20),
+                                                                   ("10:00", 50 * 240 / 1800)]
+    assert [required_agents(i.forecast).agents for i in day] == [14, 24, 10]
+    assert [required_agents(i.forecast).scheduled_agents for i in day] == [20, 35, 15]  # 30 % shrinkage
+    plain = read_forecast("interval,calls\n09:00,100\n", CCH)
+    assert plain[0].forecast == CCH  # the handle time and the rest come from the template
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the forecast is empty: a header interval,calls[,aht] and a row per interval"),
+    ("time,volume\n09:00,100\n", "the forecast's header is interval,calls[,aht], not 'time,volume'"),
+    ("interval,calls\n09:00,100\n09:30,lots\n",
+     "forecast line 3 ('09:30,lots'): could not convert string to float: 'lots'"),
+    ("interval,calls\n09:00,100,180\n", "forecast line 2 ('09:00,100,180'): 2 values expected"),
+    ("interval,calls\n09:00,0\n", "forecast line 2 ('09:00,0'): calls must be more than 0"),
+])
+def test_a_bad_forecast_names_its_line(text: str, message: str) -> None:
+    with pytest.raises(StaffingError) as refused:
+        read_forecast(text, CCH)
+    assert str(refused.value) == message
