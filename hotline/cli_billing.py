@@ -56,7 +56,7 @@ def _add_staffing(subparsers: Any) -> None:
 
 
 def _add_tariff(subparsers: Any) -> None:
-    tariff = subparsers.add_parser("tariff", help="the call tariff: set a line, list the current one")
+    tariff = subparsers.add_parser("tariff", help="the call tariff: set or remove a line, list the current one")
     commands = tariff.add_subparsers(dest="tariff_command", required=True)
     line = commands.add_parser("set", help="a new tariff version with this line; the calls it covers re-rated")
     line.add_argument("prefix", help="number prefix, digits")
@@ -68,6 +68,12 @@ def _add_tariff(subparsers: Any) -> None:
     line.add_argument("--direction", choices=["outbound", "inbound"], default="outbound")
     line.add_argument("--from", dest="start", help="'YYYY-MM-DD[ HH:MM]' Asia/Shanghai; default now")
     line.set_defaults(handler=_in_session(cmd_tariff_set))
+    gone = commands.add_parser("remove", help="a new tariff version without this line; the calls it covers re-rated")
+    gone.add_argument("prefix")
+    gone.add_argument("--band", default="00:00-24:00")
+    gone.add_argument("--direction", choices=["outbound", "inbound"], default="outbound")
+    gone.add_argument("--from", dest="start", help="'YYYY-MM-DD[ HH:MM]' Asia/Shanghai; default now")
+    gone.set_defaults(handler=_in_session(cmd_tariff_remove))
     commands.add_parser("list", help="the current tariff").set_defaults(handler=_in_session(cmd_tariff_list))
 
 
@@ -176,6 +182,17 @@ def cmd_tariff_set(args: argparse.Namespace, session: Session) -> int:
     version = tariffs.set_line(session, line, effective_from=start)
     rerated = budgets.after_tariff_change(session, version, utcnow())
     print(f"tariff version {version.id} from {_local(start)}: {_line_text(line)}; {rerated} calls rated")
+    return 0
+
+
+def cmd_tariff_remove(args: argparse.Namespace, session: Session) -> int:
+    band_from, band_until = parse_band(args.band)
+    start = _local_time(args.start) if args.start else utcnow()
+    version = tariffs.remove_line(session, direction=args.direction, prefix=args.prefix, band_from=band_from,
+                                  band_until=band_until, effective_from=start)
+    rerated = budgets.after_tariff_change(session, version, utcnow())
+    print(f"tariff version {version.id} from {_local(start)}: {args.direction} {args.prefix} {args.band} removed; "
+          f"{rerated} calls rated")
     return 0
 
 

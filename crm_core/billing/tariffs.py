@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm_core.billing.rating import E4, Line, TariffError
+from crm_core.billing.rating import E4, Line, TariffError, format_band
 from crm_core.models import TariffRate, TariffVersion
 
 BILLING_TIME_ZONE = "Asia/Shanghai"
@@ -44,24 +44,25 @@ def lines_of(version: TariffVersion | None) -> list[Line]:
     return [line_of(rate) for rate in version.rates] if version else []
 
 
-def _same_slot(a: Line, b: Line) -> bool:
-    return (a.direction, a.prefix, a.band_from, a.band_until) == (b.direction, b.prefix, b.band_from, b.band_until)
+def _slot(line: Line) -> tuple[str, str, int, int]:
+    """What a line is the rate of: a direction, a prefix, a band."""
+    return line.direction, line.prefix, line.band_from, line.band_until
 
 
 def set_line(session: Session, line: Line, *, effective_from: datetime, note: str = "") -> TariffVersion:
     """A new version: the latest one's lines with `line` added (or replacing the line of the same direction,
     prefix and band)."""
-    kept = [old for old in lines_of(latest_version(session)) if not _same_slot(old, line)]
+    kept = [old for old in lines_of(latest_version(session)) if _slot(old) != _slot(line)]
     return _new_version(session, [*kept, line], effective_from, note or f"set {line.direction} {line.prefix}")
 
 
 def remove_line(session: Session, *, direction: str, prefix: str, band_from: int, band_until: int,
                 effective_from: datetime, note: str = "") -> TariffVersion:
+    """A new version: the latest one's lines without the one of this direction, prefix and band."""
     lines = lines_of(latest_version(session))
-    kept = [old for old in lines if (old.direction, old.prefix, old.band_from, old.band_until)
-            != (direction, prefix, band_from, band_until)]
+    kept = [old for old in lines if _slot(old) != (direction, prefix, band_from, band_until)]
     if len(kept) == len(lines):
-        raise TariffError(f"no {direction} line for prefix {prefix} in that band")
+        raise TariffError(f"no {direction} line for prefix {prefix} in {format_band(band_from, band_until)}")
     return _new_version(session, kept, effective_from, note or f"remove {direction} {prefix}")
 
 

@@ -91,3 +91,20 @@ def test_an_outbound_call_with_no_matching_line_is_rated_at_nothing_and_says_so(
         agent = add_agent(session, "1001")
         night = outbound_call(session, agent, "13800000001", shanghai("2026-11-03", "22:00:00"), 61)
     assert _ratings(database, night) == [(version, None, 0, 0)]  # only a peak line: nothing at night
+
+
+def test_removing_a_line_rerates_its_calls_at_nothing(database: Database) -> None:
+    with database.session() as session:
+        tariffs.set_line(session, _mobile("0.1500"), effective_from=NOVEMBER)
+        landline = tariffs.set_line(session, Line("0", Decimal("0.0700"), 60, 0), effective_from=NOVEMBER).id
+        agent = add_agent(session, "1001")
+        call_id = outbound_call(session, agent, "02168881234", shanghai("2026-11-03", "10:00:00"), 61)
+        with pytest.raises(TariffError, match="^no outbound line for prefix 0 in 08:00-20:00$"):
+            tariffs.remove_line(session, direction="outbound", prefix="0", band_from=PEAK[0], band_until=PEAK[1],
+                                effective_from=NOVEMBER)
+        removed = tariffs.remove_line(session, direction="outbound", prefix="0", band_from=0, band_until=1440,
+                                      effective_from=NOVEMBER)
+        assert after_tariff_change(session, removed, NOVEMBER) == 1
+        assert [line.prefix for line in tariffs.lines_of(removed)] == ["1"]
+        removed_id = removed.id
+    assert _ratings(database, call_id) == [(landline, "0", 120, 14), (removed_id, None, 0, 0)]

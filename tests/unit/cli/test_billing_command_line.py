@@ -105,6 +105,7 @@ def test_the_readmes_billing_commands(tmp_path: Path) -> None:
         (["bill", "--month", "2026-13", "--client", "100000001"], "error: a month is YYYY-MM, not '2026-13'\n"),
         (["tariff", "set", "12a", "0.1"], "error: a prefix is 1 to 20 digits, not '12a'\n"),
         (["tariff", "set", "1", "0.1", "--band", "8-20"], "error: a band is HH:MM-HH:MM, not '8-20'\n"),
+        (["tariff", "remove", "1"], "error: no outbound line for prefix 1 in 00:00-24:00\n"),
         (["budget", "set", "--campaign", "winter", "--month", "2026-11", "--limit", "1"],
          "error: no campaign 'winter'\n"),
         (["budget", "set", "--agent", "1001", "--month", "2026-11", "--limit", "ten"],
