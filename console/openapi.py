@@ -90,8 +90,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/calls/{call_id}/transfer/cancel": {"post": _op("Attended transfer: hang up the target and take the "
                                                              "caller back", codes=(*CALL_CODES, 409),
                                                              params=[CALL_ID])},
-        "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number", body="Dial", ok=201,
-                                  codes=(401, 409))},
+        "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number (for a campaign if named); 403 "
+                                  "when an outbound budget it counts against is spent, saying which",
+                                  body="Dial", ok=201, codes=(401, 403, 409))},
         "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,
                                        codes=(401, 404))},
         "/api/supervisor/live": {"get": _op("Live agents, queues and the day's counts", codes=SUPERVISOR_CODES)},

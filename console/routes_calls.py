@@ -15,6 +15,7 @@ from console.context import ConsoleContext, context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
+from crm_core.billing import budgets
 from crm_core.models.base import utcnow
 from crm_core.notifications.reminders import ReminderRejected
 from crm_core.trading import SimulatedFeed
@@ -146,10 +147,22 @@ async def _end_consultation(request: web.Request, *, complete: bool) -> web.Resp
 
 @routes.post("/api/dial")
 async def post_dial(request: web.Request) -> web.Response:
+    """Click-to-dial, once the outbound budgets it counts against (the agent's, their department's, the
+    campaign's) allow it: a spent budget is a 403 whose message says which."""
     identity = require(request)
     body = await read_body(request, "Dial")
-    call_id = await context_of(request).telephony.dial(identity.agent_id, body["number"])
-    return web.json_response({"call_id": call_id, "number": body["number"]}, status=201)
+    campaign = body.get("campaign")
+    ctx = context_of(request)
+    try:
+        decision = await ctx.in_session(budgets.check_dial, identity.agent_id, campaign=campaign, now=utcnow())
+    except budgets.BudgetError as error:
+        raise ApiError(422, str(error), field="campaign") from None
+    if not decision.allowed:
+        raise ApiError(403, decision.reason, code="budget_spent")
+    call_id = await ctx.telephony.dial(identity.agent_id, body["number"])
+    if campaign is not None:
+        await ctx.in_session(budgets.record_campaign_call, call_id, campaign)
+    return web.json_response({"call_id": call_id, "number": body["number"], "campaign": campaign}, status=201)
 
 
 def _acting_agent(identity: StaffIdentity) -> int | None:

@@ -44,7 +44,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "Transfer": {"type": "object", "properties": {
         "to_job_number": _string(20), "to_number": PHONE_NUMBER, "attended": {"type": "boolean"}},
         "description": "exactly one of to_job_number and to_number; a number needs attended: true"},
-    "Dial": {"type": "object", "required": ["number"], "properties": {"number": PHONE_NUMBER}},
+    "Dial": {"type": "object", "required": ["number"], "properties": {
+        "number": PHONE_NUMBER,
+        "campaign": {"type": "string", "minLength": 1, "maxLength": 60,
+                     "description": "the campaign the call is made for (its outbound budget is checked)"}}},
     "Callback": {"type": "object", "required": ["investor_id", "at"], "properties": {
         "investor_id": ID, "at": {"type": "string", "format": "date-time", "maxLength": 40},
         "note": _string(2000, 0)}},

@@ -42,7 +42,16 @@ LABELS: dict[str, dict[str, str]] = {
            "security": "Security", "information": "Information", "short": "Short", "medium": "Medium",
            "long": "Long", "ordinary": "Ordinary", "professional": "Professional", "details": "Details"},
 }
-DOCUMENTS = ("statement", "quote_sheet", "fact_sheet")
+# Call bills (crm_core.billing.bills): printed for the brokerage's own staff.
+LABELS["zh"] |= {"call_bill": "话费账单", "department": "部门", "times_in": "时间均为", "direction": "方向",
+                 "caller": "主叫", "callee": "被叫", "duration": "通话秒数", "billed": "计费秒数", "tariff": "费率",
+                 "outbound": "呼出", "inbound": "呼入", "no_tariff": "未计费", "unanswered": "未接通",
+                 "no_calls": "本月无通话"}
+LABELS["en"] |= {"call_bill": "Call bill", "department": "Department", "times_in": "Times in", "direction": "Direction",
+                 "caller": "Caller", "callee": "Callee", "duration": "Talk (s)", "billed": "Billed (s)",
+                 "tariff": "Tariff (prefix, band, per minute)", "outbound": "Outbound", "inbound": "Inbound",
+                 "no_tariff": "not rated", "unanswered": "not answered", "no_calls": "No calls this month"}
+DOCUMENTS = ("statement", "quote_sheet", "fact_sheet", "call_bill")
 
 
 class UnknownDocument(LookupError):
