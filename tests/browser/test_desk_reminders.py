@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from crm_core.db import Database
+from crm_core.events import ScreenPop
 from crm_core.models import AuditEntry, ClientReminder, Notification, PriceAlert
 from crm_core.models.base import utcnow
 from crm_core.notifications.reminders import queue_due_reminders
@@ -23,7 +24,7 @@ def on_screen(page: Page, console: ServedApp, database: Database, staff: Staff) 
     customer = add_customer(database, staff.agent_id)
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
-    console.publish({"type": "screen_pop", "agent_id": staff.agent_id, "call_id": customer.call_id})
+    console.publish(ScreenPop(staff.agent_id, customer.call_id))
     expect(page.get_by_test_id("notifications").locator("tr")).to_have_count(1)  # the screen-pop is shown
     return customer
 
