@@ -3,7 +3,7 @@
 #   - the other integration tests (real Asterisk of their own), printed as they run,
 #   - the phone-trading calls, and the restart tests (real Asterisk of their own),
 #   - the front door: the README's commands through the real command line (Asterisk instances of their own),
-#     and the voice and fax notifications,
+#     the notifications (voice, fax, a killed sender), a price alert keyed by phone and the live events,
 #   - the unit and browser tiers.
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
@@ -16,7 +16,9 @@ trap 'rm -rf "$work"' EXIT
 slow=(tests/integration/test_phone_trading.py tests/integration/test_staying_up.py
       tests/integration/test_summary_e2e.py tests/integration/test_fill_reports_e2e.py)
 front=(tests/integration/test_front_door.py tests/integration/test_cli_call.py
-       tests/integration/test_notify_voice.py tests/integration/test_notify_fax.py)
+       tests/integration/test_notify_voice.py tests/integration/test_notify_fax.py
+       tests/integration/test_notify_kill.py tests/integration/test_ivr_price_alert.py
+       tests/integration/test_live_events_e2e.py)
 
 "$pytest" tests/unit tests/browser --basetemp="$work/unit" "$@" >"$work/unit.log" 2>&1 &
 unit_pid=$!
