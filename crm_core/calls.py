@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from crm_core import investors
+from crm_core import investors, report_intervals
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
 from crm_core.models.base import new_id, utcnow
 from crm_core.models.call import CallDirection
@@ -182,6 +182,7 @@ def finish(session: Session, call_id: str, *, status: CallStatus, hangup_by: str
     call.ended_at = at or utcnow()
     record_event(session, call_id, "hangup", by=hangup_by, status=status.value)
     session.add(_cdr_for(session, call))
+    report_intervals.record_call(session, call)  # the interval figures, in the same transaction as the CDR
     return call
 
 

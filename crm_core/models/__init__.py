@@ -81,3 +81,8 @@ from crm_core.models.client_reminder import ClientReminder  # noqa: E402
 from crm_core.models.price_alert import PriceAlert  # noqa: E402
 
 __all__ += ["ClientReminder", "PriceAlert"]
+
+# Contact-centre report aggregates (issue 15).
+from crm_core.models.report_interval import report_intervals  # noqa: E402
+
+__all__ += ["report_intervals"]

@@ -1,0 +1,33 @@
+"""contact-centre figures per 15-minute interval (issue 15), added to as calls end
+
+Revision ID: 0009_report_intervals
+Revises: 0008_client_reminders
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_report_intervals"
+down_revision = "0008_client_reminders"
+branch_labels = None
+depends_on = None
+
+WAIT_THRESHOLDS = (5, 10, 15, 20, 30, 45, 60, 90, 120, 180)  # as in crm_core/models/report_interval.py, frozen
+FIGURES = ("entered", "contained", "trades", "offered", "answered", "abandoned", "overflowed", "transferred",
+           *(f"answered_within_{t}" for t in WAIT_THRESHOLDS), *(f"abandoned_within_{t}" for t in WAIT_THRESHOLDS),
+           "answer_wait_ms", "talk_ms", "hold_ms", "max_wait_ms")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_intervals",
+        sa.Column("interval_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("key", sa.String(length=60), nullable=False),
+        *(sa.Column(name, sa.BigInteger(), nullable=False, server_default="0") for name in FIGURES),
+        sa.PrimaryKeyConstraint("interval_start", "kind", "key", name=op.f("pk_report_intervals")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("report_intervals")

@@ -1,0 +1,52 @@
+"""`hotline report NAME --from DAY --to DAY [--interval 15m|hour|day|month] [--csv]`: contact-centre reports
+read from the interval aggregates; `hotline report rebuild --from DAY --to DAY` recomputes the aggregates of
+those days from the calls and their events."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from crm_core.db import Database
+from crm_core.report_intervals import rebuild
+from hotline.settings import Settings
+from reports.catalogue import REPORTS, write_csv, write_table
+from reports.contact_centre import Options
+from reports.periods import INTERVALS, BadPeriod, period
+
+
+def add_report_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser("report", help=f"contact-centre reports ({', '.join(REPORTS)}) or rebuild")
+    p.add_argument("name", help=f"{', '.join(REPORTS)}; or rebuild (recompute the aggregates of the period)")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (included)")
+    p.add_argument("--interval", default="day", help=f"one of {', '.join(INTERVALS)} (default: day)")
+    p.add_argument("--csv", action="store_true", help="CSV on standard output")
+    p.add_argument("--service-level", type=int, default=20, help="answered within this many seconds (default 20)")
+    p.add_argument("--short-abandon", type=int, default=5,
+                   help="abandoned within this many seconds counts apart (default 5)")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    options = Options(args.interval, args.service_level, args.short_abandon)
+    try:
+        start, end = period(args.start, args.end)
+        options.check()
+        if args.name != "rebuild" and args.name not in REPORTS:
+            raise BadPeriod(f"unknown report {args.name!r} (one of {', '.join(REPORTS)}, or rebuild)")
+    except BadPeriod as bad:
+        print(f"error: {bad}", file=sys.stderr)
+        return 2
+    database = Database(settings.database_url)
+    try:
+        with database.session() as session:
+            if args.name == "rebuild":
+                print(f"rebuilt {args.start} to {args.end}: {rebuild(session, start, end)} calls read")
+                return 0
+            report = REPORTS[args.name](session, start, end, options)
+    finally:
+        database.dispose()
+    (write_csv if args.csv else write_table)(report, sys.stdout)
+    return 0

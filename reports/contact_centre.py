@@ -1,0 +1,111 @@
+"""Contact-centre reports for a period and an interval, read from the 15-minute aggregates
+(`report_intervals`, kept up to date as calls end): per skill, per agent, IVR containment, phone trading.
+
+Service level = calls answered within the threshold / (offered - abandoned within the short-abandon
+threshold): short abandons count neither for nor against it. Average speed of answer and handle time are
+per answered call; handle time is talk + hold (wrap-up is not recorded per call yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core.call_figures import Key, add_into
+from crm_core.models import Agent
+from crm_core.models.report_interval import FIGURES, WAIT_THRESHOLDS, report_intervals
+from reports.periods import BadPeriod, bucket, label
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Options:
+    interval: str = "day"
+    service_level_seconds: int = 20
+    short_abandon_seconds: int = 5
+
+    def check(self) -> None:
+        bucket(datetime(2000, 1, 1), self.interval)  # raises BadPeriod for an unknown interval
+        for flag, value in (("--service-level", self.service_level_seconds),
+                            ("--short-abandon", self.short_abandon_seconds)):
+            if value not in WAIT_THRESHOLDS:
+                raise BadPeriod(f"{flag} {value}: one of {', '.join(map(str, WAIT_THRESHOLDS))} seconds")
+
+
+@dataclass(frozen=True)
+class Report:
+    columns: list[str]
+    rows: list[list[Cell]]
+
+
+def summed(session: Session, kinds: tuple[str, ...], start: datetime, end: datetime,
+           interval: str) -> dict[Key, dict[str, int]]:
+    """(interval start, kind, key) → figures summed over the 15-minute rows that interval holds."""
+    table = report_intervals.c
+    total: dict[Key, dict[str, int]] = {}
+    query = select(report_intervals).where(table.kind.in_(kinds), table.interval_start >= start,
+                                           table.interval_start < end)
+    for row in session.execute(query).mappings():
+        add_into(total, {(bucket(row["interval_start"], interval), row["kind"], row["key"]):
+                         {name: row[name] for name in FIGURES}})
+    return total
+
+
+def per_cent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def seconds(total_ms: int, count: int = 1) -> float | None:
+    return round(total_ms / count / 1000, 1) if count else None
+
+
+def queues(session: Session, start: datetime, end: datetime, options: Options) -> Report:
+    columns = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "overflowed",
+               "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s", "avg_hold_s", "longest_wait_s"]
+    rows: list[list[Cell]] = []
+    for (at, _, skill), f in sorted(summed(session, ("skill",), start, end, options.interval).items()):
+        short = f[f"abandoned_within_{options.short_abandon_seconds}"]
+        answered = f["answered"]
+        rows.append([label(at, options.interval), skill, f["offered"], answered, f["abandoned"], short,
+                     f["overflowed"], f["transferred"],
+                     per_cent(f[f"answered_within_{options.service_level_seconds}"], f["offered"] - short),
+                     seconds(f["answer_wait_ms"], answered), seconds(f["talk_ms"] + f["hold_ms"], answered),
+                     seconds(f["talk_ms"], answered), seconds(f["hold_ms"], answered), seconds(f["max_wait_ms"])])
+    return Report(columns, rows)
+
+
+def agents(session: Session, start: datetime, end: datetime, options: Options) -> Report:
+    columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out"]
+    names = {str(a.id): (a.job_number, a.name) for a in session.scalars(select(Agent))}
+    rows: list[list[Cell]] = []
+    for (at, _, agent), f in sorted(summed(session, ("agent",), start, end, options.interval).items()):
+        job_number, name = names.get(agent, (f"#{agent}", ""))
+        rows.append([label(at, options.interval), job_number, name, f["answered"], seconds(f["talk_ms"]),
+                     seconds(f["hold_ms"]), seconds(f["talk_ms"] + f["hold_ms"], f["answered"]), f["transferred"]])
+    return Report(columns, rows)
+
+
+def ivr(session: Session, start: datetime, end: datetime, options: Options) -> Report:
+    """Self-service containment: inbound calls served without an agent (never queued, not failed)."""
+    columns = ["interval", "entered", "contained", "containment_pct", "trades"]
+    rows: list[list[Cell]] = [
+        [label(at, options.interval), f["entered"], f["contained"], per_cent(f["contained"], f["entered"]),
+         f["trades"]]
+        for (at, _, _), f in sorted(summed(session, ("ivr",), start, end, options.interval).items())]
+    return Report(columns, rows)
+
+
+def trading(session: Session, start: datetime, end: datetime, options: Options) -> Report:
+    """Phone-trading volumes: confirmations by action (orders, cancels, transfers ...)."""
+    rows: list[list[Cell]] = [
+        [label(at, options.interval), action, f["trades"]]
+        for (at, _, action), f in sorted(summed(session, ("trade",), start, end, options.interval).items())]
+    return Report(["interval", "action", "confirmations"], rows)
+
+
+Builder = Callable[[Session, datetime, datetime, Options], Report]
