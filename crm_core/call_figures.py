@@ -67,6 +67,7 @@ class _Segments:
     agent: int | None = None
     since: datetime | None = None
     held_since: datetime | None = None
+    held_before: int = 0  # the agent's hold when this stretch began
 
     def walk(self, steps: Iterable[Step], ended_at: datetime) -> _Segments:
         for step in steps:
@@ -90,7 +91,7 @@ class _Segments:
         self.agent, self.since = agent, at
         self.handled[agent] = self.handled.get(agent, 0) + 1
         self.talk.setdefault(agent, 0)
-        self.hold.setdefault(agent, 0)
+        self.held_before = self.hold.setdefault(agent, 0)
 
     def _unhold(self, at: datetime) -> None:
         if self.agent is not None and self.held_since is not None:
@@ -100,9 +101,8 @@ class _Segments:
     def _close(self, at: datetime) -> None:
         if self.agent is None or self.since is None:
             return
-        held_before = self.hold[self.agent]
         self._unhold(at)
-        self.talk[self.agent] += ms(self.since, at) - (self.hold[self.agent] - held_before)
+        self.talk[self.agent] += ms(self.since, at) - (self.hold[self.agent] - self.held_before)
         self.agent, self.since = None, None
 
 

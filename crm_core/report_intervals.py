@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from crm_core.call_figures import Key, Step, Timeline, add_into, contributions
 from crm_core.models import Call, CallEvent, CallStatus
 from crm_core.models.call import CallDirection
-from crm_core.models.report_interval import COUNTS, MAXIMA, report_intervals
+from crm_core.models.report_interval import COUNTS, FIGURES, MAXIMA, report_intervals
 
 REBUILD_BATCH = 2000
 FINAL = (CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value)
@@ -62,7 +62,8 @@ def rebuild(session: Session, start: datetime, end: datetime) -> int:
         read += len(batch)
     if total:
         session.execute(report_intervals.insert(), [
-            {"interval_start": s, "kind": kind, "key": key, **figures} for (s, kind, key), figures in total.items()])
+            {"interval_start": s, "kind": kind, "key": key, **dict.fromkeys(FIGURES, 0), **figures}
+            for (s, kind, key), figures in total.items()])
     return read
 
 

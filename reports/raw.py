@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Call, CallEvent
@@ -36,7 +36,7 @@ def _bucket(postgres: bool, at: Any, interval: str) -> ColumnElement[Any]:
         return func.to_char(func.date_trunc(interval, at.op("AT TIME ZONE")(literal_column("'UTC'"))),
                             "YYYY-MM-DD HH24:MI:SS")
     if interval == "15m":
-        return func.datetime(func.cast(func.strftime("%s", at), literal_column("INTEGER")) / 900 * 900, "unixepoch")
+        return func.datetime(cast(func.strftime("%s", at), Integer) // 900 * 900, "unixepoch")
     return func.strftime(_SQLITE_FORMATS[interval], at)
 
 
