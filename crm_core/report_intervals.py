@@ -7,14 +7,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import Table, and_, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from crm_core.agent_time import StateKey, state_time
 from crm_core.call_figures import Key, Step, Timeline, add_into, contributions
-from crm_core.models import Call, CallEvent, CallStatus
+from crm_core.models import AgentStateChange, Call, CallEvent, CallStatus
 from crm_core.models.call import CallDirection
-from crm_core.models.report_interval import COUNTS, FIGURES, MAXIMA, report_intervals
+from crm_core.models.report_agent_state import report_agent_states
+from crm_core.models.report_interval import FIGURES, MAXIMA, report_intervals
 
 REBUILD_BATCH = 2000
 FINAL = (CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value)
@@ -35,17 +37,23 @@ def record_call(session: Session, call: Call) -> None:
 
 def add_rows(session: Session, rows: dict[Key, dict[str, int]]) -> None:
     """Insert or add to each row, atomically on both backends (INSERT ... ON CONFLICT DO UPDATE)."""
-    if not rows:
-        return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     for (start, kind, key), figures in rows.items():
-        statement = dialect.insert(report_intervals).values(interval_start=start, kind=kind, key=key, **figures)
-        table, new = report_intervals.c, statement.excluded
-        updates: dict[str, Any] = {name: table[name] + new[name] for name in figures if name in COUNTS}
-        updates.update({name: case((new[name] > table[name], new[name]), else_=table[name])
-                        for name in figures if name in MAXIMA})
-        session.execute(statement.on_conflict_do_update(index_elements=["interval_start", "kind", "key"],
-                                                        set_=updates))
+        _add(session, report_intervals, {"interval_start": start, "kind": kind, "key": key}, figures)
+
+
+def add_state_time(session: Session, parts: dict[StateKey, int]) -> None:
+    for (start, agent_id, state, reason), spent in parts.items():
+        _add(session, report_agent_states,
+             {"interval_start": start, "agent_id": agent_id, "state": state, "reason": reason}, {"ms": spent})
+
+
+def _add(session: Session, table: Table, key: dict[str, Any], figures: dict[str, int]) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**key, **figures)
+    new = statement.excluded
+    updates: dict[str, Any] = {name: case((new[name] > table.c[name], new[name]), else_=table.c[name])
+                               if name in MAXIMA else table.c[name] + new[name] for name in figures}
+    session.execute(statement.on_conflict_do_update(index_elements=list(key), set_=updates))
 
 
 def rebuild(session: Session, start: datetime, end: datetime) -> int:
@@ -84,3 +92,30 @@ def _events_by_call(session: Session, call_ids: list[str]) -> dict[str, list[Cal
     for event in session.scalars(select(CallEvent).where(CallEvent.call_id.in_(call_ids)).order_by(CallEvent.id)):
         events.setdefault(event.call_id, []).append(event)
     return events
+
+
+def rebuild_agent_states(session: Session, start: datetime, end: datetime) -> int:
+    """Recompute agents' time per state in [start, end) from their state history (each agent's state at
+    `start` is its last change before it); returns the number of changes read."""
+    session.execute(delete(report_agent_states).where(report_agent_states.c.interval_start >= start,
+                                                      report_agent_states.c.interval_start < end))
+    prior, later = aliased(AgentStateChange), aliased(AgentStateChange)
+    before = select(func.max(prior.at)).where(prior.agent_id == AgentStateChange.agent_id, prior.at <= start)
+    after = select(func.min(later.at)).where(later.agent_id == AgentStateChange.agent_id, later.at >= end)
+    changes = list(session.scalars(select(AgentStateChange).where(or_(
+        and_(AgentStateChange.at > start, AgentStateChange.at < end),
+        AgentStateChange.at == before.scalar_subquery(), AgentStateChange.at == after.scalar_subquery()))
+        .order_by(AgentStateChange.agent_id, AgentStateChange.at, AgentStateChange.id)))
+    total: dict[StateKey, int] = {}
+    for change, following in zip(changes, [*changes[1:], None], strict=True):
+        until = following.at if following is not None and following.agent_id == change.agent_id else None
+        if until is None or until <= start or change.at >= end:
+            continue  # the agent's current state is counted when it ends
+        for key, spent in state_time(change.agent_id, change.state, change.reason, max(change.at, start),
+                                     min(until, end)).items():
+            total[key] = total.get(key, 0) + spent
+    if total:
+        session.execute(report_agent_states.insert(), [
+            {"interval_start": s, "agent_id": a, "state": state, "reason": reason, "ms": spent}
+            for (s, a, state, reason), spent in total.items()])
+    return len(changes)

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from crm_core.db import Database
-from crm_core.report_intervals import rebuild
+from crm_core.report_intervals import rebuild, rebuild_agent_states
 from hotline.settings import Settings
 from reports.catalogue import REPORTS, write_csv, write_table
 from reports.contact_centre import Options
@@ -43,7 +43,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with database.session() as session:
             if args.name == "rebuild":
-                print(f"rebuilt {args.start} to {args.end}: {rebuild(session, start, end)} calls read")
+                read = rebuild(session, start, end), rebuild_agent_states(session, start, end)
+                print(f"rebuilt {args.start} to {args.end}: {read[0]} calls and {read[1]} agent state changes read")
                 return 0
             report = REPORTS[args.name](session, start, end, options)
     finally:

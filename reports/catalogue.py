@@ -12,6 +12,7 @@ from reports.contact_centre import Builder, Cell, Report
 REPORTS: dict[str, Builder] = {
     "queues": contact_centre.queues,
     "agents": contact_centre.agents,
+    "not-ready": contact_centre.not_ready,
     "ivr": contact_centre.ivr,
     "trading": contact_centre.trading,
     "complaints": complaints,

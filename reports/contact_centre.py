@@ -3,7 +3,8 @@
 
 Service level = calls answered within the threshold / (offered - abandoned within the short-abandon
 threshold): short abandons count neither for nor against it. Average speed of answer and handle time are
-per answered call; handle time is talk + hold (wrap-up is not recorded per call yet).
+per answered call; a skill's handle time is talk + hold (wrap-up is an agent's state, not tied to a call, so
+it is in the agents' handle time only).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.call_figures import Key, add_into
 from crm_core.models import Agent
+from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import FIGURES, WAIT_THRESHOLDS, report_intervals
 from reports.periods import BadPeriod, bucket, label
 
@@ -79,15 +81,55 @@ def queues(session: Session, start: datetime, end: datetime, options: Options) -
     return Report(columns, rows)
 
 
+def state_time(session: Session, start: datetime, end: datetime,
+               interval: str) -> dict[tuple[datetime, str, str, str], int]:
+    """(interval start, agent id, state, reason) → milliseconds."""
+    table = report_agent_states.c
+    total: dict[tuple[datetime, str, str, str], int] = {}
+    query = select(table.interval_start, table.agent_id, table.state, table.reason, table.ms).where(
+        table.interval_start >= start, table.interval_start < end)
+    for at, agent_id, state, reason, spent in session.execute(query):
+        key = (bucket(at, interval), str(agent_id), state, reason)
+        total[key] = total.get(key, 0) + spent
+    return total
+
+
+def _agent_names(session: Session) -> dict[str, tuple[str, str]]:
+    return {str(a.id): (a.job_number, a.name) for a in session.scalars(select(Agent))}
+
+
 def agents(session: Session, start: datetime, end: datetime, options: Options) -> Report:
-    columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out"]
-    names = {str(a.id): (a.job_number, a.name) for a in session.scalars(select(Agent))}
+    """Per agent: calls answered, talk, hold, handle time (talk + hold + wrap-up per call), transfers; time
+    logged in, ready, not ready, in wrap-up; occupancy = (ringing + busy + wrap-up) / (that + ready)."""
+    columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out",
+               "login_s", "ready_s", "not_ready_s", "wrap_up_s", "occupancy_pct"]
+    calls = {(at, agent): f for (at, _, agent), f in summed(session, ("agent",), start, end, options.interval).items()}
+    states: dict[tuple[datetime, str], dict[str, int]] = {}
+    for (at, agent, state, _), spent in state_time(session, start, end, options.interval).items():
+        by_state = states.setdefault((at, agent), {})
+        by_state[state] = by_state.get(state, 0) + spent
+    names = _agent_names(session)
     rows: list[list[Cell]] = []
-    for (at, _, agent), f in sorted(summed(session, ("agent",), start, end, options.interval).items()):
+    for at, agent in sorted(set(calls) | set(states)):
+        f, s = calls.get((at, agent), {}), states.get((at, agent), {})
+        answered, talk, hold, wrap = f.get("answered", 0), f.get("talk_ms", 0), f.get("hold_ms", 0), s.get("wrap_up", 0)
+        working = s.get("ringing", 0) + s.get("busy", 0) + wrap
         job_number, name = names.get(agent, (f"#{agent}", ""))
-        rows.append([label(at, options.interval), job_number, name, f["answered"], seconds(f["talk_ms"]),
-                     seconds(f["hold_ms"]), seconds(f["talk_ms"] + f["hold_ms"], f["answered"]), f["transferred"]])
+        rows.append([label(at, options.interval), job_number, name, answered, seconds(talk), seconds(hold),
+                     seconds(talk + hold + wrap, answered), f.get("transferred", 0), seconds(sum(s.values())),
+                     seconds(s.get("ready", 0)), seconds(s.get("not_ready", 0)), seconds(wrap),
+                     per_cent(working, working + s.get("ready", 0))])
     return Report(columns, rows)
+
+
+def not_ready(session: Session, start: datetime, end: datetime, options: Options) -> Report:
+    """Not-ready time per agent and reason."""
+    names = _agent_names(session)
+    rows: list[list[Cell]] = [
+        [label(at, options.interval), names.get(agent, (f"#{agent}", ""))[0], reason or "-", seconds(spent)]
+        for (at, agent, state, reason), spent in sorted(state_time(session, start, end, options.interval).items())
+        if state == "not_ready"]
+    return Report(["interval", "agent", "reason", "not_ready_s"], rows)
 
 
 def ivr(session: Session, start: datetime, end: datetime, options: Options) -> Report:

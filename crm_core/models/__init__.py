@@ -83,6 +83,8 @@ from crm_core.models.price_alert import PriceAlert  # noqa: E402
 __all__ += ["ClientReminder", "PriceAlert"]
 
 # Contact-centre report aggregates (issue 15).
+from crm_core.models.agent_state_change import AgentStateChange  # noqa: E402
+from crm_core.models.report_agent_state import report_agent_states  # noqa: E402
 from crm_core.models.report_interval import report_intervals  # noqa: E402
 
-__all__ += ["report_intervals"]
+__all__ += ["AgentStateChange", "report_agent_states", "report_intervals"]

@@ -1,4 +1,5 @@
-"""contact-centre figures per 15-minute interval (issue 15), added to as calls end
+"""contact-centre figures per 15-minute interval (issue 15), added to as calls end; agents' state history and
+time per state
 
 Revision ID: 0009_report_intervals
 Revises: 0008_client_reminders
@@ -27,7 +28,30 @@ def upgrade() -> None:
         *(sa.Column(name, sa.BigInteger(), nullable=False, server_default="0") for name in FIGURES),
         sa.PrimaryKeyConstraint("interval_start", "kind", "key", name=op.f("pk_report_intervals")),
     )
+    op.create_table(
+        "agent_state_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=100), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], ondelete="CASCADE",
+                                name=op.f("fk_agent_state_changes_agent_id_agents")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agent_state_changes")),
+    )
+    op.create_index("ix_agent_state_changes_at_agent", "agent_state_changes", ["at", "agent_id"])
+    op.create_table(
+        "report_agent_states",
+        sa.Column("interval_start", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=100), nullable=False),
+        sa.Column("ms", sa.BigInteger(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("interval_start", "agent_id", "state", "reason", name=op.f("pk_report_agent_states")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("report_agent_states")
+    op.drop_table("agent_state_changes")
     op.drop_table("report_intervals")
