@@ -107,7 +107,8 @@ def rebuild_agent_states(session: Session, start: datetime, end: datetime) -> in
         AgentStateChange.at == before.scalar_subquery(), AgentStateChange.at == after.scalar_subquery()))
         .order_by(AgentStateChange.agent_id, AgentStateChange.at, AgentStateChange.id)))
     total: dict[StateKey, int] = {}
-    for change, following in zip(changes, [*changes[1:], None], strict=True):
+    for n, change in enumerate(changes):
+        following = changes[n + 1] if n + 1 < len(changes) else None
         until = following.at if following is not None and following.agent_id == change.agent_id else None
         if until is None or until <= start or change.at >= end:
             continue  # the agent's current state is counted when it ends
