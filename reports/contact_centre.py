@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.call_figures import Key, add_into
+from crm_core.call_figures import Key
 from crm_core.models import Agent
 from crm_core.models.report_agent_state import report_agent_states
-from crm_core.models.report_interval import FIGURES, WAIT_THRESHOLDS, report_intervals
+from crm_core.models.report_interval import FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals
 from reports.periods import BadPeriod, bucket, label
+from reports.sql import bucket_sql, bucket_value, is_postgres
 
 Cell = str | int | float | None
 
@@ -49,13 +50,13 @@ def summed(session: Session, kinds: tuple[str, ...], start: datetime, end: datet
            interval: str) -> dict[Key, dict[str, int]]:
     """(interval start, kind, key) → figures summed over the 15-minute rows that interval holds."""
     table = report_intervals.c
-    total: dict[Key, dict[str, int]] = {}
-    query = select(report_intervals).where(table.kind.in_(kinds), table.interval_start >= start,
-                                           table.interval_start < end)
-    for row in session.execute(query).mappings():
-        add_into(total, {(bucket(row["interval_start"], interval), row["kind"], row["key"]):
-                         {name: row[name] for name in FIGURES}})
-    return total
+    at = bucket_sql(is_postgres(session), table.interval_start, interval).label("at")
+    query = (select(at, table.kind, table.key,
+                    *(func.max(table[name]) if name in MAXIMA else func.sum(table[name]) for name in FIGURES))
+             .where(table.kind.in_(kinds), table.interval_start >= start, table.interval_start < end)
+             .group_by(at, table.kind, table.key))
+    return {(bucket_value(bucket_at), kind, key): dict(zip(FIGURES, map(int, figures), strict=True))
+            for bucket_at, kind, key, *figures in session.execute(query)}
 
 
 def per_cent(part: int, whole: int) -> float | None:
@@ -85,13 +86,12 @@ def state_time(session: Session, start: datetime, end: datetime,
                interval: str) -> dict[tuple[datetime, str, str, str], int]:
     """(interval start, agent id, state, reason) → milliseconds."""
     table = report_agent_states.c
-    total: dict[tuple[datetime, str, str, str], int] = {}
-    query = select(table.interval_start, table.agent_id, table.state, table.reason, table.ms).where(
-        table.interval_start >= start, table.interval_start < end)
-    for at, agent_id, state, reason, spent in session.execute(query):
-        key = (bucket(at, interval), str(agent_id), state, reason)
-        total[key] = total.get(key, 0) + spent
-    return total
+    at = bucket_sql(is_postgres(session), table.interval_start, interval).label("at")
+    query = (select(at, table.agent_id, table.state, table.reason, func.sum(table.ms))
+             .where(table.interval_start >= start, table.interval_start < end)
+             .group_by(at, table.agent_id, table.state, table.reason))
+    return {(bucket_value(bucket_at), str(agent_id), state, reason): int(spent)
+            for bucket_at, agent_id, state, reason, spent in session.execute(query)}
 
 
 def _agent_names(session: Session) -> dict[str, tuple[str, str]]:

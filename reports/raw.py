@@ -5,21 +5,21 @@ longest_wait_s (handle time needs the whole timeline, so it is left to the aggre
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Call, CallEvent
 from crm_core.models.call import CallDirection
 from reports.contact_centre import Cell, Options, Report, per_cent, seconds
 from reports.periods import label
+from reports.sql import bucket_sql, bucket_value, is_postgres
 
 COLUMNS = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "service_level_pct",
            "asa_s", "longest_wait_s"]
 FINAL = ("completed", "abandoned", "failed")
-_SQLITE_FORMATS = {"hour": "%Y-%m-%d %H:00:00", "day": "%Y-%m-%d 00:00:00", "month": "%Y-%m-01 00:00:00"}
 
 
 def _ms(postgres: bool, start: Any, end: Any) -> ColumnElement[Any]:
@@ -28,31 +28,19 @@ def _ms(postgres: bool, start: Any, end: Any) -> ColumnElement[Any]:
     return func.round((func.julianday(end) - func.julianday(start)) * 86_400_000)
 
 
-def _bucket(postgres: bool, at: Any, interval: str) -> ColumnElement[Any]:
-    if postgres:
-        if interval == "15m":
-            return func.to_char(func.to_timestamp(func.floor(func.extract("epoch", at) / 900) * 900)
-                                .op("AT TIME ZONE")(literal_column("'UTC'")), "YYYY-MM-DD HH24:MI:SS")
-        return func.to_char(func.date_trunc(interval, at.op("AT TIME ZONE")(literal_column("'UTC'"))),
-                            "YYYY-MM-DD HH24:MI:SS")
-    if interval == "15m":
-        return func.datetime(cast(func.strftime("%s", at), Integer) // 900 * 900, "unixepoch")
-    return func.strftime(_SQLITE_FORMATS[interval], at)
-
-
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 
 
 def queues_raw(session: Session, start: datetime, end: datetime, options: Options) -> Report:
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = is_postgres(session)
     first = (select(CallEvent.call_id, func.min(CallEvent.at).label("at"))
              .where(CallEvent.kind == "answered").group_by(CallEvent.call_id).subquery())
     wait = _ms(postgres, Call.queued_at, func.coalesce(first.c.at, Call.ended_at))
     answered = first.c.at.is_not(None)
     abandoned = and_(first.c.at.is_(None), Call.status == "abandoned")
     short, target = options.short_abandon_seconds * 1000, options.service_level_seconds * 1000
-    at = _bucket(postgres, Call.entered_at, options.interval).label("at")
+    at = bucket_sql(postgres, Call.entered_at, options.interval).label("at")
     query = (select(at, Call.category, func.count(), _count_if(answered), _count_if(abandoned),
                     _count_if(and_(abandoned, wait <= short)), _count_if(and_(answered, wait <= target)),
                     func.sum(case((answered, wait), else_=0)), func.max(wait))
@@ -64,8 +52,8 @@ def queues_raw(session: Session, start: datetime, end: datetime, options: Option
     rows: list[list[Cell]] = []
     for bucket_text, skill, offered, n_answered, n_abandoned, n_short, within, wait_sum, longest in \
             session.execute(query):
-        bucket_at = datetime.fromisoformat(str(bucket_text)).replace(tzinfo=UTC)
-        rows.append([label(bucket_at, options.interval), skill, offered, n_answered, n_abandoned, n_short,
+        rows.append([label(bucket_value(bucket_text), options.interval), skill, offered, n_answered, n_abandoned,
+                     n_short,
                      per_cent(int(within), offered - int(n_short)), seconds(int(wait_sum), int(n_answered)),
                      seconds(int(longest))])
     return Report(COLUMNS, rows)
