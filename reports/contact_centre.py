@@ -24,6 +24,7 @@ from reports.periods import BadPeriod, bucket, label
 from reports.sql import bucket_sql, bucket_value, is_postgres
 
 Cell = str | int | float | None
+AGENT_FIGURES = ("answered", "talk_ms", "hold_ms", "transferred")
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,16 @@ class Report:
     rows: list[list[Cell]]
 
 
-def summed(session: Session, kinds: tuple[str, ...], start: datetime, end: datetime,
-           interval: str) -> dict[Key, dict[str, int]]:
-    """(interval start, kind, key) → figures summed over the 15-minute rows that interval holds."""
+def summed(session: Session, kinds: tuple[str, ...], start: datetime, end: datetime, interval: str,
+           names: tuple[str, ...] = FIGURES) -> dict[Key, dict[str, int]]:
+    """(interval start, kind, key) → the figures `names` summed over the 15-minute rows that interval holds."""
     table = report_intervals.c
     at = bucket_sql(is_postgres(session), table.interval_start, interval).label("at")
     query = (select(at, table.kind, table.key,
-                    *(func.max(table[name]) if name in MAXIMA else func.sum(table[name]) for name in FIGURES))
+                    *(func.max(table[name]) if name in MAXIMA else func.sum(table[name]) for name in names))
              .where(table.kind.in_(kinds), table.interval_start >= start, table.interval_start < end)
              .group_by(at, table.kind, table.key))
-    return {(bucket_value(bucket_at), kind, key): dict(zip(FIGURES, map(int, figures), strict=True))
+    return {(bucket_value(bucket_at), kind, key): dict(zip(names, map(int, figures), strict=True))
             for bucket_at, kind, key, *figures in session.execute(query)}
 
 
@@ -103,7 +104,8 @@ def agents(session: Session, start: datetime, end: datetime, options: Options) -
     logged in, ready, not ready, in wrap-up; occupancy = (ringing + busy + wrap-up) / (that + ready)."""
     columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out",
                "login_s", "ready_s", "not_ready_s", "wrap_up_s", "occupancy_pct"]
-    calls = {(at, agent): f for (at, _, agent), f in summed(session, ("agent",), start, end, options.interval).items()}
+    calls = {(at, agent): f for (at, _, agent), f in summed(session, ("agent",), start, end, options.interval,
+                                                                        AGENT_FIGURES).items()}
     states: dict[tuple[datetime, str], dict[str, int]] = {}
     for (at, agent, state, _), spent in state_time(session, start, end, options.interval).items():
         by_state = states.setdefault((at, agent), {})
@@ -138,15 +140,16 @@ def ivr(session: Session, start: datetime, end: datetime, options: Options) -> R
     rows: list[list[Cell]] = [
         [label(at, options.interval), f["entered"], f["contained"], per_cent(f["contained"], f["entered"]),
          f["trades"]]
-        for (at, _, _), f in sorted(summed(session, ("ivr",), start, end, options.interval).items())]
+        for (at, _, _), f in sorted(summed(session, ("ivr",), start, end, options.interval,
+                                                        ("entered", "contained", "trades")).items())]
     return Report(columns, rows)
 
 
 def trading(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     """Phone-trading volumes: confirmations by action (orders, cancels, transfers ...)."""
-    rows: list[list[Cell]] = [
-        [label(at, options.interval), action, f["trades"]]
-        for (at, _, action), f in sorted(summed(session, ("trade",), start, end, options.interval).items())]
+    by_action = summed(session, ("trade",), start, end, options.interval, ("trades",))
+    rows: list[list[Cell]] = [[label(at, options.interval), action, f["trades"]]
+                              for (at, _, action), f in sorted(by_action.items())]
     return Report(["interval", "action", "confirmations"], rows)
 
 

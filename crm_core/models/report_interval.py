@@ -30,5 +30,5 @@ report_intervals = Table(
     Column("kind", String(10), nullable=False),
     Column("key", String(60), nullable=False),
     *(Column(name, BigInteger, nullable=False, default=0, server_default="0") for name in FIGURES),
-    PrimaryKeyConstraint("interval_start", "kind", "key", name="pk_report_intervals"),
+    PrimaryKeyConstraint("kind", "interval_start", "key", name="pk_report_intervals"),
 )

@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=10), nullable=False),
         sa.Column("key", sa.String(length=60), nullable=False),
         *(sa.Column(name, sa.BigInteger(), nullable=False, server_default="0") for name in FIGURES),
-        sa.PrimaryKeyConstraint("interval_start", "kind", "key", name=op.f("pk_report_intervals")),
+        sa.PrimaryKeyConstraint("kind", "interval_start", "key", name=op.f("pk_report_intervals")),
     )
     op.create_table(
         "agent_state_changes",
