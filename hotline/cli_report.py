@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from crm_core.db import Database
 from crm_core.report_intervals import rebuild, rebuild_agent_states
 from hotline.settings import Settings
 from reports.catalogue import REPORTS, write_csv, write_table
-from reports.contact_centre import Options
-from reports.periods import INTERVALS, BadPeriod, period
+from reports.contact_centre import Options, Report
+from reports.periods import INTERVALS, BadRequest, period
 
 
 def add_report_commands(subparsers: Any) -> None:
@@ -35,19 +38,29 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         start, end = period(args.start, args.end)
         options.check()
         if args.name != "rebuild" and args.name not in REPORTS:
-            raise BadPeriod(f"unknown report {args.name!r} (one of {', '.join(REPORTS)}, or rebuild)")
-    except BadPeriod as bad:
+            raise BadRequest(f"unknown report {args.name!r} (one of {', '.join(REPORTS)}, or rebuild)")
+    except BadRequest as bad:
         print(f"error: {bad}", file=sys.stderr)
         return 2
     database = Database(settings.database_url)
     try:
-        with database.session() as session:
-            if args.name == "rebuild":
-                read = rebuild(session, start, end), rebuild_agent_states(session, start, end)
-                print(f"rebuilt {args.start} to {args.end}: {read[0]} calls and {read[1]} agent state changes read")
-                return 0
-            report = REPORTS[args.name](session, start, end, options)
+        report = _run(database, args, options, start, end)
+    except SQLAlchemyError as failed:
+        print(f"error: the database could not give the report ({type(failed).__name__}); "
+              "is it at the newest schema (`hotline db upgrade`)?", file=sys.stderr)
+        return 1
     finally:
         database.dispose()
-    (write_csv if args.csv else write_table)(report, sys.stdout)
+    if report is not None:
+        (write_csv if args.csv else write_table)(report, sys.stdout)
     return 0
+
+
+def _run(database: Database, args: argparse.Namespace, options: Options, start: datetime,
+         end: datetime) -> Report | None:
+    with database.session() as session:
+        if args.name != "rebuild":
+            return REPORTS[args.name](session, start, end, options)
+        read = rebuild(session, start, end), rebuild_agent_states(session, start, end)
+    print(f"rebuilt {args.start} to {args.end}: {read[0]} calls and {read[1]} agent state changes read")
+    return None

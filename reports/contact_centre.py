@@ -20,7 +20,7 @@ from crm_core.call_figures import Key
 from crm_core.models import Agent
 from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals
-from reports.periods import BadPeriod, bucket, label
+from reports.periods import BadRequest, bucket, label
 from reports.sql import bucket_sql, bucket_value, is_postgres
 
 Cell = str | int | float | None
@@ -34,11 +34,11 @@ class Options:
     short_abandon_seconds: int = 5
 
     def check(self) -> None:
-        bucket(datetime(2000, 1, 1), self.interval)  # raises BadPeriod for an unknown interval
+        bucket(datetime(2000, 1, 1), self.interval)  # raises BadRequest for an unknown interval
         for flag, value in (("--service-level", self.service_level_seconds),
                             ("--short-abandon", self.short_abandon_seconds)):
             if value not in WAIT_THRESHOLDS:
-                raise BadPeriod(f"{flag} {value}: one of {', '.join(map(str, WAIT_THRESHOLDS))} seconds")
+                raise BadRequest(f"{flag} {value}: one of {', '.join(map(str, WAIT_THRESHOLDS))} seconds")
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,22 @@ from datetime import UTC, date, datetime, timedelta
 INTERVALS = ("15m", "hour", "day", "month")
 
 
-class BadPeriod(ValueError):
-    """A date or interval a person typed that means nothing; the message says which."""
+class BadRequest(ValueError):
+    """A date, interval, threshold or report name a person typed that means nothing; the message says which."""
 
 
 def parse_day(text: str, what: str) -> datetime:
     try:
         return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
     except ValueError:
-        raise BadPeriod(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
+        raise BadRequest(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def period(start_text: str, end_text: str) -> tuple[datetime, datetime]:
     """[first day 00:00, the day after the last day 00:00) in UTC: both days count."""
     start, last = parse_day(start_text, "--from"), parse_day(end_text, "--to")
     if last < start:
-        raise BadPeriod(f"--to {end_text} is before --from {start_text}")
+        raise BadRequest(f"--to {end_text} is before --from {start_text}")
     return start, last + timedelta(days=1)
 
 
@@ -37,7 +37,7 @@ def bucket(at: datetime, interval: str) -> datetime:
         return at.replace(hour=0, minute=0, second=0, microsecond=0)
     if interval == "month":
         return at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    raise BadPeriod(f"unknown interval {interval!r} (one of {', '.join(INTERVALS)})")
+    raise BadRequest(f"unknown interval {interval!r} (one of {', '.join(INTERVALS)})")
 
 
 def label(at: datetime, interval: str) -> str:

@@ -97,3 +97,12 @@ def test_bad_input_is_one_line_and_exit_2_and_loses_nothing(state: Path, args: l
     with database.session() as session:
         assert aggregate_rows(session) == before and len(before) == 8  # per 15 minutes: 3 ivr, 3 skill, 2 agents
     database.dispose()
+
+
+def test_a_database_without_the_reports_tables_is_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    state.mkdir()
+    result = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("error: the database could not give the report (OperationalError); is it at the "
+                             "newest schema (`hotline db upgrade`)?\n")
