@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from crm_core.agent_time import StateKey, state_time
-from crm_core.call_figures import Key, Step, Timeline, add_into, contributions
+from crm_core.call_figures import Key, Step, Timeline, add_into, contributions, interval_of
 from crm_core.models import AgentStateChange, Call, CallEvent, CallStatus
 from crm_core.models.call import CallDirection
 from crm_core.models.report_agent_state import report_agent_states
@@ -59,6 +59,7 @@ def _add(session: Session, table: Table, key: dict[str, Any], figures: dict[str,
 def rebuild(session: Session, start: datetime, end: datetime) -> int:
     """Recompute the rows of the intervals in [start, end) from the finished calls that entered then; returns
     the number of calls read."""
+    _check_bounds(start, end)
     session.execute(delete(report_intervals).where(report_intervals.c.interval_start >= start,
                                                    report_intervals.c.interval_start < end))
     total: dict[Key, dict[str, int]] = {}
@@ -73,6 +74,12 @@ def rebuild(session: Session, start: datetime, end: datetime) -> int:
             {"interval_start": s, "kind": kind, "key": key, **dict.fromkeys(FIGURES, 0), **figures}
             for (s, kind, key), figures in total.items()])
     return read
+
+
+def _check_bounds(start: datetime, end: datetime) -> None:
+    """A rebuild replaces whole intervals: its bounds must be interval starts."""
+    if interval_of(start) != start or interval_of(end) != end:
+        raise ValueError(f"a rebuild runs from one interval's start to another's, not {start} to {end}")
 
 
 def _finished_calls(session: Session, start: datetime, end: datetime) -> Iterable[Sequence[Call]]:
@@ -97,6 +104,7 @@ def _events_by_call(session: Session, call_ids: list[str]) -> dict[str, list[Cal
 def rebuild_agent_states(session: Session, start: datetime, end: datetime) -> int:
     """Recompute agents' time per state in [start, end) from their state history (each agent's state at
     `start` is its last change before it); returns the number of changes read."""
+    _check_bounds(start, end)
     session.execute(delete(report_agent_states).where(report_agent_states.c.interval_start >= start,
                                                       report_agent_states.c.interval_start < end))
     prior, later = aliased(AgentStateChange), aliased(AgentStateChange)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import delete, select
 
 from crm_core.agent_time import state_time
@@ -52,6 +53,8 @@ def test_login_ready_not_ready_wrap_up_and_occupancy_from_the_history(database: 
     with database.session() as session:  # a rebuild from inside the lunch break finds the state it began in
         assert rebuild_agent_states(session, hm(10, 15), hm(11, 15)) == 6  # 10:10 to 11:30
     assert state_rows(database) == whole_day
+    with database.session() as session, pytest.raises(ValueError, match="one interval's start to another's"):
+        rebuild_agent_states(session, hm(10, 20), hm(11, 15))
     with database.session() as session:
         report = contact_centre.agents(session, DAY, DAY + timedelta(days=1), Options("hour"))
         assert [row[:2] + row[8:] for row in report.rows] == [
