@@ -8,10 +8,16 @@ The calls (a month, December 2026, in office hours, five skills, 100 agents; abo
 some held, some transferred, one in six served by the IVR alone) are generated with their events and CDRs
 and loaded with COPY; their aggregate rows are the sum of `crm_core.call_figures.contributions` of each
 generated timeline, the function that `calls.finish` runs as each call ends, and are loaded with COPY too.
-The default is 1,000,000 calls (about 7 million rows); 10,000,000 (the issue's figure, some 70 million rows)
-is `--calls 10000000` and takes about ten times as long to generate: well over the few minutes this machine
-(two cores shared with other engineers) should give it. Without --url a throwaway PostgreSQL cluster is
-started and removed.
+The default is 1,000,000 calls (about 7 million rows), generated and loaded in about 3 minutes here;
+10,000,000 (the issue's figure, some 70 million rows) is `--calls 10000000` and takes about ten times as long
+to generate, well over the few minutes this machine (two cores shared with other engineers) should give a
+default run. Without --url a throwaway PostgreSQL cluster is started and removed.
+
+Measured here with the default (1,000,000 calls over 30 days, PostgreSQL 17 on the shared two cores):
+    day report (by hour)    aggregates p50 5.5 ms, p95 10.5 ms;  raw GROUP BY p50 2,099 ms, p95 2,486 ms
+    month report (by day)   aggregates p50 31.5 ms, p95 51.2 ms; raw GROUP BY p50 5,590 ms, p95 5,826 ms
+    month agents report     aggregates p50 187 ms, p95 243 ms (100 agents: 144,000 quarter-hour rows summed)
+and both reports give the same figures as the GROUP BY.
 """
 
 from __future__ import annotations
