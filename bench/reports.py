@@ -13,7 +13,7 @@ The default is 1,000,000 calls (about 7 million rows), generated and loaded in a
 to generate, well over the few minutes this machine (two cores shared with other engineers) should give a
 default run. Without --url a throwaway PostgreSQL cluster is started and removed.
 
-Measured here with the default (1,000,000 calls over 30 days, PostgreSQL 17 on the shared two cores):
+Measured here with the default (1,000,000 calls over 30 days, PostgreSQL 15 on the shared two cores):
     day report (by hour)    aggregates p50 5.5 ms, p95 10.5 ms;  raw GROUP BY p50 2,099 ms, p95 2,486 ms
     month report (by day)   aggregates p50 31.5 ms, p95 51.2 ms; raw GROUP BY p50 5,590 ms, p95 5,826 ms
     month agents report     aggregates p50 187 ms, p95 243 ms (100 agents: 144,000 quarter-hour rows summed)
