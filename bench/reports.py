@@ -17,7 +17,12 @@ Measured here with the default (1,000,000 calls over 30 days, PostgreSQL 15 on t
     day report (by hour)    aggregates p50 5.5 ms, p95 10.5 ms;  raw GROUP BY p50 2,099 ms, p95 2,486 ms
     month report (by day)   aggregates p50 31.5 ms, p95 51.2 ms; raw GROUP BY p50 5,590 ms, p95 5,826 ms
     month agents report     aggregates p50 187 ms, p95 243 ms (100 agents: 144,000 quarter-hour rows summed)
-and both reports give the same figures as the GROUP BY.
+and both reports give the same figures as the GROUP BY. With `--calls 10000000 --runs 10` (70 million rows,
+generated and loaded in 32 minutes; 156,960 aggregate rows):
+    day report (by hour)    aggregates p50 6.3 ms, p95 26.1 ms;  raw GROUP BY p50 25.7 s, p95 25.7 s
+    month report (by day)   aggregates p50 16.8 ms, p95 35.5 ms; raw GROUP BY p50 37.8 s, p95 46.5 s
+    month agents report     aggregates p50 118 ms, p95 135 ms
+(the GROUP BY timed 3 times, the aggregate reports 10 times; same figures).
 """
 
 from __future__ import annotations
