@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from crm_core.models import Agent, AgentSkill, AgentState, Skill
+from crm_core import report_intervals
+from crm_core.agent_time import state_time
+from crm_core.models import Agent, AgentSkill, AgentState, AgentStateChange, Skill
 from crm_core.models.base import utcnow
 from crm_core.passwords import hash_password, sip_ha1
 
@@ -67,9 +69,13 @@ def set_state(session: Session, agent_id: int, state: AgentState, reason: str | 
     agent = session.get(Agent, agent_id)
     if agent is None:
         raise AgentNotFound(f"no agent {agent_id}")
+    now = utcnow()
+    report_intervals.add_state_time(session, state_time(agent.id, agent.state, agent.state_reason,
+                                                        agent.state_since, now))
+    session.add(AgentStateChange(agent_id=agent.id, state=state.value, reason=reason or "", at=now))
     agent.state = state.value
     agent.state_reason = reason
-    agent.state_since = utcnow()
+    agent.state_since = now
     return agent
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from crm_core import investors
+from crm_core import investors, report_intervals
 from crm_core.billing import budgets
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
 from crm_core.models.base import new_id, utcnow
@@ -186,6 +186,7 @@ def finish(session: Session, call_id: str, *, status: CallStatus, hangup_by: str
     session.add(cdr)
     session.flush()
     budgets.charge_cdr(session, cdr, call)
+    report_intervals.record_call(session, call)  # the interval figures, in the same transaction as the CDR
     return call
 
 

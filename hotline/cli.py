@@ -326,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline.cli_billing import add_billing_commands
 
     add_billing_commands(sub)
+
+    from hotline.cli_report import add_report_commands
+
+    add_report_commands(sub)
     return parser
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ari_apps.acd.app import AcdApp
@@ -18,11 +16,11 @@ from ari_apps.supervise.app import SupervisionApp
 from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
 from crm_core import agents as agent_service
 from crm_core.db import AsyncDatabase
-from crm_core.models import Agent, AgentState, Call, CallStatus
+from crm_core.models import Agent, AgentState
+from reports.live import today_stats
 
 logger = logging.getLogger(__name__)
 
-SERVICE_LEVEL_TARGET_SECONDS = 20
 STATS_EVERY_SECONDS = 3.0
 
 
@@ -139,7 +137,7 @@ class HotlineTelephony:
         (their registration itself comes live from Asterisk's endpoint events)."""
         while True:
             try:
-                self._stats = await self.db.run(_today_stats)
+                self._stats = await self.db.run(today_stats)
                 ari = self.acd.ari
                 if ari is not None:
                     await self.acd.phones.follow(ari, await self.db.run(agent_service.dial_strings))
@@ -158,23 +156,3 @@ def _agent_id(session: Session, job_number: str) -> int | None:
         return agent_service.get_by_job_number(session, job_number).id
     except agent_service.AgentNotFound:
         return None
-
-
-def _today_stats(session: Session) -> dict[str, Any]:
-    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    rows = session.execute(
-        select(Call.category, Call.status, Call.queued_at, Call.answered_at).where(Call.entered_at >= since)
-    ).all()
-    by_skill: dict[str, dict[str, int]] = {}
-    for category, status, queued_at, answered_at in rows:
-        if category is None:
-            continue
-        stats = by_skill.setdefault(category, {"answered": 0, "abandoned": 0, "within_target": 0})
-        if answered_at is not None:
-            stats["answered"] += 1
-            if queued_at is not None and answered_at - queued_at <= timedelta(seconds=SERVICE_LEVEL_TARGET_SECONDS):
-                stats["within_target"] += 1
-        elif status == CallStatus.ABANDONED.value:
-            stats["abandoned"] += 1
-    total = session.scalar(select(func.count()).select_from(Call).where(Call.entered_at >= since)) or 0
-    return {"by_skill": by_skill, "calls_today": total}

@@ -90,3 +90,10 @@ from crm_core.models.outbound_budget import OutboundBudget  # noqa: E402
 from crm_core.models.tariff import TariffRate, TariffVersion  # noqa: E402
 
 __all__ += ["CampaignCall", "CdrRating", "DepartmentMember", "OutboundBudget", "TariffRate", "TariffVersion"]
+
+# Contact-centre report aggregates (issue 15).
+from crm_core.models.agent_state_change import AgentStateChange  # noqa: E402
+from crm_core.models.report_agent_state import report_agent_states  # noqa: E402
+from crm_core.models.report_interval import report_intervals  # noqa: E402
+
+__all__ += ["AgentStateChange", "report_agent_states", "report_intervals"]

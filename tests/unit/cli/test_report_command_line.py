@@ -1,0 +1,108 @@
+"""`hotline report` through the real command line: the README's commands as shown on calls ended through
+calls.finish, the CSV, a rebuild that gives the same report, and one clear error line with exit 2 for a bad
+date, an unknown report or interval, a threshold that is not kept, a period that ends before it starts (the
+aggregates untouched)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from crm_core.call_figures import Step, Timeline
+from crm_core.models import report_intervals
+from tests.support.cli import fresh_state, readme_command, run_hotline
+from tests.unit.reports.timelines import aggregate_rows, ensure_agents, write_call
+
+COMMANDS = [  # exactly as the README shows them
+    ".venv/bin/hotline report queues --from 2026-12-01 --to 2026-12-01 --interval hour",
+    ".venv/bin/hotline report agents --from 2026-12-01 --to 2026-12-31 --interval month --csv",
+    ".venv/bin/hotline report rebuild --from 2026-12-01 --to 2026-12-31",
+]
+DAY = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def answered_call(entered: datetime, wait: float, talk: float, agent: int) -> Timeline:
+    queued = entered + timedelta(seconds=10)
+    answer = queued + timedelta(seconds=wait)
+    return Timeline(entered_at=entered, ended_at=answer + timedelta(seconds=talk), status="completed",
+                    skill="trading", queued_at=queued, steps=[Step(answer, "answered", {"agent_id": agent})])
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """Three calls on 1 December between 09:00 and 10:00: answered at 12 s and 20 s, one abandoned at 3 s."""
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    with database.session() as session:
+        ensure_agents(session, 2)
+        write_call(session, answered_call(DAY + timedelta(hours=9, minutes=5), 12, 100, 1))
+        write_call(session, answered_call(DAY + timedelta(hours=9, minutes=40), 20, 200, 2))
+        write_call(session, Timeline(entered_at=DAY + timedelta(hours=9, minutes=50), status="abandoned",
+                                     ended_at=DAY + timedelta(hours=9, minutes=50, seconds=13), skill="trading",
+                                     queued_at=DAY + timedelta(hours=9, minutes=50, seconds=10)))
+    database.dispose()
+    return state
+
+
+def test_the_readmes_report_commands(state: Path) -> None:
+    queues, agents, rebuilt = [run_hotline(state, *readme_command(line)) for line in COMMANDS]
+    assert [r.returncode for r in (queues, agents, rebuilt)] == [0, 0, 0], [queues.stderr, agents.stderr]
+    header, row = queues.stdout.splitlines()
+    assert header.split() == ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short",
+                              "overflowed", "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s",
+                              "avg_hold_s", "longest_wait_s"]
+    assert row.split() == ["2026-12-01", "09:00", "trading", "3", "2", "1", "1", "0", "0", "100.0", "16.0",
+                           "150.0", "150.0", "0.0", "20.0"]
+    assert list(csv.reader(io.StringIO(agents.stdout)))[1:] == [
+        ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", ""],
+        ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", ""]]
+    assert rebuilt.stdout == "rebuilt 2026-12-01 to 2026-12-31: 3 calls and 0 agent state changes read\n"
+    assert run_hotline(state, *readme_command(COMMANDS[0])).stdout == queues.stdout
+
+
+def test_a_rebuild_brings_back_lost_aggregates(state: Path) -> None:
+    database = fresh_state(state)
+    with database.session() as session:
+        session.execute(delete(report_intervals))
+    empty = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--csv")
+    assert empty.stdout.splitlines()[1:] == []
+    assert run_hotline(state, "report", "rebuild", "--from", "2026-12-01", "--to", "2026-12-01").returncode == 0
+    again = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--csv")
+    assert again.stdout.splitlines()[1] == "2026-12-01,trading,3,2,1,1,0,0,100.0,16.0,150.0,150.0,0.0,20.0"
+    database.dispose()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["queues", "--from", "2026-12-32", "--to", "2026-12-31"], "error: --from '2026-12-32' is not a date (YYYY-MM-DD)"),
+    (["rebuild", "--from", "2026-12-01", "--to", "yesterday"], "error: --to 'yesterday' is not a date (YYYY-MM-DD)"),
+    (["rebuild", "--from", "2026-12-02", "--to", "2026-12-01"], "error: --to 2026-12-01 is before --from 2026-12-02"),
+    (["calls", "--from", "2026-12-01", "--to", "2026-12-01"],
+     "error: unknown report 'calls' (one of queues, agents, not-ready, ivr, trading, complaints, or rebuild)"),
+    (["queues", "--from", "2026-12-01", "--to", "2026-12-01", "--interval", "week"],
+     "error: unknown interval 'week' (one of 15m, hour, day, month)"),
+    (["queues", "--from", "2026-12-01", "--to", "2026-12-01", "--service-level", "25"],
+     "error: --service-level 25: one of 5, 10, 15, 20, 30, 45, 60, 90, 120, 180 seconds"),
+])
+def test_bad_input_is_one_line_and_exit_2_and_loses_nothing(state: Path, args: list[str], message: str) -> None:
+    database = fresh_state(state)
+    with database.session() as session:
+        before = aggregate_rows(session)
+    result = run_hotline(state, "report", *args)
+    assert (result.returncode, result.stderr, result.stdout) == (2, message + "\n", "")
+    with database.session() as session:
+        assert aggregate_rows(session) == before and len(before) == 8  # per 15 minutes: 3 ivr, 3 skill, 2 agents
+    database.dispose()
+
+
+def test_a_database_without_the_reports_tables_is_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    state.mkdir()
+    result = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("error: the database could not give the report (OperationalError); is it at the "
+                             "newest schema (`hotline db upgrade`)?\n")
