@@ -27,6 +27,7 @@ from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
+from hotline.survey_wiring import build_survey_app
 from hotline.telephony_port import HotlineTelephony
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,9 @@ class HotlineService:
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
         self.fax = build_fax_app(settings, instance)
-        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax],
+        self.survey = build_survey_app(settings, instance, self.db)
+        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
+                                                  self.survey],
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
@@ -71,6 +74,7 @@ class HotlineService:
                                                             self.settings.trading.match_every_seconds,
                                                             self.notifier.dispatcher.policy))
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
+        surveys = asyncio.create_task(self.survey.run_requested_forever())
         web = await self._start_console()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
@@ -82,6 +86,7 @@ class HotlineService:
             fresh.cancel()
             matching.cancel()
             notifying.cancel()
+            surveys.cancel()
             self.notifier.close()
             ready.cancel()
             if web is not None:

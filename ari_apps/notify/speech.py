@@ -36,6 +36,12 @@ class MessageAudio:
             partial.unlink(missing_ok=True)
         return f"sound:{self.asterisk_folder}/{name}"
 
+    def make_once(self, name: str, text: str, language: str) -> str:
+        """The same, keeping a file already made under that name (a text that never changes)."""
+        if self._path(name).is_file():
+            return f"sound:{self.asterisk_folder}/{name}"
+        return self.make(name, text, language)
+
     def remove(self, name: str) -> None:
         try:
             self._path(name).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ from crm_core.surveys.service import (
     create_campaign,
     finish_attempt,
     forbid,
+    hand_to_agent,
     load_targets,
     mark_answered,
     next_due,
@@ -22,6 +23,8 @@ from crm_core.surveys.service import (
     record_answer,
     release_lease,
     remaining,
+    request_run,
+    runnable,
     survey_of,
     take_lease,
 )
@@ -30,8 +33,8 @@ from crm_core.surveys.targets import SourceError
 __all__ = [
     "END", "Calendar", "CampaignError", "Claim", "DialPolicy", "Next", "Outcome", "Pacer", "PolicyError",
     "Progress", "Question", "ResultRow", "SourceError", "Survey", "SurveyError", "after_outcome",
-    "campaign_named", "claim_due", "create_campaign", "finish_attempt", "forbid", "load_targets",
+    "campaign_named", "claim_due", "create_campaign", "finish_attempt", "forbid", "hand_to_agent", "load_targets",
     "mark_answered", "next_due", "next_question", "parse_dates", "parse_survey", "policy_of", "progress",
-    "publish", "record_answer", "release_lease", "remaining", "results", "survey_of", "take_lease",
-    "within_window",
+    "publish", "record_answer", "release_lease", "remaining", "request_run", "results", "runnable", "survey_of",
+    "take_lease", "within_window",
 ]

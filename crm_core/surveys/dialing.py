@@ -85,6 +85,12 @@ def window_opens(now: datetime, policy: DialPolicy, holidays: Container[date], t
     raise PolicyError("no working day in the calendar for a year")
 
 
+def window_closes(now: datetime, policy: DialPolicy) -> datetime:
+    """When the call window of `now`'s day closes (in the policy's zone)."""
+    tz = zone(policy.timezone)
+    return datetime.combine(now.astimezone(tz).date(), policy.window_until, tz).astimezone(now.tzinfo)
+
+
 @dataclass(frozen=True)
 class Next:
     status: str  # "done", "pending" (tried again at `at`) or "exhausted"

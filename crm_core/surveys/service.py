@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from crm_core import calls
 from crm_core.models import (
     DoNotCall,
     Investor,
@@ -24,6 +25,7 @@ from crm_core.models import (
     SurveyTarget,
     SurveyVersion,
 )
+from crm_core.models.call import CallDirection
 from crm_core.phones import normalize_number
 from crm_core.surveys.definition import Survey, SurveyError, parse_survey
 from crm_core.surveys.dialing import DialPolicy, Next, Outcome, PolicyError, after_outcome, within_window
@@ -155,6 +157,7 @@ class Claim:
     number: str
     language: str
     attempt: int  # 1 for the first call to this target
+    campaign_id: int
 
 
 def claim_due(session: Session, campaign: SurveyCampaign, now: datetime, holidays: Container[date], limit: int,
@@ -181,7 +184,7 @@ def claim_due(session: Session, campaign: SurveyCampaign, now: datetime, holiday
         session.add(attempt)
         session.flush()
         claims.append(Claim(attempt.id, target.id, attempt.channel_id, target.number, target.language,
-                            target.attempts))
+                            target.attempts, campaign.id))
     return claims
 
 
@@ -220,6 +223,19 @@ def finish_attempt(session: Session, attempt_id: int, outcome: Outcome, detail: 
     return fate
 
 
+def hand_to_agent(session: Session, attempt_id: int, channel_id: str) -> str:
+    """A client who asked for an agent: the call's record (outbound, the client identified by the survey's
+    target) for the ACD; returns its id."""
+    attempt = _attempt(session, attempt_id)
+    target = session.get(SurveyTarget, attempt.target_id)
+    investor = session.get(Investor, target.investor_id) if target is not None else None
+    call = calls.open_call(session, channel_id=channel_id, caller_number=attempt.number, dialed_number="survey")
+    call.direction = CallDirection.OUTBOUND.value
+    calls.identify(session, call.id, investor, "survey")
+    calls.record_event(session, call.id, "survey_to_agent", attempt_id=attempt_id)
+    return call.id
+
+
 def _attempt(session: Session, attempt_id: int) -> SurveyAttempt:
     attempt = session.get(SurveyAttempt, attempt_id)
     if attempt is None:
@@ -228,6 +244,24 @@ def _attempt(session: Session, attempt_id: int) -> SurveyAttempt:
 
 
 # One runner at a time --------------------------------------------------------------------------------------
+def request_run(session: Session, code: str, until: datetime | None = None) -> SurveyCampaign:
+    """Ask for a batch of the campaign (a service's runner starts it); `until`: no call starts after it (None:
+    the end of the day's call window). A campaign already running keeps running."""
+    campaign = campaign_named(session, code)
+    if campaign.status not in ("requested", "running"):
+        campaign.status = "requested"
+    campaign.run_until = until
+    session.flush()
+    return campaign
+
+
+def runnable(session: Session, now: datetime) -> list[str]:
+    """Campaigns asked to run whose runner is none or gone (its lease expired)."""
+    return list(session.scalars(select(SurveyCampaign.code).where(
+        SurveyCampaign.status.in_(("requested", "running")),
+        (SurveyCampaign.runner.is_(None)) | (SurveyCampaign.lease_until < now)).order_by(SurveyCampaign.id)))
+
+
 def take_lease(session: Session, campaign: SurveyCampaign, runner: str, now: datetime, seconds: float) -> bool:
     """Make `runner` the campaign's runner until now + seconds, if it is free, expired or already its own.
     A runner taking over closes the attempts its predecessor left open (a killed service): answered ones

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=120), nullable=False),
         sa.Column("policy", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("run_until", UTC_TIME, nullable=True),
         sa.Column("runner", sa.String(length=100), nullable=True),
         sa.Column("lease_until", UTC_TIME, nullable=True),
         sa.Column("created_at", UTC_TIME, nullable=False),
