@@ -6,6 +6,7 @@ killed mid-batch and restarted calls no one twice."""
 
 from __future__ import annotations
 
+import subprocess
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from crm_core.models import Call, SurveyAnswer, SurveyAttempt, SurveyCampaign, S
 from crm_core.surveys import create_campaign, forbid, publish, request_run
 from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import sqlite_only
+from tests.support.cli import HOTLINE, readme_command
 from tests.support.hotline import add_investor, ari_list, ari_request, channels_left, wait_for
 from tests.unit.surveys.test_definition import example
 
@@ -29,7 +31,7 @@ ALL_DAY = {"window_from": "00:00", "window_until": "23:59:59"}  # the test runs 
 
 
 def campaign(hotline: Hotline, code: str, phones: list[str], policy: dict[str, object],
-             forbidden: tuple[str, ...] = ()) -> None:
+             forbidden: tuple[str, ...] = (), run: bool = True) -> None:
     for phone in phones:
         add_investor(hotline.db, f"5{phone[-8:]}", f"Client {phone[-4:]}", phone, language="en")
     with hotline.db.session() as session:
@@ -44,7 +46,8 @@ def campaign(hotline: Hotline, code: str, phones: list[str], policy: dict[str, o
         for number in forbidden:
             forbid(session, number, "asked not to be called")
         create_campaign(session, code, "satisfaction", f"list:list-{code}", {**ALL_DAY, **policy})
-        request_run(session, code)
+        if run:
+            request_run(session, code)
 
 
 def status(hotline: Hotline, code: str) -> str:
@@ -157,3 +160,21 @@ def test_a_service_killed_mid_batch_and_restarted_calls_no_one_twice(hotline: Ho
     found = targets(hotline)
     assert set(found) == set(phones) and all(s in ("done", "exhausted") for s, _, _ in found.values()), found
     assert all(a.ended_at is not None for a in rows)
+
+
+@sqlite_only
+def test_hotline_survey_run_shows_the_batch_progress_to_its_end(hotline: Hotline) -> None:
+    hotline.service.start(**SURVEY_ENV)
+    campaign(hotline, "cli", ["13700000101", "13700000109", "13700000108"], {"max_attempts": 1}, run=False)
+
+    done = subprocess.run([HOTLINE, *readme_command("hotline survey run dec")[:-1], "cli"], env=hotline.service.env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("cli\tsatisfaction v1\tdone\ttargets 3\tdialled 3\tanswered 2\tcompleted 1\t"
+                                  "remaining 0"), done.stdout
+    bars = done.stderr.splitlines()
+    assert any(b.endswith("remaining 3") for b in bars), bars  # the targets loaded by the batch
+    assert bars[-1].endswith("dialled 3  answered 2  completed 1  remaining 0"), bars
+    assert len(bars) >= 4, bars  # the bar moved as the calls ended
+    assert targets(hotline) == {"13700000101": ("done", 1, "completed"), "13700000109": ("exhausted", 1, "busy"),
+                                "13700000108": ("exhausted", 1, "machine")}
