@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ari_apps.ari import Ari, AriError
 from ari_apps.media import play, set_var
+from ari_apps.notify.call import hang_up, playback_event
 from ari_apps.originate import Originate, originate
 from ari_apps.session import CallerGone, CallSession
 from ari_apps.survey.machine import (
@@ -29,8 +30,6 @@ from ari_apps.survey.machine import (
     HangUp,
     Key,
     Play,
-    Played,
-    PlayFailed,
     Reached,
     Rejected,
     State,
@@ -72,10 +71,7 @@ def machine_event(event: dict[str, Any], channel_id: str, playing: Mapping[str, 
     """The machine's event for one ARI event of this call (None: not one it cares about)."""
     kind = event["type"]
     if kind == "PlaybackFinished":
-        what = playing.get(event["playback"]["id"])
-        if what is None:
-            return None
-        return PlayFailed(what) if event["playback"].get("state") == "failed" else Played(what)
+        return playback_event(event, playing)
     if kind == "Dial" and event.get("peer", {}).get("id") == channel_id:
         status = str(event.get("dialstatus") or "")
         return Rejected(status) if status in REJECTED else None
@@ -187,10 +183,5 @@ class SurveyCall(CallSession):
             await self.on_finish(self)
 
     async def _hang_up(self) -> None:
-        if self._ari is None:
-            return
-        try:
-            await self._ari.request_quietly("channels", "hangup", channelId=self.channel_id)
-        except Exception as exc:  # a closed connection: the app hangs up what it finds at the next connection
-            logger.info("call %s: could not hang up %s now: %s", self.call_id, self.channel_id, exc)
+        await hang_up(self._ari, self.channel_id, self.call_id)
 

@@ -12,7 +12,9 @@
     any ──hung up──▶ DONE: partial once the client was reached, machine in MACHINE, failed while DETECTING
     any ──a prompt cannot be played, or no event for too long──▶ DONE, hang up
 
-Keys during the intro are ignored; keys during a question's prompt answer it (and stop the prompt).
+The events and effects a voice notification call has too (Answered, Played, Key, Play, HangUp...) are its
+(ari_apps/notify/voice.py). Keys during the intro are ignored; keys during a question's prompt answer it
+(and stop the prompt).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ari_apps.notify.voice import Answered, HangUp, Key, Play, Played, PlayFailed, StopPlaying, Timeout
 from crm_core.surveys import END, Outcome, Survey, next_question
 
 GUARD_SECONDS = 120.0  # longest a prompt may play, or the dialplan may take to detect, before the call is given up
@@ -43,34 +46,9 @@ class State(StrEnum):
 
 # Events ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Answered:
-    pass
-
-
-@dataclass(frozen=True)
 class Detected:
     status: str  # AMDSTATUS: HUMAN, MACHINE, NOTSURE, HANGUP
     cause: str = ""
-
-
-@dataclass(frozen=True)
-class Played:
-    what: str
-
-
-@dataclass(frozen=True)
-class PlayFailed:
-    what: str
-
-
-@dataclass(frozen=True)
-class Key:
-    digit: str
-
-
-@dataclass(frozen=True)
-class Timeout:
-    pass
 
 
 @dataclass(frozen=True)
@@ -99,16 +77,6 @@ class Reached:
 
 
 @dataclass(frozen=True)
-class Play:
-    what: str  # "intro", "machine", "thanks" or "q:<question id>"
-
-
-@dataclass(frozen=True)
-class StopPlaying:
-    pass
-
-
-@dataclass(frozen=True)
 class Awaiting:
     question: str  # "" once no key is awaited
 
@@ -121,11 +89,6 @@ class Store:
 
 @dataclass(frozen=True)
 class ToAgent:
-    pass
-
-
-@dataclass(frozen=True)
-class HangUp:
     pass
 
 

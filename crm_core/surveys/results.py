@@ -4,7 +4,7 @@ answers counted per week, agent, skill, question and key (for the reports)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -67,3 +67,16 @@ def results(session: Session, campaign_code: str | None = None) -> list[ResultRo
         day = at.date()
         counts[(day - timedelta(days=day.weekday()), code, agent_id, skill, question, key)] += 1
     return [ResultRow(*k, n) for k, n in sorted(counts.items(), key=lambda kv: tuple(map(str, kv[0])))]
+
+
+def overview(session: Session) -> list[dict[str, object]]:
+    """Every campaign's progress and its answers per question and key, newest campaign first (the supervisor
+    console's view)."""
+    found = []
+    for campaign in session.scalars(select(SurveyCampaign).order_by(SurveyCampaign.id.desc())):
+        answers: dict[str, dict[str, int]] = {}
+        for row in results(session, campaign.code):
+            per_key = answers.setdefault(row.question, {})
+            per_key[row.key] = per_key.get(row.key, 0) + row.answers
+        found.append({**asdict(progress(session, campaign)), "answers": answers})
+    return found
