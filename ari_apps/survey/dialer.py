@@ -113,7 +113,7 @@ class Batch:
                     self._start(claim, started, media)
                     continue
                 wait = self.settings.poll_seconds
-            left, due = await self.db.run(journal.outlook, started.campaign_id)
+            left, due = await self.db.run(journal.outlook, started.campaign_id, self.clock(), self.holidays)
             if not self._active and (left == 0 or due is None or due > stop_at):
                 return
             await self._idle(min(wait or self.settings.poll_seconds, self.settings.poll_seconds))

@@ -21,7 +21,7 @@ from crm_core.surveys import (
     hand_to_agent,
     load_targets,
     mark_answered,
-    next_due,
+    next_callable,
     policy_of,
     progress,
     record_answer,
@@ -68,9 +68,10 @@ def claim_one(session: Session, campaign_id: int, now: datetime, holidays: Conta
     return claims[0] if claims else None
 
 
-def outlook(session: Session, campaign_id: int) -> tuple[int, datetime | None]:
-    """Targets still to call or being called, and when the next pending one is due."""
-    return remaining(session, campaign_id), next_due(session, campaign_id)
+def outlook(session: Session, campaign_id: int, now: datetime,
+            holidays: Container[date]) -> tuple[int, datetime | None]:
+    """Targets still to call or being called, and the first moment a pending one may be called."""
+    return remaining(session, campaign_id), next_callable(session, campaign_id, now, holidays)
 
 
 def finish(session: Session, attempt_id: int, outcome: Outcome, detail: str, now: datetime) -> None:

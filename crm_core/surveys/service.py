@@ -28,7 +28,15 @@ from crm_core.models import (
 from crm_core.models.call import CallDirection
 from crm_core.phones import normalize_number
 from crm_core.surveys.definition import Survey, SurveyError, parse_survey
-from crm_core.surveys.dialing import DialPolicy, Next, Outcome, PolicyError, after_outcome, within_window
+from crm_core.surveys.dialing import (
+    DialPolicy,
+    Next,
+    Outcome,
+    PolicyError,
+    after_outcome,
+    window_opens,
+    within_window,
+)
 from crm_core.surveys.targets import check_source, find_targets
 
 
@@ -301,6 +309,13 @@ def remaining(session: Session, campaign_id: int) -> int:
         SurveyTarget.campaign_id == campaign_id, SurveyTarget.status.in_(("pending", "calling")))) or 0
 
 
-def next_due(session: Session, campaign_id: int) -> datetime | None:
-    return session.scalar(select(func.min(SurveyTarget.next_at)).where(
-        SurveyTarget.campaign_id == campaign_id, SurveyTarget.status == "pending"))
+def next_callable(session: Session, campaign_id: int, now: datetime, holidays: Container[date]) -> datetime | None:
+    """The first moment a pending target may be called: due, inside its call window, not on a holiday (None:
+    no target is pending). One look per time zone, not per target."""
+    campaign = session.get(SurveyCampaign, campaign_id)
+    assert campaign is not None
+    policy = policy_of(campaign)
+    firsts = session.execute(select(SurveyTarget.timezone, func.min(SurveyTarget.next_at)).where(
+        SurveyTarget.campaign_id == campaign_id, SurveyTarget.status == "pending").group_by(SurveyTarget.timezone))
+    moments = [window_opens(max(due, now), policy, holidays, timezone) for timezone, due in firsts]
+    return min(moments, default=None)

@@ -178,3 +178,24 @@ def test_hotline_survey_run_shows_the_batch_progress_to_its_end(hotline: Hotline
     assert len(bars) >= 4, bars  # the bar moved as the calls ended
     assert targets(hotline) == {"13700000101": ("done", 1, "completed"), "13700000109": ("exhausted", 1, "busy"),
                                 "13700000108": ("exhausted", 1, "machine")}
+
+
+@sqlite_only
+def test_no_one_is_called_outside_the_window_or_on_a_holiday(hotline: Hotline) -> None:
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Shanghai"))
+    # A one-hour window that is not now: closed earlier today, or not yet open.
+    window = {"window_from": "00:00", "window_until": "01:00"} if now.hour >= 2 else \
+        {"window_from": "22:00", "window_until": "23:00"}
+    hotline.service.start(**SURVEY_ENV)
+    campaign(hotline, "closed", ["13700000201"], {**window, "max_attempts": 1})
+    assert wait_for(lambda: status(hotline, "closed") == "ready", timeout=20), status(hotline, "closed")
+    assert attempts(hotline) == [] and targets(hotline) == {"13700000201": ("pending", 0, None)}
+
+    hotline.service.stop()
+    hotline.service.start(HOTLINE_SURVEY_EXTRA_HOLIDAYS=now.date().isoformat())  # today is a holiday
+    campaign(hotline, "holiday", ["13700000202"], {"max_attempts": 1})
+    assert wait_for(lambda: status(hotline, "holiday") == "ready", timeout=20), status(hotline, "holiday")
+    assert attempts(hotline) == [] and targets(hotline)["13700000202"] == ("pending", 0, None)
+    assert not [name for name in channels_left(hotline.asterisk) if "@hotline-survey-sim" in name]

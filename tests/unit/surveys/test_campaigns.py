@@ -38,6 +38,7 @@ from crm_core.surveys import (
     forbid,
     load_targets,
     mark_answered,
+    next_callable,
     progress,
     publish,
     record_answer,
@@ -225,3 +226,15 @@ def test_results_are_counted_per_week_agent_skill_question_and_key(db: Database)
             ("2026-12-07", agent.id, "funds", "satisfaction", "2", 1),
             ("2026-12-07", agent.id, "funds", "satisfaction", "5", 2)]
         assert json.loads(campaign.policy) == {}
+
+
+def test_the_next_callable_moment_skips_closed_windows_and_holidays(db: Database) -> None:
+    with db.session() as session:
+        investor(session, 1, "root/retail")
+        campaign = create_campaign(session, "next", "satisfaction", "segment:retail", POLICY)
+        assert next_callable(session, campaign.id, NOON, set()) is None  # nothing pending
+        load_targets(session, campaign, NOON)
+        assert next_callable(session, campaign.id, NOON, set()) == NOON
+        thursday_9 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+        assert next_callable(session, campaign.id, NIGHT, set()) == thursday_9
+        assert next_callable(session, campaign.id, NOON, {NOON.date()}) == thursday_9
