@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 from ari_apps.originate import dial_string
 from ari_apps.survey import journal
 from ari_apps.survey.call import SurveyCall, SurveyRequest
-from ari_apps.survey.machine import SurveyMachine
+from ari_apps.survey.machine import Finish, SurveyMachine
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.models.base import utcnow
-from crm_core.surveys import Claim, Pacer, Progress
+from crm_core.surveys import Claim, Outcome, Pacer, Progress
 from dialplan import variables as v
 
 if TYPE_CHECKING:
@@ -137,10 +137,9 @@ class Batch:
         self.pacing.peak_channels = max(self.pacing.peak_channels, self.active)
 
     async def _call(self, call: SurveyCall) -> None:
-        await self.app.place(call)
-        result = call.result
-        if result is None:
-            return  # cancelled mid-call: left open for the next runner
+        await self.app.place(call)  # cancelled mid-call: the attempt stays open for the next runner
+        result = call.result or Finish(Outcome.INTERRUPTED, "the call stopped without an outcome (the connection "
+                                                            "to Asterisk was lost, or a bug: see the log)")
         await self.db.record(journal.finish, call.request.claim.attempt_id, result.outcome, result.detail,
                              self.clock())
         if self.on_progress is not None:

@@ -216,13 +216,16 @@ def record_answer(session: Session, attempt_id: int, question: str, key: str, no
 
 
 def finish_attempt(session: Session, attempt_id: int, outcome: Outcome, detail: str, now: datetime) -> Next:
-    """Close an attempt (once: a closed one is left as it is) and move its target on."""
+    """Close an attempt (once: a closed one is left as it is) and move its target on. An interrupted attempt
+    whose client had answered counts as partial (reached)."""
     attempt = _attempt(session, attempt_id)
     target = session.get(SurveyTarget, attempt.target_id)
     campaign = session.get(SurveyCampaign, attempt.campaign_id)
     assert target is not None and campaign is not None
     if attempt.outcome is not None:
         return Next(target.status, target.next_at)
+    if outcome is Outcome.INTERRUPTED and attempt.answered_at is not None:
+        outcome = Outcome.PARTIAL  # the client was reached: never called again for this survey
     attempt.outcome, attempt.detail, attempt.ended_at = outcome.value, detail[:200], now
     fate = after_outcome(outcome, target.attempts, now, policy_of(campaign))
     target.outcome, target.status = outcome.value, fate.status
@@ -298,8 +301,7 @@ def close_left_open(session: Session, campaign_id: int, runner: str, now: dateti
                                                        SurveyAttempt.outcome.is_(None),
                                                        SurveyAttempt.runner != runner)).all()
     for attempt in left:
-        outcome = Outcome.PARTIAL if attempt.answered_at is not None else Outcome.INTERRUPTED
-        finish_attempt(session, attempt.id, outcome, f"left open by runner {attempt.runner}", now)
+        finish_attempt(session, attempt.id, Outcome.INTERRUPTED, f"left open by runner {attempt.runner}", now)
     return len(left)
 
 
