@@ -100,6 +100,9 @@ def openapi_document() -> dict[str, Any]:
                                                      "(queued, retry, sending, given_up, unknown...) and "
                                                      "whether the service has a sender for it",
                                                      codes=SUPERVISOR_CODES)},
+        "/api/supervisor/surveys": {"get": _op("Survey campaigns: live progress (dialled, answered, completed, "
+                                               "remaining, outcomes) and answers per question and key",
+                                               codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
         "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",

@@ -17,6 +17,7 @@ from console.schemas import path_int, path_text, read_body
 from crm_core import audit
 from crm_core.notifications.outbox import counts_by_channel
 from crm_core.notifications.rules import Channel, Status
+from crm_core.surveys.results import overview as survey_overview
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
@@ -41,6 +42,14 @@ async def get_notifications(request: web.Request) -> web.Response:
     if None in counts:  # given up before any channel: the client could not be reached at all
         rows.append({"channel": None, "sender": False, **{s.value: counts[None].get(s.value, 0) for s in Status}})
     return web.json_response({"channels": rows})
+
+
+@routes.get("/api/supervisor/surveys")
+async def get_surveys(request: web.Request) -> web.Response:
+    """Each survey campaign's live progress (dialled, answered, completed, remaining, outcomes) and its answers
+    per question and key."""
+    require(request, "supervise")
+    return web.json_response({"campaigns": await context_of(request).in_session(survey_overview)})
 
 
 @routes.post("/api/supervisor/supervise")

@@ -330,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline.cli_report import add_report_commands
 
     add_report_commands(sub)
+
+    from hotline.cli_survey import add_survey_commands
+
+    add_survey_commands(sub)
     return parser
 
 

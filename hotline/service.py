@@ -25,8 +25,10 @@ from console.ports import LiveEvents
 from crm_core.db import AsyncDatabase, Database
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
+from hotline.jobs import build_scheduler
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
+from hotline.survey_wiring import build_survey_app
 from hotline.telephony_port import HotlineTelephony
 
 logger = logging.getLogger(__name__)
@@ -51,10 +53,13 @@ class HotlineService:
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
         self.fax = build_fax_app(settings, instance)
-        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax],
+        self.survey = build_survey_app(settings, instance, self.db)
+        self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
+                                                  self.survey],
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
+        self.scheduler = build_scheduler(settings, self.database)
 
     async def _connect(self) -> Ari:
         secrets = self.instance.secrets
@@ -71,6 +76,9 @@ class HotlineService:
                                                             self.settings.trading.match_every_seconds,
                                                             self.notifier.dispatcher.policy))
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
+        surveys = asyncio.create_task(self.survey.run_requested_forever())
+        if self.scheduler is not None:
+            self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
@@ -82,6 +90,9 @@ class HotlineService:
             fresh.cancel()
             matching.cancel()
             notifying.cancel()
+            surveys.cancel()
+            if self.scheduler is not None:
+                self.scheduler.shutdown(wait=False)
             self.notifier.close()
             ready.cancel()
             if web is not None:

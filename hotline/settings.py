@@ -18,6 +18,7 @@ from ari_apps.acd.settings import AcdSettings
 from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading.settings import TradingSettings
 from ari_apps.notify.fax_settings import FaxSettings
+from ari_apps.survey.settings import SurveySettings
 from crm_core.notifications import NotifySettings
 from gateways.smpp import SmppSettings
 from gateways.smtp import SmtpSettings
@@ -63,6 +64,16 @@ class ServiceSettings:
 
 
 @dataclass
+class SchedulerSettings:
+    """`[scheduler]`: the nightly jobs (hotline/jobs.py), each at a local time ("HH:MM"; "" : not run)."""
+
+    enabled: bool = True
+    timezone: str = "Asia/Shanghai"
+    crm_recompute_at: str = "02:00"
+    survey_batch_at: str = "19:00"  # the campaigns of `survey.batch_campaigns`, until the call window closes
+
+
+@dataclass
 class Settings:
     state_dir: str = "var"
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -76,6 +87,8 @@ class Settings:
     email: SmtpSettings = field(default_factory=SmtpSettings)
     sms: SmppSettings = field(default_factory=SmppSettings)
     fax: FaxSettings = field(default_factory=FaxSettings)
+    survey: SurveySettings = field(default_factory=SurveySettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
 
     @property
     def state_path(self) -> Path:

@@ -51,10 +51,7 @@ def machine_event(event: dict[str, Any], channel_id: str, playing: Mapping[str, 
     current playback's id to what it plays; a stopped playback's end is not an event."""
     kind = event["type"]
     if kind == "PlaybackFinished":
-        what = playing.get(event["playback"]["id"])
-        if what is None:
-            return None
-        return PlayFailed(what) if event["playback"].get("state") == "failed" else Played(what)
+        return playback_event(event, playing)
     if event.get("channel", {}).get("id") != channel_id:
         return None
     if kind == "StasisStart":
@@ -64,6 +61,26 @@ def machine_event(event: dict[str, Any], channel_id: str, playing: Mapping[str, 
     if kind in HANGUP_EVENTS:
         return Gone(str(event.get("cause_txt") or event.get("cause") or kind))
     return None
+
+
+def playback_event(event: dict[str, Any], playing: Mapping[str, str]) -> Played | PlayFailed | None:
+    """A PlaybackFinished of the playback under way (`playing`: its id -> what it plays), as Played or
+    PlayFailed; None for a playback that was stopped or replaced. The survey calls read it the same way."""
+    what = playing.get(event["playback"]["id"])
+    if what is None:
+        return None
+    return PlayFailed(what) if event["playback"].get("state") == "failed" else Played(what)
+
+
+async def hang_up(ari: Ari | None, channel_id: str, call_id: str) -> None:
+    """Hang up an outbound call's channel, whatever the connection's state (a closed connection: the app hangs
+    up what it finds at the next connection)."""
+    if ari is None:
+        return
+    try:
+        await ari.request_quietly("channels", "hangup", channelId=channel_id)
+    except Exception as exc:
+        logger.info("call %s: could not hang up %s now: %s", call_id, channel_id, exc)
 
 
 class VoiceCall(CallSession):
@@ -123,9 +140,4 @@ class VoiceCall(CallSession):
             logger.info("call %s (%s): %s", self.call_id, self.channel_id, outcome.reason)
 
     async def _hang_up(self) -> None:
-        if self._ari is None:
-            return
-        try:
-            await self._ari.request_quietly("channels", "hangup", channelId=self.channel_id)
-        except Exception as exc:  # a closed connection: the app hangs up what it finds at the next connection
-            logger.info("call %s: could not hang up %s now: %s", self.call_id, self.channel_id, exc)
+        await hang_up(self._ari, self.channel_id, self.call_id)

@@ -57,6 +57,12 @@ class MessageAudio:
             raise ValueError("nothing to say")
         return media
 
+    def make_once(self, name: str, text: str, language: str) -> str:
+        """The same, keeping a file already made under that name (a text that never changes)."""
+        if self._path(name).is_file():
+            return f"sound:{self.asterisk_folder}/{name}"
+        return self.make(name, text, language)
+
     def remove(self, name: str) -> None:
         """The message and its pieces."""
         try:

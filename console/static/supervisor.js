@@ -25,6 +25,8 @@ async function refresh() {
     render(result.data);
     const health = await api("GET", "/api/supervisor/notifications");
     if (health.ok) { renderHealth(health.data.channels); }
+    const surveys = await api("GET", "/api/supervisor/surveys");
+    if (surveys.ok) { renderSurveys(surveys.data.campaigns); }
   } finally {
     board.refreshing = false;
     if (board.again) { board.again = false; refresh(); }
@@ -119,3 +121,18 @@ document.addEventListener("DOMContentLoaded", function () {
   refresh();
   setInterval(refresh, 2000);
 });
+
+function renderSurveys(campaigns) {
+  const body = el("survey-campaigns").tBodies[0];
+  body.replaceChildren();
+  for (const c of campaigns) {
+    const row = body.insertRow();
+    row.dataset.campaign = c.campaign;
+    const answers = Object.entries(c.answers).map(function ([question, keys]) {
+      return question + ": " + Object.entries(keys).map(function ([key, n]) { return key + "×" + n; }).join(" ");
+    }).join("; ");
+    for (const value of [c.campaign, c.survey, c.status, c.dialled, c.answered, c.completed, c.remaining, answers]) {
+      row.insertCell().textContent = String(value);
+    }
+  }
+}

@@ -97,3 +97,14 @@ from crm_core.models.report_agent_state import report_agent_states  # noqa: E402
 from crm_core.models.report_interval import report_intervals  # noqa: E402
 
 __all__ += ["AgentStateChange", "report_agent_states", "report_intervals"]
+
+# Surveys and the outbound dialer; scheduled job runs (issue 13).
+from crm_core.models.do_not_call import DoNotCall  # noqa: E402
+from crm_core.models.job_run import JobRun  # noqa: E402
+from crm_core.models.survey_answer import SurveyAnswer  # noqa: E402
+from crm_core.models.survey_attempt import SurveyAttempt  # noqa: E402
+from crm_core.models.survey_campaign import SurveyCampaign  # noqa: E402
+from crm_core.models.survey_target import SurveyTarget  # noqa: E402
+from crm_core.models.survey_version import SurveyVersion  # noqa: E402
+
+__all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampaign", "SurveyTarget", "SurveyVersion"]

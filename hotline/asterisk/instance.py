@@ -33,6 +33,7 @@ IVR_APP = "hotline-ivr"
 ACD_APP = "hotline-acd"
 SUPERVISE_APP = "hotline-supervise"
 NOTIFY_APP = "hotline-notify"
+SURVEY_APP = "hotline-survey"
 AGENTS_FILE = "pjsip_agents.conf"
 
 # Modules the hotline never uses; not loading them keeps start-up quick and the attack surface small.
@@ -51,7 +52,7 @@ NOLOAD = [
     "res_pjsip_geolocation", "app_mp3", "res_stun_monitor", "app_sla", "app_minivm", "app_voicemail",
     "res_mwi_devstate", "res_pjsip_mwi", "res_pjsip_mwi_body_generator", "res_cdrel_custom",
     "app_adsiprog", "app_getcpeid", "res_adsi", "app_zapateller",
-    "res_pjsip_publish_asterisk", "app_confbridge", "app_page", "app_agent_pool", "res_parking", "app_amd",
+    "res_pjsip_publish_asterisk", "app_confbridge", "app_page", "app_agent_pool", "res_parking",
     "app_followme", "app_alarmreceiver", "res_http_media_cache", "res_pjsip_notify",
     "res_http_post", "res_clialiases", "res_security_log",
 ]
@@ -119,6 +120,7 @@ class AsteriskInstance:
             "secrets": self.secrets,
             "sounds": self.sounds,
             "ivr_app": IVR_APP,
+            "survey_app": SURVEY_APP,
             "account_timeout": int(self.settings.ivr.input_timeout_seconds),
             "sim_ring_seconds": 1,
             "baseline_members": 20,

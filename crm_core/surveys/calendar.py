@@ -1,0 +1,30 @@
+"""The holidays no one is called on: a country's public holidays (the `holidays` package) plus dates the
+configuration adds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import holidays as public_holidays
+
+
+class Calendar:
+    def __init__(self, country: str = "CN", extra: Iterable[date] = ()) -> None:
+        self._public = public_holidays.country_holidays(country) if country else {}
+        self._extra = frozenset(extra)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and (day in self._extra or day in self._public)
+
+
+def parse_dates(text: str) -> list[date]:
+    """ "2026-10-01, 2026-10-02" as dates; ValueError names a bad one."""
+    days = []
+    for part in (p.strip() for p in text.split(",")):
+        if part:
+            try:
+                days.append(date.fromisoformat(part))
+            except ValueError:
+                raise ValueError(f"not a date (YYYY-MM-DD): {part!r}") from None
+    return days

@@ -1,0 +1,108 @@
+"""The nightly jobs, registered here and nowhere else, run by one APScheduler per service process at their
+configured local times (`[scheduler]`); each run is claimed in the database first (crm_core/job_runs.py),
+so that however many services run, a job runs once per scheduled time.
+
+    crm-recompute   `hotline crm recompute`: every attribute, segment path and match   (crm_recompute_at)
+    survey-batch    asks for a batch of each `survey.batch_campaigns` campaign; a service's survey runner
+                    dials it until the call window closes                                (survey_batch_at)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from crm_core.db import Database
+from crm_core.job_runs import claim_run, finish_run
+from crm_core.models.base import utcnow
+from crm_core.rematch import full_recompute
+from crm_core.surveys import request_run
+from hotline.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+MISFIRE_GRACE_SECONDS = 600  # a process that was busy or starting may still run a job this late
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    at: time  # local time in the scheduler's zone
+    work: Callable[[Database], str]  # returns a line for the log
+
+
+def registered_jobs(settings: Settings) -> list[Job]:
+    s = settings.scheduler
+    jobs = []
+    if s.crm_recompute_at:
+        jobs.append(Job("crm-recompute", _time(s.crm_recompute_at, "scheduler.crm_recompute_at"), _recompute))
+    campaigns = [c.strip() for c in settings.survey.batch_campaigns.split(",") if c.strip()]
+    if s.survey_batch_at and campaigns:
+        jobs.append(Job("survey-batch", _time(s.survey_batch_at, "scheduler.survey_batch_at"),
+                        lambda database: _survey_batch(database, campaigns)))
+    return jobs
+
+
+def _recompute(database: Database) -> str:
+    report = full_recompute(database)
+    return f"recomputed: {report}"
+
+
+def _survey_batch(database: Database, campaigns: list[str]) -> str:
+    with database.session() as session:
+        for code in campaigns:
+            request_run(session, code)
+    return f"survey batch requested: {', '.join(campaigns)}"
+
+
+def _time(text: str, name: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"setting {name}: {text!r} is not a time (HH:MM)") from None
+
+
+def add_jobs(scheduler: BaseScheduler, jobs: list[Job], database: Database, timezone: str,
+             runner: str | None = None) -> None:
+    """Each job on a daily cron trigger, wrapped so that one process in all runs each scheduled time."""
+    runner = runner or f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    for job in jobs:
+        trigger = CronTrigger(hour=job.at.hour, minute=job.at.minute, second=job.at.second, timezone=timezone)
+        scheduler.add_job(run_once, trigger, args=[job, trigger, database, runner], id=job.name, name=job.name,
+                          misfire_grace_time=MISFIRE_GRACE_SECONDS, coalesce=True, max_instances=1)
+
+
+def run_once(job: Job, trigger: CronTrigger, database: Database, runner: str, now: datetime | None = None) -> bool:
+    """Run `job` for its latest scheduled time unless another process claimed it; True if it ran here."""
+    now = now or utcnow()
+    scheduled = trigger.get_next_fire_time(None, now - timedelta(seconds=MISFIRE_GRACE_SECONDS))
+    if scheduled is None or scheduled > now:
+        return False
+    run_id = claim_run(database, job.name, scheduled, runner)
+    if run_id is None:
+        logger.info("job %s of %s: run by another process", job.name, scheduled.isoformat())
+        return False
+    try:
+        logger.info("job %s of %s: %s", job.name, scheduled.isoformat(), job.work(database))
+        finish_run(database, run_id)
+    except Exception as exc:
+        logger.exception("job %s of %s failed", job.name, scheduled.isoformat())
+        finish_run(database, run_id, f"{type(exc).__name__}: {exc}")
+    return True
+
+
+def build_scheduler(settings: Settings, database: Database) -> AsyncIOScheduler | None:
+    """The service's scheduler (started by the service on its loop), or None when disabled or empty."""
+    jobs = registered_jobs(settings)
+    if not settings.scheduler.enabled or not jobs:
+        return None
+    scheduler = AsyncIOScheduler(timezone=settings.scheduler.timezone)
+    add_jobs(scheduler, jobs, database, settings.scheduler.timezone)
+    return scheduler

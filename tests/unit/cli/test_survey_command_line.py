@@ -1,0 +1,92 @@
+"""`hotline survey ...` through the real command line: publish versions, create a campaign, forbid a number,
+ask for a batch, status and results; bad input is one error line and exit 2, and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crm_core.models import DoNotCall, SegmentMembership, SurveyCampaign, SurveyVersion
+from crm_core.models.base import utcnow
+from crm_core.surveys import claim_due, load_targets, mark_answered, record_answer
+from crm_core.surveys.dialing import Outcome
+from crm_core.surveys.service import finish_attempt
+from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
+from tests.unit.surveys.test_definition import example
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "crm_core" / "surveys" / "satisfaction.json"
+
+
+def test_publish_campaign_forbid_run_status_and_results(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    for n in (1, 2):
+        investor_id = add_client(database, f"10000000{n}", f"Client {n}", phone=f"1380000000{n}")
+        with database.session() as session:
+            session.add(SegmentMembership(investor_id=investor_id, segment_code="retail", path="root/retail"))
+
+    shown = readme_command("hotline survey publish satisfaction crm_core/surveys/satisfaction.json")
+    published = run_hotline(state, *shown[:-1], str(EXAMPLE))
+    assert (published.returncode, published.stdout) == (0, "satisfaction v1\n"), published.stderr
+    assert run_hotline(state, "survey", "publish", "satisfaction", str(EXAMPLE)).stdout == "satisfaction v2\n"
+
+    created = run_hotline(state, *readme_command(
+        "hotline survey campaign dec --survey satisfaction --source segment:retail --max-attempts 2 "
+        "--window 09:00-21:00 --retry busy=600,no_answer=3600"))
+    assert created.returncode == 0 and created.stdout == "dec\tsegment:retail\tready\n", created.stderr
+    forbidden = run_hotline(state, *readme_command(
+        "hotline survey forbid 138-0000-0002 --reason 'asked not to be called'"))
+    assert forbidden.stdout == "13800000002\n"
+
+    asked = run_hotline(state, "survey", "run", "dec", "--no-wait")
+    assert asked.returncode == 0 and asked.stdout == "dec: batch requested\n", asked.stderr
+    nobody = run_hotline(state, "survey", "run", "dec", "--start-timeout", "1")
+    assert nobody.returncode == 1 and "no service took campaign dec" in nobody.stderr
+
+    with database.session() as session:  # what a service's batch would have done
+        campaign = session.scalars(select(SurveyCampaign)).one()
+        assert json.loads(campaign.policy) == {"max_attempts": 2, "window_from": "09:00", "window_until": "21:00",
+                                               "retry_seconds": {"busy": 600, "no_answer": 3600}}
+        load_targets(session, campaign, utcnow())
+        (claim,) = claim_due(session, campaign, (utcnow() + timedelta(days=1)).replace(hour=4), set(), 5, "test")
+        mark_answered(session, claim.attempt_id, utcnow())
+        record_answer(session, claim.attempt_id, "satisfaction", "4", utcnow())
+        finish_attempt(session, claim.attempt_id, Outcome.PARTIAL, "hung up", utcnow())
+
+    status = run_hotline(state, *readme_command("hotline survey status"))
+    assert status.stdout.startswith("dec\tsatisfaction v2\trequested\ttargets 2\tdialled 1\tanswered 1\tcompleted 0\t"
+                                    "remaining 0"), status.stdout
+    one = run_hotline(state, "survey", "status", "dec")
+    assert "  partial     1" in one.stdout.splitlines()
+    found = run_hotline(state, *readme_command("hotline survey results dec"))
+    assert found.stdout.splitlines()[1].split("\t")[1:] == ["dec", "", "", "satisfaction", "4", "1"], found.stdout
+
+
+def test_bad_input_is_one_error_line_and_changes_nothing(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    broken = tmp_path / "broken.json"
+    document = example()
+    document["questions"][0]["branches"] = [{"if": "satisfaction <= 2", "goto": "nowhere"}]
+    broken.write_text(json.dumps(document))
+    cases = [
+        (("survey", "publish", "satisfaction", str(broken)), "'nowhere' is not a later question"),
+        (("survey", "publish", "satisfaction", str(tmp_path / "missing.json")), "cannot read"),
+        (("survey", "campaign", "x", "--survey", "satisfaction", "--source", "segment:retail"), "no survey"),
+        (("survey", "campaign", "x", "--survey", "s", "--source", "birthday"), "source 'birthday'"),
+        (("survey", "campaign", "x", "--survey", "s", "--source", "segment:a", "--retry", "busy"), "outcome=seconds"),
+        (("survey", "campaign", "x", "--survey", "s", "--source", "segment:a", "--window", "21:00-09:00"), "window"),
+        (("survey", "forbid", "no number"), "not a phone number"),
+        (("survey", "run", "nope"), "no survey campaign 'nope'"),
+        (("survey", "status", "nope"), "no survey campaign 'nope'"),
+    ]
+    for args, message in cases:
+        done = run_hotline(state, *args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert done.stderr.startswith("error: ") and message in done.stderr and len(done.stderr.splitlines()) == 1, \
+            (args, done.stderr)
+    with database.session() as session:
+        assert not session.scalars(select(SurveyVersion)).all() and not session.scalars(select(DoNotCall)).all()
