@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test (`make test` calls this), in four groups side by side:
+# Runs every test (`make test` calls this), in five groups side by side:
 #   - the other integration tests (real Asterisk of their own), printed as they run,
-#   - the phone-trading calls, and the restart tests (real Asterisk of their own),
-#   - the front door: the README's commands through the real command line (Asterisk instances of their own),
-#     the notifications (voice, fax, a killed sender), a price alert keyed by phone and the live events,
-#   - the unit and browser tiers.
+#   - slow: the phone-trading calls, and the restart tests (real Asterisk of their own),
+#   - front: the README's commands through the real command line (Asterisk instances of their own), a price
+#     alert keyed by phone and the live events,
+#   - outbound: the calls the hotline makes (voice and fax notifications, a killed sender, survey batches),
+#   - unit: the unit and browser tiers.
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
 # printed whole; any group failing fails the run. Arguments after the pytest path go to every group.
@@ -16,37 +17,46 @@ trap 'rm -rf "$work"' EXIT
 slow=(tests/integration/test_phone_trading.py tests/integration/test_staying_up.py
       tests/integration/test_summary_e2e.py tests/integration/test_fill_reports_e2e.py)
 front=(tests/integration/test_front_door.py tests/integration/test_cli_call.py
-       tests/integration/test_notify_voice.py tests/integration/test_notify_fax.py
-       tests/integration/test_notify_kill.py tests/integration/test_ivr_price_alert.py
-       tests/integration/test_live_events_e2e.py)
+       tests/integration/test_ivr_price_alert.py tests/integration/test_live_events_e2e.py)
+outbound=(tests/integration/test_notify_voice.py tests/integration/test_notify_fax.py
+          tests/integration/test_notify_kill.py tests/integration/test_survey_calls.py)
+groups=(slow front outbound unit)
 
-"$pytest" tests/unit tests/browser --basetemp="$work/unit" "$@" >"$work/unit.log" 2>&1 &
-unit_pid=$!
-"$pytest" "${slow[@]}" --basetemp="$work/slow" "$@" >"$work/slow.log" 2>&1 &
-slow_pid=$!
-"$pytest" "${front[@]}" --basetemp="$work/front" "$@" >"$work/front.log" 2>&1 &
-front_pid=$!
-echo "[tests] the phone-trading, front-door, unit and browser groups run beside this group; their reports follow" >&2
+declare -A pids
+run_group() {  # name, then the paths
+  local name=$1
+  shift
+  "$pytest" "$@" --basetemp="$work/$name" "${extra[@]}" >"$work/$name.log" 2>&1 &
+  pids[$name]=$!
+}
+extra=("$@")
+run_group unit tests/unit tests/browser
+run_group slow "${slow[@]}"
+run_group front "${front[@]}"
+run_group outbound "${outbound[@]}"
+echo "[tests] the ${groups[*]} groups run beside this group; their reports follow" >&2
 
 ignore=()
-for path in "${slow[@]}" "${front[@]}"; do ignore+=(--ignore="$path"); done
+for path in "${slow[@]}" "${front[@]}" "${outbound[@]}"; do ignore+=(--ignore="$path"); done
 "$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@"
 integration_status=$?
 
-wait "$slow_pid"
-slow_status=$?
-wait "$front_pid"
-front_status=$?
-wait "$unit_pid"
-unit_status=$?
-for group in slow front unit; do
+declare -A status
+failed=$((integration_status != 0))
+for group in "${groups[@]}"; do
+  wait "${pids[$group]}"
+  status[$group]=$?
+  ((status[$group] != 0)) && failed=1
+done
+for group in "${groups[@]}"; do
   echo
   echo "======================================== ${group} group ========================================"
   cat "$work/$group.log"
 done
 
-if ((integration_status != 0 || slow_status != 0 || front_status != 0 || unit_status != 0)); then
-  echo "[tests] failed: integration exit ${integration_status}, phone-trading group exit ${slow_status}," \
-       "front-door group exit ${front_status}, unit and browser exit ${unit_status}" >&2
+if ((failed)); then
+  summary="integration exit ${integration_status}"
+  for group in "${groups[@]}"; do summary+=", ${group} exit ${status[$group]}"; done
+  echo "[tests] failed: ${summary}" >&2
   exit 1
 fi
