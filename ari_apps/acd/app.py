@@ -40,11 +40,11 @@ class AcdApp(SessionApp):
         self.name = name
         router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
                         any_agent_after=settings.any_agent_after_seconds)
-        board = AgentBoard(db, router, events)
+        self.phones = PhoneWatch(name, events, on_change=self._phone_changed)
+        board = AgentBoard(db, router, events, reachable=self.phones.reachable)
         self.dispatcher = Dispatcher(router, board, settings)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
-        self.phones = PhoneWatch(name, events)
         self._ticker: asyncio.Task[None] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
@@ -52,6 +52,11 @@ class AcdApp(SessionApp):
             self.phones.on_event(event)
             return
         super().handle(event)
+
+    def _phone_changed(self, agent_id: int) -> None:
+        """A phone registered (a ready agent is offered a waiting call at once) or went away."""
+        if self.dispatcher.board.phone_changed(agent_id):
+            self.dispatcher.agent_free(agent_id)
 
     def on_new_channel(self, event: dict[str, Any]) -> None:
         channel = event["channel"]
