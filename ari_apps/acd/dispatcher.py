@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.routing import Decision, Router, WaitingCall
 from crm_core.models import AgentState
 from hotline.settings import AcdSettings
 
-if TYPE_CHECKING:
-    from ari_apps.acd.queued_call import QueuedCall
-
 logger = logging.getLogger(__name__)
 
 OFFER = "HotlineOffer"  # internal event, put in the call's queue like ARI events
+
+
+class Offerable(Protocol):
+    """A waiting call's task, as the dispatcher sees it: offers go into its event queue."""
+
+    call_id: str
+    events: asyncio.Queue[dict[str, Any]]
 
 
 class Dispatcher:
@@ -25,11 +29,11 @@ class Dispatcher:
         self.router = router
         self.board = board
         self.settings = settings
-        self._waiting: dict[str, QueuedCall] = {}
+        self._waiting: dict[str, Offerable] = {}
         self._wrap_ups: dict[int, asyncio.Task[None]] = {}
 
     # calls -------------------------------------------------------------------------------------------
-    def enqueue(self, session: QueuedCall, *, skill: str, language: str, priority: int, entered_at: float) -> None:
+    def enqueue(self, session: Offerable, *, skill: str, language: str, priority: int, entered_at: float) -> None:
         call = WaitingCall(session.call_id, skill, language, priority, entered_at)
         self.router.call_waiting(call, time.time())
         self._waiting[call.id] = session
