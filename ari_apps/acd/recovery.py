@@ -86,18 +86,21 @@ def recovered(caller: Mapping[str, Any], bridge_of: Mapping[str, Mapping[str, An
                 and variables(channels.get(other)).get(v.ROLE) in LEG_ROLES), None)
     if leg is not None:
         return _with_agent(call, leg, channels, Phase.TALKING)
-    agent_leg = next((other for other, channel in channels.items() if other == first_half(other)
-                      and variables(channel).get(v.ROLE) == "agent"
-                      and variables(channel).get(v.CALL_ID) == call.call_id), None)
-    if agent_leg is None:
-        return Recovered(call, ev.Resumed())
-    consultation = bridge_of.get(agent_leg)
-    if consultation is None:
-        return _with_agent(call, agent_leg, channels, Phase.HELD) if record.on_hold else Recovered(call, ev.Resumed())
-    if not str(consultation["id"]).startswith(CONSULT_BRIDGE):
-        return Recovered(call, ev.Resumed())
-    return _consulting(_with_agent(call, agent_leg, channels, Phase.CONSULT_RINGING), consultation, channels,
-                       record.consult_number)
+    legs = [other for other, channel in channels.items() if other == first_half(other)
+            and variables(channel).get(v.ROLE) in LEG_ROLES and variables(channel).get(v.CALL_ID) == call.call_id]
+    for leg in legs:  # the agent's leg in a consultation bridge (the other one there is the target's)
+        consultation = bridge_of.get(leg)
+        if consultation is not None and _is_consulting(leg, str(consultation["id"])):
+            return _consulting(_with_agent(call, leg, channels, Phase.CONSULT_RINGING), consultation, channels,
+                               record.consult_number)
+    held = next((leg for leg in legs if leg not in bridge_of), None)
+    if held is not None and record.on_hold:
+        return _with_agent(call, held, channels, Phase.HELD)
+    return Recovered(call, ev.Resumed())
+
+
+def _is_consulting(leg: str, bridge_id: str) -> bool:
+    return bridge_id.startswith(CONSULT_BRIDGE) and leg != TARGET + bridge_id[len(CONSULT_BRIDGE):]
 
 
 def _with_agent(call: AcdCall, leg: str, channels: Channels, phase: Phase) -> Recovered:

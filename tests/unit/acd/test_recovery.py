@@ -91,3 +91,17 @@ def test_only_callers_are_recovered_not_the_legs_we_originated() -> None:
                 "target-k1": channel("target-k1", HOTLINE_ROLE="outside")}
     assert callers(channels, {}) == [CALLER]  # a dialled customer not connected yet is not carried on
     assert callers(channels, holding(bridge("dial-c2", "dial-k2"))) == [CALLER, "dial-k2"]
+
+
+def test_the_consulting_agent_is_told_from_the_target_whatever_the_order_asterisk_lists_them() -> None:
+    channels = {CALLER: channel(CALLER), "target-k1": agent("target-k1", 8), "agent-k0": agent("agent-k0", 7)}
+    found = recovered(channel(CALLER), holding(bridge("acd-b1", CALLER), bridge("consult-k1", "target-k1", "agent-k0")),
+                      channels, Record(on_hold=True), "general")
+    assert (found.call.agent_channel_id, found.call.consult) == \
+        ("agent-k0", Consultation("target-k1", "consult-k1", 8, None))
+
+
+def test_a_target_who_took_the_call_and_holds_it_is_recovered_as_holding() -> None:
+    channels = {CALLER: channel(CALLER), "target-k1": agent("target-k1", 8)}
+    found = recovered(channel(CALLER), holding(bridge("acd-b1", CALLER)), channels, Record(on_hold=True), "general")
+    assert (found.call.phase, found.call.agent_id, found.call.agent_channel_id) == (Phase.HELD, 8, "target-k1")
