@@ -13,10 +13,10 @@ from ari_apps.acd.call import CONTROL, AcdCallSession
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
+from ari_apps.acd.model import Dialling, Phase
 from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch
 from ari_apps.acd.recovery import Record, callers, first_half, new_call, recovered, variables
 from ari_apps.acd.routing import Router
-from ari_apps.acd.state import Dialling, Phase
 from ari_apps.ari import Ari
 from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard

@@ -21,7 +21,9 @@ from ari_apps.acd import effects as fx
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, control_refusal
 from ari_apps.acd.dispatcher import OFFER
-from ari_apps.acd.state import CONNECTED, AcdCall, Context, Dialling, Phase, drop_consultation, line, owned, step, view
+from ari_apps.acd.model import CONNECTED, AcdCall, Context, Dialling, Phase, line, owned, view
+from ari_apps.acd.moves import drop_consultation
+from ari_apps.acd.state import step
 from ari_apps.ari import AriError
 from ari_apps.originate import originate
 from ari_apps.session import CallSession, SessionApp

@@ -11,13 +11,11 @@ Desk controls, the dispatcher's offers and timers are built by the interpreter (
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ari_apps.acd.model import AcdCall
 from ari_apps.acd.phones import rings
 from ari_apps.session import HANGUP_EVENTS
-
-if TYPE_CHECKING:
-    from ari_apps.acd.state import AcdCall
 
 # -- the call's life ------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ari_apps.acd import call_events as ev
-from ari_apps.acd.state import AcdCall, Consultation, Phase
+from ari_apps.acd.model import AcdCall, Consultation, Phase
 from crm_core.models import AgentState
 from hotline import channel_vars as v
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ari_apps.acd import call_events as ev
+from ari_apps.acd.model import Consultation, Phase
 from ari_apps.acd.recovery import Record, callers, recovered
-from ari_apps.acd.state import Consultation, Phase
 from crm_core.models import AgentState
 
 CALLER = "1733111111.12"

@@ -12,19 +12,9 @@ import pytest
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
-from ari_apps.acd.state import (
-    TABLE,
-    AcdCall,
-    Consultation,
-    Context,
-    Dialling,
-    Phase,
-    Transition,
-    drop_consultation,
-    line,
-    owned,
-    step,
-)
+from ari_apps.acd.model import AcdCall, Consultation, Context, Dialling, Phase, Transition, line, owned
+from ari_apps.acd.moves import drop_consultation
+from ari_apps.acd.state import TABLE, step
 from ari_apps.originate import Originate
 from crm_core import calls
 from crm_core.agents import set_state

@@ -1,0 +1,95 @@
+"""The ACD call's transitions while the caller waits: WAITING (queue, announcements) and RINGING (an offer)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ari_apps.acd import call_events as ev
+from ari_apps.acd import effects as fx
+from ari_apps.acd.model import AcdCall, Context, Phase, Transition
+from ari_apps.acd.moves import (
+    ended,
+    finish,
+    publish_line,
+    ring,
+)
+from crm_core import calls
+from crm_core.events import CallState
+from crm_core.models import AgentState, CallStatus
+
+
+# -- WAITING --------------------------------------------------------------------------------------------------
+def arrive(call: AcdCall, event: ev.Start, ctx: Context) -> Transition:
+    return Transition(call, (
+        fx.CreateBridge(call.bridge_id, f"hotline call {call.call_id}"),
+        fx.AddToBridge(call.bridge_id, call.channel_id), fx.StartMoh(call.bridge_id), fx.Enqueue(record=True)))
+
+
+def wait_again(call: AcdCall, event: ev.Resumed, ctx: Context) -> Transition:
+    """Recovered while waiting: the caller is still in the bridge; queued again."""
+    return Transition(call, (fx.StartMoh(call.bridge_id), fx.Enqueue(record=True)))
+
+
+def offered(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
+    return ring(call, ctx, event.agent_id, event.job_number, event.dial_string, event.reason)
+
+
+def announce(call: AcdCall, event: ev.AnnounceDue, ctx: Context) -> Transition:
+    if call.announcing:
+        return Transition(call)
+    playing = replace(call, announcing=ctx.key)
+    return Transition(playing, (
+        fx.StopMoh(call.bridge_id), fx.Announce(call.bridge_id, ctx.key, event.position, event.minutes, call.language),
+        fx.Write(calls.record_event, {"kind": "announced", "position": event.position,
+                                      "expected_minutes": event.minutes})))
+
+
+def announced(call: AcdCall, event: ev.AnnounceDone, ctx: Context) -> Transition:
+    """The announcement ended: music again while the caller still waits for an agent."""
+    if event.playback_id != call.announcing:
+        return Transition(call)
+    music = (fx.StartMoh(call.bridge_id),) if call.phase in (Phase.WAITING, Phase.RINGING) else ()
+    return Transition(replace(call, announcing=None), music)
+
+
+def abandoned(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Transition:
+    done = replace(call, phase=Phase.DONE, agent_id=None, agent_channel_id=None)
+    return Transition(done, finish(call, CallStatus.ABANDONED, "caller", agent_id=None))
+
+
+# -- RINGING --------------------------------------------------------------------------------------------------
+def phone_rings(call: AcdCall, event: ev.AgentRinging, ctx: Context) -> Transition:
+    state = CallState(call.agent_id, call.call_id, "ringing", caller_number=call.caller_number)
+    return Transition(call, (fx.Publish(state.as_dict()),))
+
+
+def agent_answers(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Transition:
+    assert call.agent_id is not None and call.agent_channel_id is not None
+    talking = replace(call, phase=Phase.TALKING)
+    return Transition(talking, (
+        fx.StopMoh(call.bridge_id), fx.AddToBridge(call.bridge_id, call.agent_channel_id),
+        fx.SetAgentState(call.agent_id, AgentState.BUSY), fx.Write(calls.mark_answered, {"agent_id": call.agent_id}),
+        fx.Publish({"type": "screen_pop", "agent_id": call.agent_id, "call_id": call.call_id,
+                    "caller_number": call.caller_number}),
+        publish_line(talking)))
+
+
+def missed(call: AcdCall, event: ev.AgentGone | ev.OriginateFailed, ctx: Context) -> Transition:
+    """No answer, busy, rejected or not rung at all: the agent is set not ready, the caller waits again."""
+    if isinstance(event, ev.OriginateFailed) and event.channel_id != call.agent_channel_id:
+        return Transition(call)
+    assert call.agent_id is not None
+    cause = event.cause if isinstance(event, ev.AgentGone) else f"originate failed: {event.status}"
+    waiting = replace(call, phase=Phase.WAITING, agent_id=None, agent_channel_id=None)
+    return Transition(waiting, (
+        fx.Write(calls.mark_missed, {"agent_id": call.agent_id, "cause": cause}),
+        ended(call.agent_id, call, "missed", "agent"), fx.AgentMissed(call.agent_id), fx.Enqueue(record=False)))
+
+
+def abandoned_ringing(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Transition:
+    assert call.agent_id is not None and call.agent_channel_id is not None
+    done = replace(call, phase=Phase.DONE, agent_id=None, agent_channel_id=None)
+    return Transition(done, (
+        fx.HangUp(call.agent_channel_id), ended(call.agent_id, call, CallStatus.ABANDONED.value, "caller"),
+        fx.AgentBack(call.agent_id, wrap_up=False),  # not the agent's fault
+        *finish(call, CallStatus.ABANDONED, "caller", agent_id=None)))
