@@ -52,3 +52,43 @@ def test_a_ready_agent_is_offered_calls_only_while_their_phone_is_registered(dat
             assert not router.is_free(sip_phone)
 
     asyncio.run(scenario())
+
+
+class WaitingCaller:
+    """A waiting call's task as the dispatcher sees it (dispatcher.Offerable): offers land in its queue."""
+
+    def __init__(self, call_id: str) -> None:
+        self.call_id = call_id
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+
+def test_the_acd_offers_a_waiting_call_the_moment_the_agents_phone_registers(database: Database) -> None:
+    """Through the ACD app's own wiring (phone watch → board → dispatcher): a ready agent whose phone is not
+    registered is not offered the waiting call; the registration event makes the offer at once."""
+    from ari_apps.acd.app import AcdApp
+    from ari_apps.acd.desk_rules import Control, ControlRefused
+    from ari_apps.prompts import Prompts
+    from hotline.settings import AcdSettings
+
+    agent_id = ready_agent(database, "2001", None)
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            app = AcdApp("hotline-acd", AsyncDatabase(database, executor), Prompts("/sounds"), AcdSettings())
+            app.phones.know({agent_id: "PJSIP/agent2001"})
+            await app.dispatcher.board.refresh()
+            caller = WaitingCaller("c1")
+            app.dispatcher.enqueue(caller, skill="trading", language="zh", priority=0, entered_at=0.0)
+            assert caller.events.empty() and app.dispatcher.is_waiting("c1")
+            app.handle(online("agent2001"))
+            offer = caller.events.get_nowait()
+            assert (offer["type"], offer["agent_id"], offer["reason"]) == ("HotlineOffer", agent_id, "skill")
+            assert app.dispatcher.board.states[agent_id] is AgentState.RINGING
+            try:
+                await app.control("c1", Control.HOLD)
+            except ControlRefused as refused:
+                assert refused.code == "unknown_call"  # no call task holds c1 here
+            else:
+                raise AssertionError("a control on a call that is not in progress was accepted")
+
+    asyncio.run(scenario())
