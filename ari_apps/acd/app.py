@@ -22,6 +22,7 @@ from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from ari_apps.session import SessionApp
+from crm_core import agents as agent_service
 from crm_core import calls
 from crm_core.models import AgentState, CallStatus
 from hotline import channel_vars as v
@@ -137,6 +138,8 @@ class AcdApp(SessionApp):
         """Carry on every caller Asterisk still holds for the ACD; hang up orphaned agent legs."""
         self.ari = ari
         self.phones.forget_subscriptions()
+        # Whose phone can be rung, before any offer (agents added later are followed by the console's refresh).
+        await self.phones.follow(ari, await self.deps.db.run(agent_service.dial_strings))
         await self.dispatcher.board.refresh()
         channels = {}
         for channel_id in snapshot.get("channel_ids", []):
