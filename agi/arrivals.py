@@ -5,17 +5,17 @@ SQLite that is one commit, one fsync, under the one write lock, per call: a burs
 for twenty fsyncs in a row (bench/fastagi.py). Here the sessions hand their calls to one writer thread
 and wait: whatever arrived while the previous batch was being committed is looked up in one query and
 written in the next transaction. A session hears back once its row is committed (the IVR reads it next),
-or gets the error, or gives up after a deadline: a database that hangs (rather than refuses) would
-otherwise keep the caller in silence for as long as it hangs. Either way its handler reports the failure
-to the dialplan.
+or gets the error, or gives up at the FastAGI handler's deadline (agi/server.py): a database that hangs
+(rather than refuses) would otherwise keep the caller in silence for as long as it hangs. Either way the
+failure is reported to the dialplan.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
-from concurrent.futures import Future
 
 from crm_core import calls
 from crm_core.calls import Arrival, Entering
@@ -24,7 +24,7 @@ from crm_core.db import Database
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
-Waiting = tuple[Entering, Future[Arrival]]
+Waiting = tuple[Entering, "asyncio.Future[Arrival]"]
 
 
 class CallArrivals:
@@ -34,16 +34,12 @@ class CallArrivals:
         self._writer = threading.Thread(target=self._write_forever, name="fastagi-arrivals", daemon=True)
         self._writer.start()
 
-    def open(self, entering: Entering, timeout: float) -> Arrival:
-        """The call's record, written with whatever else is waiting; raises if that failed or took longer
-        than `timeout` (then it is not written later either, unless the writer had already begun)."""
-        done: Future[Arrival] = Future()
+    async def open(self, entering: Entering) -> Arrival:
+        """The call's record, written with whatever else is waiting; raises if that failed. Cancelled (the
+        FastAGI handler's deadline), it is not written later either, unless the writer had already taken it."""
+        done: asyncio.Future[Arrival] = asyncio.get_running_loop().create_future()
         self._queue.put((entering, done))
-        try:
-            return done.result(timeout)
-        except TimeoutError:
-            done.cancel()
-            raise
+        return await done
 
     def close(self) -> None:
         self._queue.put(None)
@@ -53,7 +49,7 @@ class CallArrivals:
         stopping = False
         while not stopping:
             batch, stopping = self._next_batch()
-            batch = [(entering, done) for entering, done in batch if done.set_running_or_notify_cancel()]
+            batch = [(entering, done) for entering, done in batch if not done.cancelled()]
             if batch:
                 self._write(batch)
 
@@ -71,11 +67,27 @@ class CallArrivals:
     def _write(self, batch: list[Waiting]) -> None:
         try:
             with self.db.session() as session:
-                arrivals = calls.open_arrivals(session, [entering for entering, _ in batch])
+                outcomes: list[Arrival | Exception] = list(
+                    calls.open_arrivals(session, [entering for entering, _ in batch]))
         except Exception as exc:
             logger.exception("could not open %d call records", len(batch))
-            for _, done in batch:
-                done.set_exception(exc)
-            return
-        for (_, done), arrival in zip(batch, arrivals, strict=True):
-            done.set_result(arrival)
+            outcomes = [exc] * len(batch)
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Arrival], Arrival | Exception]]] = {}
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            by_loop.setdefault(done.get_loop(), []).append((done, outcome))
+        for loop, answers in by_loop.items():  # one wake-up of each waiting loop per batch, not one per call
+            try:
+                loop.call_soon_threadsafe(_deliver, answers)
+            except RuntimeError:  # that loop has closed: nobody is waiting any more
+                pass
+
+
+def _deliver(answers: list[tuple[asyncio.Future[Arrival], Arrival | Exception]]) -> None:
+    """On the waiting loop: each session's answer, unless it stopped waiting (its deadline passed)."""
+    for done, outcome in answers:
+        if done.done():
+            continue
+        if isinstance(outcome, Exception):
+            done.set_exception(outcome)
+        else:
+            done.set_result(outcome)

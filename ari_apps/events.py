@@ -1,13 +1,14 @@
-"""Live events the Stasis apps emit (screen-pop, agent state, call ended) for whoever listens.
+"""Where the Stasis apps send their live events (`crm_core.events`) for whoever listens.
 
 The apps only know this callable type; the service connects it to the console's fan-out.
 """
 
 from collections.abc import Callable
-from typing import Any
 
-EventSink = Callable[[dict[str, Any]], None]
+from crm_core.events import LiveEvent
+
+EventSink = Callable[[LiveEvent], None]
 
 
-def discard(event: dict[str, Any]) -> None:
+def discard(event: LiveEvent) -> None:
     """The sink used when nobody listens."""

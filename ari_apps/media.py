@@ -6,7 +6,7 @@ import uuid
 
 from ari_apps.ari import AriError
 from ari_apps.session import CallerGone, CallSession
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 TERMINATOR = "#"
 

@@ -27,8 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from ari_apps.database import AsyncDatabase  # noqa: E402
-from crm_core.db import Database  # noqa: E402
+from crm_core.db import (
+    AsyncDatabase,  # noqa: E402
+    Database,  # noqa: E402
+)
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import Investor, InvestorDetail, InvestorPhone, Notification, NotificationEvent  # noqa: E402
 from crm_core.models.base import utcnow  # noqa: E402

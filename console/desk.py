@@ -13,6 +13,7 @@ from console.screen_pop import CallNotVisible, call_events, may_see, notificatio
 from crm_core import audit
 from crm_core.models import Agent, Call, CallDisposition, Investor, Reminder
 from crm_core.models.base import utcnow
+from crm_core.notifications import price_alerts, reminders
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.web_sessions import StaffIdentity
@@ -57,22 +58,64 @@ def schedule_callback(session: Session, identity: StaffIdentity, investor_id: in
             "due_at": at.isoformat()}
 
 
+def client_of_call(session: Session, call_id: str, identity: StaffIdentity) -> Call:
+    """The call, which this staff member may see, of a known client (NoClient for an unknown number)."""
+    call = visible_call(session, call_id, identity)
+    if call.investor_id is None:
+        raise NoClient(f"the caller of call {call_id} is not a known client (unknown number)")
+    return call
+
+
+def request_key(call_id: str, *content: str) -> str:
+    """The same content asked on the same call is one request (a double click, a retried HTTP request)."""
+    return f"desk:{call_id}:{hashlib.sha256(chr(10).join(content).encode()).hexdigest()[:16]}"
+
+
 def reply(session: Session, call_id: str, identity: StaffIdentity, *, channel: str, subject: str, body: str,
           policy: NotifyPolicy) -> dict[str, Any]:
     """Queue a `message` to the call's client through the outbox. The key is made of the call and the content,
     so a double click (or a retried request) queues one message; audited as `desk.reply`."""
-    call = visible_call(session, call_id, identity)
-    if call.investor_id is None:
-        raise NoClient(f"the caller of call {call_id} is not a known client (unknown number): nobody to reply to")
-    digest = hashlib.sha256(f"{channel}\n{subject}\n{body}".encode()).hexdigest()[:16]
-    row = enqueue(session, key=f"desk:{call_id}:{digest}", investor_id=call.investor_id, purpose="reply",
-                  template="message", data={"subject": subject, "body": body}, now=utcnow(), policy=policy,
-                  channel=channel)
+    call = client_of_call(session, call_id, identity)
+    assert call.investor_id is not None
+    row = enqueue(session, key=request_key(call_id, channel, subject, body), investor_id=call.investor_id,
+                  purpose="reply", template="message", data={"subject": subject, "body": body}, now=utcnow(),
+                  policy=policy, channel=channel)
     session.flush()
     audit.record(session, actor=f"agent:{identity.job_number}", action="desk.reply", outcome=row.status,
                  channel="web", subject=f"investor:{call.investor_id}", call_id=call_id, notification_id=row.id,
                  requested_channel=channel)
     return notification_json(row)
+
+
+def remind(session: Session, call_id: str, identity: StaffIdentity, *, at: str, text: str, kind: str,
+           code: str, channel: str, time_zone: str) -> dict[str, Any]:
+    """A reminder for the call's client at `at` (their local time), through crm_core's reminders service (the
+    same one asked again is the one set); audited as `desk.remind`. ReminderRejected for bad input."""
+    call = client_of_call(session, call_id, identity)
+    assert call.investor_id is not None
+    row = reminders.add_reminder(session, call.investor_id, due_at=reminders.parse_local(at, time_zone), text=text,
+                                 now=utcnow(), kind=kind, code=code.strip() or None, channel=channel,
+                                 request_id=request_key(call_id, "remind", at, text, kind, code, channel))
+    audit.record(session, actor=f"agent:{identity.job_number}", action="desk.remind", outcome="set", channel="web",
+                 subject=f"investor:{call.investor_id}", call_id=call_id, reminder_id=row.id)
+    return {"id": row.id, "kind": row.kind, "code": row.code, "text": row.text, "channel": row.channel,
+            "due_local": reminders.local_text(row.due_at, time_zone), "status": "waiting"}
+
+
+def price_alert(session: Session, call_id: str, identity: StaffIdentity, *, code: str, direction: str, price: str,
+                channel: str, market: price_alerts.Market) -> dict[str, Any]:
+    """A one-shot price alert for the call's client through crm_core's price-alert service (the same one asked
+    again is the one set); audited as `desk.alert`. ReminderRejected for bad input."""
+    call = client_of_call(session, call_id, identity)
+    assert call.investor_id is not None
+    row = price_alerts.add_alert(session, call.investor_id, code=code.strip(), direction=direction,
+                                 price_cents=price_alerts.parse_price(price), now=utcnow(), market=market,
+                                 channel=channel, request_id=request_key(call_id, "alert", code, direction, price,
+                                                                         channel))
+    audit.record(session, actor=f"agent:{identity.job_number}", action="desk.alert", outcome="set", channel="web",
+                 subject=f"investor:{call.investor_id}", call_id=call_id, price_alert_id=row.id)
+    return {"id": row.id, "code": row.security_code, "direction": row.direction,
+            "price": f"{row.price_cents / 100:.2f}", "channel": row.channel, "status": "waiting"}
 
 
 def agent_by_job_number(session: Session, job_number: str) -> Agent:

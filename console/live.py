@@ -1,14 +1,18 @@
-"""The telephony's live snapshot as JSON, and which live events each user may see on the WebSocket."""
+"""The telephony's live snapshot as JSON, which live events each user may see on the WebSocket, and the live
+events' names and fields for the browser scripts (made from `crm_core.events`, served at /live-events.js)."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 from console.ports import TelephonyPort
+from crm_core.events import SCHEMA, AgentStateChanged, CallEnded, CallState, LiveEvent, PhoneRegistration, ScreenPop
 from crm_core.web_sessions import StaffIdentity
 
-AGENT_EVENT_TYPES = frozenset({"screen_pop", "agent_state", "call_ended", "call_state", "phone"})
+# What an agent's desk receives, of their own calls and state only; supervisors receive every live event.
+DESK_EVENTS = (ScreenPop, AgentStateChanged, CallState, CallEnded, PhoneRegistration)
 
 
 def snapshot_json(telephony: TelephonyPort) -> dict[str, Any]:
@@ -25,9 +29,14 @@ def agent_live_json(telephony: TelephonyPort, agent_id: int) -> dict[str, Any] |
     return None
 
 
-def visible_to(identity: StaffIdentity, event: dict[str, Any]) -> bool:
+def visible_to(identity: StaffIdentity, event: LiveEvent) -> bool:
     """Supervisors see everything; an agent sees only their own screen-pops, state changes, call states
     (ringing, hold, consultation), call ends and phone registration."""
     if identity.may("supervise"):
         return True
-    return event.get("type") in AGENT_EVENT_TYPES and event.get("agent_id") == identity.agent_id
+    return isinstance(event, DESK_EVENTS) and event.agent_id == identity.agent_id
+
+
+def schema_script() -> str:
+    """`LIVE_EVENTS`: each message's wire name and fields, the one place the browser scripts take them from."""
+    return f"const LIVE_EVENTS = {json.dumps(SCHEMA, sort_keys=True)};\n"

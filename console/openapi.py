@@ -68,6 +68,16 @@ def openapi_document() -> dict[str, Any]:
                                                    "content on the same call is queued once (422: unknown "
                                                    "number)", body="Reply", ok=201, codes=CALL_CODES,
                                                    params=[CALL_ID])},
+        "/api/calls/{call_id}/client-reminders": {"post": _op("Set a reminder for the call's client at a local "
+                                                              "time, sent when due through the outbox by a "
+                                                              "channel or their preferred one; the same one asked "
+                                                              "again is the one set (422: bad input, unknown "
+                                                              "number)", body="ClientReminder", ok=201,
+                                                              codes=CALL_CODES, params=[CALL_ID])},
+        "/api/calls/{call_id}/price-alerts": {"post": _op("Set a one-shot price alert for the call's client: "
+                                                          "above or below a price (422: unknown code, bad price, "
+                                                          "unknown number)", body="PriceAlert", ok=201,
+                                                          codes=CALL_CODES, params=[CALL_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "
@@ -80,8 +90,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/calls/{call_id}/transfer/cancel": {"post": _op("Attended transfer: hang up the target and take the "
                                                              "caller back", codes=(*CALL_CODES, 409),
                                                              params=[CALL_ID])},
-        "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number", body="Dial", ok=201,
-                                  codes=(401, 409))},
+        "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number (for a campaign if named); 403 "
+                                  "when an outbound budget it counts against is spent, saying which",
+                                  body="Dial", ok=201, codes=(401, 403, 409))},
         "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,
                                        codes=(401, 404))},
         "/api/supervisor/live": {"get": _op("Live agents, queues and the day's counts", codes=SUPERVISOR_CODES)},

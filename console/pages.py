@@ -1,4 +1,5 @@
-"""Server-rendered pages: /login, /agent, /supervisor (jinja2; the behaviour is in static/*.js)."""
+"""Server-rendered pages: /login, /agent, /supervisor (jinja2; the behaviour is in static/*.js), and
+/live-events.js, the live events' names and fields that the scripts read (made from crm_core/events.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiohttp import web
 
 from console.auth import home_page, identity_of
 from console.context import context_of
+from console.live import schema_script
 from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,6 +35,11 @@ async def index(request: web.Request) -> web.Response:
 async def login_page(request: web.Request) -> web.Response:
     expired = "expired" in request.query
     return render("login.html", title="Log in", expired=expired, user=None)
+
+
+@routes.get("/live-events.js")
+async def live_events_script(request: web.Request) -> web.Response:
+    return web.Response(text=schema_script(), content_type="application/javascript")
 
 
 @routes.get("/agent")

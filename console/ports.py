@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
+
+from crm_core.events import LiveEvent
 
 SupervisionMode = Literal["listen", "whisper", "barge"]
 
@@ -83,24 +85,19 @@ class TelephonyPort(Protocol):
 
 @dataclass
 class LiveEvents:
-    """Fan-out of live events to WebSocket clients. Events are dicts with a "type":
-    screen_pop {agent_id, call_id}, agent_state {agent_id, state, reason}, queue {skill, waiting},
-    call_ended {agent_id, call_id, status, hangup_by}, call_state {agent_id, call_id, state, target_agent_id,
-    target_number, caller_number}, phone {agent_id, endpoint, registered},
-    supervision {supervisor_id, agent_id, mode, supervision_id}. The phone, call_state and call_ended events
-    are built by `crm_core.events`."""
+    """Fan-out of live events (the typed events of `crm_core.events`) to WebSocket clients."""
 
-    _queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
+    _queues: set[asyncio.Queue[LiveEvent]] = field(default_factory=set)
 
-    def publish(self, event: dict[str, Any]) -> None:
+    def publish(self, event: LiveEvent) -> None:
         for queue in list(self._queues):
             if queue.qsize() < 1000:
                 queue.put_nowait(event)
 
-    def subscribe(self) -> asyncio.Queue[dict[str, Any]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    def subscribe(self) -> asyncio.Queue[LiveEvent]:
+        queue: asyncio.Queue[LiveEvent] = asyncio.Queue()
         self._queues.add(queue)
         return queue
 
-    def unsubscribe(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    def unsubscribe(self, queue: asyncio.Queue[LiveEvent]) -> None:
         self._queues.discard(queue)

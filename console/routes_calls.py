@@ -1,16 +1,24 @@
-"""Call handling from the desk: screen-pop, disposition, reply, hold, transfer, click-to-dial, callbacks."""
+"""Call handling from the desk: screen-pop, disposition, reply, the client's reminders and price alerts, hold,
+transfer, click-to-dial, callbacks."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from aiohttp import web
 
 from console import desk
 from console.auth import require
-from console.context import context_of
+from console.context import ConsoleContext, context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
+from crm_core.billing import budgets
 from crm_core.models.base import utcnow
+from crm_core.notifications.reminders import ReminderRejected
+from crm_core.trading import SimulatedFeed
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
@@ -53,6 +61,37 @@ async def post_reply(request: web.Request) -> web.Response:
     except desk.NoClient as error:
         raise ApiError(422, str(error), field="call_id") from None
     return web.json_response(queued, status=201)
+
+
+@routes.post("/api/calls/{call_id}/client-reminders")
+async def post_client_reminder(request: web.Request) -> web.Response:
+    """A reminder for the call's client (crm_core/notifications/reminders.py), sent when due by the outbox."""
+    return await _set_for_client(request, "ClientReminder", lambda body, ctx: partial(
+        desk.remind, at=body["at"], text=body["text"], kind=body.get("kind") or "custom", code=body.get("code") or "",
+        channel=body["channel"], time_zone=ctx.notify_policy.time_zone))
+
+
+@routes.post("/api/calls/{call_id}/price-alerts")
+async def post_price_alert(request: web.Request) -> web.Response:
+    """A one-shot price alert for the call's client (crm_core/notifications/price_alerts.py)."""
+    return await _set_for_client(request, "PriceAlert", lambda body, ctx: partial(
+        desk.price_alert, code=body["code"], direction=body["direction"], price=body["price"],
+        channel=body["channel"], market=ctx.broker or SimulatedFeed()))
+
+
+async def _set_for_client(request: web.Request, schema: str,
+                          work: Callable[[dict[str, Any], ConsoleContext], Callable[..., dict[str, Any]]]
+                          ) -> web.Response:
+    """Set a reminder or an alert for the call's client from the body; its bad input, or a caller who is not a
+    client: 422 with the reason."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, schema)
+    ctx = context_of(request)
+    try:
+        return web.json_response(await ctx.in_session(work(body, ctx), call_id, identity), status=201)
+    except (desk.NoClient, ReminderRejected) as error:
+        raise ApiError(422, str(error)) from None
 
 
 @routes.post("/api/calls/{call_id}/hold")
@@ -108,10 +147,22 @@ async def _end_consultation(request: web.Request, *, complete: bool) -> web.Resp
 
 @routes.post("/api/dial")
 async def post_dial(request: web.Request) -> web.Response:
+    """Click-to-dial, once the outbound budgets it counts against (the agent's, their department's, the
+    campaign's) allow it: a spent budget is a 403 whose message says which."""
     identity = require(request)
     body = await read_body(request, "Dial")
-    call_id = await context_of(request).telephony.dial(identity.agent_id, body["number"])
-    return web.json_response({"call_id": call_id, "number": body["number"]}, status=201)
+    campaign = body.get("campaign")
+    ctx = context_of(request)
+    try:
+        decision = await ctx.in_session(budgets.check_dial, identity.agent_id, campaign=campaign, now=utcnow())
+    except budgets.BudgetError as error:
+        raise ApiError(422, str(error), field="campaign") from None
+    if not decision.allowed:
+        raise ApiError(403, decision.reason, code="budget_spent")
+    call_id = await ctx.telephony.dial(identity.agent_id, body["number"])
+    if campaign is not None:
+        await ctx.in_session(budgets.record_campaign_call, call_id, campaign)
+    return web.json_response({"call_id": call_id, "number": body["number"], "campaign": campaign}, status=201)
 
 
 def _acting_agent(identity: StaffIdentity) -> int | None:

@@ -21,6 +21,7 @@ DISPOSITION_CODES = ["resolved", "information_given", "callback_needed", "compla
                      "order_help", "wrong_number", "other"]
 AGENT_STATES = ["ready", "not_ready", "wrap_up", "logged_out"]
 REPLY_CHANNELS = ["preferred", "email", "sms", "voice", "fax"]
+REMINDER_KINDS = ["custom", "subscription", "maturity"]  # crm_core.notifications.reminders.Kind
 
 
 def _string(max_length: int, min_length: int = 1, **more: Any) -> dict[str, Any]:
@@ -43,7 +44,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "Transfer": {"type": "object", "properties": {
         "to_job_number": _string(20), "to_number": PHONE_NUMBER, "attended": {"type": "boolean"}},
         "description": "exactly one of to_job_number and to_number; a number needs attended: true"},
-    "Dial": {"type": "object", "required": ["number"], "properties": {"number": PHONE_NUMBER}},
+    "Dial": {"type": "object", "required": ["number"], "properties": {
+        "number": PHONE_NUMBER,
+        "campaign": {"type": "string", "minLength": 1, "maxLength": 60,
+                     "description": "the campaign the call is made for (its outbound budget is checked)"}}},
     "Callback": {"type": "object", "required": ["investor_id", "at"], "properties": {
         "investor_id": ID, "at": {"type": "string", "format": "date-time", "maxLength": 40},
         "note": _string(2000, 0)}},
@@ -51,6 +55,15 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "channel": {"type": "string", "enum": REPLY_CHANNELS,
                     "description": "preferred: the client's preferred channel as the CRM computes it"},
         "subject": _string(200), "body": _string(2000)}},
+    "ClientReminder": {"type": "object", "required": ["at", "text", "channel"], "properties": {
+        "at": _string(40, description="'YYYY-MM-DD HH:MM' in the notifications' time zone"),
+        "text": _string(500), "kind": {"type": "string", "enum": REMINDER_KINDS},
+        "code": _string(20, 0, description="the share, bond or product it is about"),
+        "channel": {"type": "string", "enum": REPLY_CHANNELS}}},
+    "PriceAlert": {"type": "object", "required": ["code", "direction", "price", "channel"], "properties": {
+        "code": _string(6, 6, pattern=r"^[0-9]{6}$"), "direction": {"type": "string", "enum": ["above", "below"]},
+        "price": _string(20, description="yuan, e.g. 1800.00"),
+        "channel": {"type": "string", "enum": REPLY_CHANNELS}}},
     "Supervise": {"type": "object", "required": ["agent_id", "mode"], "properties": {
         "agent_id": ID, "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]}}},
     "ForceState": {"type": "object", "required": ["state"], "properties": {

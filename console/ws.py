@@ -6,13 +6,13 @@ import asyncio
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from console.auth import COOKIE, require
 from console.context import ConsoleContext, context_of
 from console.live import visible_to
+from crm_core.events import Hello, LiveEvent
 from crm_core.web_sessions import StaffIdentity, token_digest
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         ctx.sockets.add(ws)
         ctx.sockets_by_session.setdefault(session_key, set()).add(ws)
         pump = asyncio.create_task(_pump(ws, queue, identity))
-        await ws.send_json({"type": "hello", "agent_id": identity.agent_id, "role": identity.role})
+        await ws.send_json(Hello(identity.agent_id, identity.role).as_dict())
         async for message in ws:
             if message.type == WSMsgType.ERROR:
                 break
@@ -44,7 +44,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     return ws
 
 
-async def _pump(ws: web.WebSocketResponse, queue: asyncio.Queue[dict[str, Any]], identity: StaffIdentity) -> None:
+async def _pump(ws: web.WebSocketResponse, queue: asyncio.Queue[LiveEvent], identity: StaffIdentity) -> None:
     try:
         while not ws.closed:
             remaining = (identity.expires_at - datetime.now(UTC)).total_seconds()
@@ -56,7 +56,7 @@ async def _pump(ws: web.WebSocketResponse, queue: asyncio.Queue[dict[str, Any]],
             except TimeoutError:
                 continue
             if visible_to(identity, event):
-                await ws.send_str(json.dumps(event, default=str))
+                await ws.send_str(json.dumps(event.as_dict(), default=str))
     except asyncio.CancelledError:
         raise
     except Exception:  # one catch-all per socket: log it and close this socket only

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from crm_core import investors
+from crm_core.billing import budgets
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
 from crm_core.models.base import new_id, utcnow
 from crm_core.models.call import CallDirection
@@ -173,7 +174,7 @@ def mark_answered(session: Session, call_id: str, agent_id: int) -> None:
 
 def finish(session: Session, call_id: str, *, status: CallStatus, hangup_by: str,
            at: datetime | None = None) -> Call:
-    """Close the call once (later calls are ignored) and write its CDR."""
+    """Close the call once (later calls are ignored), write its CDR and rate it."""
     call = get_call(session, call_id)
     if call.status in FINAL_STATUSES:
         return call
@@ -181,7 +182,10 @@ def finish(session: Session, call_id: str, *, status: CallStatus, hangup_by: str
     call.hangup_by = hangup_by
     call.ended_at = at or utcnow()
     record_event(session, call_id, "hangup", by=hangup_by, status=status.value)
-    session.add(_cdr_for(session, call))
+    cdr = _cdr_for(session, call)
+    session.add(cdr)
+    session.flush()
+    budgets.charge_cdr(session, cdr, call)
     return call
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_SECONDS = 30
+# A PostgreSQL server that accepts the connection and then says nothing (a hung host, a full backlog behind
+# a proxy) would keep a new connection waiting for as long as TCP lets it: minutes, a caller in silence.
+POSTGRES_CONNECT_SECONDS = 5
+
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -22,7 +34,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", _wait_to_write)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_SECONDS} if url.startswith("postgresql") else {}
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         connect_args=connect_args)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -117,3 +131,30 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class AsyncDatabase:
+    """Database work from async code (the Stasis apps, the FastAGI server, the console): every call runs in one
+    thread-pool executor, never on the loop."""
+
+    def __init__(self, database: Database, executor: ThreadPoolExecutor) -> None:
+        self.database = database
+        self._executor = executor
+
+    async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`work(session, *args, **kwargs)` in one transaction, in the executor."""
+
+        def in_session() -> T:
+            with self.database.session() as session:
+                return work(session, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, in_session)
+
+    async def record(self, work: Callable[[Session], Any] | Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """The same for bookkeeping that must not stop a call: a database error is logged, not raised."""
+        try:
+            await self.run(work, *args, **kwargs)
+            return True
+        except (SQLAlchemyError, LookupError) as exc:  # LookupError: a call that was never recorded
+            logger.error("call record not written (%s): %s", getattr(work, "__name__", work), exc)
+            return False

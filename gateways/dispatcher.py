@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 from crm_core.models.base import utcnow
 from crm_core.notifications import NotifyPolicy, Outgoing, claim, failed, recover, sent
 from crm_core.notifications.outbox import apply_early_receipts
-from gateways.results import SendFailed, Sent
+from crm_core.notifications.sending import SendFailed, Sent
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

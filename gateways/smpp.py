@@ -27,7 +27,7 @@ import smpplib.gsm
 from smpplib import consts, smpp
 
 from crm_core.notifications import Outgoing
-from gateways.results import SendFailed, Sent
+from crm_core.notifications.sending import SendFailed, Sent
 
 logger = logging.getLogger(__name__)
 

@@ -323,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline.cli_notify import add_notify_commands
 
     add_notify_commands(sub)
+    from hotline.cli_billing import add_billing_commands
+
+    add_billing_commands(sub)
     return parser
 
 

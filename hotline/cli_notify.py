@@ -29,7 +29,8 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 def add_notify_commands(subparsers: Any) -> None:
     notify = subparsers.add_parser(
-        "notify", help="notifications to clients: send, status, retry, subscribe, remind, alert, reminders")
+        "notify", help="notifications to clients: send, status, retry, subscribe, statement, quotes, factsheet, "
+                       "remind, alert, reminders")
     commands = notify.add_subparsers(dest="notify_command", required=True)
 
     send = commands.add_parser("send", help="queue a message to a client (the service sends it)")
@@ -54,14 +55,32 @@ def add_notify_commands(subparsers: Any) -> None:
     sub.add_argument("--channel", choices=CHANNELS, default="preferred")
     sub.set_defaults(handler=cmd_subscribe)
 
-    statement = commands.add_parser("statement", help="queue a client's statement (funds, holdings, today's "
-                                                      "fills): by fax (fax-back) or e-mail")
-    statement.add_argument("account")
-    statement.add_argument("--channel", choices=["fax", "email", "preferred"], default="fax")
-    statement.add_argument("--to", help="the fax number to send it to (default: the client's own)")
-    statement.add_argument("--key", help="idempotency key (default: one per client, channel, number and minute)")
-    statement.set_defaults(handler=cmd_statement)
+    _add_document_commands(commands)
     _add_reminder_commands(commands)
+
+
+DOCUMENT_COMMANDS = {  # command: (document, help)
+    "statement": ("statement", "queue a client's statement (funds, holdings, today's fills)"),
+    "quotes": ("quote_sheet", "queue a quote sheet (latest prices of the codes given, or of the client's holdings)"),
+    "factsheet": ("fact_sheet", "queue a product's fact sheet (risk level, horizon, whether it suits the client)"),
+}
+
+
+def _add_document_commands(commands: Any) -> None:
+    """One command per document, one way to queue them: by fax (fax-back), e-mail (a PDF) or SMS (a summary)."""
+    for name, (kind, description) in DOCUMENT_COMMANDS.items():
+        command = commands.add_parser(name, help=f"{description}: by fax, e-mail or SMS")
+        command.add_argument("account")
+        if kind == "fact_sheet":
+            command.add_argument("--code", required=True, dest="codes", action="append", help="the product's code")
+        elif kind == "quote_sheet":
+            command.add_argument("--code", dest="codes", action="append", default=[],
+                                 help="a six-digit security code (repeat for more; default: the client's holdings)")
+        command.add_argument("--channel", choices=["fax", "email", "sms", "preferred"], default="fax")
+        command.add_argument("--to", help="the fax number to send it to (default: the client's own)")
+        command.add_argument("--key", help="idempotency key (default: one per client, document, channel, number "
+                                           "and minute)")
+        command.set_defaults(handler=cmd_document, document=kind)
 
 
 def _add_reminder_commands(commands: Any) -> None:
@@ -220,15 +239,17 @@ def _alert_line(row: PriceAlert, zone: str) -> str:
 
 
 @_in_session
-def cmd_statement(args: argparse.Namespace, settings: Settings, session: Session) -> int:
-    from ari_apps.ivr.trading.services import TradingServices  # the broker values the holdings
-    from crm_core.documents.send import queue_statement
+def cmd_document(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    from ari_apps.ivr.trading.services import TradingServices  # the broker values holdings and quotes prices
+    from crm_core.documents.send import queue_document
 
     investor = _client(session, args.account)
     now = utcnow()
-    key = args.key or f"statement:{investor.id}:{args.channel}:{args.to or ''}:{now:%Y%m%d%H%M}"
-    row = queue_statement(session, investor.id, key=key, now=now, policy=settings.notify.policy(),
-                          channel=args.channel, address=args.to,
-                          broker=TradingServices.from_settings(settings.trading).broker)
+    codes = list(getattr(args, "codes", None) or [])
+    key = args.key or (f"{args.document}:{investor.id}:{args.channel}:{args.to or ''}:{','.join(codes)}:"
+                       f"{now:%Y%m%d%H%M}")
+    row = queue_document(session, investor.id, args.document, key=key, now=now, policy=settings.notify.policy(),
+                         channel=args.channel, address=args.to, codes=codes,
+                         broker=TradingServices.from_settings(settings.trading).broker)
     print(_line(row))
     return 0 if row.status != "given_up" else 1

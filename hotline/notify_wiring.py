@@ -15,6 +15,7 @@ from ari_apps.prompts import Prompts
 from crm_core.db import Database
 from crm_core.models.base import utcnow
 from crm_core.notifications.outbox import receipt
+from crm_core.trading import load_securities
 from gateways.dispatcher import Dispatcher, RunsInSession, Sender
 from gateways.smpp import SmppSender
 from gateways.smtp import SmtpSender
@@ -46,7 +47,8 @@ def build_notify_app(settings: Settings, instance: AsteriskInstance) -> NotifyAp
                             "must be positive")
     voice = VoiceConfig(dial, n.voice_ring_seconds, n.voice_confirm_attempts, n.voice_key_seconds)
     audio = MessageAudio(instance.host_sounds / "notify", f"{instance.sounds}/notify")
-    return NotifyApp(NOTIFY_APP, Prompts(instance.sounds), audio, voice)
+    named = frozenset(load_securities())  # the securities whose name prompts the instance builds
+    return NotifyApp(NOTIFY_APP, Prompts(instance.sounds), audio, voice, named)
 
 
 def build_fax_app(settings: Settings, instance: AsteriskInstance) -> FaxApp:

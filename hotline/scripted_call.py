@@ -17,7 +17,7 @@ from typing import Any
 
 from ari_apps.ari import Ari, EventStream
 from ari_apps.originate import Originate, originate
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 
 @dataclass

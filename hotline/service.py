@@ -14,7 +14,6 @@ from aiohttp import web
 from agi.server import FastAgiServer
 from ari_apps.acd.app import AcdApp
 from ari_apps.ari import Ari
-from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.app import IvrApp
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.trading.matching import match_orders_forever
@@ -23,7 +22,7 @@ from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
@@ -48,7 +47,7 @@ class HotlineService:
         self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading,
                                            settings.notify.policy()))
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
-        self.supervision = SupervisionApp(SUPERVISE_APP)
+        self.supervision = SupervisionApp(SUPERVISE_APP, events=self.events.publish)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
         self.fax = build_fax_app(settings, instance)

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ari_apps.acd.settings import AcdSettings
+from ari_apps.ivr.settings import IvrSettings
+from ari_apps.ivr.trading.settings import TradingSettings
 from ari_apps.notify.fax_settings import FaxSettings
 from crm_core.notifications import NotifySettings
 from gateways.smpp import SmppSettings
@@ -42,45 +45,6 @@ class AsteriskSettings:
     # apologise and hang up.
     fallback_dial: str = ""
     start_timeout_seconds: float = 60.0
-
-
-@dataclass
-class IvrSettings:
-    input_timeout_seconds: float = 5.0
-    max_attempts: int = 3
-    default_language: str = "zh"
-
-
-@dataclass
-class TradingSettings:
-    """Phone trading and bank transfers (crm_core.trading / crm_core.banking)."""
-
-    off_hours: str = "queue"  # orders outside a session: "queue" for the next session, or "reject"
-    always_open: bool = False  # a practice market that trades at any hour (demos, tests)
-    feed_seed: int = 0  # the simulated market's seed
-    max_failed_logins: int = 3
-    lock_minutes: int = 30
-    match_every_seconds: float = 2.0  # how often the built-in broker matches open orders
-    record_calls: bool = True  # record trading calls (Asterisk recordings linked to the call)
-    daily_in_limit_yuan: int = 1_000_000
-    daily_out_limit_yuan: int = 500_000
-    single_limit_yuan: int = 500_000
-
-
-@dataclass
-class AcdSettings:
-    ring_timeout_seconds: int = 15
-    overflow_after_seconds: float = 30.0
-    overflow_skill: str = "general"
-    any_agent_after_seconds: float = 120.0
-    announce_every_seconds: float = 30.0
-    wrap_up_seconds: float = 5.0
-    average_handle_seconds: float = 180.0
-    agent_refresh_seconds: float = 1.0
-    # Click-to-dial and transfers to outside numbers: the ARI endpoint for a number ({number}: its digits).
-    # Tests and demos use simulated customers: "Local/{number}@hotline-customer-sim/n".
-    outbound_dial: str = "PJSIP/{number}@trunk"
-    dial_timeout_seconds: int = 30  # how long a dialled customer's phone rings
 
 
 @dataclass

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from ari_apps.acd.app import AcdApp
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint
 from ari_apps.acd.phones import phone_endpoint
-from ari_apps.database import AsyncDatabase
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import AgentLive, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
 from crm_core import agents as agent_service
+from crm_core.db import AsyncDatabase
 from crm_core.models import Agent, AgentState, Call, CallStatus
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ class HotlineTelephony:
         if supervisor is None:
             raise TelephonyError("unknown_agent", f"no supervisor {supervisor_id}")
         try:
-            return await self.supervision.begin(mode, supervisor, call.agent_channel_id, call.bridge_id, call.call_id)
+            return await self.supervision.begin(mode, supervisor, call.agent_channel_id, call.bridge_id, call.call_id,
+                                               supervisor_id=supervisor_id, agent_id=agent_id)
         except Exception as exc:
             raise TelephonyError("phone_unavailable", f"the supervisor's phone could not be rung: {exc}") from exc
 

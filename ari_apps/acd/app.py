@@ -17,16 +17,16 @@ from ari_apps.acd.model import Dialling, Phase
 from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch
 from ari_apps.acd.recovery import Record, callers, first_half, new_call, recovered, variables
 from ari_apps.acd.routing import Router
+from ari_apps.acd.settings import AcdSettings
 from ari_apps.ari import Ari
-from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from ari_apps.session import SessionApp
 from crm_core import agents as agent_service
 from crm_core import calls
-from crm_core.models import AgentState, CallStatus
-from hotline import channel_vars as v
-from hotline.settings import AcdSettings
+from crm_core.db import AsyncDatabase
+from crm_core.models import AgentState, Call, CallStatus
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class AcdApp(SessionApp):
                         any_agent_after=settings.any_agent_after_seconds)
         self.phones = PhoneWatch(name, events, on_change=self._phone_changed)
         board = AgentBoard(db, router, events, reachable=self.phones.reachable)
-        self.dispatcher = Dispatcher(router, board, settings)
+        self.dispatcher = Dispatcher(router, board, settings, events)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
         self._ticker: asyncio.Task[None] | None = None
@@ -194,11 +194,14 @@ def _open_outbound(session: Any, channel_id: str, agent_id: int, number: str) ->
 
 
 def _record_of(session: Any, call_id: str) -> Record:
-    """On hold (the last of hold / unhold is a hold) and the number last consulted, from the call's events."""
+    """On hold (the last of hold / unhold is a hold) and the number last consulted, from the call's events;
+    when it entered the queue, from the call."""
     on_hold, number = False, None
     for event in calls.events_of(session, call_id):
         if event.kind in ("hold", "unhold"):
             on_hold = event.kind == "hold"
         elif event.kind == "consult_offered":
             number = (event.detail or {}).get("number")
-    return Record(on_hold, number)
+    call = session.get(Call, call_id) if call_id else None
+    entered = (call.queued_at or call.entered_at) if call is not None else None
+    return Record(on_hold, number, entered.timestamp() if entered is not None else None)

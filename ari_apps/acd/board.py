@@ -17,10 +17,11 @@ import time
 from collections.abc import Callable
 
 from ari_apps.acd.routing import RoutableAgent, Router
-from ari_apps.database import AsyncDatabase
 from ari_apps.events import EventSink, discard
 from crm_core import agents as agent_service
 from crm_core.agents import AgentSnapshot
+from crm_core.db import AsyncDatabase
+from crm_core.events import AgentStateChanged
 from crm_core.models import AgentState
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class AgentBoard:
             was_free = self._router.is_free(agent.id)
             if self.states.get(agent.id) is not agent.state:
                 self._state_since[agent.id] = agent.state_since.timestamp()
-                self._events({"type": "agent_state", "agent_id": agent.id, "state": agent.state.value})
+                self._events(AgentStateChanged(agent.id, agent.state.value))
             self.states[agent.id] = agent.state
             if agent.state is AgentState.READY:
                 routable = self._routable(agent)
@@ -92,7 +93,7 @@ class AgentBoard:
         """The ACD's own transition: memory first (routing sees it at once), then the database."""
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
-        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value, "reason": reason})
+        self._events(AgentStateChanged(agent_id, state.value, reason))
         agent = self.agents.get(agent_id)
         if state is AgentState.READY and agent is not None:
             self._router.agent_free(self._routable(agent, time.time()))
@@ -116,5 +117,5 @@ class AgentBoard:
         """The agent is ringing or busy from now on, decided before any await (the database follows)."""
         self._state_since[agent_id] = time.time()
         self.states[agent_id] = state
-        self._events({"type": "agent_state", "agent_id": agent_id, "state": state.value})
+        self._events(AgentStateChanged(agent_id, state.value))
         self._router.agent_gone(agent_id)

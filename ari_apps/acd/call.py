@@ -44,7 +44,7 @@ class AcdCallSession(CallSession):
         self.call = call  # the machine's state, the moment it decides
         self.settled = call  # the state once its effects are carried out: what the app and the desks see
         self.call_id = call.call_id
-        self.entered_at = time.time()
+        self._created = time.time()
         self._first = (first, *then)
         self._owned: set[str] = set()
         self._sync_owned()
@@ -56,7 +56,7 @@ class AcdCallSession(CallSession):
         connected the call is handled, recovered and supervised exactly like an inbound one."""
         call = AcdCall(call_id=call_id, channel_id=f"dial-{key}", bridge_id=f"dial-{call_id}", caller_number=number,
                        skill=deps.settings.overflow_skill, phase=Phase.DIALING_OUT, agent_id=agent_id,
-                       agent_channel_id=f"agent-{key}", dialling=dialling)
+                       agent_channel_id=f"agent-{key}", dialling=dialling, entered_at=time.time())
         return cls(app, deps, call, ev.Start())
 
     # what the app and the console read ---------------------------------------------------------------
@@ -83,6 +83,11 @@ class AcdCallSession(CallSession):
     @property
     def skill(self) -> str:
         return self.settled.skill
+
+    @property
+    def entered_at(self) -> float:
+        """When the call entered the queue (before the record answers: when its task was made)."""
+        return self.settled.entered_at or self._created
 
     @property
     def connected(self) -> bool:
@@ -134,7 +139,8 @@ class AcdCallSession(CallSession):
     # the machine -------------------------------------------------------------------------------------
     async def feed(self, event: ev.CallEvent) -> ControlRefused | None:
         """Step the machine and carry out the effects; returns the refusal a desk control gets, if any. A leg
-        Asterisk refuses to originate ends the transition's effects and is fed back as OriginateFailed."""
+        Asterisk refuses to originate ends the transition's effects and is fed back as OriginateFailed; the
+        time a call is written as queued is fed back as Queued."""
         before = self.call.phase
         transition = step(self.call, event, self._context())
         self.call = transition.call
@@ -158,7 +164,8 @@ class AcdCallSession(CallSession):
 
     def _context(self) -> Context:
         settings = self.deps.settings
-        return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds)
+        return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds,
+                       time.time())
 
     def _sync_owned(self) -> None:
         """Route to this call the events of what it has now, and no longer those of what it let go (before
@@ -171,31 +178,35 @@ class AcdCallSession(CallSession):
         self._owned = now
 
     async def carry_out(self, effect: fx.Effect) -> None:
-        ari, db, dispatcher = self.ari, self.deps.db, self.deps.dispatcher
+        db, dispatcher = self.deps.db, self.deps.dispatcher  # ARI only for the effects on Asterisk
         match effect:
             case fx.CreateBridge(bridge_id, name):
-                await ari.request("bridges", "create", type="mixing", bridgeId=bridge_id, name=name)
+                await self.ari.request("bridges", "create", type="mixing", bridgeId=bridge_id, name=name)
             case fx.DestroyBridge(bridge_id):
-                await ari.request_quietly("bridges", "destroy", bridgeId=bridge_id)
+                await self.ari.request_quietly("bridges", "destroy", bridgeId=bridge_id)
             case fx.AddToBridge(bridge_id, channel_id):
-                await ari.request("bridges", "addChannel", bridgeId=bridge_id, channel=channel_id)
+                await self.ari.request("bridges", "addChannel", bridgeId=bridge_id, channel=channel_id)
             case fx.RemoveFromBridge(bridge_id, channel_id):
-                await ari.request_quietly("bridges", "removeChannel", bridgeId=bridge_id, channel=channel_id)
+                await self.ari.request_quietly("bridges", "removeChannel", bridgeId=bridge_id, channel=channel_id)
             case fx.StartMoh(bridge_id):
-                await ari.request_quietly("bridges", "startMoh", bridgeId=bridge_id)
+                await self.ari.request_quietly("bridges", "startMoh", bridgeId=bridge_id)
             case fx.StopMoh(bridge_id):
-                await ari.request_quietly("bridges", "stopMoh", bridgeId=bridge_id)
+                await self.ari.request_quietly("bridges", "stopMoh", bridgeId=bridge_id)
             case fx.HangUp(channel_id):
-                await ari.request_quietly("channels", "hangup", channelId=channel_id)
+                await self.ari.request_quietly("channels", "hangup", channelId=channel_id)
             case fx.Ring(call):
-                await originate(ari, call)
+                await originate(self.ari, call)
             case fx.Announce():
-                await ari.request_quietly("bridges", "play", bridgeId=effect.bridge_id, media=self._media(effect),
+                await self.ari.request_quietly("bridges", "play", bridgeId=effect.bridge_id, media=self._media(effect),
                                           playbackId=effect.playback_id)
             case fx.Write(action, args):
                 await db.record(action, self.call_id, **args)
-            case fx.Enqueue(record):
-                await self._enqueue(record)
+            case fx.MarkQueued():
+                await self.feed(ev.Queued(await self._mark_queued()))
+            case fx.Enqueue():
+                waiting = self.call
+                dispatcher.enqueue(self, skill=waiting.skill, language=waiting.language, priority=waiting.priority,
+                                   entered_at=waiting.entered_at)
             case fx.Withdraw():
                 dispatcher.withdraw(self.call_id)
             case fx.RecordAgentState(agent_id, state):
@@ -207,7 +218,7 @@ class AcdCallSession(CallSession):
             case fx.AgentMissed(agent_id):
                 await dispatcher.agent_missed(agent_id)
             case fx.Publish(event):
-                self.deps.events(dict(event))
+                self.deps.events(event)
 
     def _media(self, announce: fx.Announce) -> list[str]:
         p, lang = self.deps.prompts, announce.language
@@ -215,17 +226,15 @@ class AcdCallSession(CallSession):
                 p.uri("queue_position_after", lang), p.uri("expected_wait_before", lang),
                 *p.number(announce.minutes, lang, measure=True), p.uri("minutes", lang)]
 
-    async def _enqueue(self, record: bool) -> None:
+    async def _mark_queued(self) -> float:
+        """Write the call as queued; when it entered the queue by the record (else now: routed all the same)."""
         call = self.call
-        if record:
-            try:
-                queued_at: float | None = await self.deps.db.run(_mark_queued, call.call_id, call.skill, call.language,
-                                                                 call.priority)
-                self.entered_at = queued_at or self.entered_at
-            except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
-                logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
-        self.deps.dispatcher.enqueue(self, skill=call.skill, language=call.language, priority=call.priority,
-                                     entered_at=self.entered_at)
+        queued_at: float | None = None
+        try:
+            queued_at = await self.deps.db.run(_mark_queued, call.call_id, call.skill, call.language, call.priority)
+        except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
+            logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
+        return queued_at or call.entered_at or time.time()
 
     # requests from the desk --------------------------------------------------------------------------
     async def perform(self, raw: dict[str, Any]) -> None:

@@ -31,6 +31,14 @@ class Resumed:
 
 
 @dataclass(frozen=True)
+class Queued:
+    """The call is written as queued (the interpreter's answer to a `MarkQueued` effect): when it entered the
+    queue, by the record (a recovered call keeps its first time)."""
+
+    entered_at: float
+
+
+@dataclass(frozen=True)
 class Offer:
     """The dispatcher matched the waiting call with a free agent (already taken on the board)."""
 
@@ -147,7 +155,7 @@ class Cancel:
 
 
 DeskControl = Hold | Unhold | Blind | Consult | Complete | Cancel
-CallEvent = (Start | Resumed | Offer | AnnounceDue | AnnounceDone | CallerAnswered | CallerGone | AgentRinging
+CallEvent = (Start | Resumed | Queued | Offer | AnnounceDue | AnnounceDone | CallerAnswered | CallerGone | AgentRinging
              | AgentAnswered | AgentGone | TargetAnswered | TargetGone | OriginateFailed | DeskControl)
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.dispatcher import Dispatcher
-from ari_apps.database import AsyncDatabase
+from ari_apps.acd.settings import AcdSettings
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
-from hotline.settings import AcdSettings
+from crm_core.db import AsyncDatabase
 
 
 @dataclass(frozen=True)

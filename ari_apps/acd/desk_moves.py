@@ -23,6 +23,7 @@ from ari_apps.acd.moves import (
     target_back,
 )
 from crm_core import calls
+from crm_core.events import ScreenPop
 from crm_core.models import AgentState, CallStatus
 
 
@@ -103,8 +104,7 @@ def target_answers(call: AcdCall, event: ev.TargetAnswered, ctx: Context) -> Tra
     agent: tuple[fx.Effect, ...] = ()
     if consult.agent_id is not None:
         agent = (fx.SetAgentState(consult.agent_id, AgentState.BUSY),
-                 fx.Publish({"type": "screen_pop", "agent_id": consult.agent_id, "call_id": call.call_id,
-                             "caller_number": call.caller_number, "consultation": True}))
+                 fx.Publish(ScreenPop(consult.agent_id, call.call_id, call.caller_number, consultation=True)))
     return Transition(consulting, (
         fx.AddToBridge(consult.bridge_id, consult.channel_id), *agent,
         fx.Write(calls.record_event, {"kind": "consulting", "agent_id": consult.agent_id, "number": consult.number}),

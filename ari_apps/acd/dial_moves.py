@@ -14,6 +14,7 @@ from ari_apps.acd.moves import (
     publish_line,
 )
 from crm_core import calls
+from crm_core.events import ScreenPop
 from crm_core.models import AgentState, CallStatus
 
 
@@ -35,8 +36,7 @@ def dial_customer(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Trans
     return Transition(dialling, (
         fx.CreateBridge(call.bridge_id, f"hotline outbound call {call.call_id}"),
         fx.AddToBridge(call.bridge_id, call.agent_channel_id),
-        fx.Publish({"type": "screen_pop", "agent_id": call.agent_id, "call_id": call.call_id,
-                    "caller_number": call.caller_number}),
+        fx.Publish(ScreenPop(call.agent_id, call.call_id, call.caller_number)),
         leg(call, ctx, call.dialling.customer_endpoint, call.channel_id, role="customer", agent_id=None,
             args="customer", caller_id=False)))
 

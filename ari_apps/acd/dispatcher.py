@@ -9,8 +9,10 @@ from typing import Any, Protocol
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.routing import Decision, Router, WaitingCall
+from ari_apps.acd.settings import AcdSettings
+from ari_apps.events import EventSink, discard
+from crm_core.events import QueueChanged
 from crm_core.models import AgentState
-from hotline.settings import AcdSettings
 
 logger = logging.getLogger(__name__)
 
@@ -18,17 +20,22 @@ OFFER = "HotlineOffer"  # internal event, put in the call's queue like ARI event
 
 
 class Offerable(Protocol):
-    """A waiting call's task, as the dispatcher sees it: offers go into its event queue."""
+    """A waiting call's task, as the dispatcher sees it: offers go into its event queue; its skill is the queue
+    whose length is published as it joins and leaves."""
 
     call_id: str
     events: asyncio.Queue[dict[str, Any]]
 
+    @property
+    def skill(self) -> str: ...
+
 
 class Dispatcher:
-    def __init__(self, router: Router, board: AgentBoard, settings: AcdSettings) -> None:
+    def __init__(self, router: Router, board: AgentBoard, settings: AcdSettings, events: EventSink = discard) -> None:
         self.router = router
         self.board = board
         self.settings = settings
+        self._events = events
         self._waiting: dict[str, Offerable] = {}
         self._wrap_ups: dict[int, asyncio.Task[None]] = {}
 
@@ -40,10 +47,14 @@ class Dispatcher:
         decision = self.router.best_agent_for(call)
         if decision is not None:
             self._offer(decision)
+        else:
+            self._queue_changed(skill)
 
     def withdraw(self, call_id: str) -> None:
         self.router.call_done(call_id)
-        self._waiting.pop(call_id, None)
+        session = self._waiting.pop(call_id, None)
+        if session is not None:
+            self._queue_changed(session.skill)
 
     def is_waiting(self, call_id: str) -> bool:
         """Queued and not yet offered to an agent."""
@@ -66,6 +77,10 @@ class Dispatcher:
         session = self._waiting.pop(decision.call_id)
         self.board.mark_offered(decision.agent_id)
         session.events.put_nowait({"type": OFFER, "agent_id": decision.agent_id, "reason": decision.reason})
+        self._queue_changed(session.skill)
+
+    def _queue_changed(self, skill: str) -> None:
+        self._events(QueueChanged(skill, sum(1 for s in self._waiting.values() if s.skill == skill)))
 
     def take(self, agent_id: int) -> bool:
         """Take a ready agent for a transfer of a call in progress (ringing at once); False if not free."""

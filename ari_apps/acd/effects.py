@@ -3,7 +3,8 @@ interpreter (call.py) carries these out in order through ARI, the database, the 
 
 Telephony effects whose failure means the call cannot go on as decided (`CreateBridge`, `AddToBridge`) raise;
 the others are quiet (a channel already gone, music already stopped). A failed `Originate` ends its
-transition's effects and comes back to the machine as an `OriginateFailed` event.
+transition's effects and comes back to the machine as an `OriginateFailed` event; `MarkQueued` comes back as
+a `Queued` event (the time the record gives).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ari_apps.originate import Originate
+from crm_core.events import LiveEvent
 from crm_core.models import AgentState
 
 # -- Asterisk -------------------------------------------------------------------------------------------
@@ -89,10 +91,15 @@ class Write:
 
 
 @dataclass(frozen=True)
-class Enqueue:
-    """The caller waits for an agent; `record`: the first time (or after a restart), written as queued."""
+class MarkQueued:
+    """The call is written as queued (its skill, language and priority); when it entered the queue (the
+    record's queued_at, kept from the first time: a recovered call keeps its place) comes back to the machine
+    as a `Queued` event."""
 
-    record: bool
+
+@dataclass(frozen=True)
+class Enqueue:
+    """The caller waits for an agent in the router's queue, from the call's `entered_at`."""
 
 
 @dataclass(frozen=True)
@@ -136,11 +143,11 @@ class AgentMissed:
 
 @dataclass(frozen=True)
 class Publish:
-    """A live event for the desks and the board (crm_core.events' shapes)."""
+    """A live event for the desks, the board and whoever follows the queue (one of crm_core.events' types)."""
 
-    event: Mapping[str, Any]
+    event: LiveEvent
 
 
 Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | Ring | HangUp
-          | Announce | Write | Enqueue | Withdraw | RecordAgentState | SetAgentState | AgentBack | AgentMissed
-          | Publish)
+          | Announce | Write | MarkQueued | Enqueue | Withdraw | RecordAgentState | SetAgentState | AgentBack
+          | AgentMissed | Publish)

@@ -62,17 +62,20 @@ class AcdCall:
     consult: Consultation | None = None
     dialling: Dialling | None = None
     announcing: str | None = None  # the playback id of a position announcement being played
+    entered_at: float = 0.0  # when the call entered the queue (epoch seconds, the record's queued_at; see Queued)
 
 
 @dataclass(frozen=True)
 class Context:
     """What a step needs besides the call and the event: a fresh key for the ids it makes, the app that
-    originated legs enter, and the ring timeouts."""
+    originated legs enter, the ring timeouts, and the time of the step (epoch seconds: how long a caller
+    waited, for the live events)."""
 
     key: str
     app: str
     ring_seconds: int
     dial_seconds: int
+    now: float
 
 
 @dataclass(frozen=True)

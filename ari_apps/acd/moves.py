@@ -12,7 +12,7 @@ from ari_apps.originate import Originate
 from crm_core import calls
 from crm_core.events import CallEnded, CallState
 from crm_core.models import AgentState, CallStatus
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 
 def publish_line(call: AcdCall) -> fx.Publish:
@@ -20,11 +20,11 @@ def publish_line(call: AcdCall) -> fx.Publish:
     state = CallState(call.agent_id, call.call_id, line(call) or "talking",
                       target_agent_id=consult.agent_id if consult else None,
                       target_number=consult.number if consult else None)
-    return fx.Publish(state.as_dict())
+    return fx.Publish(state)
 
 
 def ended(agent_id: int | None, call: AcdCall, status: str, by: str) -> fx.Publish:
-    return fx.Publish(CallEnded(agent_id, call.call_id, status, by).as_dict())
+    return fx.Publish(CallEnded(agent_id, call.call_id, status, by))
 
 
 def leg(call: AcdCall, ctx: Context, endpoint: str, channel_id: str, *, role: str, agent_id: int | None,

@@ -130,6 +130,6 @@ class PhoneWatch:
             return
         self.registration[agent_id] = now
         logger.info("agent %s's phone %s: %s", agent_id, endpoint, "registered" if now else "not registered")
-        self._events(PhoneRegistration(agent_id, endpoint, now).as_dict())
+        self._events(PhoneRegistration(agent_id, endpoint, now))
         if self._on_change is not None:
             self._on_change(agent_id)

@@ -1,4 +1,8 @@
-"""The ACD call's transitions while the caller waits: WAITING (queue, announcements) and RINGING (an offer)."""
+"""The ACD call's transitions while the caller waits: WAITING (queue, announcements) and RINGING (an offer).
+
+The queue's own live events are published here: a call offered (it entered a skill's queue, once: not again
+after a missed offer), answered (with how long the caller waited) and abandoned (the caller hung up waiting in
+the queue or while an agent's phone rang). How many wait per skill is the dispatcher's (QueueChanged)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from ari_apps.acd.moves import (
     ring,
 )
 from crm_core import calls
-from crm_core.events import CallState
+from crm_core.events import CallAbandoned, CallAnswered, CallOffered, CallState, ScreenPop
 from crm_core.models import AgentState, CallStatus
 
 
@@ -22,12 +26,18 @@ from crm_core.models import AgentState, CallStatus
 def arrive(call: AcdCall, event: ev.Start, ctx: Context) -> Transition:
     return Transition(call, (
         fx.CreateBridge(call.bridge_id, f"hotline call {call.call_id}"),
-        fx.AddToBridge(call.bridge_id, call.channel_id), fx.StartMoh(call.bridge_id), fx.Enqueue(record=True)))
+        fx.AddToBridge(call.bridge_id, call.channel_id), fx.StartMoh(call.bridge_id), fx.MarkQueued()))
 
 
 def wait_again(call: AcdCall, event: ev.Resumed, ctx: Context) -> Transition:
     """Recovered while waiting: the caller is still in the bridge; queued again."""
-    return Transition(call, (fx.StartMoh(call.bridge_id), fx.Enqueue(record=True)))
+    return Transition(call, (fx.StartMoh(call.bridge_id), fx.MarkQueued()))
+
+
+def queued(call: AcdCall, event: ev.Queued, ctx: Context) -> Transition:
+    """Written as queued: the call is offered to the skill's queue (from the time the record gives) and waits."""
+    waiting = replace(call, entered_at=event.entered_at)
+    return Transition(waiting, (fx.Publish(CallOffered(call.call_id, call.skill, event.entered_at)), fx.Enqueue()))
 
 
 def offered(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
@@ -54,13 +64,14 @@ def announced(call: AcdCall, event: ev.AnnounceDone, ctx: Context) -> Transition
 
 def abandoned(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Transition:
     done = replace(call, phase=Phase.DONE, agent_id=None, agent_channel_id=None)
-    return Transition(done, finish(call, CallStatus.ABANDONED, "caller", agent_id=None))
+    return Transition(done, (fx.Publish(CallAbandoned(call.call_id, ctx.now - call.entered_at, "queue")),
+                             *finish(call, CallStatus.ABANDONED, "caller", agent_id=None)))
 
 
 # -- RINGING --------------------------------------------------------------------------------------------------
 def phone_rings(call: AcdCall, event: ev.AgentRinging, ctx: Context) -> Transition:
     state = CallState(call.agent_id, call.call_id, "ringing", caller_number=call.caller_number)
-    return Transition(call, (fx.Publish(state.as_dict()),))
+    return Transition(call, (fx.Publish(state),))
 
 
 def agent_answers(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Transition:
@@ -69,9 +80,8 @@ def agent_answers(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Trans
     return Transition(talking, (
         fx.StopMoh(call.bridge_id), fx.AddToBridge(call.bridge_id, call.agent_channel_id),
         fx.SetAgentState(call.agent_id, AgentState.BUSY), fx.Write(calls.mark_answered, {"agent_id": call.agent_id}),
-        fx.Publish({"type": "screen_pop", "agent_id": call.agent_id, "call_id": call.call_id,
-                    "caller_number": call.caller_number}),
-        publish_line(talking)))
+        fx.Publish(CallAnswered(call.call_id, call.agent_id, ctx.now - call.entered_at)),
+        fx.Publish(ScreenPop(call.agent_id, call.call_id, call.caller_number)), publish_line(talking)))
 
 
 def missed(call: AcdCall, event: ev.AgentGone | ev.OriginateFailed, ctx: Context) -> Transition:
@@ -83,7 +93,7 @@ def missed(call: AcdCall, event: ev.AgentGone | ev.OriginateFailed, ctx: Context
     waiting = replace(call, phase=Phase.WAITING, agent_id=None, agent_channel_id=None)
     return Transition(waiting, (
         fx.Write(calls.mark_missed, {"agent_id": call.agent_id, "cause": cause}),
-        ended(call.agent_id, call, "missed", "agent"), fx.AgentMissed(call.agent_id), fx.Enqueue(record=False)))
+        ended(call.agent_id, call, "missed", "agent"), fx.AgentMissed(call.agent_id), fx.Enqueue()))
 
 
 def abandoned_ringing(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Transition:
@@ -92,4 +102,5 @@ def abandoned_ringing(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Tran
     return Transition(done, (
         fx.HangUp(call.agent_channel_id), ended(call.agent_id, call, CallStatus.ABANDONED.value, "caller"),
         fx.AgentBack(call.agent_id, wrap_up=False),  # not the agent's fault
+        fx.Publish(CallAbandoned(call.call_id, ctx.now - call.entered_at, "ringing")),
         *finish(call, CallStatus.ABANDONED, "caller", agent_id=None)))

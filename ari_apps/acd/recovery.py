@@ -21,7 +21,7 @@ from typing import Any
 from ari_apps.acd import call_events as ev
 from ari_apps.acd.model import AcdCall, Consultation, Phase
 from crm_core.models import AgentState
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 LEG_ROLES = frozenset({"agent", "outside"})  # an agent's phone, or an outside number reached by a transfer
 CONSULT_BRIDGE, TARGET = "consult-", "target-"  # the ids state.consult gives a consultation's bridge and leg
@@ -39,10 +39,12 @@ class Recovered:
 
 @dataclass(frozen=True)
 class Record:
-    """What the database says of a call that Asterisk cannot: on hold, and the number being consulted."""
+    """What the database says of a call that Asterisk cannot: on hold, the number being consulted, and when
+    the call entered the queue (its queued_at, else when it was opened; epoch seconds)."""
 
     on_hold: bool = False
     consult_number: str | None = None
+    entered_at: float | None = None
 
 
 def variables(channel: Mapping[str, Any] | None) -> dict[str, str]:
@@ -79,9 +81,11 @@ def new_call(channel: Mapping[str, Any], bridge_id: str, overflow_skill: str) ->
 def recovered(caller: Mapping[str, Any], bridge_of: Mapping[str, Mapping[str, Any]], channels: Channels,
               record: Record, overflow_skill: str) -> Recovered:
     bridge = bridge_of.get(caller["id"])
+    entered_at = record.entered_at or 0.0
     if bridge is None:
-        return Recovered(new_call(caller, f"acd-{uuid.uuid4().hex}", overflow_skill), ev.Start())
-    call = new_call(caller, bridge["id"], overflow_skill)
+        return Recovered(replace(new_call(caller, f"acd-{uuid.uuid4().hex}", overflow_skill), entered_at=entered_at),
+                         ev.Start())
+    call = replace(new_call(caller, bridge["id"], overflow_skill), entered_at=entered_at)
     leg = next((other for other in bridge.get("channels", []) if other != caller["id"]
                 and variables(channels.get(other)).get(v.ROLE) in LEG_ROLES), None)
     if leg is not None:

@@ -16,6 +16,13 @@ agent's channel leaves it and the bridge plays music. A consultation puts the ag
 of its own with the target's (another agent's phone or an outside number); completing it moves the
 target's channel into the call's bridge and hangs up the agent's.
 
+Live events (crm_core.events) are `Publish` effects of the rows: CallOffered once the call is written as
+queued (Queued, after Start or Resumed), CallState ringing when the agent's phone rings, CallAnswered then
+ScreenPop when the agent answers, CallState at each change of the connected call's line, ScreenPop
+(consultation) when a consulted agent answers, CallEnded for each agent's part that ends (missed,
+transferred, abandoned while ringing, completed, failed) and for the call, CallAbandoned (queue or ringing)
+when the caller hangs up before an answer. QueueChanged is the dispatcher's, AgentStateChanged the board's.
+
 The call's data is in model.py; the transitions, by path, in queue_moves.py (WAITING, RINGING),
 desk_moves.py (TALKING, HELD, CONSULT_RINGING, CONSULTING) and dial_moves.py (DIALING_OUT), built from the
 pieces in moves.py. CALLBACK_PENDING is reserved for callbacks (issue 11, items 7-8): nothing enters it
@@ -53,6 +60,7 @@ CR, C, D = Phase.CONSULT_RINGING, Phase.CONSULTING, Phase.DIALING_OUT
 TABLE: dict[tuple[Phase, type], Handler] = {
     (W, ev.Start): queue.arrive,
     (W, ev.Resumed): queue.wait_again,
+    (W, ev.Queued): queue.queued,
     (W, ev.Offer): queue.offered,
     (W, ev.AnnounceDue): queue.announce,
     (W, ev.AnnounceDone): queue.announced,

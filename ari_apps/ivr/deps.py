@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ari_apps.database import AsyncDatabase
+from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
+from crm_core.db import AsyncDatabase
 from crm_core.notifications import NotifyPolicy
-from hotline.settings import IvrSettings
 
 
 @dataclass(frozen=True)

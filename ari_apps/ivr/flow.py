@@ -6,8 +6,11 @@
                    │                       TRADING (trading/desk.py) ───────▶ MAIN_MENU
                    │                           │ 0, locked, no valid key ─▶ QUEUE (trading desk)
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
-    MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a fax number keyed, the statement queued
-                         by fax ─▶ MAIN_MENU (a failed login ─▶ QUEUE, trading desk)
+    MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a document (statement, quote sheet, fact
+                         sheet) and a way (fax to a number keyed, e-mail, SMS), queued ─▶ MAIN_MENU
+                         (a failed login ─▶ QUEUE, trading desk)
+    MAIN_MENU ─ key 7 ─▶ PRICE_ALERT (price_alert.py): the same login, a code, a price, read back, confirmed
+                         ─▶ MAIN_MENU
 
 A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
 account, never the password) and first finishes any confirmed instruction (trading/once.py).
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from enum import StrEnum
 from typing import Any
 
@@ -28,12 +31,21 @@ from sqlalchemy.exc import SQLAlchemyError
 from ari_apps.ivr.ask import ask, choice
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.fax_back import fax_back
-from ari_apps.ivr.menu import FAX_BACK_KEY, LANGUAGE_KEYS, MAIN_MENU, OPERATOR, TRADING_DESK, TRADING_KEY
+from ari_apps.ivr.menu import (
+    FAX_BACK_KEY,
+    LANGUAGE_KEYS,
+    MAIN_MENU,
+    OPERATOR,
+    PRICE_ALERT_KEY,
+    TRADING_DESK,
+    TRADING_KEY,
+)
+from ari_apps.ivr.price_alert import price_alert
 from ari_apps.ivr.trading.desk import Exit, TradingDesk
 from ari_apps.media import play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
 from crm_core import calls
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +58,12 @@ class IvrState(StrEnum):
     MAIN_MENU = "main_menu"
     TRADING = "trading"
     FAX_BACK = "fax_back"
+    PRICE_ALERT = "price_alert"
     QUEUE = "queue"
     DONE = "done"
+
+
+SELF_SERVICE = {FAX_BACK_KEY: IvrState.FAX_BACK, PRICE_ALERT_KEY: IvrState.PRICE_ALERT}  # after the login
 
 
 class IvrCall(CallSession):
@@ -72,6 +88,7 @@ class IvrCall(CallSession):
             IvrState.MAIN_MENU: self.main_menu,
             IvrState.TRADING: self.trading,
             IvrState.FAX_BACK: self.fax_back,
+            IvrState.PRICE_ALERT: self.price_alert,
             IvrState.QUEUE: self.hand_to_queue,
         }
         while self.state is not IvrState.DONE:
@@ -112,15 +129,15 @@ class IvrCall(CallSession):
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, FAX_BACK_KEY})
+        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, FAX_BACK_KEY, PRICE_ALERT_KEY})
         if key is None:
             return await self._to_operator()
         if key == TRADING_KEY:
             await self.note("menu", menu="main", key=key, category="trading_self_service")
             return IvrState.TRADING
-        if key == FAX_BACK_KEY:
-            await self.note("menu", menu="main", key=key, category="fax_back")
-            return IvrState.FAX_BACK
+        if key in SELF_SERVICE:
+            await self.note("menu", menu="main", key=key, category=SELF_SERVICE[key].value)
+            return SELF_SERVICE[key]
         self.category = MAIN_MENU[key].category
         await self.note("menu", menu="main", key=key, category=self.category)
         return IvrState.QUEUE
@@ -133,10 +150,17 @@ class IvrCall(CallSession):
         return await self._to_operator(TRADING_DESK, "trading desk")
 
     async def fax_back(self) -> IvrState:
+        return await self._logged_in("fax-back", lambda desk: fax_back(self, desk.account))
+
+    async def price_alert(self) -> IvrState:
+        return await self._logged_in("price alert", price_alert)
+
+    async def _logged_in(self, what: str, service: Callable[[TradingDesk], Awaitable[bool]]) -> IvrState:
+        """A self-service after the trading login, then the main menu (a failed login: the trading desk)."""
         desk = TradingDesk(self, self.deps.trading)
         if not await desk.login():
-            return await self._to_operator(TRADING_DESK, "fax-back login")
-        await fax_back(self, desk.account)
+            return await self._to_operator(TRADING_DESK, f"{what} login")
+        await service(desk)
         await set_var(self, v.TRADING_ACCOUNT, "")  # a recovered call starts at the main menu
         return IvrState.MAIN_MENU
 

@@ -28,5 +28,8 @@ CATEGORIES = sorted({choice.category for choice in MAIN_MENU.values()})
 # Not a queue: phone trading and bank transfers after the fund account and trading password (trading/).
 TRADING_KEY = "5"
 TRADING_DESK = "trading"  # where a caller who asks for help while trading is queued
-# Not a queue: the statement by fax to a number the caller keys, after the same login (fax_back.py).
+# Not a queue: a document (statement, quote sheet, fact sheet) by fax to a number the caller keys, or by e-mail
+# or SMS to the registered address, after the same login (fax_back.py).
 FAX_BACK_KEY = "6"
+# Not a queue: a price alert set by phone, after the same login (price_alert.py).
+PRICE_ALERT_KEY = "7"

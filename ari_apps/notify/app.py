@@ -17,7 +17,7 @@ from ari_apps.notify.voice import VoiceMachine
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
 from crm_core.notifications import Outgoing
-from gateways.results import SendFailed, Sent
+from crm_core.notifications.sending import SendFailed, Sent
 from sounds.exceptions import PromptBuildError
 from sounds.say import LANGUAGES
 
@@ -32,12 +32,14 @@ class VoiceConfig:
 
 
 class NotifyApp(OutboundApp):
-    def __init__(self, name: str, prompts: Prompts, audio: MessageAudio, voice: VoiceConfig) -> None:
+    def __init__(self, name: str, prompts: Prompts, audio: MessageAudio, voice: VoiceConfig,
+                 named_securities: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.name = name
         self.prompts = prompts
         self.audio = audio
         self.voice = voice
+        self.named_securities = named_securities  # codes whose names have prompts (sec/<code>)
         self._messages: set[str] = set()  # names of the spoken messages of calls under way
 
     async def send_voice(self, outgoing: Outgoing) -> Sent:
@@ -51,9 +53,9 @@ class NotifyApp(OutboundApp):
         language = outgoing.language if outgoing.language in LANGUAGES else LANGUAGES[0]
         self._messages.add(name)
         try:
-            message = await self._speak(name, outgoing.text, language)
+            message = await self._speak(name, outgoing.voice or outgoing.text, language)
             request = VoiceRequest(outgoing.id, f"notify-{name}", endpoint, language, {
-                "message": [message], "confirm": [self.prompts.uri("notify_confirm", language)],
+                "message": message, "confirm": [self.prompts.uri("notify_confirm", language)],
                 "thanks": [self.prompts.uri("notify_thanks", language)]})
             call = VoiceCall(self, request, VoiceMachine(self.voice.ring_seconds, self.voice.key_seconds,
                                                          self.voice.confirm_attempts))
@@ -66,9 +68,10 @@ class NotifyApp(OutboundApp):
             return Sent(request.channel_id, delivered=True)
         raise SendFailed(call.result.reason if call.result else "the call was stopped before it began")
 
-    async def _speak(self, name: str, text: str, language: str) -> str:
+    async def _speak(self, name: str, voice: str, language: str) -> list[str]:
         try:
-            return await asyncio.to_thread(self.audio.make, name, text, language)
+            return await asyncio.to_thread(self.audio.make_message, name, voice, language,
+                                           lambda key: self.prompts.uri(key, language), self.named_securities)
         except ValueError as exc:  # nothing to say: the same text will never do
             raise SendFailed(f"no voice message: {exc}", permanent=True) from exc
         except (PromptBuildError, OSError) as exc:

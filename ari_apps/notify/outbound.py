@@ -11,7 +11,7 @@ from typing import Any
 
 from ari_apps.ari import Ari
 from ari_apps.session import SessionApp
-from gateways.results import SendFailed
+from crm_core.notifications.sending import SendFailed
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ class OutboundApp(SessionApp):
 
     async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
         self.ari = ari
+        await self.after_recover()  # first: once the lost calls are gone, so is what they left
         for channel_id in snapshot.get("channel_ids", []):
             if self.owner_of(channel_id) is None:
                 logger.info("%s: hanging up %s, a call of a lost connection", self.name, channel_id)
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
-        await self.after_recover()
         self.connected.set()
 
     async def after_recover(self) -> None:

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ari_apps.events import EventSink, discard
 from ari_apps.originate import Originate, originate
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
+from crm_core.events import SupervisionChanged
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +41,28 @@ class SupervisionRequest:
     agent_channel_id: str
     call_bridge_id: str
     call_id: str
+    supervisor_id: int
+    agent_id: int
 
 
 class Supervision(CallSession):
-    def __init__(self, app: SupervisionApp, request: SupervisionRequest, ring_seconds: int) -> None:
+    def __init__(self, app: SupervisionApp, request: SupervisionRequest, ring_seconds: int,
+                 sink: EventSink = discard) -> None:
         self.supervisor_channel_id = f"supervisor-{request.supervision_id}"
         super().__init__(app, self.supervisor_channel_id)
         self.request = request
         self.call_id = request.call_id
         self.ring_seconds = ring_seconds
+        self.sink = sink
         self.state = SupervisionState.RINGING
         self.snoop_id = f"snoop-{request.supervision_id}"
         self.bridge_id = f"supervise-{request.supervision_id}"
         self.own("channel:" + request.agent_channel_id)
+
+    def publish(self) -> None:
+        request = self.request
+        self.sink(SupervisionChanged(request.supervision_id, request.supervisor_id, request.agent_id, request.call_id,
+                                     request.mode, self.state.value))
 
     async def start(self) -> None:
         """Ring the supervisor; raises if the phone cannot be rung."""
@@ -94,28 +105,33 @@ class Supervision(CallSession):
             await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id,
                                    channel=f"{self.supervisor_channel_id},{self.snoop_id}")
         self.state = SupervisionState.ACTIVE
+        self.publish()
         logger.info("supervision %s active (%s on call %s)", self.request.supervision_id, self.request.mode,
                     self.call_id)
 
     async def _tear_down(self) -> None:
+        self.state = SupervisionState.ENDED
+        self.publish()
         for channel in (self.snoop_id, self.supervisor_channel_id):
             await self.ari.request_quietly("channels", "hangup", channelId=channel)
         await self.ari.request_quietly("bridges", "destroy", bridgeId=self.bridge_id)
 
 
 class SupervisionApp(SessionApp):
-    def __init__(self, name: str, ring_seconds: int = 20) -> None:
+    def __init__(self, name: str, ring_seconds: int = 20, events: EventSink = discard) -> None:
         super().__init__()
         self.name = name
         self.ring_seconds = ring_seconds
+        self.sink = events
         self.active: dict[str, Supervision] = {}
 
     async def begin(self, mode: str, supervisor_dial_string: str, agent_channel_id: str, call_bridge_id: str,
-                    call_id: str) -> str:
+                    call_id: str, *, supervisor_id: int, agent_id: int) -> str:
         request = SupervisionRequest(uuid.uuid4().hex[:16], mode, supervisor_dial_string, agent_channel_id,
-                                     call_bridge_id, call_id)
-        supervision = Supervision(self, request, self.ring_seconds)
+                                     call_bridge_id, call_id, supervisor_id, agent_id)
+        supervision = Supervision(self, request, self.ring_seconds, self.sink)
         await supervision.start()
+        supervision.publish()
         self.active[request.supervision_id] = supervision
         self.start(supervision)
         return request.supervision_id

@@ -122,37 +122,46 @@ function showNotifications(notifications) {
     }));
 }
 
-// ringing | talking | held | consult_ringing | consulting (from call_state events), ended, missed, abandoned, none
-function showCallState(state, event) {
+// ringing | talking | held | consult_ringing | consulting (from call_state events), ended, missed, abandoned, none;
+// `target`: whom a consultation talks to
+function showCallState(state, target) {
   text("call-state", state.replace("_", " "));
   const held = state === "held" || state.startsWith("consult");
   el("hold-button").dataset.on = String(held);
   el("hold-button").textContent = held ? "Resume" : "Hold";
   el("consultation").hidden = !state.startsWith("consult");
-  if (event && state.startsWith("consult")) {
-    text("consult-target", event.target_number || ("agent " + event.target_agent_id));
-  }
+  if (target && state.startsWith("consult")) { text("consult-target", target); }
 }
 
-function onEvent(event) {
-  if (event.agent_id !== desk.agentId) { return; }
-  if (event.type === "screen_pop") { loadScreenPop(event.call_id, Boolean(event.consultation)); }
-  if (event.type === "agent_state") { desk.stateEvents += 1; showState(event.state, event.reason); }
-  if (event.type === "phone") { desk.phoneEvents += 1; showPhone(event.registered); }
-  // Asterisk reports my phone ringing for a new call: the call line follows it until the screen-pop takes over.
-  if (event.type === "call_state" && event.state === "ringing") { desk.offeredCallId = event.call_id; }
-  const offered = event.call_id === desk.offeredCallId && event.call_id !== desk.callId;
-  if (event.type === "call_state" && (event.call_id === desk.callId || offered)) { showCallState(event.state, event); }
-  if (event.type === "call_ended" && offered) {  // rang and was not answered, or the caller gave up
-    desk.offeredCallId = "";
-    showCallState(event.status);
-  }
-  if (event.type === "call_ended" && event.call_id === desk.callId) {
-    text("call-id", desk.callId + " (ended)");
-    showCallState(event.status === "transferred" ? "transferred" : "ended");
-  }
+// The call Asterisk reports ringing on my phone, before its screen-pop makes it my call.
+function offered(callId) { return callId === desk.offeredCallId && callId !== desk.callId; }
+
+// The live events the desk follows, by their names in LIVE_EVENTS; each handler reads only its event's fields
+// (tests/unit/console/test_live_events.py checks them against crm_core/events.py).
+const deskEvents = {
+  screen_pop: function (event) { loadScreenPop(event.call_id, event.consultation); },
   // Wrap-up itself comes from the ACD as an agent_state event; the countdown then returns to ready.
-}
+  agent_state: function (event) { desk.stateEvents += 1; showState(event.state, event.reason); },
+  phone: function (event) { desk.phoneEvents += 1; showPhone(event.registered); },
+  call_state: function (event) {
+    // Asterisk reports my phone ringing for a new call: the call line follows it until the screen-pop takes over.
+    if (event.state === "ringing") { desk.offeredCallId = event.call_id; }
+    if (event.call_id === desk.callId || offered(event.call_id)) {
+      showCallState(event.state, event.target_number || ("agent " + event.target_agent_id));
+    }
+  },
+  call_ended: function (event) {
+    if (offered(event.call_id)) {  // rang and was not answered, or the caller gave up
+      desk.offeredCallId = "";
+      showCallState(event.status);
+    } else if (event.call_id === desk.callId) {
+      text("call-id", desk.callId + " (ended)");
+      showCallState(event.status === "transferred" ? "transferred" : "ended");
+    }
+  },
+};
+
+function mine(event) { return event.agent_id === desk.agentId; }
 
 function needCall() {
   if (!desk.callId) { showError("desk-error", "no current call"); return false; }
@@ -231,6 +240,6 @@ document.addEventListener("DOMContentLoaded", function () {
     if (result.ok) { text("dial-result", "calling… " + result.data.call_id); showError("desk-error", ""); }
     else { showError("desk-error", result.data.error || "dial failed"); }
   });
-  connectLive(onEvent);
+  connectLive(deskEvents, { accept: mine });
   loadMe();
 });

@@ -71,17 +71,33 @@ function fillTable(id, header, rows) {
   }
 }
 
-function connectLive(onEvent) {
+// The live events' names and fields come from the server: LIVE_EVENTS (/live-events.js, made from
+// crm_core/events.py). `handlers`: one function per event name; `options.accept(event)` filters the handled
+// events (the desk: mine only); `options.always()` runs after every message (the board refreshes).
+function connectLive(handlers, options) {
+  const settings = options || {};
+  // "connected" once the server says hello (subscribed)
+  const named = Object.assign({ hello: function () { text("live-connection", "connected"); } }, handlers);
+  for (const name of Object.keys(named)) {
+    if (!LIVE_EVENTS[name]) { throw new Error("no live event named " + name); }
+  }
   let delay = 500;
+  function receive(event) {
+    const fields = LIVE_EVENTS[event.type];
+    if (!fields) { return; }
+    const checked = withFieldsOf(event, fields);
+    const handle = named[event.type];
+    if (handle && (!settings.accept || settings.accept(checked))) { handle(checked); }
+    if (settings.always) { settings.always(); }
+  }
   function open() {
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + window.location.host + "/ws");
-    socket.onopen = function () { delay = 500; };  // "connected" once the server says hello (subscribed)
+    socket.onopen = function () { delay = 500; };
     socket.onmessage = function (message) {
       let event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
-      if (event.type === "hello") { text("live-connection", "connected"); return; }
-      onEvent(event);
+      receive(event);
     };
     socket.onclose = function (closed) {
       text("live-connection", "disconnected");
@@ -92,6 +108,19 @@ function connectLive(onEvent) {
     };
   }
   open();
+}
+
+// The event as received, refusing to read a field its type does not have (a misspelt or renamed field fails
+// loudly instead of reading undefined).
+function withFieldsOf(event, fields) {
+  return new Proxy(event, {
+    get: function (target, name) {
+      if (typeof name === "string" && !fields.includes(name)) {
+        throw new Error("live event " + target.type + " has no field " + name);
+      }
+      return target[name];
+    },
+  });
 }
 
 document.addEventListener("DOMContentLoaded", function () {

@@ -83,6 +83,16 @@ function renderHealth(channels) {
   }
 }
 
+// A supervision that ended (the supervisor's or the agent's phone hung up, the call over) leaves the list.
+const boardEvents = {
+  supervision: function (event) {
+    if (event.state !== "ended") { return; }
+    for (const li of el("supervisions").querySelectorAll("li")) {
+      if (li.dataset.supervisionId === event.supervision_id) { li.remove(); }
+    }
+  },
+};
+
 async function startSupervision(agent, mode) {
   const result = await api("POST", "/api/supervisor/supervise", { agent_id: agent.agent_id, mode: mode });
   if (!result.ok) { showError("console-error", result.data.error || "could not supervise"); return; }
@@ -105,7 +115,7 @@ async function forceState(agent, state) {
 }
 
 document.addEventListener("DOMContentLoaded", function () {
-  connectLive(function () { refresh(); });
+  connectLive(boardEvents, { always: refresh });
   refresh();
   setInterval(refresh, 2000);
 });

@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_core.models import Investor
-from crm_core.summary import AccountSummary, UnknownInvestor, investor_summary
+from crm_core.documents.header import as_of, client_header
+from crm_core.summary import AccountSummary, investor_summary
 from crm_core.trading import Broker
 
 KIND = "statement"
@@ -19,14 +19,12 @@ KIND = "statement"
 def statement_data(session: Session, investor_id: int, *, now: datetime,
                    broker: Broker | None = None) -> dict[str, Any]:
     """The statement of one client as it stands `now`; UnknownInvestor for a wrong id."""
-    investor = session.get(Investor, investor_id)
-    if investor is None:
-        raise UnknownInvestor(f"no investor {investor_id}")
+    client = client_header(session, investor_id)
     summary = investor_summary(session, investor_id, now=now, broker=broker)
     return {
         "kind": KIND,
-        "as_of": now.strftime("%Y-%m-%d %H:%M UTC"),
-        "client": {"account": investor.account_number, "name": investor.name},
+        "as_of": as_of(now),
+        "client": client,
         "accounts": [_account(account) for account in summary.accounts],
     }
 

@@ -81,3 +81,12 @@ from crm_core.models.client_reminder import ClientReminder  # noqa: E402
 from crm_core.models.price_alert import PriceAlert  # noqa: E402
 
 __all__ += ["ClientReminder", "PriceAlert"]
+
+# Call billing and outbound budgets (issue 15, item 3).
+from crm_core.models.campaign_call import CampaignCall  # noqa: E402
+from crm_core.models.cdr_rating import CdrRating  # noqa: E402
+from crm_core.models.department_member import DepartmentMember  # noqa: E402
+from crm_core.models.outbound_budget import OutboundBudget  # noqa: E402
+from crm_core.models.tariff import TariffRate, TariffVersion  # noqa: E402
+
+__all__ += ["CampaignCall", "CdrRating", "DepartmentMember", "OutboundBudget", "TariffRate", "TariffVersion"]

@@ -13,7 +13,8 @@ from crm_core.models.base import Base, UtcDateTime, utcnow
 
 class PriceAlert(Base):
     __tablename__ = "price_alerts"
-    __table_args__ = (Index("ix_price_alerts_triggered_code", "triggered_at", "security_code"),)
+    __table_args__ = (Index("ix_price_alerts_triggered_code", "triggered_at", "security_code"),
+                      Index("ix_price_alerts_request_id", "request_id", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"), index=True)
@@ -26,3 +27,4 @@ class PriceAlert(Base):
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"),
                                                         nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(100), nullable=True)  # unique: a repeat sets one

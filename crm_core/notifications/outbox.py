@@ -43,6 +43,7 @@ class Outgoing:
     text: str
     sms: str
     attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, MIME type, content)
+    voice: str = ""  # what a voice call says, with marked values (templates.spoken_parts); "": the text
 
 
 def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, template: str, data: dict[str, Any],
@@ -95,7 +96,7 @@ def claim(session: Session, now: datetime, channels: set[str], limit: int = 20) 
         row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
         _event(session, row, now, f"attempt {row.attempts} to {row.address}")
         outgoing.append(Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text,
-                                 text.sms, documents.attachments(row.data, row.language)))
+                                 text.sms, documents.attachments(row.data, row.language), text.voice))
     return outgoing
 
 

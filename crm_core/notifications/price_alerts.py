@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from crm_core.models import PriceAlert
 from crm_core.notifications.outbox import enqueue
-from crm_core.notifications.reminders import ReminderRejected, check_channel, local_text
+from crm_core.notifications.reminders import ReminderRejected, check_channel, local_text, set_once
 from crm_core.notifications.rules import PREFERENCE, NotifyPolicy
+from crm_core.trading import once
 from crm_core.trading.errors import OrderRejected
 from crm_core.trading.market import Quote
 from crm_core.trading.securities import Security
@@ -58,8 +59,11 @@ def crossed(direction: str, target_cents: int, last_cents: int) -> bool:
 
 
 def add_alert(session: Session, investor_id: int, *, code: str, direction: str, price_cents: int, now: datetime,
-              market: Market, channel: str = PREFERENCE) -> PriceAlert:
-    """A new alert; an unknown security code, direction or channel is refused."""
+              market: Market, channel: str = PREFERENCE, request_id: str | None = None) -> PriceAlert:
+    """A new alert; an unknown security code, direction or channel is refused. With a `request_id` (unique) a
+    repeated request returns the alert the first one set."""
+    if request_id is not None and (first := once.find(session, PriceAlert, request_id)) is not None:
+        return first
     try:
         market.security(code)
     except OrderRejected:
@@ -67,10 +71,8 @@ def add_alert(session: Session, investor_id: int, *, code: str, direction: str, 
     if direction not in {d.value for d in Direction}:
         raise ReminderRejected(f"unknown direction {direction!r}: above or below")
     row = PriceAlert(investor_id=investor_id, security_code=code, direction=direction, price_cents=price_cents,
-                     channel=check_channel(channel), created_at=now)
-    session.add(row)
-    session.flush()
-    return row
+                     channel=check_channel(channel), created_at=now, request_id=request_id)
+    return set_once(session, row)
 
 
 def check_price_alerts(session: Session, market: Market, now: datetime, policy: NotifyPolicy) -> int:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.models import ClientReminder
+from crm_core.models import ClientReminder, PriceAlert
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import PREFERENCE, Channel, NotifyPolicy
+from crm_core.trading import once
 
 PURPOSE = "reminder"
 TEMPLATE = "reminder"
@@ -52,8 +54,12 @@ def check_channel(channel: str) -> str:
 
 
 def add_reminder(session: Session, investor_id: int, *, due_at: datetime, text: str, now: datetime,
-                 kind: str = Kind.CUSTOM, code: str | None = None, channel: str = PREFERENCE) -> ClientReminder:
-    """A new reminder; a time not after `now`, an empty text or an unknown kind or channel is refused."""
+                 kind: str = Kind.CUSTOM, code: str | None = None, channel: str = PREFERENCE,
+                 request_id: str | None = None) -> ClientReminder:
+    """A new reminder; a time not after `now`, an empty text or an unknown kind or channel is refused. With a
+    `request_id` (unique) a repeated request returns the reminder the first one set."""
+    if request_id is not None and (first := once.find(session, ClientReminder, request_id)) is not None:
+        return first
     if due_at <= now:
         raise ReminderRejected(f"the time {due_at:%Y-%m-%d %H:%M} UTC is in the past")
     if not text.strip():
@@ -61,10 +67,24 @@ def add_reminder(session: Session, investor_id: int, *, due_at: datetime, text: 
     if kind not in {k.value for k in Kind}:
         raise ReminderRejected(f"unknown kind {kind!r}: one of {', '.join(k.value for k in Kind)}")
     row = ClientReminder(investor_id=investor_id, kind=str(kind), text=text.strip(), code=code or None,
-                         due_at=due_at, channel=check_channel(channel), created_at=now)
-    session.add(row)
-    session.flush()
-    return row
+                         due_at=due_at, channel=check_channel(channel), created_at=now, request_id=request_id)
+    return set_once(session, row)
+
+
+Row = TypeVar("Row", ClientReminder, PriceAlert)
+
+
+def set_once(session: Session, row: Row) -> Row:
+    """Insert the reminder or alert; when another request with its id won meanwhile, that one."""
+    if row.request_id is None:
+        session.add(row)
+        session.flush()
+        return row
+    if once.claim(session, row):
+        return row
+    first = once.find(session, type(row), row.request_id)
+    assert first is not None
+    return first
 
 
 def queue_due_reminders(session: Session, now: datetime, policy: NotifyPolicy) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from hotline import channel_vars
+from dialplan import variables as channel_vars
 from hotline.asterisk.location import AsteriskLocation
 from hotline.progress import step
 from hotline.secrets import Secrets

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from crm_core import audit
 from crm_core.db import Database
+from crm_core.events import AgentStateChanged, ScreenPop
 from crm_core.models import CallDisposition, WebSession
 from crm_core.models.base import utcnow
 from tests.unit.console.conftest import PASSWORD, Staff, add_customer
@@ -76,8 +77,8 @@ def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, c
     customer = add_customer(database, staff.agent_id, name="Chen Jing", risk_class="C4")
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
-    console.publish({"type": "screen_pop", "agent_id": staff.other_agent_id, "call_id": "someone-elses"})
-    console.publish({"type": "screen_pop", "agent_id": staff.agent_id, "call_id": customer.call_id})
+    console.publish(ScreenPop(staff.other_agent_id, "someone-elses"))
+    console.publish(ScreenPop(staff.agent_id, customer.call_id))
     panel = page.locator("#screen-pop")
     expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
     expect(panel.get_by_test_id("risk-class")).to_have_text("C4")
@@ -102,7 +103,7 @@ def test_wrap_up_counts_down_back_to_ready(page: Page, console: ServedApp, telep
                                           staff: Staff) -> None:
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
-    console.publish({"type": "agent_state", "agent_id": staff.agent_id, "state": "wrap_up", "reason": None})
+    console.publish(AgentStateChanged(staff.agent_id, "wrap_up"))
     expect(page.get_by_test_id("wrap-up")).to_be_visible()
     expect(page.get_by_test_id("agent-state")).to_have_text("ready", timeout=10_000)
     wait_for(lambda: telephony.named("set_agent_state") == [("set_agent_state", staff.agent_id, "ready", None)])
@@ -119,7 +120,7 @@ def test_a_state_event_is_not_overwritten_by_the_slower_first_load(page: Page, c
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
     while not held:
         page.wait_for_timeout(50)
-    console.publish({"type": "agent_state", "agent_id": staff.agent_id, "state": "wrap_up", "reason": None})
+    console.publish(AgentStateChanged(staff.agent_id, "wrap_up"))
     expect(page.get_by_test_id("agent-state")).to_have_text("wrap_up")
     with page.expect_response("**/api/me") as reply:
         held[0].continue_()

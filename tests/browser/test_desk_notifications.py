@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from crm_core.db import Database
+from crm_core.events import ScreenPop
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
 from crm_core.notifications import enqueue
@@ -25,7 +26,7 @@ def test_the_desk_shows_the_notifications_and_queues_a_reply_once(page: Page, co
                 channel="voice")
     log_in(page, console, "1001")
     expect(page.get_by_test_id("live-connection")).to_have_text("connected")
-    console.publish({"type": "screen_pop", "agent_id": staff.agent_id, "call_id": customer.call_id})
+    console.publish(ScreenPop(staff.agent_id, customer.call_id))
     table = page.get_by_test_id("notifications")
     expect(table.locator("tr")).to_have_count(2)
     expect(table.locator("tr").nth(1)).to_contain_text("voice")

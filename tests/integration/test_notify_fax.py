@@ -1,5 +1,6 @@
 """Fax notifications end to end through the real Asterisk: a client's statement queued with `hotline notify
-statement` or from the IVR (main menu 6, the trading login, a fax number keyed) is rendered to PDF and a fax
+statement` or from the IVR (main menu 6, the trading login, a document and a way picked, a fax number keyed;
+a product's fact sheet and a quote sheet too, the quote sheet by e-mail as a PDF) is rendered to PDF and a fax
 TIFF, sent by SendFAX on an originated call, and received by a simulated fax machine in the same Asterisk
 (ReceiveFAX, dialplan hotline-fax-sim) whose TIFF has the pages that were sent; FAXSTATUS SUCCESS and the
 pages are in the notification's life. A fax number that never answers is a failure with its cause, retried
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm_core.investors import find_by_account
-from crm_core.models import InvestorContact, Notification
+from crm_core.models import InvestorContact, InvestorDetail, Notification
 from crm_core.notifications.outbox import events_of
 from crm_core.trading import load_securities
 from gateways.fax_documents import tiff_pages
@@ -23,6 +24,7 @@ from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import PASSWORD, TRADING_ENV, client, in_order, run, sqlite_only
 from tests.support.hotline import HOTLINE as HOTLINE_NUMBER
 from tests.support.hotline import wait_for
+from tests.support.smtp import SmtpServer
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
 FAX_ENV = {**TRADING_ENV, "HOTLINE_FAX_DIAL": "Local/{number}@hotline-fax-sim/n", "HOTLINE_FAX_RING_SECONDS": "3",
@@ -63,14 +65,53 @@ def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) ->
 def test_a_fax_back_asked_for_from_the_ivr_arrives_with_the_pages_sent(hotline: Hotline) -> None:
     account, phone = client(hotline, 7, positions={"600036": 300})
     hotline.service.start(**FAX_ENV)
-    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "02168887777#"],
-                                     hang_up_when_done=True, timeout=150))
-    assert in_order(call.prompts, "zh/main_menu", "zh/fax_number", "zh/fax_queued"), call.prompts
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "1",
+                                                             "02168887777#"], hang_up_when_done=True, timeout=150))
+    assert in_order(call.prompts, "zh/main_menu", "zh/document_menu", "zh/document_way", "zh/fax_number",
+                    "zh/fax_queued"), call.prompts
     # then the IVR asked for keys again (the main menu; its prompt may not have begun when the scripted caller,
     # out of keys, hung up on being asked): the caller hung up, the hotline did not end the call
     assert call.hangup_by == "caller", call
     row = assert_faxed(hotline, "02168887777")
     assert row.key.startswith("faxback:") and row.data["document"]["client"]["account"] == account
+
+
+@sqlite_only
+def test_a_products_fact_sheet_asked_for_from_the_ivr_arrives_by_fax(hotline: Hotline) -> None:
+    account, phone = client(hotline, 8, language="en")
+    hotline.service.start(**FAX_ENV)
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "3", "999999",
+                                                             "600036", "1", "02168886666#"],
+                                     hang_up_when_done=True, timeout=150))
+    assert in_order(call.prompts, "en/document_menu", "en/fact_sheet_code", "en/reason/unknown_security",
+                    "en/fact_sheet_code", "en/document_way", "en/fax_number", "en/fax_queued"), call.prompts
+    row = assert_faxed(hotline, "02168886666")
+    document = row.data["document"]
+    assert (row.template, document["product"]["code"], document["product"]["risk_level"]) == (
+        "fact_sheet", "600036", "R3")
+
+
+@sqlite_only
+def test_a_quote_sheet_of_the_holdings_asked_for_from_the_ivr_arrives_by_email_as_a_pdf(
+        hotline: Hotline, smtp_server: SmtpServer) -> None:
+    account, phone = client(hotline, 9, positions={"600519": 100, "601318": 500})
+    with hotline.db.session() as session:
+        investor = find_by_account(session, account)
+        assert investor is not None
+        session.add(InvestorDetail(investor_id=investor.id, email="client9@example.com"))
+    hotline.service.start(**FAX_ENV, HOTLINE_EMAIL_HOST="127.0.0.1", HOTLINE_EMAIL_PORT=str(smtp_server.port))
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "2", "0#", "2"],
+                                     hang_up_when_done=True, timeout=150))
+    assert in_order(call.prompts, "zh/document_menu", "zh/quote_sheet_code", "zh/document_way",
+                    "zh/document_queued"), call.prompts
+    assert wait_for(lambda: smtp_server.mailbox.messages, timeout=30), only_notification(hotline)
+    (message,) = smtp_server.mailbox.messages
+    assert message["To"] == "client9@example.com" and message["Subject"].startswith("行情单")
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "quote_sheet.pdf" and attachment.get_content().startswith(b"%PDF-")
+    row = only_notification(hotline)
+    assert [q["code"] for q in row.data["document"]["quotes"]] == ["600519", "601318"]
+    assert wait_for(lambda: only_notification(hotline).status == "sent", timeout=10)
 
 
 def assert_faxed(hotline: Hotline, number: str, pages: int = 1) -> Notification:

@@ -9,10 +9,14 @@ import wave
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
 from crm_core.notifications import NotifySettings, enqueue
 from crm_core.notifications.outbox import events_of
+from sounds import phrases
+from sounds.say import digits_prompts, prompt_path
 from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import sqlite_only
 from tests.support.hotline import add_investor, channels_left, wait_for
@@ -125,3 +129,43 @@ def test_a_call_left_by_a_killed_service_is_hung_up_by_the_next_and_never_made_t
     assert not list(sounds.glob("*.wav")), "the killed call's message was not removed"
     assert status(hotline, notification_id) == ("unknown", "voice")  # it may have been heard: not sent again
     assert [e[1] for e in life(hotline, notification_id)].count("sending") == 1
+
+
+PRICE_ALERT = {"code": "600519", "security_name": "贵州茅台", "security_name_en": "Kweichow Moutai",
+               "direction": "above", "target_cents": 180000, "price_cents": 180012, "at_local": "2026-12-02 10:00"}
+REMINDER = {"kind": "subscription", "text": "Subscribe to 732001", "code": "732001", "due_local": "2030-12-10 09:30"}
+
+
+@sqlite_only
+@pytest.mark.parametrize(("template", "language", "data", "keys"), [
+    ("price_alert", "zh", PRICE_ALERT,
+     ["sec/600519", *phrases.yuan_keys(180012, "zh"), *phrases.yuan_keys(180000, "zh")]),
+    ("reminder", "en", REMINDER, ["word/code", *digits_prompts("732001", "en"), "date/month_12", "date/day_10"]),
+])
+def test_a_voice_message_speaks_its_securities_prices_and_days_with_the_ivrs_prompts(
+        hotline: Hotline, template: str, language: str, data: dict[str, object], keys: list[str]) -> None:
+    """The message's pieces are synthesised, its security, prices and day are the IVR's recorded prompts: the
+    call plays them all (Asterisk skips a sound it cannot find with a warning: there is none) and is confirmed."""
+    hotline.service.start(**VOICE_ENV)
+    investor_id = add_investor(hotline.db, "200038011", "Client 8011", "13800138011", language=language)
+    with hotline.db.session() as session:
+        notification_id = enqueue(session, key=f"{template}:voice", investor_id=investor_id, purpose=template,
+                                  template=template, data=data, now=utcnow(), policy=ALWAYS.policy(),
+                                  channel="voice").id
+    files = [hotline.asterisk.host_sounds / f"{prompt_path(key, language)}.wav" for key in keys]
+    assert all(file.is_file() for file in files), keys
+
+    assert wait_for(lambda: status(hotline, notification_id) == ("delivered", "voice"), timeout=60), \
+        (status(hotline, notification_id), life(hotline, notification_id))
+    events = life(hotline, notification_id)
+    (sending,) = [e for e in events if e[1] == "sending"]
+    (confirmed,) = [e for e in events if e[1] == "delivered"]
+    prompts = sum(wav_seconds(file) for file in files)
+    assert (confirmed[0] - sending[0]).total_seconds() >= prompts > 2, (prompts, events)
+    log = (hotline.asterisk.host_base / "log" / "messages.log").read_text()
+    assert [line for line in log.splitlines() if "does not exist" in line or "Unable to open" in line] == []
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path)) as wav:
+        return wav.getnframes() / wav.getframerate()

@@ -1,11 +1,16 @@
-"""For desk tests against the real service: the console's JSON API as an agent, and what Asterisk holds."""
+"""For desk tests against the real service: the console's JSON API and live WebSocket as a staff member, and what
+Asterisk holds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
+
+import aiohttp
 
 from hotline.asterisk.instance import AsteriskInstance
 from tests.support.hotline import ari_list, ari_request
@@ -40,6 +45,45 @@ class ConsoleApi:
         status, me = self.request("GET", "/api/me")
         assert status == 200, me
         return me["live"] or {}
+
+
+class LiveSocket:
+    """One staff member's live WebSocket (`/ws`) on the service's console, read in a thread of its own: every
+    message received, in order, in `messages` (the hello first)."""
+
+    def __init__(self, base_url: str, job_number: str, password: str) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self._subscribed = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._closing: asyncio.Future[None] | None = None
+        self._thread = threading.Thread(target=self._loop.run_until_complete,
+                                        args=(self._read(base_url, job_number, password),), daemon=True)
+        self._thread.start()
+        assert self._subscribed.wait(20), "the live socket did not say hello"
+
+    async def _read(self, base_url: str, job_number: str, password: str) -> None:
+        self._closing = self._loop.create_future()
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:  # 127.0.0.1
+            login = await session.post(base_url + "/api/login", json={"job_number": job_number, "password": password})
+            assert login.status == 200, await login.text()
+            async with session.ws_connect(base_url + "/ws") as ws:
+                reading = asyncio.ensure_future(self._receive(ws))
+                await asyncio.wait([reading, self._closing], return_when=asyncio.FIRST_COMPLETED)
+                reading.cancel()
+
+    async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for message in ws:
+            self.messages.append(json.loads(message.data))
+            self._subscribed.set()
+
+    def of_type(self, name: str) -> list[dict[str, Any]]:
+        return [m for m in list(self.messages) if m["type"] == name]
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(lambda: self._closing and not self._closing.done()
+                                        and self._closing.set_result(None))
+        self._thread.join(10)
+        self._loop.close()
 
 
 def ari_delete(instance: AsteriskInstance, path: str) -> int:

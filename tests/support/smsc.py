@@ -1,7 +1,8 @@
 """A small SMSC for tests (a TEST PEER, not part of the product): an SMPP 3.4 server on loopback built on
 smpplib's PDU codec. It binds transceivers with a system id and password, answers submit_sm with a message
 id, keeps every part it received, reassembles concatenated messages (UDH 8-bit reference), sends a delivery
-receipt (deliver_sm, esm_class 0x04) for each part, and can refuse numbers or stop and start again.
+receipt (deliver_sm, esm_class 0x04) for each part, and can refuse numbers, act on a part between keeping it
+and answering it (`on_submit`: the kill tests end the sending process there), or stop and start again.
 
 It runs in a thread of its own with its own event loop, so synchronous tests can use it."""
 
@@ -11,6 +12,7 @@ import asyncio
 import itertools
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from smpplib import consts, smpp
@@ -52,6 +54,7 @@ class TestSmsc:
         self.parts: list[bytes] = []  # every short_message as it arrived
         self.refuse: set[str] = set()  # destination numbers answered with ESME_RINVDSTADR
         self.send_receipts = True
+        self.on_submit: Callable[[str], None] | None = None  # called with the destination, before the answer
         self.binds = 0
         self._ids = itertools.count(1000)
         self._pending: dict[tuple[str, int], dict[int, str]] = {}  # (destination, reference) -> {seq: text}
@@ -126,11 +129,13 @@ class TestSmsc:
             self._reply(writer, sequence, "submit_sm_resp", pdu, status=consts.SMPP_ESME_RINVDSTADR, message_id="")
             return
         message_id = str(next(self._ids))
-        self._reply(writer, sequence, "submit_sm_resp", pdu, message_id=message_id)
         body: bytes = pdu.short_message  # type: ignore[attr-defined]
         self.parts.append(body)
         self._collect(destination, pdu.source_addr.decode(), body, pdu.esm_class,  # type: ignore[attr-defined]
                       pdu.data_coding, message_id)  # type: ignore[attr-defined]
+        if self.on_submit is not None:
+            self.on_submit(destination)
+        self._reply(writer, sequence, "submit_sm_resp", pdu, message_id=message_id)
         if self.send_receipts:
             receipt = smpp.make_pdu(
                 "deliver_sm", client=sequence, source_addr=destination, esm_class=RECEIPT,

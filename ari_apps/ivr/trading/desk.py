@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.ask import ask, ask_secret, choice, digits_only
 from ari_apps.ivr.trading import bank, cancel, once, orders, password, queries, recording
 from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.ivr.trading.speech import say
 from ari_apps.media import set_var
 from crm_core import trading
+from crm_core.db import AsyncDatabase
 from crm_core.trading import LoginOutcome
-from hotline import channel_vars as v
+from dialplan import variables as v
 
 if TYPE_CHECKING:
     from ari_apps.ivr.flow import IvrCall

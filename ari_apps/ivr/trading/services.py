@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ari_apps.ivr.trading.settings import TradingSettings
 from crm_core.banking import BankConfig, BankGateway, LedgerBank
 from crm_core.trading import AuthConfig, Broker, BuiltinBroker, OffHours, SimulatedFeed, TradingConfig, load_securities
-from hotline.settings import TradingSettings
 
 
 def _utcnow() -> datetime:

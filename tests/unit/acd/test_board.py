@@ -7,9 +7,8 @@ from typing import Any
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.phones import PhoneWatch
 from ari_apps.acd.routing import Router, WaitingCall
-from ari_apps.database import AsyncDatabase
 from crm_core import agents as agent_service
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
 from crm_core.models import AgentState
 
 
@@ -57,8 +56,9 @@ def test_a_ready_agent_is_offered_calls_only_while_their_phone_is_registered(dat
 class WaitingCaller:
     """A waiting call's task as the dispatcher sees it (dispatcher.Offerable): offers land in its queue."""
 
-    def __init__(self, call_id: str) -> None:
+    def __init__(self, call_id: str, skill: str = "trading") -> None:
         self.call_id = call_id
+        self.skill = skill
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
 
@@ -67,8 +67,8 @@ def test_the_acd_offers_a_waiting_call_the_moment_the_agents_phone_registers(dat
     registered is not offered the waiting call; the registration event makes the offer at once."""
     from ari_apps.acd.app import AcdApp
     from ari_apps.acd.desk_rules import Control, ControlRefused
+    from ari_apps.acd.settings import AcdSettings
     from ari_apps.prompts import Prompts
-    from hotline.settings import AcdSettings
 
     agent_id = ready_agent(database, "2001", None)
 

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch, phone_endpoint, reachable, registration_of, rings
-from crm_core.events import CallEnded, CallState, PhoneRegistration
+from crm_core.events import LiveEvent, PhoneRegistration
 
 
 def endpoint_event(resource: str, state: str) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def test_only_a_channel_state_change_can_ring() -> None:
     assert not rings(endpoint_event("agent2001", "online"))
 
 
-def watching(sink: list[dict[str, Any]]) -> PhoneWatch:
+def watching(sink: list[LiveEvent]) -> PhoneWatch:
     watch = PhoneWatch("hotline-acd", sink.append)
     assert watch.know({7: "PJSIP/agent2001", 8: "Local/answer@hotline-agent-sim/n", 9: "PJSIP/agent2003"}) == \
         ["PJSIP/agent2001", "PJSIP/agent2003"]
@@ -76,19 +76,18 @@ def watching(sink: list[dict[str, Any]]) -> PhoneWatch:
 
 
 def test_registering_and_unregistering_reach_the_agents_desk_once_each() -> None:
-    sink: list[dict[str, Any]] = []
+    sink: list[LiveEvent] = []
     watch = watching(sink)
     watch.on_event(endpoint_event("agent2001", "online"))
     watch.on_event(endpoint_event("agent2001", "online"))  # the same state again: nothing new to show
     assert watch.registered(7) is True and watch.registered(9) is False
     watch.on_event(endpoint_event("agent2001", "offline"))
-    assert sink == [{"type": "phone", "agent_id": 7, "endpoint": "PJSIP/agent2001", "registered": True},
-                    {"type": "phone", "agent_id": 7, "endpoint": "PJSIP/agent2001", "registered": False}]
+    assert sink == [PhoneRegistration(7, "PJSIP/agent2001", True), PhoneRegistration(7, "PJSIP/agent2001", False)]
     assert watch.registered(7) is False
 
 
 def test_a_phone_nobody_owns_and_contact_or_peer_events_change_nothing() -> None:
-    sink: list[dict[str, Any]] = []
+    sink: list[LiveEvent] = []
     watch = watching(sink)
     watch.on_event(endpoint_event("agent4242", "online"))
     peer = {"type": "PeerStatusChange", "endpoint": {"technology": "PJSIP", "resource": "agent2001", "state": "online"},
@@ -109,15 +108,6 @@ def test_a_followed_endpoint_is_not_subscribed_again_until_a_new_connection() ->
     assert watch.know({7: "PJSIP/agent2001"}) == ["PJSIP/agent2001"]
 
 
-def test_the_desks_events_are_built_in_one_shape() -> None:
-    assert PhoneRegistration(7, "PJSIP/agent2001", True).as_dict() == \
-        {"type": "phone", "agent_id": 7, "endpoint": "PJSIP/agent2001", "registered": True}
-    assert CallState(7, "c1", "ringing", caller_number="13800000002").as_dict() == \
-        {"type": "call_state", "agent_id": 7, "call_id": "c1", "state": "ringing", "target_agent_id": None,
-         "target_number": None, "caller_number": "13800000002"}
-    assert CallEnded(7, "c1", "missed", "agent").as_dict() == \
-        {"type": "call_ended", "agent_id": 7, "call_id": "c1", "status": "missed", "hangup_by": "agent"}
-
 
 def test_the_acd_app_takes_endpoint_events_itself(database: Any) -> None:
     """A subscription to an endpoint also brings PeerStatusChange, whose `peer` is no channel: the app hands
@@ -125,11 +115,11 @@ def test_the_acd_app_takes_endpoint_events_itself(database: Any) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from ari_apps.acd.app import AcdApp
-    from ari_apps.database import AsyncDatabase
+    from ari_apps.acd.settings import AcdSettings
     from ari_apps.prompts import Prompts
-    from hotline.settings import AcdSettings
+    from crm_core.db import AsyncDatabase
 
-    sink: list[dict[str, Any]] = []
+    sink: list[LiveEvent] = []
     with ThreadPoolExecutor(max_workers=1) as executor:
         app = AcdApp("hotline-acd", AsyncDatabase(database, executor), Prompts("/sounds"), AcdSettings(),
                      events=sink.append)
@@ -138,5 +128,5 @@ def test_the_acd_app_takes_endpoint_events_itself(database: Any) -> None:
                     "endpoint": {"technology": "PJSIP", "resource": "agent2001", "state": "online"},
                     "peer": {"peer_status": "Reachable"}})
         app.handle(endpoint_event("agent2001", "online"))
-    assert sink == [{"type": "phone", "agent_id": 7, "endpoint": "PJSIP/agent2001", "registered": True}]
+    assert sink == [PhoneRegistration(7, "PJSIP/agent2001", True)]
     assert app.session_count == 0

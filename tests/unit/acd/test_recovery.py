@@ -48,6 +48,17 @@ def test_a_caller_with_an_agent_in_the_bridge_is_talking() -> None:
     assert found.agents == {7: AgentState.BUSY}
 
 
+def test_a_recovered_call_keeps_the_time_it_entered_the_queue_by_the_record() -> None:
+    """How long its caller waited (the live events of a later answer or abandonment) counts from then."""
+    channels = {CALLER: channel(CALLER), "agent-k0": agent("agent-k0", 7)}
+    record = Record(entered_at=1_733_111_088.0)
+    talking = recovered(channel(CALLER), holding(bridge("acd-b1", CALLER, "agent-k0")), channels, record, "general")
+    waiting = recovered(channel(CALLER), holding(bridge("acd-b1", CALLER)), {CALLER: channel(CALLER)}, record,
+                        "general")
+    assert talking.call.entered_at == waiting.call.entered_at == 1_733_111_088.0
+    assert recovered(channel(CALLER), {}, {CALLER: channel(CALLER)}, Record(), "general").call.entered_at == 0.0
+
+
 def test_an_agent_out_of_every_bridge_is_holding_only_if_the_record_says_so() -> None:
     channels = {CALLER: channel(CALLER), "agent-k0": agent("agent-k0", 7), "agent-k0;2": agent("agent-k0;2", 7)}
     bridges = holding(bridge("acd-b1", CALLER))

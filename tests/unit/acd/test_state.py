@@ -18,13 +18,24 @@ from ari_apps.acd.state import TABLE, step
 from ari_apps.originate import Originate
 from crm_core import calls
 from crm_core.agents import set_state
+from crm_core.events import (
+    LIVE_EVENTS,
+    CallAbandoned,
+    CallAnswered,
+    CallEnded,
+    CallOffered,
+    CallState,
+    LiveEvent,
+    ScreenPop,
+)
 from crm_core.models import AgentState, CallStatus
 
-CTX = Context(key="k1", app="hotline-acd", ring_seconds=15, dial_seconds=30)
+CTX = Context(key="k1", app="hotline-acd", ring_seconds=15, dial_seconds=30, now=1_733_111_100.0)
+ENTERED = 1_733_111_088.0  # the caller entered the queue 12 s before the step
 VARS = {"HOTLINE_CALL_ID": "c1"}
 
 WAITING = AcdCall(call_id="c1", channel_id="1733111111.12", bridge_id="acd-b1", caller_number="13800000002",
-                  skill="trading")
+                  skill="trading", entered_at=ENTERED)
 RINGING = replace(WAITING, phase=Phase.RINGING, agent_id=7, agent_channel_id="agent-k0")
 TALKING = replace(RINGING, phase=Phase.TALKING)
 HELD = replace(TALKING, phase=Phase.HELD)
@@ -117,20 +128,22 @@ def test_events_of_legs_the_call_no_longer_has_read_as_nothing() -> None:
 
 # -- every row of the table -------------------------------------------------------------------------------------
 ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
-    (WAITING, ev.Start(), Phase.WAITING, ["CreateBridge", "AddToBridge", "StartMoh", "Enqueue"]),
-    (WAITING, ev.Resumed(), Phase.WAITING, ["StartMoh", "Enqueue"]),
+    (WAITING, ev.Start(), Phase.WAITING, ["CreateBridge", "AddToBridge", "StartMoh", "MarkQueued"]),
+    (WAITING, ev.Resumed(), Phase.WAITING, ["StartMoh", "MarkQueued"]),
+    (WAITING, ev.Queued(ENTERED), Phase.WAITING, ["Publish", "Enqueue"]),
     (WAITING, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), Phase.RINGING, ["Write", "RecordAgentState", "Ring"]),
     (WAITING, ev.AnnounceDue(2, 3), Phase.WAITING, ["StopMoh", "Announce", "Write"]),
     (replace(WAITING, announcing="k0"), ev.AnnounceDone("k0"), Phase.WAITING, ["StartMoh"]),
-    (WAITING, ev.CallerGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish"]),
+    (WAITING, ev.CallerGone("16"), Phase.DONE, ["Publish", "Withdraw", "Write", "Publish"]),
 
     (RINGING, ev.AgentRinging(), Phase.RINGING, ["Publish"]),
     (RINGING, ev.AgentAnswered(), Phase.TALKING,
-     ["StopMoh", "AddToBridge", "SetAgentState", "Write", "Publish", "Publish"]),
+     ["StopMoh", "AddToBridge", "SetAgentState", "Write", "Publish", "Publish", "Publish"]),
     (RINGING, ev.AgentGone("No answer"), Phase.WAITING, ["Write", "Publish", "AgentMissed", "Enqueue"]),
     (RINGING, ev.OriginateFailed("agent-k0", 500), Phase.WAITING, ["Write", "Publish", "AgentMissed", "Enqueue"]),
     (replace(RINGING, announcing="k0"), ev.AnnounceDone("k0"), Phase.RINGING, ["StartMoh"]),
-    (RINGING, ev.CallerGone("16"), Phase.DONE, ["HangUp", "Publish", "AgentBack", "Withdraw", "Write", "Publish"]),
+    (RINGING, ev.CallerGone("16"), Phase.DONE,
+     ["HangUp", "Publish", "AgentBack", "Publish", "Withdraw", "Write", "Publish"]),
 
     (TALKING, ev.Hold(), Phase.HELD, ["RemoveFromBridge", "StartMoh", "Write", "Publish"]),
     (TALKING, ev.Unhold(), Phase.TALKING, []),
@@ -210,6 +223,20 @@ def test_the_rows_tested_are_the_whole_table() -> None:
     assert {(call.phase, type(event)) for call, event, _, _ in ROWS} == set(TABLE)
 
 
+def published(transition: Transition) -> list[LiveEvent]:
+    return [effect.event for effect in transition.effects if isinstance(effect, fx.Publish)]
+
+
+@pytest.mark.parametrize(("call", "event", "phase", "effects"), ROWS,
+                         ids=[f"{c.phase}-{type(e).__name__}" for c, e, _, _ in ROWS])
+def test_every_row_publishes_typed_live_events(call: AcdCall, event: ev.CallEvent, phase: Phase,
+                                               effects: list[str]) -> None:
+    """What the desks and the board receive is one of crm_core.events' dataclasses, never a dict."""
+    for live in published(step(call, event, CTX)):
+        assert isinstance(live, LIVE_EVENTS)
+        assert live.as_dict()["type"] == type(live).type
+
+
 # -- what each state refuses or ignores ---------------------------------------------------------------------------
 CONTROLS: list[ev.CallEvent] = [ev.Hold(), ev.Unhold(), ev.Blind(9, True, "2009", "PJSIP/agent2009"),
                                 ev.Consult(8, None, "PJSIP/agent2002"), ev.Complete(), ev.Cancel()]
@@ -236,7 +263,8 @@ def test_desk_controls_a_state_has_no_row_for_are_refused(phase: Phase, control:
 
 
 OTHER_EVENTS: list[ev.CallEvent] = [
-    ev.Start(), ev.Resumed(), ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), ev.AnnounceDue(1, 1),
+    ev.Start(), ev.Resumed(), ev.Queued(ENTERED), ev.Offer(7, "skill", "2001", "PJSIP/agent2001"),
+    ev.AnnounceDue(1, 1),
     ev.AnnounceDone("k0"), ev.CallerAnswered(), ev.CallerGone(), ev.AgentRinging(), ev.AgentAnswered(),
     ev.AgentGone(), ev.TargetAnswered(), ev.TargetGone(), ev.OriginateFailed("agent-k0", 500)]
 
@@ -256,11 +284,17 @@ def test_callback_pending_is_reserved_and_done_is_final() -> None:
 
 # -- paths through the table, effect by effect ----------------------------------------------------------------------
 def test_an_inbound_call_waits_is_offered_answered_and_ended_by_the_caller() -> None:
-    arrived = step(WAITING, ev.Start(), CTX)
+    new = replace(WAITING, entered_at=0.0)
+    arrived = step(new, ev.Start(), CTX)
+    assert arrived.call == new
     assert arrived.effects == (fx.CreateBridge("acd-b1", "hotline call c1"), fx.AddToBridge("acd-b1", "1733111111.12"),
-                               fx.StartMoh("acd-b1"), fx.Enqueue(record=True))
+                               fx.StartMoh("acd-b1"), fx.MarkQueued())
 
-    offer = step(arrived.call, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), CTX)
+    queued = step(arrived.call, ev.Queued(ENTERED), CTX)  # the record's queued_at, fed back by the interpreter
+    assert queued.call == WAITING
+    assert queued.effects == (fx.Publish(CallOffered("c1", "trading", ENTERED)), fx.Enqueue())
+
+    offer = step(queued.call, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), CTX)
     assert (offer.call.agent_id, offer.call.agent_channel_id) == (7, "agent-k1")  # our own id, from the step's key
     assert offer.effects == (
         fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2001", "reason": "skill"}),
@@ -273,9 +307,9 @@ def test_an_inbound_call_waits_is_offered_answered_and_ended_by_the_caller() -> 
     assert answered.effects == (
         fx.StopMoh("acd-b1"), fx.AddToBridge("acd-b1", "agent-k1"), fx.SetAgentState(7, AgentState.BUSY),
         fx.Write(calls.mark_answered, {"agent_id": 7}),
-        fx.Publish({"type": "screen_pop", "agent_id": 7, "call_id": "c1", "caller_number": "13800000002"}),
-        fx.Publish({"type": "call_state", "agent_id": 7, "call_id": "c1", "state": "talking", "target_agent_id": None,
-                    "target_number": None, "caller_number": None}))
+        fx.Publish(CallAnswered("c1", 7, 12.0)),  # waited from entering the queue to the answer
+        fx.Publish(ScreenPop(7, "c1", "13800000002")),
+        fx.Publish(CallState(7, "c1", "talking")))
     assert line(answered.call) == "talking"
 
     ended = step(answered.call, read(answered.call, hangup_request("1733111111.12")), CTX)
@@ -283,9 +317,9 @@ def test_an_inbound_call_waits_is_offered_answered_and_ended_by_the_caller() -> 
     assert ended.effects == (
         fx.HangUp("agent-k1"), fx.Withdraw(),
         fx.Write(calls.finish, {"status": CallStatus.COMPLETED, "hangup_by": "caller"}),
-        fx.Publish({"type": "call_ended", "agent_id": 7, "call_id": "c1", "status": "completed",
-                    "hangup_by": "caller"}),
+        fx.Publish(CallEnded(7, "c1", "completed", "caller")),
         fx.AgentBack(7, wrap_up=True))
+    assert not [e for e in published(ended) if isinstance(e, CallAbandoned)]  # answered: not abandoned
 
 
 def test_an_agent_who_cannot_be_rung_misses_the_call_and_it_waits_again() -> None:
@@ -293,8 +327,9 @@ def test_an_agent_who_cannot_be_rung_misses_the_call_and_it_waits_again() -> Non
     assert missed.call == replace(WAITING)
     assert missed.effects == (
         fx.Write(calls.mark_missed, {"agent_id": 7, "cause": "originate failed: 500"}),
-        fx.Publish({"type": "call_ended", "agent_id": 7, "call_id": "c1", "status": "missed", "hangup_by": "agent"}),
-        fx.AgentMissed(7), fx.Enqueue(record=False))
+        fx.Publish(CallEnded(7, "c1", "missed", "agent")),
+        fx.AgentMissed(7), fx.Enqueue())  # queued again from when it first entered; not offered again
+    assert missed.call.entered_at == ENTERED
     assert step(RINGING, ev.OriginateFailed("someone-else", 500), CTX) == Transition(RINGING)
 
 
@@ -302,6 +337,16 @@ def test_the_caller_hanging_up_while_the_agent_rings_frees_the_agent_without_wra
     gone = step(RINGING, ev.CallerGone(), CTX)
     assert fx.AgentBack(7, wrap_up=False) in gone.effects and fx.AgentBack(7, wrap_up=True) not in gone.effects
     assert fx.Write(calls.finish, {"status": CallStatus.ABANDONED, "hangup_by": "caller"}) in gone.effects
+    assert published(gone) == [CallEnded(7, "c1", "abandoned", "caller"), CallAbandoned("c1", 12.0, "ringing"),
+                               CallEnded(None, "c1", "abandoned", "caller")]
+
+
+def test_a_caller_who_hangs_up_in_the_queue_abandons_it() -> None:
+    gone = step(WAITING, ev.CallerGone("16"), CTX)
+    assert gone.effects == (
+        fx.Publish(CallAbandoned("c1", 12.0, "queue")), fx.Withdraw(),
+        fx.Write(calls.finish, {"status": CallStatus.ABANDONED, "hangup_by": "caller"}),
+        fx.Publish(CallEnded(None, "c1", "abandoned", "caller")))
 
 
 def test_announcements_are_one_at_a_time_and_music_resumes_after() -> None:
@@ -329,8 +374,7 @@ def test_a_blind_transfer_rings_the_new_agent_into_the_same_bridge() -> None:
     assert moved.effects[:4] == (
         fx.HangUp("agent-k0"),
         fx.Write(calls.record_event, {"kind": "transferred", "from_agent_id": 7, "to_agent_id": 9}),
-        fx.Publish({"type": "call_ended", "agent_id": 7, "call_id": "c1", "status": "transferred",
-                    "hangup_by": "agent"}),
+        fx.Publish(CallEnded(7, "c1", "transferred", "agent")),
         fx.AgentBack(7, wrap_up=True))
     assert "channel:agent-k0" not in owned(moved.call)  # the old leg's hang-up is no longer this call's
 
@@ -350,14 +394,16 @@ def test_an_attended_transfer_consults_then_hands_the_caller_to_the_target() -> 
                              app_args="consult", caller_id='"13800000002" <13800000002>',
                              variables={"HOTLINE_CALL_ID": "c1", "HOTLINE_ROLE": "agent",
                                         "HOTLINE_AGENT_ID": "8"})) in ringing_target.effects
-    assert ringing_target.effects[-1] == fx.Publish(
-        {"type": "call_state", "agent_id": 7, "call_id": "c1", "state": "consult_ringing", "target_agent_id": 8,
-         "target_number": None, "caller_number": None})
+    assert ringing_target.effects[-1] == fx.Publish(CallState(7, "c1", "consult_ringing", target_agent_id=8))
+    assert published(ringing_target) == [CallState(7, "c1", "held"),
+                                         CallState(7, "c1", "consult_ringing", target_agent_id=8)]
     assert {"channel:target-k1", "bridge:consult-k1"} <= owned(ringing_target.call)
 
     answered = step(ringing_target.call, read(ringing_target.call, stasis_start("target-k1", "consult")), CTX)
     assert answered.effects[0] == fx.AddToBridge("consult-k1", "target-k1")
     assert fx.SetAgentState(8, AgentState.BUSY) in answered.effects
+    assert published(answered) == [ScreenPop(8, "c1", "13800000002", consultation=True),
+                                   CallState(7, "c1", "consulting", target_agent_id=8)]
 
     done = step(answered.call, ev.Complete(), CTX)
     assert (done.call.agent_id, done.call.agent_channel_id, done.call.consult) == (8, "target-k1", None)
@@ -366,6 +412,7 @@ def test_an_attended_transfer_consults_then_hands_the_caller_to_the_target() -> 
                                 fx.DestroyBridge("consult-k1"))
     assert fx.Write(calls.mark_transferred, {"from_agent_id": 7, "to_agent_id": 8, "to_number": None,
                                              "attended": True}) in done.effects
+    assert published(done) == [CallEnded(7, "c1", "transferred", "agent"), CallState(8, "c1", "talking")]
 
 
 def test_an_outside_party_takes_the_call_when_the_agent_hangs_up_during_the_consultation() -> None:
@@ -399,8 +446,11 @@ def test_click_to_dial_rings_the_agent_then_the_customer() -> None:
         fx.Ring(Originate(endpoint="PJSIP/agent2001", app="hotline-acd", channel_id="agent-k0", ring_seconds=15,
                           app_args="agent", caller_id='"13900000001" <13900000001>',
                           variables={"HOTLINE_CALL_ID": "c2", "HOTLINE_ROLE": "agent", "HOTLINE_AGENT_ID": "7"})))
+    assert published(step(DIALING, read(DIALING, ringing("agent-k0")), CTX)) == \
+        [CallState(7, "c2", "ringing", caller_number="13900000001")]
     picked_up = step(DIALING, read(DIALING, stasis_start("agent-k0")), CTX)
     assert picked_up.call == DIALED
+    assert published(picked_up) == [ScreenPop(7, "c2", "13900000001")]  # no queue events for a dialled call
     assert picked_up.effects[-1] == fx.Ring(Originate(
         endpoint="Local/13900000001@hotline-customer-sim/n", app="hotline-acd", channel_id="dial-k0", ring_seconds=30,
         app_args="customer", variables={"HOTLINE_CALL_ID": "c2", "HOTLINE_ROLE": "customer"}))
@@ -408,6 +458,7 @@ def test_click_to_dial_rings_the_agent_then_the_customer() -> None:
     talking = step(DIALED, read(DIALED, stasis_start("dial-k0", "customer")), CTX)
     assert talking.call.phase is Phase.TALKING and talking.call.dialling is None
     assert talking.effects[0] == fx.AddToBridge("dial-c2", "dial-k0")
+    assert published(talking) == [CallState(7, "c2", "talking")]
 
 
 @pytest.mark.parametrize(("call", "event", "by", "after"), [
@@ -423,6 +474,7 @@ def test_a_click_to_dial_nobody_answers_fails_and_the_agent_goes_back(call: AcdC
     assert failed.call.phase is Phase.DONE
     assert fx.Write(calls.finish, {"status": CallStatus.FAILED, "hangup_by": by}) in failed.effects
     assert failed.effects[-1] == after
+    assert published(failed) == [CallEnded(7, "c2", "failed", by)]  # not abandoned: nobody waited in a queue
 
 
 def test_the_desk_line_and_what_the_call_owns() -> None:

@@ -3,6 +3,7 @@ database answers every one of them with the failure status instead of hanging. S
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import sqlite3
@@ -95,7 +96,8 @@ def test_calls_arriving_together_are_written_in_one_transaction(tmp_path: Path) 
             blocker.add(Investor(account_number="100000001", name="blocker", investor_class="ordinary",
                                  language="zh"))
             blocker.flush()  # holds the write lock until this block ends
-            threads = [threading.Thread(target=arrivals.open, args=(entering(n), 10)) for n in range(BURST)]
+            threads = [threading.Thread(target=asyncio.run, args=(arrivals.open(entering(n)),))
+                       for n in range(BURST)]
             for thread in threads:
                 thread.start()
             time.sleep(0.5)  # let them all queue behind the blocked first one: not a timing assertion
@@ -159,3 +161,29 @@ def test_the_batch_lookup_names_an_investor_only_when_the_number_is_theirs_alone
         found = investors.find_by_phones(session, ["+8613800000001", "13800000002", "13999999999", ""])
         assert {number: investor.id for number, investor in found.items()} == {"+8613800000001": one}
         assert investors.find_by_phone(session, "13800000002") is None
+
+
+def test_a_database_that_hangs_gets_the_account_lookup_an_error_too(tmp_path: Path) -> None:
+    """identify_account writes the keyed account to the call's timeline: with the write lock held elsewhere
+    it is given up at the same deadline as identify_caller, and the dialplan told so."""
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    upgrade(url)
+    db = Database(url)
+    add_investor(db, "13800000001", "100000001", vip=False)
+    with db.session() as session:
+        call_id = calls.open_call(session, channel_id="1700.9", caller_number="", dialed_number="95500").id
+    other_process = sqlite3.connect(tmp_path / "hotline.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    server = FastAgiServer(free_port(), db, open_timeout=0.5)
+    server.start_in_thread()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as sock:
+            found = variables_set(converse_on(sock, {"agi_network_script": "identify_account"},
+                                              {"HOTLINE_ACCOUNT_INPUT": "100000001", "HOTLINE_CALL_ID": call_id}))
+        assert found == {"HOTLINE_LOOKUP_STATUS": "error"}
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+        server.shutdown()
+        server.server_close()
+        db.dispose()

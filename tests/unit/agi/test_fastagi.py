@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import asyncio
 import socket
 
 from agi.channel import FastAgiChannel
@@ -137,12 +137,29 @@ def test_a_burst_of_calls_is_queued_not_refused(database: Database) -> None:
         server.server_close()
 
 
+class _Sent:
+    """The writing end of a stream, keeping what was written."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    async def drain(self) -> None:
+        pass
+
+
 def test_variables_go_in_one_round_trip_unless_a_value_would_split() -> None:
     def commands_for(variables: dict[str, str]) -> list[str]:
-        sent = io.StringIO()
-        channel = FastAgiChannel(io.StringIO("agi_network_script: identify_caller\n\n" + "200 result=0\n" * 3), sent)
-        channel.set_variables(variables)
-        return sent.getvalue().splitlines()
+        async def run() -> list[str]:
+            reader = asyncio.StreamReader()
+            reader.feed_data(b"200 result=0\n" * 3)
+            sent = _Sent()
+            await FastAgiChannel(reader, sent).set_variables(variables)  # type: ignore[arg-type]
+            return sent.data.decode().splitlines()
+
+        return asyncio.run(run())
 
     assert commands_for({"__HOTLINE_CALL_ID": "ab12", "HOTLINE_VIP": "1"}) == [
         'EXEC MSet "__HOTLINE_CALL_ID=ab12,HOTLINE_VIP=1"']

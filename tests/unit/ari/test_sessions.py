@@ -6,11 +6,10 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ari_apps.database import AsyncDatabase
 from ari_apps.runtime import event_keys
 from ari_apps.session import CallSession, SessionApp
 from crm_core import calls
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
 
 
 class Recorder(CallSession):

@@ -16,20 +16,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from ari_apps.database import AsyncDatabase
 from ari_apps.ivr.app import IvrApp
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.flow import IvrCall, IvrState
+from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading import bank, cancel, once, orders
 from ari_apps.ivr.trading.desk import TradingDesk
 from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
 from crm_core import calls, recordings
 from crm_core.banking import BANK_TO_BROKER, BankConfig, LedgerBank
+from crm_core.db import AsyncDatabase
 from crm_core.models import BankTransfer, OrderCancel
 from crm_core.trading import AuthConfig, funds
-from hotline import channel_vars as v
-from hotline.settings import IvrSettings
+from dialplan import variables as v
 from tests.unit.trading.conftest import ACCOUNT, BANK_PASSWORD, NOW, Desk
 
 ORDER = {"side": "buy", "code": "600036", "price": "38.62", "quantity": 100, "disclosure_id": None}

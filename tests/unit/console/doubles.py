@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from console.ports import AgentLive, LiveEvents, LiveSnapshot, QueueLive, SupervisionMode, TelephonyError
+from crm_core.events import LiveEvent
 
 
 @dataclass
@@ -103,7 +104,7 @@ class ServedApp:
         await site.start()
         self.port = int(self._runner.addresses[0][1])
 
-    def publish(self, event: dict[str, Any]) -> None:
+    def publish(self, event: LiveEvent) -> None:
         """Publish on LiveEvents from the test thread, as the service does from its loop."""
         self.loop.call_soon_threadsafe(self.events.publish, event)
 

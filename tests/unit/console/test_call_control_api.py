@@ -9,6 +9,7 @@ from console.live import visible_to
 from console.ports import TelephonyError
 from crm_core import calls
 from crm_core.db import Database
+from crm_core.events import CallState
 from crm_core.web_sessions import StaffIdentity
 from tests.unit.console.conftest import Staff, add_customer, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony
@@ -93,7 +94,7 @@ def identity(agent_id: int, role: str = "agent") -> StaffIdentity:
 
 
 def test_an_agent_sees_the_call_state_of_their_own_calls_only() -> None:
-    held = {"type": "call_state", "agent_id": 7, "call_id": "c1", "state": "held"}
+    held = CallState(7, "c1", "held")
     assert visible_to(identity(7), held)
     assert not visible_to(identity(8), held)
     assert visible_to(identity(8, "supervisor"), held)

@@ -7,6 +7,7 @@ from typing import Any
 from console.ports import LiveEvents, TelephonyError
 from crm_core import audit
 from crm_core.db import Database
+from crm_core.events import CallEnded, QueueChanged, ScreenPop
 from tests.unit.console.conftest import Staff, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony, one_agent_snapshot
 
@@ -69,16 +70,16 @@ def test_listen_end_and_force_state_are_audited(database: Database, staff: Staff
 
 def test_an_agent_gets_only_their_own_events_and_a_supervisor_all(database: Database, staff: Staff) -> None:
     events = LiveEvents()
-    mine = {"type": "screen_pop", "agent_id": staff.agent_id, "call_id": "c1"}
-    theirs = {"type": "screen_pop", "agent_id": staff.other_agent_id, "call_id": "c2"}
-    queue = {"type": "queue", "skill": "general", "waiting": 3}
+    mine = ScreenPop(staff.agent_id, "c1")
+    theirs = ScreenPop(staff.other_agent_id, "c2")
+    queue = QueueChanged("general", 3)
 
     async def receive(job_number: str) -> list[dict[str, Any]]:
         async with console_client(database, FakeTelephony(), events) as client:
             await login(client, job_number)
             async with client.ws_connect("/ws") as ws:
                 assert (await ws.receive_json(timeout=5))["type"] == "hello"
-                for event in (theirs, queue, mine, {"type": "call_ended", "agent_id": staff.agent_id}):
+                for event in (theirs, queue, mine, CallEnded(staff.agent_id, "c3", "completed")):
                     events.publish(event)
                 got = [await ws.receive_json(timeout=5)]
                 while True:
@@ -87,7 +88,7 @@ def test_an_agent_gets_only_their_own_events_and_a_supervisor_all(database: Data
                     except TimeoutError:
                         return got
 
-    assert [e.get("call_id") for e in run(lambda: receive("1001"))] == ["c1", None]
+    assert [e.get("call_id") for e in run(lambda: receive("1001"))] == ["c1", "c3"]
     assert [e["type"] for e in run(lambda: receive("9001"))] == ["screen_pop", "queue", "screen_pop", "call_ended"]
 
 

@@ -1,6 +1,6 @@
 """E-mail through a real SMTP server (aiosmtpd) on loopback: the dispatcher sends a fill report once, a dead
 server makes it wait and go when it is back, a refused recipient falls back, a stop between the send and
-the status write never sends twice."""
+the status write never sends twice, a statement goes as a PDF attachment with the client's figures."""
 
 from __future__ import annotations
 
@@ -8,16 +8,21 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
-from ari_apps.database import AsyncDatabase
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
+from crm_core.documents.send import queue_document
+from crm_core.models import InvestorDetail
 from crm_core.notifications import Outgoing, sent
+from crm_core.notifications.sending import Sent
 from gateways.dispatcher import Dispatcher
-from gateways.results import Sent
-from gateways.smtp import SmtpSender, SmtpSettings, build_message
+from gateways.smtp import SmtpSender, SmtpSettings, build_message, message_id
 from tests.support.smtp import SmtpServer
+from tests.unit.notify.test_fax import pdf_text
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row
+from tests.unit.trading.conftest import ACCOUNT, NOW, Desk
+from tests.unit.trading.conftest import desk as desk  # noqa: PLC0414 - the seeded client, as a fixture here
 
 T = TypeVar("T")
 
@@ -167,3 +172,33 @@ def test_a_long_voice_call_holds_back_no_email_and_voice_keeps_its_limit(databas
     asyncio.run(scenario())
     assert started == ["voice:0", "voice:1"]
     assert [row(database, n).status for n in (*calls, mail)] == ["delivered", "delivered", "sent"]
+
+
+def test_the_message_id_is_the_same_for_every_attempt_at_one_notification_and_differs_between_two() -> None:
+    first = message_id("reply:7:0a1b", "hotline.example")
+    assert first == message_id("reply:7:0a1b", "hotline.example") and first.startswith("<reply.7.0a1b.")
+    assert first.endswith("@hotline.example>") and message_id("reply.7.0a1b", "hotline.example") != first
+    assert message_id("faxback:call 1:0216", "x.cn").count("@") == 1 and " " not in message_id("a b", "x.cn")
+
+
+def test_a_statement_by_email_is_multipart_mixed_with_the_pdf_of_the_clients_figures(
+        desk: Desk, smtp_server: SmtpServer, tmp_path: Path) -> None:
+    with desk.db.session() as session:
+        session.add(InvestorDetail(investor_id=desk.investor_id, email="zhang@example.com"))
+        notification = queue_document(session, desk.investor_id, "statement", key="statement:mail", now=NOW,
+                                      policy=POLICY, channel="email", broker=desk.broker)
+        [account] = notification.data["document"]["accounts"]
+    assert dispatch(desk.db, smtp_server, Clock(NOW)) == 1
+    (message,) = smtp_server.mailbox.messages
+    assert message.get_content_type() == "multipart/mixed" and message["To"] == "zhang@example.com"
+    assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "application/pdf"]
+    body = message.get_body(("plain",))
+    assert body is not None and "附件是您截至" in body.get_content()
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == "statement.pdf"
+    pdf = attachment.get_content()
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf, tmp_path)  # the same statement the fax sends, read back out of the mailbox's PDF
+    assert "对账单" in text and "张三" in text and ACCOUNT in text and "600036" in text and "000001" in text
+    assert f"{account['funds']['total'] / 100:,.2f}" in text
+    assert row(desk.db, notification.id).status == "sent"

@@ -16,12 +16,12 @@ from ari_apps.notify.fax import FaxApp, FaxOutcome, outcome_of
 from ari_apps.notify.fax_settings import FaxSettings
 from crm_core.db import Database
 from crm_core.documents import UnknownDocument, document_html, statement_data
-from crm_core.documents.send import queue_statement
+from crm_core.documents.send import queue_document
 from crm_core.models import Notification
 from crm_core.notifications import NotifyPolicy, Outgoing, claim, enqueue
+from crm_core.notifications.sending import SendFailed
 from crm_core.trading import match_orders, place_order
 from gateways.fax_documents import html_to_fax_tiff, html_to_pdf, tiff_pages
-from gateways.results import SendFailed
 from tests.unit.trading.conftest import ACCOUNT, NOW, Desk
 from tests.unit.trading.conftest import desk as desk  # noqa: PLC0414 - the seeded client, as a fixture here
 
@@ -80,10 +80,10 @@ def test_a_file_that_is_not_a_tiff_is_refused(tmp_path: Path) -> None:
 
 def test_a_fax_back_goes_to_the_keyed_number_with_the_statement_attached(desk: Desk) -> None:
     with desk.db.session() as session:
-        row = queue_statement(session, desk.investor_id, key="fb-1", now=NOW, policy=POLICY, address="021-6888 1234",
-                              broker=desk.broker)
-        again = queue_statement(session, desk.investor_id, key="fb-1", now=NOW, policy=POLICY, address="55501",
-                                broker=desk.broker)
+        row = queue_document(session, desk.investor_id, "statement", key="fb-1", now=NOW, policy=POLICY,
+                             address="021-6888 1234", broker=desk.broker)
+        again = queue_document(session, desk.investor_id, "statement", key="fb-1", now=NOW, policy=POLICY,
+                               address="55501", broker=desk.broker)
         assert again.id == row.id  # one request, one fax, whatever retries
         [outgoing] = claim(session, NOW, {"fax"})
     assert (outgoing.channel, outgoing.address) == ("fax", "02168881234")
@@ -94,7 +94,7 @@ def test_a_fax_back_goes_to_the_keyed_number_with_the_statement_attached(desk: D
 @pytest.mark.parametrize("number", ["not-a-number", "12", "", "1" * 21])
 def test_a_bad_fax_number_is_refused_and_nothing_is_queued(desk: Desk, number: str) -> None:
     with desk.db.session() as session, pytest.raises(ValueError, match="not a fax number"):
-        queue_statement(session, desk.investor_id, key="bad", now=NOW, policy=POLICY, address=number)
+        queue_document(session, desk.investor_id, "statement", key="bad", now=NOW, policy=POLICY, address=number)
     with desk.db.session() as session:
         assert session.scalars(select(Notification)).all() == []
 

@@ -198,3 +198,16 @@ def test_the_services_round_queues_due_reminders_and_reached_alerts_through_the_
     with database.session() as session:
         assert _reminders_round(session, services, POLICY) == 0  # type: ignore[arg-type]
     assert [n.key for n in notifications(database)] == [f"reminder:{reminder_id}", f"price_alert:{alert_id}"]
+
+
+def test_a_request_repeated_sets_one_reminder_and_one_alert(database: Database) -> None:
+    investor, feed = client(database), FixedFeed()
+    first = reminder(database, investor, request_id="desk:c1:abc")
+    assert reminder(database, investor, request_id="desk:c1:abc") == first
+    assert reminder(database, investor) != reminder(database, investor)  # without a request id: what is asked
+    with database.session() as session:
+        alerts = [add_alert(session, investor, code="600519", direction="above", price_cents=180000, now=BEFORE,
+                            market=feed, request_id="desk:c1:def").id for _ in range(2)]
+        assert alerts[0] == alerts[1]
+        assert session.scalar(select(func.count()).select_from(ClientReminder)) == 3
+        assert session.scalar(select(func.count()).select_from(PriceAlert)) == 1

@@ -8,8 +8,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from ari_apps.database import AsyncDatabase
-from crm_core.db import Database
+from crm_core.db import AsyncDatabase, Database
 from crm_core.notifications import enqueue
 from crm_core.notifications.outbox import receipt
 from gateways.dispatcher import Dispatcher

@@ -30,12 +30,14 @@ from ari_apps.notify.voice import (
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
 from crm_core.notifications import Outgoing
-from gateways.results import SendFailed
+from crm_core.notifications.sending import SendFailed
+from crm_core.notifications.templates import render
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.asterisk.location import AsteriskLocation
 from hotline.notify_wiring import build_notifier, build_notify_app
 from hotline.secrets import generate
 from hotline.settings import SettingsError, load_settings
+from sounds import phrases
 
 
 def machine(attempts: int = 2) -> VoiceMachine:
@@ -223,3 +225,48 @@ def test_wiring_voice_sender_follows_the_settings(tmp_path: Path) -> None:
 
 class _NoDb:
     """The dispatcher is only built here, never run."""
+
+
+def test_money_shares_and_securities_are_spoken_by_the_ivrs_phrases_between_the_spoken_pieces(
+        tmp_path: Path) -> None:
+    fill = {"name": "Wang", "order_id": 7, "side": "buy", "quantity": 100, "security_code": "600036",
+            "security_name": "招商银行", "price_cents": 3860, "amount_cents": 386000, "fee_cents": 500,
+            "filled_at": "2026-11-25 10:01", "account": "100000001"}
+    voice = render("fill_report", "en", fill).voice
+    assert voice == ("Dear Wang, your order to buy [[security:600036]] was filled: [[shares:100]] at [[yuan:3860]], "
+                     "amount [[yuan:386000]], fees [[yuan:500]].")
+    assert render("message", "en", {"name": "Li", "subject": "s", "body": "b"}).voice.startswith("Dear Li")
+    audio = MessageAudio(tmp_path / "notify", "/sounds/notify")
+    prompts = Prompts("/sounds")
+    media = audio.make_message("7-abc", voice, "en", lambda key: prompts.uri(key, "en"), {"600036"})
+    sound = "sound:/sounds/notify/7-abc."
+    assert media[0] == f"{sound}0" and media[1] == prompts.uri("sec/600036", "en")
+    assert media[2] == f"{sound}2"
+    assert [prompts.uri(k, "en") for k in phrases.shares_keys(100, "en")] == media[3:3 + len(
+        phrases.shares_keys(100, "en"))]
+    price = [prompts.uri(k, "en") for k in phrases.yuan_keys(3860, "en")]  # thirty-eight point six zero yuan
+    assert price[-1] == prompts.uri("word/yuan", "en") and _contains(media, [f"{sound}4", *price, f"{sound}6"])
+    assert sum(m.startswith(sound) for m in media) == 5  # the last piece, ".", has nothing to say
+    unnamed = audio.make_message("8-abc", "[[security:688981]]", "en", lambda key: prompts.uri(key, "en"), set())
+    assert unnamed[0] == prompts.uri("word/code", "en") and len(unnamed) == 7  # "code" and six digits
+    assert sorted(p.name for p in (tmp_path / "notify").iterdir()) == [f"7-abc.{n}.wav" for n in (0, 2, 4, 6, 8)]
+    audio.remove("7-abc")
+    assert list((tmp_path / "notify").iterdir()) == []
+    with pytest.raises(ValueError, match="nothing to say"):
+        audio.make_message("9-abc", " . ", "en", lambda key: key, set())
+
+
+def _contains(items: list[str], run: list[str]) -> bool:
+    return any(items[i:i + len(run)] == run for i in range(len(items)))
+
+
+def test_a_reminders_day_is_spoken_by_the_ivrs_date_prompts(tmp_path: Path) -> None:
+    data = {"name": "李", "kind": "maturity", "text": "债券到期", "code": "019547", "due_local": "2030-12-10 09:30"}
+    voice = render("reminder", "zh", data).voice
+    assert "[[date:20301210]]09:30" in voice and "[[security:019547]]" in voice
+    assert render("reminder", "zh", data).sms == "【热线】到期提醒019547 2030-12-10 09:30：债券到期"  # unmarked
+    prompts = Prompts("/sounds")
+    media = MessageAudio(tmp_path / "notify", "/sounds/notify").make_message(
+        "5-abc", voice, "zh", lambda key: prompts.uri(key, "zh"), set())
+    day = [prompts.uri("date/month_12", "zh"), prompts.uri("date/day_10", "zh")]
+    assert _contains(media, day) and _contains(media, [prompts.uri("word/code", "zh")])

@@ -1,5 +1,5 @@
-"""What a sender reports back to the dispatcher: the provider's id, or a failure that is or is not worth
-trying again on the same channel."""
+"""What a sender (an adapter in gateways/ or a Stasis app in ari_apps/notify/) reports back to the dispatcher:
+the provider's id, or a failure that is or is not worth trying again on the same channel."""
 
 from __future__ import annotations
 

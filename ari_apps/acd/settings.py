@@ -1,0 +1,21 @@
+"""The ACD's settings (`[acd]` in hotline.toml); hotline/settings.py composes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class AcdSettings:
+    ring_timeout_seconds: int = 15
+    overflow_after_seconds: float = 30.0
+    overflow_skill: str = "general"
+    any_agent_after_seconds: float = 120.0
+    announce_every_seconds: float = 30.0
+    wrap_up_seconds: float = 5.0
+    average_handle_seconds: float = 180.0
+    agent_refresh_seconds: float = 1.0
+    # Click-to-dial and transfers to outside numbers: the ARI endpoint for a number ({number}: its digits).
+    # Tests and demos use simulated customers: "Local/{number}@hotline-customer-sim/n".
+    outbound_dial: str = "PJSIP/{number}@trunk"
+    dial_timeout_seconds: int = 30  # how long a dialled customer's phone rings
