@@ -25,6 +25,7 @@ class Originate:
     app_args: str = ""
     caller_id: str | None = None
     variables: Mapping[str, str] = field(default_factory=dict)
+    other_channel_id: str | None = None  # a Local channel's second half, when its id matters too
 
 
 async def originate(ari: Ari, call: Originate) -> dict[str, Any]:
@@ -32,7 +33,7 @@ async def originate(ari: Ari, call: Originate) -> dict[str, Any]:
     result: dict[str, Any] = await ari.request(
         "channels", "originate", endpoint=call.endpoint, app=call.app, appArgs=call.app_args or None,
         channelId=call.channel_id, timeout=call.ring_seconds, callerId=call.caller_id,
-        variables=dict(call.variables) or None)
+        variables=dict(call.variables) or None, otherChannelId=call.other_channel_id)
     return result
 
 

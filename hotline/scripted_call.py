@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ari_apps.ari import Ari, EventStream
+from ari_apps.originate import Originate, originate
 from dialplan import variables as v
 
 
@@ -104,11 +105,10 @@ class ScriptedCaller:
         channel_id = f"scripted-{uuid.uuid4().hex}"
         observation = CallObservation(channel_id=channel_id, peer_id=channel_id + "-hotline")
         self._calls[channel_id] = self._calls[observation.peer_id] = (observation, script)
-        await self.ari.request(
-            "channels", "originate", endpoint=f"Local/{script.extension}-{script.caller}@{script.context}/n",
-            app=self.app, channelId=channel_id, otherChannelId=observation.peer_id, timeout=30,
-            callerId=script.caller or None,
-        )
+        await originate(self.ari, Originate(
+            endpoint=f"Local/{script.extension}-{script.caller}@{script.context}/n", app=self.app,
+            channel_id=channel_id, other_channel_id=observation.peer_id, ring_seconds=30,
+            caller_id=script.caller or None))
         try:
             await asyncio.wait_for(observation.done.wait(), script.timeout)
         except TimeoutError:

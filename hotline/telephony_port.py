@@ -46,7 +46,7 @@ class HotlineTelephony:
         if mode not in ("listen", "whisper", "barge"):
             raise TelephonyError("bad_mode", f"unknown supervision mode {mode!r}")
         call = self.acd.call_of_agent(agent_id)
-        if call is None or call.state.value != "talking" or call.agent_channel_id is None:
+        if call is None or not call.connected or call.agent_channel_id is None:
             raise TelephonyError("not_on_call", f"agent {agent_id} is not on a call")
         supervisor = await self.db.run(_agent_dial_string, supervisor_id)
         if supervisor is None:
@@ -118,7 +118,7 @@ class HotlineTelephony:
             agents.append(AgentLive(agent_id, agent.job_number, agent.name, state.value,
                                     board.state_since(agent_id), call.call_id if call else None,
                                     call.caller_number if call else None, registered,
-                                    call.control.state if call and call.state.value == "talking" else None))
+                                    call.line if call else None))
         now = time.time()
         waiting: dict[str, list[float]] = {}
         for call in self.acd.waiting_calls():

@@ -7,29 +7,30 @@ import logging
 import uuid
 from typing import Any
 
+from ari_apps.acd import call_events as ev
 from ari_apps.acd.board import AgentBoard
-from ari_apps.acd.call_control import CONTROL
+from ari_apps.acd.call import CONTROL, AcdCallSession
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
-from ari_apps.acd.outbound_call import OutboundCall
+from ari_apps.acd.model import Dialling, Phase
 from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch
-from ari_apps.acd.queued_call import QueuedCall, QueueState
+from ari_apps.acd.recovery import Record, callers, first_half, new_call, recovered, variables
 from ari_apps.acd.routing import Router
 from ari_apps.acd.settings import AcdSettings
 from ari_apps.ari import Ari
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from ari_apps.session import SessionApp
+from crm_core import agents as agent_service
 from crm_core import calls
 from crm_core.db import AsyncDatabase
-from crm_core.models import AgentState, CallStatus
+from crm_core.models import AgentState, Call, CallStatus
 from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 
 ACD_STATES = {CallStatus.QUEUED.value, CallStatus.RINGING.value, CallStatus.TALKING.value}
-LEG_ROLES = {"agent", "outside"}  # an agent's phone, or an outside number reached by a transfer
 CONTROL_TIMEOUT_SECONDS = 15.0
 
 
@@ -40,11 +41,11 @@ class AcdApp(SessionApp):
         self.name = name
         router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
                         any_agent_after=settings.any_agent_after_seconds)
-        board = AgentBoard(db, router, events)
+        self.phones = PhoneWatch(name, events, on_change=self._phone_changed)
+        board = AgentBoard(db, router, events, reachable=self.phones.reachable)
         self.dispatcher = Dispatcher(router, board, settings, events)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
-        self.phones = PhoneWatch(name, events)
         self._ticker: asyncio.Task[None] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
@@ -53,26 +54,29 @@ class AcdApp(SessionApp):
             return
         super().handle(event)
 
+    def _phone_changed(self, agent_id: int) -> None:
+        """A phone registered (a ready agent is offered a waiting call at once) or went away."""
+        if self.dispatcher.board.phone_changed(agent_id):
+            self.dispatcher.agent_free(agent_id)
+
     def on_new_channel(self, event: dict[str, Any]) -> None:
         channel = event["channel"]
-        if _vars(channel).get(v.ROLE):
+        if variables(channel).get(v.ROLE):
             # A leg we originated whose call ended meanwhile (agent, outside party, dialled customer).
             asyncio.create_task(self.ari.request_quietly("channels", "hangup", channelId=channel["id"]))  # type: ignore[union-attr]
             return
-        self.start(QueuedCall(self, channel, self.deps))
+        call = new_call(channel, f"acd-{uuid.uuid4().hex}", self.deps.settings.overflow_skill)
+        self.start(AcdCallSession(self, self.deps, call, ev.Start()))
 
-    def call_of_agent(self, agent_id: int) -> QueuedCall | None:
+    def sessions(self) -> list[AcdCallSession]:
+        return [session for session in self._tasks if isinstance(session, AcdCallSession)]
+
+    def call_of_agent(self, agent_id: int) -> AcdCallSession | None:
         """The call the agent is talking on (or being offered), if any."""
-        for session in self._tasks:
-            if isinstance(session, QueuedCall) and session.agent_id == agent_id and session.agent_channel_id:
-                return session
-        return None
+        return next((s for s in self.sessions() if s.agent_id == agent_id and s.agent_channel_id), None)
 
-    def call(self, call_id: str) -> QueuedCall | None:
-        for session in self._tasks:
-            if isinstance(session, QueuedCall) and session.call_id == call_id:
-                return session
-        return None
+    def call(self, call_id: str) -> AcdCallSession | None:
+        return next((s for s in self.sessions() if s.call_id == call_id), None)
 
     async def dial(self, agent_id: int, number: str) -> str:
         """Click-to-dial: returns the new call's id once the agent's phone is being rung."""
@@ -94,9 +98,9 @@ class AcdApp(SessionApp):
         except Exception:
             await board.set_state(agent_id, state)
             raise
-        self.start(OutboundCall(self, self.deps, call_id=call_id, agent_id=agent_id, number=digits,
-                                customer_endpoint=endpoint, customer_channel_id=f"dial-{key}",
-                                agent_channel_id=f"agent-{key}", state_before=state))
+        dialling = Dialling(board.agents[agent_id].dial_string, endpoint, state)
+        self.start(AcdCallSession.outbound(self, self.deps, call_id=call_id, agent_id=agent_id, number=digits,
+                                           dialling=dialling, key=key))
         logger.info("call %s: agent %s dials %s", call_id, agent_id, digits)
         return call_id
 
@@ -104,7 +108,7 @@ class AcdApp(SessionApp):
                       **args: Any) -> Any:
         """Hold, transfer...: done by the call's own task, in order with its events."""
         call = self.call(call_id)
-        if call is None or call.state is QueueState.DONE:
+        if call is None or call.phase is Phase.DONE:
             raise ControlRefused("unknown_call", f"no call {call_id} in progress")
         if by_agent is not None and call.agent_id != by_agent:
             raise ControlRefused("not_your_call", "you are not the agent on this call")
@@ -115,8 +119,8 @@ class AcdApp(SessionApp):
         except TimeoutError:
             raise ControlRefused("timeout", "the telephony did not answer in time") from None
 
-    def waiting_calls(self) -> list[QueuedCall]:
-        return [s for s in self._tasks if isinstance(s, QueuedCall) and s.state.value == "waiting"]
+    def waiting_calls(self) -> list[AcdCallSession]:
+        return [s for s in self.sessions() if s.phase is Phase.WAITING]
 
     async def set_agent_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
         """A person's choice (desktop, supervisor): recorded, and a ready agent is offered a call at once."""
@@ -134,6 +138,8 @@ class AcdApp(SessionApp):
         """Carry on every caller Asterisk still holds for the ACD; hang up orphaned agent legs."""
         self.ari = ari
         self.phones.forget_subscriptions()
+        # Whose phone can be rung, before any offer (agents added later are followed by the console's refresh).
+        await self.phones.follow(ari, await self.deps.db.run(agent_service.dial_strings))
         await self.dispatcher.board.refresh()
         channels = {}
         for channel_id in snapshot.get("channel_ids", []):
@@ -145,59 +151,32 @@ class AcdApp(SessionApp):
             bridge = await ari.request_quietly("bridges", "get", bridgeId=bridge_id)
             for channel_id in (bridge or {}).get("channels", []):
                 bridge_of[channel_id] = bridge  # type: ignore[assignment]
-        busy_agents: set[int] = set()
+        keep: dict[int, AgentState] = {}
         recovered_calls: set[str] = set()
-        for channel_id, channel in channels.items():
-            role = _vars(channel).get(v.ROLE)
-            if role in LEG_ROLES or self.owner_of(channel_id) is not None:
+        for channel_id in callers(channels, bridge_of):
+            if self.owner_of(channel_id) is not None:
                 continue
-            if role == "customer" and channel_id not in bridge_of:
-                continue  # a dialled customer not connected yet: hung up below
-            session = await self._recovered_session(channel, bridge_of, channels)
-            if session.agent_id is not None:
-                busy_agents.add(session.agent_id)
-            recovered_calls.add(session.call_id)
-            logger.info("recovering ACD call %s (%s)", session.call_id, session.state)
-            self.start(session)
+            channel = channels[channel_id]
+            record = await self.deps.db.run(_record_of, variables(channel).get(v.CALL_ID) or "")
+            found = recovered(channel, bridge_of, channels, record, self.deps.settings.overflow_skill)
+            keep.update(found.agents)
+            recovered_calls.add(found.call.call_id)
+            logger.info("recovering ACD call %s (%s)", found.call.call_id, found.call.phase)
+            self.start(AcdCallSession(self, self.deps, found.call, found.first, found.then))
         for channel_id, channel in channels.items():
-            if _vars(channel).get(v.ROLE) and self.owner_of(_first_half(channel_id)) is None:
+            if variables(channel).get(v.ROLE) and self.owner_of(first_half(channel_id)) is None:
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
-        await self._reconcile(busy_agents, recovered_calls)
+        await self._reconcile(keep, recovered_calls)
         self.start_ticking()
 
-    async def _recovered_session(self, channel: dict[str, Any], bridge_of: dict[str, dict[str, Any]],
-                                 channels: dict[str, dict[str, Any]]) -> QueuedCall:
-        """Waiting (caller alone in the bridge), talking (an agent's or outside leg in it with the caller), or
-        held (on hold by the record, and the agent's leg of this call up in no bridge)."""
-        bridge = bridge_of.get(channel["id"])
-        if bridge is None:
-            return QueuedCall(self, channel, self.deps)
-        in_bridge = (other for other in bridge.get("channels", []) if other != channel["id"])
-        leg = next((other for other in in_bridge if _vars(channels.get(other)).get(v.ROLE) in LEG_ROLES), None)
-        if leg is not None:
-            return self._with_leg(channel, bridge["id"], leg, channels[leg])
-        call_id = _vars(channel).get(v.CALL_ID) or ""
-        leg = next((other for other, other_channel in channels.items()
-                    if _vars(other_channel).get(v.ROLE) == "agent" and _vars(other_channel).get(v.CALL_ID) == call_id
-                    and other not in bridge_of and other == _first_half(other)), None)
-        if leg is not None and await self.deps.db.run(_on_hold, call_id):
-            held = self._with_leg(channel, bridge["id"], leg, channels[leg])
-            held.control.held = True  # the bridge still plays music on hold; the desk's unhold resumes
-            return held
-        return QueuedCall(self, channel, self.deps, bridge_id=bridge["id"])
-
-    def _with_leg(self, channel: dict[str, Any], bridge_id: str, leg_id: str, leg: dict[str, Any]) -> QueuedCall:
-        return QueuedCall(self, channel, self.deps, bridge_id=bridge_id, agent_channel_id=leg_id,
-                          agent_id=int(_vars(leg).get(v.AGENT_ID) or 0) or None)
-
-    async def _reconcile(self, busy_agents: set[int], recovered_calls: set[str]) -> None:
+    async def _reconcile(self, keep: dict[int, AgentState], recovered_calls: set[str]) -> None:
         """Agents left ringing or busy by calls that no longer exist go back to ready; such calls end."""
         board = self.dispatcher.board
         for agent_id, state in list(board.states.items()):
-            if state in (AgentState.RINGING, AgentState.BUSY) and agent_id not in busy_agents:
+            if agent_id in keep and state is not keep[agent_id]:
+                await board.set_state(agent_id, keep[agent_id])
+            elif agent_id not in keep and state in (AgentState.RINGING, AgentState.BUSY):
                 await board.set_state(agent_id, AgentState.READY)
-            elif agent_id in busy_agents and state is not AgentState.BUSY:
-                await board.set_state(agent_id, AgentState.BUSY)
         for call in await self.deps.db.run(calls.open_calls):
             if call.status in ACD_STATES and call.id not in recovered_calls:
                 status = CallStatus.COMPLETED if call.answered_at else CallStatus.ABANDONED
@@ -214,16 +193,15 @@ def _open_outbound(session: Any, channel_id: str, agent_id: int, number: str) ->
     return calls.open_outbound(session, channel_id=channel_id, agent_id=agent_id, number=number).id
 
 
-def _on_hold(session: Any, call_id: str) -> bool:
-    kinds = [event.kind for event in calls.events_of(session, call_id) if event.kind in ("hold", "unhold")]
-    return bool(kinds) and kinds[-1] == "hold"
-
-
-def _first_half(channel_id: str) -> str:
-    """A Local channel's other half (`<id>;2`, e.g. a simulated agent's phone) belongs with its first half,
-    which carries the id the hotline gave it; Asterisk lists both among the app's channels."""
-    return channel_id.split(";", 1)[0]
-
-
-def _vars(channel: dict[str, Any] | None) -> dict[str, str]:
-    return (channel or {}).get("channelvars") or {}
+def _record_of(session: Any, call_id: str) -> Record:
+    """On hold (the last of hold / unhold is a hold) and the number last consulted, from the call's events;
+    when it entered the queue, from the call."""
+    on_hold, number = False, None
+    for event in calls.events_of(session, call_id):
+        if event.kind in ("hold", "unhold"):
+            on_hold = event.kind == "hold"
+        elif event.kind == "consult_offered":
+            number = (event.detail or {}).get("number")
+    call = session.get(Call, call_id) if call_id else None
+    entered = (call.queued_at or call.entered_at) if call is not None else None
+    return Record(on_hold, number, entered.timestamp() if entered is not None else None)

@@ -5,12 +5,16 @@ ACD) or the database (CLI); the ACD changes it when it offers a call, when the c
 or ended. A refresh applies a database state only if it is newer than the ACD's own last change of
 that agent: the ACD writes its changes to the database after acting, so an older row must never undo
 them (it would free an agent who is ringing).
+
+A ready agent is free for routing only while their phone can be rung (`reachable`, from the phone watch);
+a phone registering or going away is told through `phone_changed`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from ari_apps.acd.routing import RoutableAgent, Router
 from ari_apps.events import EventSink, discard
@@ -23,11 +27,17 @@ from crm_core.models import AgentState
 logger = logging.getLogger(__name__)
 
 
+def always_reachable(agent_id: int, dial_string: str) -> bool:
+    return True
+
+
 class AgentBoard:
-    def __init__(self, db: AsyncDatabase, router: Router, events: EventSink = discard) -> None:
+    def __init__(self, db: AsyncDatabase, router: Router, events: EventSink = discard,
+                 reachable: Callable[[int, str], bool] = always_reachable) -> None:
         self._db = db
         self._router = router
         self._events = events
+        self._reachable = reachable  # (agent id, dial string) → the phone can be rung now
         self.agents: dict[int, AgentSnapshot] = {}
         self.states: dict[int, AgentState] = {}
         self._state_since: dict[int, float] = {}  # epoch seconds of the last change this process saw
@@ -49,9 +59,12 @@ class AgentBoard:
                 self._events(AgentStateChanged(agent.id, agent.state.value))
             self.states[agent.id] = agent.state
             if agent.state is AgentState.READY:
-                if not was_free:
-                    self._router.agent_free(self._routable(agent))
+                routable = self._routable(agent)
+                if not was_free and routable.reachable:
+                    self._router.agent_free(routable)
                     newly_free.append(agent.id)
+                elif was_free and not routable.reachable:
+                    self._router.agent_gone(agent.id)
             else:
                 self._router.agent_gone(agent.id)
         for agent_id in set(self.agents) - seen:
@@ -61,9 +74,20 @@ class AgentBoard:
                 self.states.pop(agent_id, None)
         return newly_free
 
-    @staticmethod
-    def _routable(agent: AgentSnapshot) -> RoutableAgent:
-        return RoutableAgent(agent.id, agent.skills, agent.languages, agent.state_since.timestamp())
+    def _routable(self, agent: AgentSnapshot, idle_since: float | None = None) -> RoutableAgent:
+        since = agent.state_since.timestamp() if idle_since is None else idle_since
+        return RoutableAgent(agent.id, agent.skills, agent.languages, since,
+                             self._reachable(agent.id, agent.dial_string))
+
+    def phone_changed(self, agent_id: int) -> bool:
+        """The agent's phone registered or went away: a ready agent becomes free or stops being offered
+        calls. Returns True if the agent became free."""
+        agent = self.agents.get(agent_id)
+        if agent is None or self.states.get(agent_id) is not AgentState.READY:
+            return False
+        was_free = self._router.is_free(agent_id)
+        self._router.agent_free(self._routable(agent, self.state_since(agent_id)))
+        return self._router.is_free(agent_id) and not was_free
 
     async def set_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
         """The ACD's own transition: memory first (routing sees it at once), then the database."""
@@ -72,7 +96,7 @@ class AgentBoard:
         self._events(AgentStateChanged(agent_id, state.value, reason))
         agent = self.agents.get(agent_id)
         if state is AgentState.READY and agent is not None:
-            self._router.agent_free(RoutableAgent(agent.id, agent.skills, agent.languages, time.time()))
+            self._router.agent_free(self._routable(agent, time.time()))
         else:
             self._router.agent_gone(agent_id)
         await self._db.record(agent_service.set_state, agent_id, state, reason)

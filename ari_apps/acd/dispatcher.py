@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.routing import Decision, Router, WaitingCall
@@ -14,12 +14,20 @@ from ari_apps.events import EventSink, discard
 from crm_core.events import QueueChanged
 from crm_core.models import AgentState
 
-if TYPE_CHECKING:
-    from ari_apps.acd.queued_call import QueuedCall
-
 logger = logging.getLogger(__name__)
 
 OFFER = "HotlineOffer"  # internal event, put in the call's queue like ARI events
+
+
+class Offerable(Protocol):
+    """A waiting call's task, as the dispatcher sees it: offers go into its event queue; its skill is the queue
+    whose length is published as it joins and leaves."""
+
+    call_id: str
+    events: asyncio.Queue[dict[str, Any]]
+
+    @property
+    def skill(self) -> str: ...
 
 
 class Dispatcher:
@@ -28,11 +36,11 @@ class Dispatcher:
         self.board = board
         self.settings = settings
         self._events = events
-        self._waiting: dict[str, QueuedCall] = {}
+        self._waiting: dict[str, Offerable] = {}
         self._wrap_ups: dict[int, asyncio.Task[None]] = {}
 
     # calls -------------------------------------------------------------------------------------------
-    def enqueue(self, session: QueuedCall, *, skill: str, language: str, priority: int, entered_at: float) -> None:
+    def enqueue(self, session: Offerable, *, skill: str, language: str, priority: int, entered_at: float) -> None:
         call = WaitingCall(session.call_id, skill, language, priority, entered_at)
         self.router.call_waiting(call, time.time())
         self._waiting[call.id] = session

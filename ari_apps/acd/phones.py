@@ -10,6 +10,7 @@ on the next `follow`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from ari_apps.ari import Ari, AriError
@@ -39,6 +40,12 @@ def registration_of(endpoint_state: str | None) -> bool:
     return endpoint_state == "online"
 
 
+def reachable(dial_string: str, registered: bool) -> bool:
+    """Whether Asterisk can ring the agent's phone: an agent's own SIP phone only while registered; a phone
+    without an endpoint to follow (a simulated phone on a Local channel) always."""
+    return phone_endpoint(dial_string) is None or registered
+
+
 def rings(event: dict[str, Any]) -> bool:
     """Asterisk reports the phone ringing: the outgoing channel to it went to state Ringing (the phone
     sent 180 Ringing or 183 with early media)."""
@@ -56,9 +63,11 @@ def endpoint_of_event(event: dict[str, Any]) -> tuple[str, str | None] | None:
 class PhoneWatch:
     """Registration of every agent's SIP phone, from Asterisk's endpoint events."""
 
-    def __init__(self, app_name: str, events: EventSink = discard) -> None:
+    def __init__(self, app_name: str, events: EventSink = discard,
+                 on_change: Callable[[int], None] | None = None) -> None:
         self._app_name = app_name
         self._events = events
+        self._on_change = on_change  # told the agent id when a phone's registration changes
         self._agent_of: dict[str, int] = {}  # endpoint → agent id
         self._subscribed: set[str] = set()
         self._heard: set[str] = set()  # endpoints with an event since their subscription
@@ -67,6 +76,10 @@ class PhoneWatch:
     def registered(self, agent_id: int) -> bool:
         """As far as Asterisk has told; False until it has."""
         return self.registration.get(agent_id, False)
+
+    def reachable(self, agent_id: int, dial_string: str) -> bool:
+        """Whether the agent's phone can be rung now (see `reachable`)."""
+        return reachable(dial_string, self.registered(agent_id))
 
     def know(self, phones: dict[int, str]) -> list[str]:
         """Learn whose phone each endpoint is (agent id → dial string); returns the endpoints not followed yet."""
@@ -118,3 +131,5 @@ class PhoneWatch:
         self.registration[agent_id] = now
         logger.info("agent %s's phone %s: %s", agent_id, endpoint, "registered" if now else "not registered")
         self._events(PhoneRegistration(agent_id, endpoint, now))
+        if self._on_change is not None:
+            self._on_change(agent_id)

@@ -1,5 +1,9 @@
 """Skill-based routing decisions, pure and indexed (no I/O: the ACD app feeds it and acts on it).
 
+An agent is offered calls only while ready and reachable: a phone Asterisk could not ring (a SIP phone that is
+not registered) is never offered a call, so a ready agent without a phone is not rung into a missed call
+(`phones.reachable` decides; the board passes its answer in `RoutableAgent.reachable`).
+
 A waiting call needs a skill and a language and has a priority (VIP first) and an entry time.
 The best free agent for a call: has the skill and speaks the language, highest skill level, then
 longest idle. The best call for a free agent: highest priority, then longest waiting.
@@ -27,6 +31,7 @@ class RoutableAgent:
     skills: dict[str, int]
     languages: frozenset[str]
     idle_since: float
+    reachable: bool = True  # the agent's phone can be rung (phones.reachable)
 
 
 @dataclass
@@ -67,7 +72,10 @@ class Router:
 
     # agents ------------------------------------------------------------------------------------------
     def agent_free(self, agent: RoutableAgent) -> None:
+        """The agent is ready: offered calls from now on, if their phone can be rung."""
         self.agent_gone(agent.id)
+        if not agent.reachable:
+            return
         self._agents[agent.id] = agent
         for key, rank in self._agent_keys(agent):
             self._free_by_key.setdefault(key, SortedList()).add((rank, agent.idle_since, agent.id))

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ari_apps.events import EventSink, discard
+from ari_apps.originate import Originate, originate
 from ari_apps.session import HANGUP_EVENTS, CallSession, SessionApp
 from crm_core.events import SupervisionChanged
 
@@ -68,9 +69,9 @@ class Supervision(CallSession):
         # The agent's leg belongs to the ACD app; subscribe so that its hang-up ends the supervision.
         await self.ari.request("applications", "subscribe", applicationName=self.app.name,
                                eventSource=f"channel:{self.request.agent_channel_id}")
-        await self.ari.request("channels", "originate", endpoint=self.request.supervisor_dial_string,
-                               app=self.app.name, appArgs="supervisor", channelId=self.supervisor_channel_id,
-                               timeout=self.ring_seconds, callerId=f"supervise {self.request.mode}")
+        await originate(self.ari, Originate(endpoint=self.request.supervisor_dial_string, app=self.app.name,
+                                            channel_id=self.supervisor_channel_id, ring_seconds=self.ring_seconds,
+                                            app_args="supervisor", caller_id=f"supervise {self.request.mode}"))
 
     async def run(self) -> None:
         try:

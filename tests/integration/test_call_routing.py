@@ -179,3 +179,24 @@ def test_garbage_and_silent_keys_reprompt_then_reach_an_operator(hotline: Hotlin
     assert kinds.count("invalid_choice") == 2 and kinds.count("no_input") == 1
     assert kinds.index("to_operator") < kinds.index("queued")
     assert obs.prompts.count("zh/main_menu") == 3 and "zh/to_operator" in obs.prompts
+
+
+def test_agent_whose_phone_is_not_registered_is_never_rung(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
+    # 2001 is the better match but has only a SIP account (PJSIP/agent2001) that no phone has registered.
+    agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, device=None),  # type: ignore[arg-type]
+                                     AgentSpec("2002", {"trading": 5})])
+    hotline.service.start()
+    assert wait_for(lambda: hotline.asterisk.ari_get("endpoints/PJSIP/agent2001"), timeout=15), \
+        "the agent's endpoint was pushed to Asterisk"
+
+    [obs] = asyncio.run(place_calls(hotline.asterisk, [(0, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=1))]))
+
+    call = call_row(hotline, obs.call_id)
+    assert call.agent_id == agents["2002"] and call.status == "completed"
+    steps = [(k, d.get("job_number")) for k, d in event_kinds(hotline, obs.call_id)
+             if k in ("offered", "missed", "answered")]
+    assert steps == [("offered", "2002"), ("answered", None)]  # 2001 was skipped, not rung into a miss
+    with hotline.db.session() as session:
+        skipped = session.get(Agent, agents["2001"])
+        assert skipped is not None and skipped.state == "ready" and skipped.state_reason is None

@@ -386,6 +386,31 @@ def test_attended_transfer_cancelled(hotline: Hotline) -> None:
     assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
 
 
+def test_a_consultation_carries_on_across_a_service_restart(hotline: Hotline) -> None:
+    agent, agents, call_id, caller, bridge_id, agent_channel, target_channel = start_consultation(hotline)
+
+    hotline.service.kill()  # SIGKILL while agent 2001 talks with agent 2002 and the caller hears music on hold
+    hotline.service.start()
+    # Recovered as the consultation it was: the caller is not queued again, nobody is hung up.
+    assert wait_for(lambda: agent.live().get("call_state") == "consulting", timeout=15), agent.live()
+    assert moh_in_bridge(hotline.asterisk, bridge_id) and bridges(hotline.asterisk)[bridge_id] == [caller]
+    assert {agent_channel, target_channel} <= set(channel_names(hotline.asterisk))
+
+    status, body = agent.post(f"/api/calls/{call_id}/transfer/complete")
+    assert status == 200, body
+    assert target_channel in bridges(hotline.asterisk)[bridge_id]  # the caller talks with agent 2002
+    assert wait_for(lambda: agent_channel not in channel_names(hotline.asterisk), timeout=5)  # 2001 hung up
+    assert not [b for b in bridges(hotline.asterisk) if b.startswith("consult-")]
+    assert call_row(hotline, call_id).agent_id == agents["2002"]
+    kinds = event_kinds(hotline, call_id)
+    assert kinds.count("queued") == 1
+    assert kinds[kinds.index("answered"):] == ["answered", "hold", "consult_offered", "consulting", "transferred"]
+    assert wait_for(lambda: agent_state(hotline, agents["2001"]) == "ready", timeout=5)
+    assert agent_state(hotline, agents["2002"]) == "busy"
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+
+
 def test_attended_transfer_to_an_outside_number(hotline: Hotline) -> None:
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])

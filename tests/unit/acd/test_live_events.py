@@ -1,7 +1,8 @@
-"""The ACD's live events that need no Asterisk: the queue's length per skill as calls join and leave it, and a
-caller who gives up while waiting (what reports and notifications follow). The ACD app, its dispatcher and a
-queued call are the real ones, on a real database; nothing here talks to ARI (the ringing and answering paths
-are covered against a real Asterisk in tests/integration/test_live_events_e2e.py)."""
+"""The ACD's live events that need no Asterisk: the queue's length per skill as calls join and leave it, a call
+offered to the queue once it is written as queued, and a caller who gives up while waiting (what reports and
+notifications follow). The ACD app, its dispatcher and a call's task (the state machine's interpreter) are the
+real ones, on a real database; nothing here talks to ARI (the ringing and answering paths are covered against
+a real Asterisk in tests/integration/test_live_events_e2e.py, and effect by effect in test_state.py)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from ari_apps.acd import call_events as ev
+from ari_apps.acd import effects as fx
 from ari_apps.acd.app import AcdApp
+from ari_apps.acd.call import AcdCallSession
 from ari_apps.acd.dispatcher import OFFER
-from ari_apps.acd.queued_call import QueuedCall
+from ari_apps.acd.recovery import new_call
 from ari_apps.acd.routing import RoutableAgent
 from ari_apps.acd.settings import AcdSettings
 from ari_apps.prompts import Prompts
 from crm_core import calls
 from crm_core.db import AsyncDatabase, Database
-from crm_core.events import AgentStateChanged, CallAbandoned, CallEnded, LiveEvent, QueueChanged
+from crm_core.events import AgentStateChanged, CallAbandoned, CallEnded, CallOffered, LiveEvent, QueueChanged
 from dialplan import variables as v
 
 
@@ -36,13 +40,14 @@ def acd(database: Database, sink: list[LiveEvent]) -> Iterator[AcdApp]:
                      events=sink.append)
 
 
-def caller(acd: AcdApp, call_id: str, skill: str) -> QueuedCall:
+def caller(acd: AcdApp, call_id: str, skill: str) -> AcdCallSession:
     channel = {"id": f"chan-{call_id}", "caller": {"number": "13800000002"},
                "channelvars": {v.CALL_ID: call_id, v.CATEGORY: skill}}
-    return QueuedCall(acd, channel, acd.deps)
+    call = new_call(channel, f"acd-{call_id}", acd.deps.settings.overflow_skill)
+    return AcdCallSession(acd, acd.deps, call, ev.Start())
 
 
-def enqueue(acd: AcdApp, call: QueuedCall) -> None:
+def enqueue(acd: AcdApp, call: AcdCallSession) -> None:
     acd.dispatcher.enqueue(call, skill=call.skill, language="zh", priority=0, entered_at=call.entered_at)
 
 
@@ -67,18 +72,39 @@ def test_a_call_offered_to_a_free_agent_leaves_the_queue(acd: AcdApp, sink: list
     assert offer["type"] == OFFER and offer["agent_id"] == 7
 
 
+def queued_call(database: Database) -> str:
+    with database.session() as session:
+        return calls.open_call(session, channel_id="chan-1", caller_number="13800000002", dialed_number="95500").id
+
+
+def test_a_call_written_as_queued_is_offered_to_its_skills_queue_from_the_records_time(
+        acd: AcdApp, database: Database, sink: list[LiveEvent]) -> None:
+    """The interpreter writes the call as queued (MarkQueued), feeds the record's queued_at back to the machine
+    (Queued), which publishes CallOffered before the call joins the queue (QueueChanged)."""
+    call_id = queued_call(database)
+    waiting = caller(acd, call_id, "trading")
+
+    asyncio.run(waiting.carry_out(fx.MarkQueued()))
+
+    offered, queue = sink
+    with database.session() as session:
+        queued_at = calls.get_call(session, call_id).queued_at
+    assert queued_at is not None
+    assert offered == CallOffered(call_id, "trading", queued_at.timestamp())
+    assert queue == QueueChanged("trading", 1)
+    assert waiting.entered_at == queued_at.timestamp() and acd.dispatcher.is_waiting(call_id)
+
+
 def test_a_caller_who_hangs_up_waiting_is_abandoned_in_the_queue(acd: AcdApp, database: Database,
                                                                  sink: list[LiveEvent]) -> None:
+    call_id = queued_call(database)
     with database.session() as session:
-        call_id = calls.open_call(session, channel_id="chan-1", caller_number="13800000002",
-                                  dialed_number="95500").id
         calls.mark_queued(session, call_id, category="trading", language="zh", priority=0)
     waiting = caller(acd, call_id, "trading")
-    waiting.entered_at = time.time() - 12
-    enqueue(acd, waiting)
+    asyncio.run(waiting.feed(ev.Queued(time.time() - 12)))  # it entered the queue 12 s ago
     sink.clear()
 
-    asyncio.run(waiting.caller_left())
+    asyncio.run(waiting.feed(ev.CallerGone("16")))
 
     abandoned, queue, ended = sink
     assert isinstance(abandoned, CallAbandoned) and abandoned.call_id == call_id and abandoned.where == "queue"

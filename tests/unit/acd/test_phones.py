@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch, phone_endpoint, registration_of, rings
+from ari_apps.acd.phones import ENDPOINT_EVENTS, PhoneWatch, phone_endpoint, reachable, registration_of, rings
 from crm_core.events import LiveEvent, PhoneRegistration
 
 
@@ -31,6 +31,25 @@ def channel_state_change(state: str) -> dict[str, Any]:
 ])
 def test_only_an_agents_own_sip_phone_has_an_endpoint_to_follow(dial_string: str, endpoint: str | None) -> None:
     assert phone_endpoint(dial_string) == endpoint
+
+
+@pytest.mark.parametrize(("dial_string", "registered", "can_ring"), [
+    ("PJSIP/agent2001", True, True),
+    ("PJSIP/agent2001", False, False),  # not registered (or not known yet): never rung
+    ("Local/answer@hotline-agent-sim/n", False, True),  # a simulated phone has nothing to register
+])
+def test_only_a_phone_asterisk_can_ring_is_reachable(dial_string: str, registered: bool, can_ring: bool) -> None:
+    assert reachable(dial_string, registered) is can_ring
+
+
+def test_a_registration_change_is_told_to_the_acd() -> None:
+    changed: list[int] = []
+    watch = PhoneWatch("hotline-acd", on_change=changed.append)
+    watch.know({7: "PJSIP/agent2001", 8: "Local/answer@hotline-agent-sim/n"})
+    assert not watch.reachable(7, "PJSIP/agent2001") and watch.reachable(8, "Local/answer@hotline-agent-sim/n")
+    watch.on_event(endpoint_event("agent2001", "online"))
+    watch.on_event(endpoint_event("agent2001", "online"))
+    assert changed == [7] and watch.reachable(7, "PJSIP/agent2001")
 
 
 @pytest.mark.parametrize(("state", "shown"), [("online", True), ("offline", False), ("unknown", False), (None, False)])

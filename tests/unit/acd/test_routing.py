@@ -71,3 +71,16 @@ def test_assigned_agent_and_call_leave_the_indexes() -> None:
     assert not r.is_free(1)
     assert [c.id for c in r.waiting()] == ["b"]
     assert r.best_call_for(1) is None
+
+
+def test_an_agent_whose_phone_cannot_be_rung_is_never_offered_a_call() -> None:
+    r = router()
+    r.agent_free(RoutableAgent(1, {"trading": 9}, frozenset({"zh"}), 0.0, reachable=False))
+    r.agent_free(agent(2, {"trading": 3}))
+    c = call("a")
+    r.call_waiting(c, now=1)
+    decision = r.best_agent_for(c)
+    assert decision is not None and decision.agent_id == 2  # the better-skilled agent has no phone
+    assert not r.is_free(1)
+    r.agent_free(agent(1, {"trading": 9}))  # the phone registered
+    assert r.best_call_for(1) is not None and r.best_agent_for(c).agent_id == 1  # type: ignore[union-attr]

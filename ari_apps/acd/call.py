@@ -1,0 +1,298 @@
+"""One ACD call's task: reads its events (ARI's, the dispatcher's offers, the desk's controls, the announcement
+timer), steps the state machine (state.py) and carries out the effects it returns (effects.py), in order.
+
+This is the only place where an ACD call talks to ARI, the database, the dispatcher and the event sink.
+Desk requests come as CONTROL events carrying a future, so they run in order with the call's ARI events;
+the future gets None or the `ControlRefused`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from ari_apps.acd import call_events as ev
+from ari_apps.acd import effects as fx
+from ari_apps.acd.deps import AcdDeps
+from ari_apps.acd.desk_rules import Control, ControlRefused, control_refusal
+from ari_apps.acd.dispatcher import OFFER
+from ari_apps.acd.model import CONNECTED, AcdCall, Context, Dialling, Phase, line, owned, view
+from ari_apps.acd.moves import drop_consultation
+from ari_apps.acd.state import step
+from ari_apps.ari import AriError
+from ari_apps.originate import originate
+from ari_apps.session import CallSession, SessionApp
+from crm_core import calls
+from crm_core.agents import set_state as set_agent_state
+from crm_core.events import CallLine
+
+logger = logging.getLogger(__name__)
+
+CONTROL = "HotlineControl"  # internal event: {"type", "control": Control, "args": {...}, "done": Future}
+
+
+class AcdCallSession(CallSession):
+    def __init__(self, app: SessionApp, deps: AcdDeps, call: AcdCall, first: ev.CallEvent,
+                 then: tuple[ev.CallEvent, ...] = ()) -> None:
+        super().__init__(app, call.channel_id)
+        self.deps = deps
+        self.call = call  # the machine's state, the moment it decides
+        self.settled = call  # the state once its effects are carried out: what the app and the desks see
+        self.call_id = call.call_id
+        self._created = time.time()
+        self._first = (first, *then)
+        self._owned: set[str] = set()
+        self._sync_owned()
+
+    @classmethod
+    def outbound(cls, app: SessionApp, deps: AcdDeps, *, call_id: str, agent_id: int, number: str,
+                 dialling: Dialling, key: str) -> AcdCallSession:
+        """Click-to-dial: the customer's channel plays the part of the caller (`channel_id`), so that once
+        connected the call is handled, recovered and supervised exactly like an inbound one."""
+        call = AcdCall(call_id=call_id, channel_id=f"dial-{key}", bridge_id=f"dial-{call_id}", caller_number=number,
+                       skill=deps.settings.overflow_skill, phase=Phase.DIALING_OUT, agent_id=agent_id,
+                       agent_channel_id=f"agent-{key}", dialling=dialling, entered_at=time.time())
+        return cls(app, deps, call, ev.Start())
+
+    # what the app and the console read ---------------------------------------------------------------
+    @property
+    def phase(self) -> Phase:
+        return self.settled.phase
+
+    @property
+    def agent_id(self) -> int | None:
+        return self.settled.agent_id
+
+    @property
+    def agent_channel_id(self) -> str | None:
+        return self.settled.agent_channel_id
+
+    @property
+    def bridge_id(self) -> str:
+        return self.settled.bridge_id
+
+    @property
+    def caller_number(self) -> str:
+        return self.settled.caller_number
+
+    @property
+    def skill(self) -> str:
+        return self.settled.skill
+
+    @property
+    def entered_at(self) -> float:
+        """When the call entered the queue (before the record answers: when its task was made)."""
+        return self.settled.entered_at or self._created
+
+    @property
+    def connected(self) -> bool:
+        """The caller and an agent (or an outside party) are connected: talking, held or consulting."""
+        return self.settled.phase in CONNECTED and self.settled.agent_channel_id is not None
+
+    @property
+    def line(self) -> CallLine | None:
+        return line(self.settled)
+
+    # life --------------------------------------------------------------------------------------------
+    async def run(self) -> None:
+        try:
+            for event in self._first:
+                await self.feed(event)
+            await self._announce_due()
+            while self.call.phase is not Phase.DONE:
+                waiting = self.call.phase is Phase.WAITING
+                raw = await self.next_event(self.deps.settings.announce_every_seconds if waiting else None)
+                if raw is None:
+                    await self._announce_due()
+                elif raw.get("type") == CONTROL:
+                    await self.perform(raw)
+                else:
+                    read = self._read(raw)
+                    if read is not None:
+                        await self.feed(read)
+        finally:
+            fail_pending(self.events)
+            self.deps.dispatcher.withdraw(self.call_id)
+            for effect in drop_consultation(self.call):  # only if the task ends in the middle of one
+                await self.carry_out(effect)
+            await self.ari.request_quietly("bridges", "destroy", bridgeId=self.call.bridge_id)
+
+    def _read(self, raw: dict[str, Any]) -> ev.CallEvent | None:
+        if raw.get("type") != OFFER:
+            return ev.read(self.call, raw)
+        agent = self.deps.board.agents[raw["agent_id"]]
+        return ev.Offer(agent.id, raw["reason"], agent.job_number, agent.dial_string)
+
+    async def _announce_due(self) -> None:
+        """Tell the caller their place, while the call waits and no agent has been found for it yet."""
+        dispatcher = self.deps.dispatcher
+        if self.call.phase is not Phase.WAITING or not dispatcher.is_waiting(self.call_id):
+            return
+        minutes = max(1, round(dispatcher.expected_wait_seconds(self.call_id) / 60))
+        await self.feed(ev.AnnounceDue(dispatcher.position(self.call_id), minutes))
+
+    # the machine -------------------------------------------------------------------------------------
+    async def feed(self, event: ev.CallEvent) -> ControlRefused | None:
+        """Step the machine and carry out the effects; returns the refusal a desk control gets, if any. A leg
+        Asterisk refuses to originate ends the transition's effects and is fed back as OriginateFailed; the
+        time a call is written as queued is fed back as Queued."""
+        before = self.call.phase
+        transition = step(self.call, event, self._context())
+        self.call = transition.call
+        if self.call.phase is not before:
+            logger.debug("call %s: %s -[%s]-> %s", self.call_id, before, type(event).__name__, self.call.phase)
+        self._sync_owned()
+        try:
+            for effect in transition.effects:
+                if isinstance(effect, fx.Ring):
+                    try:
+                        await originate(self.ari, effect.call)
+                    except AriError as exc:
+                        logger.warning("call %s: could not originate %s: %s", self.call_id, effect.call.endpoint, exc)
+                        failed = await self.feed(ev.OriginateFailed(effect.call.channel_id, exc.status))
+                        return failed or transition.refusal
+                else:
+                    await self.carry_out(effect)
+            return transition.refusal
+        finally:
+            self.settled = self.call
+
+    def _context(self) -> Context:
+        settings = self.deps.settings
+        return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds,
+                       time.time())
+
+    def _sync_owned(self) -> None:
+        """Route to this call the events of what it has now, and no longer those of what it let go (before
+        any effect runs: a leg hung up by the effects is no longer the call's)."""
+        now = owned(self.call)
+        for key in self._owned - now:
+            self.disown(key)
+        for key in now - self._owned:
+            self.own(key)
+        self._owned = now
+
+    async def carry_out(self, effect: fx.Effect) -> None:
+        db, dispatcher = self.deps.db, self.deps.dispatcher  # ARI only for the effects on Asterisk
+        match effect:
+            case fx.CreateBridge(bridge_id, name):
+                await self.ari.request("bridges", "create", type="mixing", bridgeId=bridge_id, name=name)
+            case fx.DestroyBridge(bridge_id):
+                await self.ari.request_quietly("bridges", "destroy", bridgeId=bridge_id)
+            case fx.AddToBridge(bridge_id, channel_id):
+                await self.ari.request("bridges", "addChannel", bridgeId=bridge_id, channel=channel_id)
+            case fx.RemoveFromBridge(bridge_id, channel_id):
+                await self.ari.request_quietly("bridges", "removeChannel", bridgeId=bridge_id, channel=channel_id)
+            case fx.StartMoh(bridge_id):
+                await self.ari.request_quietly("bridges", "startMoh", bridgeId=bridge_id)
+            case fx.StopMoh(bridge_id):
+                await self.ari.request_quietly("bridges", "stopMoh", bridgeId=bridge_id)
+            case fx.HangUp(channel_id):
+                await self.ari.request_quietly("channels", "hangup", channelId=channel_id)
+            case fx.Ring(call):
+                await originate(self.ari, call)
+            case fx.Announce():
+                await self.ari.request_quietly("bridges", "play", bridgeId=effect.bridge_id, media=self._media(effect),
+                                          playbackId=effect.playback_id)
+            case fx.Write(action, args):
+                await db.record(action, self.call_id, **args)
+            case fx.MarkQueued():
+                await self.feed(ev.Queued(await self._mark_queued()))
+            case fx.Enqueue():
+                waiting = self.call
+                dispatcher.enqueue(self, skill=waiting.skill, language=waiting.language, priority=waiting.priority,
+                                   entered_at=waiting.entered_at)
+            case fx.Withdraw():
+                dispatcher.withdraw(self.call_id)
+            case fx.RecordAgentState(agent_id, state):
+                await db.record(set_agent_state, agent_id, state)
+            case fx.SetAgentState(agent_id, state):
+                await self.deps.board.set_state(agent_id, state)
+            case fx.AgentBack(agent_id, wrap_up):
+                await dispatcher.agent_back(agent_id, wrap_up=wrap_up)
+            case fx.AgentMissed(agent_id):
+                await dispatcher.agent_missed(agent_id)
+            case fx.Publish(event):
+                self.deps.events(event)
+
+    def _media(self, announce: fx.Announce) -> list[str]:
+        p, lang = self.deps.prompts, announce.language
+        return [p.uri("queue_position_before", lang), *p.number(announce.position, lang),
+                p.uri("queue_position_after", lang), p.uri("expected_wait_before", lang),
+                *p.number(announce.minutes, lang, measure=True), p.uri("minutes", lang)]
+
+    async def _mark_queued(self) -> float:
+        """Write the call as queued; when it entered the queue by the record (else now: routed all the same)."""
+        call = self.call
+        queued_at: float | None = None
+        try:
+            queued_at = await self.deps.db.run(_mark_queued, call.call_id, call.skill, call.language, call.priority)
+        except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
+            logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
+        return queued_at or call.entered_at or time.time()
+
+    # requests from the desk --------------------------------------------------------------------------
+    async def perform(self, raw: dict[str, Any]) -> None:
+        done: asyncio.Future[Any] = raw["done"]
+        control = Control(raw["control"])
+        try:
+            refusal = await self.feed(self._control_event(control, raw.get("args") or {}))
+            if refusal is not None:
+                raise refusal
+        except ControlRefused as refused:
+            _settle(done, error=refused)
+        except AriError as exc:
+            logger.warning("call %s: %s failed in Asterisk: %s", self.call_id, control, exc)
+            _settle(done, error=ControlRefused("telephony_failed", f"{control} failed: {exc}"))
+        except Exception as exc:  # a bug: the call goes on, the desk is told
+            logger.exception("call %s: %s failed", self.call_id, control)
+            _settle(done, error=ControlRefused("failed", f"{control} failed: {type(exc).__name__}"))
+        else:
+            _settle(done)
+
+    def _control_event(self, control: Control, args: dict[str, Any]) -> ev.DeskControl:
+        if control is Control.BLIND:
+            agent_id = int(args["agent_id"])
+            agent = self.deps.board.agents.get(agent_id)
+            return ev.Blind(agent_id, self._take(control, agent_id), agent.job_number if agent else "",
+                            agent.dial_string if agent else "")
+        if control is Control.CONSULT:
+            target = args.get("agent_id")
+            available = target is None or self._take(control, int(target))
+            return ev.Consult(target, args.get("number"), args["endpoint"], available)
+        simple: dict[Control, ev.DeskControl] = {Control.HOLD: ev.Hold(), Control.UNHOLD: ev.Unhold(),
+                                                 Control.COMPLETE: ev.Complete(), Control.CANCEL: ev.Cancel()}
+        return simple[control]
+
+    def _take(self, control: Control, agent_id: int) -> bool:
+        """Take a ready transfer target before any await, if the desk rules allow the control now."""
+        return control_refusal(control, view(self.call)) is None and self.deps.dispatcher.take(agent_id)
+
+
+def _mark_queued(session: Any, call_id: str, skill: str, language: str, priority: int) -> float | None:
+    calls.mark_queued(session, call_id, category=skill, language=language, priority=priority)
+    queued_at = calls.get_call(session, call_id).queued_at
+    return queued_at.timestamp() if queued_at else None
+
+
+def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:
+    """The call ended: desk requests still queued are answered with a refusal."""
+    while not events.empty():
+        event = events.get_nowait()
+        if event.get("type") == CONTROL:
+            _settle(event["done"], error=ControlRefused("not_on_call", "the call has ended"))
+
+
+def _settle(done: asyncio.Future[Any], *, error: Exception | None = None) -> None:
+    if done.done():
+        return
+    if error is not None:
+        done.set_exception(error)
+    else:
+        done.set_result(None)
+
