@@ -87,6 +87,12 @@ def test_an_answered_call_and_its_supervision_reach_the_supervisors_socket(hotli
         {(started["supervision_id"], agents["2900"], agents["2001"], obs.call_id, "listen")}
 
 
+def queue_lengths(socket: LiveSocket, call_id: str) -> list[int]:
+    """The lengths the queue events gave for the skill the call was offered in, in order."""
+    skills = [m["skill"] for m in socket.of_type(CallOffered.type) if m["call_id"] == call_id]
+    return [m["waiting"] for m in socket.of_type(QueueChanged.type) if skills and m["skill"] == skills[0]]
+
+
 def test_callers_giving_up_are_abandoned_while_ringing_and_in_the_queue(hotline: Hotline) -> None:
     add_investor(hotline.db, "100000002", "Li Wei", "13800000002")
     agents = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, device=NEVER_ANSWERS), SUPERVISOR])
@@ -106,6 +112,9 @@ def test_callers_giving_up_are_abandoned_while_ringing_and_in_the_queue(hotline:
         observed += asyncio.run(place_calls(hotline.asterisk, [(0, CallScript(HOTLINE, "13800000002", ["1"],
                                                                               hang_up_after=7))]))
         assert wait_for(lambda: len(socket.of_type(CallAbandoned.type)) == 2, timeout=10), socket.messages
+        # the queue's own event follows the abandonment (the call leaves the queue as its record is closed)
+        assert wait_for(lambda: queue_lengths(socket, observed[1].call_id)[-2:] == [1, 0], timeout=10), \
+            socket.messages
     finally:
         socket.close()
 
