@@ -28,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from hotline.asterisk.instance import AsteriskInstance  # noqa: E402
@@ -35,11 +36,6 @@ from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller  #
 from hotline.settings import Settings, load_settings  # noqa: E402
 from hotline.wiring import asterisk_instance  # noqa: E402
 from tests.support.hotline import AgentSpec, ServiceProcess, add_agents, add_investor, isolated_env  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 async def push(instance, scripts: list[CallScript], concurrency: int) -> tuple[list[CallObservation], float]:  # type: ignore[no-untyped-def]

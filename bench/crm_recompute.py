@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import delete, func, select  # noqa: E402
 
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import (  # noqa: E402
@@ -42,11 +43,6 @@ from crm_core.seed import seed_reference_data  # noqa: E402
 from crm_core.synth import SynthOptions, synthesize  # noqa: E402
 
 AS_OF = date(2026, 11, 20)
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def _recompute(url: str, chunk: int, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]

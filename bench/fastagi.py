@@ -44,6 +44,7 @@ from agi.arrivals import CallArrivals  # noqa: E402
 from agi.channel import FastAgiChannel  # noqa: E402
 from agi.handlers import HANDLERS, AgiDeps  # noqa: E402
 from agi.server import FastAgiServer, serve_session  # noqa: E402
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import AsyncDatabase, Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import Investor, InvestorPhone  # noqa: E402
@@ -54,11 +55,6 @@ BURSTS = (1, 20, 100)
 CALL_TIMEOUT_SECONDS = 10.0
 CLASSES = ("ordinary", "professional")
 RISKS = ("C1", "C2", "C3", "C4", "C5")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 def phone_of(n: int) -> str:

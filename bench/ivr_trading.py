@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.call_setup import percentile, push, start_bench_asterisk  # noqa: E402
+from bench.call_setup import push, start_bench_asterisk  # noqa: E402
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import TradingOrder  # noqa: E402

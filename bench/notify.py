@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import (
     AsyncDatabase,  # noqa: E402
     Database,  # noqa: E402
@@ -44,11 +45,6 @@ from tests.support.smtp import SmtpServer  # noqa: E402
 
 CLIENTS = 50
 NO_QUIET_HOURS = NotifyPolicy(quiet_channels=frozenset())
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
 
 
 def seed_clients(db: Database) -> list[int]:

@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.figures import percentile  # noqa: E402
 from crm_core.call_figures import Key, Step, Timeline, add_into, contributions  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
@@ -52,11 +53,6 @@ MONTH = datetime(2026, 12, 1, tzinfo=UTC)
 SKILLS = ["trading", "funds", "accounts", "margin", "operator"]
 AGENTS = 100
 CHUNK = 50_000
-
-
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def timeline(rng: random.Random, days: int) -> Timeline:

@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.call_setup import percentile, start_bench_asterisk  # noqa: E402
+from bench.call_setup import start_bench_asterisk  # noqa: E402
+from bench.figures import percentile  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import AgentState  # noqa: E402
