@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 from crm_core import agents
 from crm_core.billing import bills, budgets, tariffs
 from crm_core.billing.rating import E4, Line, TariffError, format_band, parse_band
-from crm_core.db import Database
 from crm_core.documents import document_html
 from crm_core.models import DepartmentMember
 from crm_core.models.base import utcnow
 from crm_core.notifications.templates import yuan
-from hotline.settings import Settings
+from hotline.cli_session import Handler, failing_cleanly, in_session
 from reports.staffing import Forecast, StaffingError, read_forecast, required_agents
 
 Work = Callable[[argparse.Namespace, Session], int]
@@ -107,34 +106,13 @@ def _add_budget(subparsers: Any) -> None:
     status.set_defaults(handler=_in_session(cmd_budget_status))
 
 
-Handler = Callable[[argparse.Namespace, Settings], int]
-
-
 def _failing_cleanly(run: Handler) -> Handler:
-    """Bad input is one error line and exit 2."""
-
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        try:
-            return run(args, settings)
-        except FAILURES as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-
-    return handler
+    return failing_cleanly(run, FAILURES)
 
 
 def _in_session(work: Work) -> Handler:
     """The command in one transaction: a failure writes nothing."""
-
-    def run(args: argparse.Namespace, settings: Settings) -> int:
-        database = Database(settings.database_url)
-        try:
-            with database.session() as session:
-                return work(args, session)
-        finally:
-            database.dispose()
-
-    return _failing_cleanly(run)
+    return in_session(lambda args, _settings, session: work(args, session), FAILURES)
 
 
 # staffing --------------------------------------------------------------------------------------------------

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crm_core.db import Database
 from crm_core.investors import find_by_account
 from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.models.base import utcnow
@@ -21,10 +18,10 @@ from crm_core.notifications.fill_reports import subscribe
 from crm_core.notifications.outbox import NotificationNotFound, counts_by_channel, events_of, of_investor
 from crm_core.notifications.templates import UnknownTemplate
 from crm_core.trading import SimulatedFeed
+from hotline.cli_session import Handler, Work, in_session
 from hotline.settings import Settings
 
 CHANNELS = ["preferred", *[c.value for c in Channel]]
-Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def add_notify_commands(subparsers: Any) -> None:
@@ -111,21 +108,13 @@ class CliError(LookupError):
     pass
 
 
-def _in_session(work: Callable[[argparse.Namespace, Settings, Session], int]) -> Handler:
+# what a notify command expects to go wrong: a wrong account, id or template, a bad value
+FAILURES = (CliError, NotificationNotFound, UnknownTemplate, ValueError)
+
+
+def _in_session(work: Work) -> Handler:
     """The command in one transaction; a wrong account, id or template is an error line and exit 2."""
-
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        database = Database(settings.database_url)
-        try:
-            with database.session() as session:
-                return work(args, settings, session)
-        except (CliError, NotificationNotFound, UnknownTemplate, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        finally:
-            database.dispose()
-
-    return handler
+    return in_session(work, FAILURES)
 
 
 def _client(session: Session, account: str) -> Investor:

@@ -18,10 +18,16 @@ from crm_core.db import Database
 from crm_core.models import SurveyCampaign
 from crm_core.surveys import Progress, campaign_named, create_campaign, forbid, progress, publish, request_run, results
 from crm_core.surveys.dialing import zone
-from hotline.cli_notify import _in_session
+from hotline.cli_notify import FAILURES
+from hotline.cli_session import Handler, Work, in_session
 from hotline.settings import Settings
 
 BAR_WIDTH = 30
+
+
+def _in_session(work: Work) -> Handler:
+    """The command in one transaction; an unknown campaign or a bad value is an error line and exit 2."""
+    return in_session(work, FAILURES)
 
 
 def add_survey_commands(subparsers: Any) -> None:
