@@ -86,24 +86,31 @@ class Supervision(CallSession):
         channel_id = event.get("channel", {}).get("id")
         if event["type"] == "StasisStart" and channel_id == self.supervisor_channel_id:
             await self._connect()
+        elif event["type"] == "StasisStart" and channel_id == self.snoop_id:
+            # A snoop channel can join a bridge only once it is in the app: never on the reply to its creation.
+            await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.snoop_id)
+            self._activate()
         elif event["type"] in HANGUP_EVENTS and channel_id in (self.supervisor_channel_id,
                                                                self.request.agent_channel_id, self.snoop_id):
             self.state = SupervisionState.ENDED
 
     async def _connect(self) -> None:
+        """The supervisor answered: barge joins the call's bridge; listen and whisper start a snoop."""
         if self.request.mode == "barge":
             await self.ari.request("bridges", "addChannel", bridgeId=self.request.call_bridge_id,
                                    channel=self.supervisor_channel_id)
-        else:
-            spy, whisper = SNOOP[self.request.mode]
-            self.own("channel:" + self.snoop_id)
-            await self.ari.request("channels", "snoopChannelWithId", channelId=self.request.agent_channel_id,
-                                   snoopId=self.snoop_id, spy=spy, whisper=whisper, app=self.app.name,
-                                   appArgs="snoop")
-            await self.ari.request("bridges", "create", type="mixing", bridgeId=self.bridge_id,
-                                   name=f"supervision {self.request.supervision_id}")
-            await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id,
-                                   channel=f"{self.supervisor_channel_id},{self.snoop_id}")
+            self._activate()
+            return
+        spy, whisper = SNOOP[self.request.mode]
+        await self.ari.request("bridges", "create", type="mixing", bridgeId=self.bridge_id,
+                               name=f"supervision {self.request.supervision_id}")
+        await self.ari.request("bridges", "addChannel", bridgeId=self.bridge_id, channel=self.supervisor_channel_id)
+        self.own("channel:" + self.snoop_id)
+        await self.ari.request("channels", "snoopChannelWithId", channelId=self.request.agent_channel_id,
+                               snoopId=self.snoop_id, spy=spy, whisper=whisper, app=self.app.name,
+                               appArgs="snoop")
+
+    def _activate(self) -> None:
         self.state = SupervisionState.ACTIVE
         self.publish()
         logger.info("supervision %s active (%s on call %s)", self.request.supervision_id, self.request.mode,
