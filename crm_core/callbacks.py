@@ -49,7 +49,7 @@ def open_for(session: Session, number: str) -> Callback | None:
     return session.scalars(select(Callback).where(Callback.open_number == number)).first()
 
 
-def _by_key(session: Session, key: str) -> Callback | None:
+def by_key(session: Session, key: str) -> Callback | None:
     return session.scalars(select(Callback).where(Callback.idempotency == key)).first()
 
 
@@ -58,7 +58,7 @@ def take_in_queue(session: Session, call_id: str, *, number: str, skill: str, la
     """The caller pressed 1: a callback that keeps their place (their call's entry time and priority), made on
     their own call record. None if another callback is open for the number (the caller keeps waiting)."""
     key = f"queue:{call_id}"
-    existing = _by_key(session, key)
+    existing = by_key(session, key)
     if existing is not None:
         return existing
     if open_for(session, number) is not None:
@@ -82,7 +82,7 @@ def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: da
              key: str, reminder_id: int | None = None) -> Callback:
     """The desk's "Schedule callback": made at `at`, rung to `agent_id` first. Raises CallbackRefused when the
     investor has no phone number or a callback is already open for it (the same `key` again returns it)."""
-    existing = _by_key(session, key)
+    existing = by_key(session, key)
     if existing is not None:
         return existing
     investor = session.get(Investor, investor_id)
