@@ -155,3 +155,21 @@ def test_a_scheduled_callback_rings_its_agent_at_its_time_then_the_client(hotlin
     assert row is not None and row.status == "done" and row.call_id == call_id
     with hotline.db.session() as session:
         assert callbacks.open_for(session, "13800000002") is None
+
+
+def test_a_pending_callback_survives_a_service_restart(hotline: Hotline) -> None:
+    add_investor(hotline.db, "100000003", "Client 3", "13800000003")
+    agent = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, state=AgentState.NOT_READY)])["2001"]
+    hotline.service.start(**SETTINGS)
+    [taker] = asyncio.run(place_calls(hotline.asterisk, [(0, CallScript(HOTLINE, "13800000003", ["1", "1"],
+                                                                        timeout=60))]))
+    assert taker.hangup_by == "hotline" and "zh/callback_confirmed" in taker.prompts
+    hotline.service.stop()
+    hotline.service.start()
+    set_agent_state(hotline.db, agent, AgentState.READY)
+
+    made = wait_for(lambda: (r := callback_of(hotline, "13800000003")) is not None and r.status == "done", timeout=40)
+    assert made, f"the callback was not made after the restart: {callback_of(hotline, '13800000003')}"
+    hang_up_the_customer(hotline)
+    call = wait_for(lambda: (c := record(hotline, taker.call_id)).status in calls.FINAL_STATUSES and c, timeout=15)
+    assert call and call.status == "completed" and call.agent_id == agent  # not closed as abandoned by the restart
