@@ -50,6 +50,7 @@ class Callback(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # attempts the customer did not answer
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), nullable=True)  # who scheduled it
     call_id: Mapped[str | None] = mapped_column(ForeignKey("calls.id"), unique=True, nullable=True)
+    # The agent's reminder about it: the desk's when scheduled, the one left when its attempts were spent.
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     idempotency: Mapped[str] = mapped_column(String(100), unique=True)

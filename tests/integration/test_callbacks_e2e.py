@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from crm_core import callbacks, calls
-from crm_core.models import AgentState, Call, Callback
+from crm_core.models import AgentState, Call, Callback, Reminder
 from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
 from tests.support.desk import ConsoleApi, LiveSocket, ari_delete
@@ -173,3 +173,25 @@ def test_a_pending_callback_survives_a_service_restart(hotline: Hotline) -> None
     hang_up_the_customer(hotline)
     call = wait_for(lambda: (c := record(hotline, taker.call_id)).status in calls.FINAL_STATUSES and c, timeout=15)
     assert call and call.status == "completed" and call.agent_id == agent  # not closed as abandoned by the restart
+
+
+def test_a_client_who_never_answers_is_tried_by_policy_then_the_agent_gets_a_reminder(hotline: Hotline) -> None:
+    investor = add_investor(hotline.db, "100000010", "Zhao Lei", "13800000010")  # ending in 0: never answers
+    agent = add_agents(hotline.db, [AgentSpec("2001", {"trading": 9})])["2001"]
+    hotline.service.start(**SETTINGS, HOTLINE_ACD_CALLBACK_ATTEMPTS="2", HOTLINE_ACD_CALLBACK_RETRY_SECONDS="2")
+    desk = ConsoleApi(f"http://127.0.0.1:{hotline.service.env['HOTLINE_CONSOLE_PORT']}", "2001", "pw-2001")
+    status, saved = desk.post("/api/callbacks", {"investor_id": investor, "at": datetime.now(UTC).isoformat()})
+    assert status == 201, saved
+
+    failed = wait_for(lambda: (r := callback_of(hotline, "13800000010")) is not None and r.status == "failed" and r,
+                      timeout=60)
+    assert failed, f"the callback never gave up: {callback_of(hotline, '13800000010')}"
+    assert failed.attempts == 2 and failed.open_number is None and failed.call_id
+    kinds = [(k, d) for k, d, _ in events(hotline, failed.call_id)]
+    retries = [d for k, d in kinds if k == "callback_retry"]
+    assert [d["attempts"] for d in retries] == [1]  # one retry, then given up
+    assert [k for k, _ in kinds].count("callback_dialling") == 2
+    assert record(hotline, failed.call_id).status == "failed"
+    with hotline.db.session() as session:
+        reminder = session.get(Reminder, failed.reminder_id)
+        assert reminder is not None and reminder.agent_id == agent and "2 attempts" in reminder.text
