@@ -98,6 +98,22 @@ def test_a_statement_asked_for_on_this_call_is_faxed_to_the_callers_machine_on_t
 
 
 @sqlite_only
+def test_a_fax_on_this_call_to_a_caller_with_no_fax_machine_is_given_up_with_its_reason(hotline: Hotline) -> None:
+    account, phone = client(hotline, 11, positions={"600036": 300})
+    hotline.service.start(**{**FAX_ENV, "HOTLINE_FAX_TIMEOUT_SECONDS": "15"})
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "4"],
+                                     timeout=90))  # nobody presses start: no fax answers SendFAX
+    assert in_order(call.prompts, "zh/document_way", "zh/fax_press_start"), call.prompts
+    assert call.hangup_by == "hotline", call  # the fax's time ran out: the hotline hung up, not the test
+    row = only_notification(hotline)
+    assert (row.status, row.chain, row.attempts, row.address) == ("given_up", [], 1, f"this call from {phone}")
+    # not retried, no other channel: the call is over
+    assert row.reason == ("fax failed (FAXSTATUS none, 0 of 1 page(s) sent: no outcome within 15s); "
+                          "no channel left"), row.reason
+    assert list((hotline.asterisk.host_base / "spool" / "fax" / "out").iterdir()) == []  # the image is gone too
+
+
+@sqlite_only
 def test_a_products_fact_sheet_asked_for_from_the_ivr_arrives_by_fax(hotline: Hotline) -> None:
     account, phone = client(hotline, 8, language="en")
     hotline.service.start(**FAX_ENV)
