@@ -108,3 +108,8 @@ from crm_core.models.survey_target import SurveyTarget  # noqa: E402
 from crm_core.models.survey_version import SurveyVersion  # noqa: E402
 
 __all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampaign", "SurveyTarget", "SurveyVersion"]
+
+# The clients' web self-service (issue 14).
+from crm_core.models.client_web_session import ClientWebSession  # noqa: E402
+
+__all__ += ["ClientWebSession"]
