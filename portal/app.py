@@ -16,8 +16,9 @@ from aiohttp import web
 from crm_core import client_sessions
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import Database
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
-from portal import pages, routes_accounts, routes_auth, routes_docs, routes_orders
+from portal import pages, routes_accounts, routes_auth, routes_docs, routes_notifications, routes_orders
 from portal.auth import session_middleware
 from portal.context import CONTEXT, PortalContext
 from portal.errors import error_middleware, security_headers
@@ -29,15 +30,16 @@ PURGER = web.AppKey("portal_purger", asyncio.Task)
 
 
 def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = None,
-              limiter: RateLimiter | None = None, db_threads: int = 4) -> web.Application:
+              limiter: RateLimiter | None = None, notify_policy: NotifyPolicy | None = None,
+              db_threads: int = 4) -> web.Application:
     """`policy`: session length and the phone's lock-out (`AuthConfig`); `limiter`: login attempts per address
-    and per fund account."""
+    and per fund account; `notify_policy`: the outbox's (the time zone reminders are given in)."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=64 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="portal-db")
     app[CONTEXT] = PortalContext(db=db, broker=broker, policy=policy or PortalPolicy(), executor=executor,
-                                 limiter=limiter or RateLimiter())
-    for module in (routes_auth, routes_accounts, routes_orders, routes_docs, pages):
+                                 limiter=limiter or RateLimiter(), notify_policy=notify_policy or NotifyPolicy())
+    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_docs, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)

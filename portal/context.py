@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import Database
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
 from portal.ratelimit import RateLimiter
 
@@ -33,6 +34,7 @@ class PortalContext:
     policy: PortalPolicy
     executor: ThreadPoolExecutor
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # the time zone reminders are set in
     clock: Callable[[], datetime] = _utcnow
     monotonic: Callable[[], float] = time.monotonic
 

@@ -71,6 +71,17 @@ def openapi_document() -> dict[str, Any]:
         "/api/accounts/{account}/orders/{order_id}/cancel": {"post": _op(
             "Cancel an open order's unfilled remainder, once per request_id", body="Cancel",
             params=[*acct, ORDER_ID])},
+        "/api/reminders": {"get": _op("My reminders and price alerts (times in the notifications' time zone)",
+                                      codes=(401,)),
+                           "post": _op("Set a reminder at a local time, sent when due through the outbox by a "
+                                       "channel or my preferred one; once per request_id", body="Reminder", ok=201,
+                                       codes=(401,))},
+        "/api/price-alerts": {"post": _op("Set a one-shot price alert above or below a price; once per request_id",
+                                          body="PriceAlert", ok=201, codes=(401,))},
+        "/api/preferences": {"get": _op("My preferred channel (as the CRM computes it), the one I declared, my "
+                                        "preferred hours, fill reports", codes=(401,)),
+                             "put": _op("Declare my preferred channel (the CRM recomputes); fill reports by a "
+                                        "channel or off", body="Preferences", codes=(401,))},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }
     schemas: dict[str, Any] = {name: _public(schema) for name, schema in REQUESTS.items()}

@@ -34,17 +34,31 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "account": ACCOUNT, "password": _string(64)}},
     "OrderDraft": {"type": "object", "required": ["side", "code", "price", "quantity"], "properties": {
         "side": {"type": "string", "enum": ["buy", "sell"]}, "code": CODE,
-        "price": _string(12, 1, pattern=r"^[0-9]{1,8}(\.[0-9]{1,3})?$", description="yuan, e.g. 38.60"),
+        "price": _string(12, 1, pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?$", description="yuan, e.g. 38.60"),
         "quantity": {"type": "integer", "minimum": 1, "maximum": 100_000_000},
         "disclosure_id": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT}}},
     "Order": {"type": "object", "required": ["side", "code", "price", "quantity", "request_id"], "properties": {
         "side": {"type": "string", "enum": ["buy", "sell"]}, "code": CODE,
-        "price": _string(12, 1, pattern=r"^[0-9]{1,8}(\.[0-9]{1,3})?$"),
+        "price": _string(12, 1, pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?$"),
         "quantity": {"type": "integer", "minimum": 1, "maximum": 100_000_000},
         "disclosure_id": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT}, "request_id": REQUEST_ID}},
     "Disclosure": {"type": "object", "required": ["code", "accepted"], "properties": {
         "code": CODE, "accepted": {"type": "boolean", "description": "true: I have read it and accept the risk"}}},
     "Cancel": {"type": "object", "required": ["request_id"], "properties": {"request_id": REQUEST_ID}},
+    "Reminder": {"type": "object", "required": ["at", "text", "request_id"], "properties": {
+        "at": _string(16, 16, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+                      description="'YYYY-MM-DD HH:MM' in the notifications' time zone"),
+        "text": _string(500), "kind": {"type": "string", "enum": ["custom", "subscription", "maturity"]},
+        "code": _string(20, 0, pattern=r"^[0-9A-Za-z]{0,20}$"), "channel": {"type": "string", "enum": CHANNELS},
+        "request_id": REQUEST_ID}},
+    "PriceAlert": {"type": "object", "required": ["code", "direction", "price", "request_id"], "properties": {
+        "code": CODE, "direction": {"type": "string", "enum": ["above", "below"]},
+        "price": _string(12, 1, pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$", description="yuan, e.g. 1800.00"),
+        "channel": {"type": "string", "enum": CHANNELS}, "request_id": REQUEST_ID}},
+    "Preferences": {"type": "object", "properties": {
+        "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},
+        "fill_reports": {"type": "string", "enum": ["off", *CHANNELS]}},
+        "description": "either or both"},
 }
 
 
