@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from console.ports import LiveEvents
 from crm_core.db import Database
-from crm_core.models import RiskDisclosure, TradingOrder
+from crm_core.models import ClientReminder, RiskDisclosure, TradingOrder
 from crm_core.summary import account_summary
 from portal.app import build_app
 from portal.views import yuan
@@ -98,3 +98,30 @@ def test_a_c2_client_is_refused_an_r4_share(page: Page, portal: ServedApp, datab
     with database.session() as session:
         assert session.scalars(select(TradingOrder)).all() == []
         assert session.scalars(select(RiskDisclosure)).all() == []
+
+
+def test_a_client_sets_a_reminder_an_alert_and_how_to_be_reached(page: Page, portal: ServedApp,
+                                                                 database: Database) -> None:
+    log_in(page, portal, CAUTIOUS)
+    expect(page.get_by_test_id("time-zone")).to_have_text("Asia/Shanghai")
+    page.get_by_test_id("reminder-at").fill("2099-12-10 09:30")
+    page.get_by_test_id("reminder-text").fill("renew the questionnaire")
+    page.get_by_test_id("reminder-add").click()
+    expect(page.get_by_test_id("reminders")).to_contain_text("2099-12-10 09:30 renew the questionnaire")
+    page.get_by_test_id("reminder-at").fill("yesterday")
+    page.get_by_test_id("reminder-add").click()
+    expect(page.get_by_test_id("reminder-message")).to_contain_text("Refused")
+    page.get_by_test_id("alert-code").fill("600036")
+    page.get_by_test_id("alert-direction").select_option("below")
+    page.get_by_test_id("alert-price").fill("35.00")
+    page.get_by_test_id("alert-add").click()
+    expect(page.get_by_test_id("price-alerts")).to_contain_text("600036 below 35.00")
+    page.get_by_test_id("preferred-channel").select_option("email")
+    page.get_by_test_id("fill-reports").select_option("sms")
+    page.get_by_test_id("preferences-save").click()
+    expect(page.get_by_test_id("preferences-message")).to_have_text("Saved.")
+    page.reload()
+    expect(page.get_by_test_id("preferred-channel")).to_have_value("email")
+    expect(page.get_by_test_id("fill-reports")).to_have_value("sms")
+    with database.session() as session:
+        assert session.scalars(select(ClientReminder.text)).all() == ["renew the questionnaire"]
