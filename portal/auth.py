@@ -50,7 +50,7 @@ def _check_origin(request: web.Request) -> None:
     origin = request.headers.get("Origin")
     if origin is not None and origin != f"{request.scheme}://{request.host}":
         raise ApiError(403, "cross-site request refused", code="origin")
-    if request.content_length and request.content_type != "application/json":
+    if request.body_exists and request.content_type != "application/json":
         raise ApiError(415, "send JSON (Content-Type: application/json)")
 
 

@@ -25,8 +25,11 @@ async def login(request: web.Request) -> web.Response:
     wait = ctx.limiter.retry_after([f"ip:{source}", f"account:{body['account']}"], ctx.monotonic())
     if wait > 0:
         raise ApiError(429, "too many logins: wait a moment and try again", retry_after_seconds=round(wait + 0.5))
+    previous = session_token(request)
     result = await ctx.in_session(client_sessions.login, body["account"], body["password"], ctx.policy,
                                   now=ctx.clock(), source=source)
+    if result.outcome is LoginOutcome.OK and previous:  # a new login ends the session the browser had
+        await ctx.in_session(client_sessions.logout, previous, now=ctx.clock())
     if result.outcome is LoginOutcome.LOCKED:
         until = result.locked_until.isoformat() if result.locked_until else None
         raise ApiError(423, "too many wrong trading passwords: this account is locked for a while (by phone too)",

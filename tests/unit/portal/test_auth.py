@@ -132,6 +132,6 @@ def test_an_expired_or_logged_out_session_is_refused(database: Database, clients
     run(scenario)
     with database.session() as session:
         closed = [r.outcome for r in audit.entries(session, action_prefix="portal.session")]
-        assert closed == ["opened", "opened", "closed"]
+        assert closed == ["opened", "opened", "closed", "closed"]  # the expired one ended by the new login
         account = session.scalars(select(TradingAccount).where(TradingAccount.account_number == SENIOR)).one()
         assert account.failed_logins == 0

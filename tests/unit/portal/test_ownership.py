@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
+from crm_core.client_sessions import resolve
 from crm_core.db import Database
 from crm_core.models import TradingOrder
+from crm_core.trading.demo import seed_demo_trading
 from portal.openapi import openapi_document
 from tests.unit.console.conftest import run
 from tests.unit.portal.conftest import CAUTIOUS, SENIOR, Clients, log_in, portal_client
@@ -76,5 +79,39 @@ def test_another_clients_disclosure_does_not_open_a_product(database: Database, 
                      "disclosure_id": accepted["disclosure_id"], "request_id": "borrowed-disclosure"}
             placed = await (await client.post(f"/api/accounts/{CAUTIOUS}/orders", json=order, headers=theirs)).json()
             assert placed["accepted"] is False and placed["reject_code"] == "SUITABILITY_REFUSED"
+
+    run(scenario)
+
+
+def test_a_client_reads_all_their_accounts_but_trades_only_on_the_one_logged_in_with(database: Database,
+                                                                                   clients: Clients) -> None:
+    second = "200000009"
+    with database.session() as session:
+        seed_demo_trading(session, clients.senior_id, cash_cents=1_000_000, password="864209", bank_password="1357",
+                          account_number=second)
+
+    async def scenario() -> None:
+        async with portal_client(database) as client:
+            csrf = {"X-CSRF-Token": await log_in(client, SENIOR)}
+            me = await (await client.get("/api/me")).json()
+            assert me["client"]["accounts"] == [SENIOR, second]
+            other = await client.get(f"/api/accounts/{second}")
+            assert other.status == 200 and (await other.json())["funds"]["total"] == "10000.00"
+            refused = await client.post(f"/api/accounts/{second}/orders", json=BODIES["orders"], headers=csrf)
+            assert refused.status == 403
+
+    run(scenario)
+    with database.session() as session:
+        assert session.scalar(select(func.count(TradingOrder.id))) == 0
+
+
+def test_a_new_login_ends_the_session_the_browser_had(database: Database, clients: Clients) -> None:
+    async def scenario() -> None:
+        async with portal_client(database) as client:
+            await log_in(client, SENIOR)
+            first = client.session.cookie_jar.filter_cookies(client.make_url("/"))["hotline_portal"].value
+            await log_in(client, CAUTIOUS)
+            with database.session() as session:
+                assert resolve(session, first, now=datetime.now(UTC)) is None
 
     run(scenario)
