@@ -56,7 +56,7 @@ def openapi_document() -> dict[str, Any]:
         "/api/logout": {"post": _op("End the session and clear the cookie", codes=(403,), public=True)},
         "/api/me": {"get": _op("The client, their fund accounts and the session's CSRF token", codes=(401,))},
         "/api/accounts/{account}": {"get": _op("Funds, holdings, open orders and today's fills (what the phone "
-                                               "reads)", params=acct)},
+                                               "reads), and every order of today", params=acct)},
         "/api/accounts/{account}/history": {"get": _op("Orders and fills between two days (default the last 30)",
                                                        codes=(401, 404, 422), params=[*acct, *DAYS])},
         "/api/accounts/{account}/orders/check": {"post": _op(

@@ -1,5 +1,5 @@
 """GET /api/accounts/{account}: funds, holdings, open orders, today's fills (crm_core.summary, as the phone and
-the screen-pop read them); GET /api/accounts/{account}/history: orders and fills between two days."""
+the screen-pop read them) and today's orders; GET /api/accounts/{account}/history: orders and fills between two days."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ async def summary(request: web.Request) -> web.Response:
     account = path_account(request)
     readable(request, account)
     ctx = context_of(request)
-    found = await ctx.in_session(account_summary, account, now=ctx.clock(), broker=ctx.broker)
-    return web.json_response(summary_json(found))
+    return web.json_response(await ctx.in_session(_summary, ctx, account))
 
 
 @routes.get("/api/accounts/{account}/history")
@@ -58,6 +57,14 @@ def _day(name: str, text: str) -> date:
         return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("")
     except ValueError:
         raise ApiError(422, f"{name} must be a day, YYYY-MM-DD", field=name) from None
+
+
+def _summary(session: Session, ctx: PortalContext, account: str) -> dict[str, Any]:
+    """The one investor summary, plus every order of today's session (filled, cancelled and rejected too)."""
+    now = ctx.clock()
+    today = calendar.trade_date(now)
+    return {**summary_json(account_summary(session, account, now=now, broker=ctx.broker)),
+            "orders_today": [order_json(o) for o in orders_between(session, account, today, today)]}
 
 
 def _history(session: Session, ctx: PortalContext, account: str, first: date, last: date) -> dict[str, Any]:

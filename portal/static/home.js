@@ -25,7 +25,10 @@ async function refresh() {
   fillRows("holdings", s.holdings, function (p) {
     return [p.code, p.name_en, p.quantity, p.sellable, p.last, p.market_value];
   });
-  fillRows("orders", s.open_orders, function (o) {
+  fillRows("orders", s.orders_today, function (o) {
+    if (o.status !== "accepted" && o.status !== "partially_filled") {
+      return [o.id, SIDES[o.side], o.code, o.price, o.quantity, o.filled_quantity, o.status, ""];
+    }
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = "Cancel";

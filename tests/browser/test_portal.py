@@ -84,6 +84,10 @@ def test_a_client_sees_what_the_phone_reads_and_orders_with_the_disclosure(page:
         disclosure = session.scalars(select(RiskDisclosure)).one()
         assert (placed.channel, placed.disclosure_id, disclosure.channel) == ("web", disclosure.id, "web")
     expect(page.get_by_test_id("funds-frozen")).not_to_have_text("0.00")
+    page.get_by_test_id(f"cancel-{placed.id}").click()
+    expect(page.get_by_test_id("order-message")).to_have_text(f"Order {placed.id} cancelled.")
+    expect(page.get_by_test_id("funds-frozen")).to_have_text("0.00")
+    expect(page.get_by_test_id("orders").locator("tbody tr").first).to_contain_text("cancelled")
 
 
 def test_a_c2_client_is_refused_an_r4_share(page: Page, portal: ServedApp, database: Database) -> None:

@@ -97,6 +97,7 @@ def test_a_c4_senior_confirms_after_the_disclosure_and_the_consent_is_recorded(d
             assert again["order_id"] == first["order_id"] and again["repeated"] is True
             shown = await (await client.get(base)).json()
             assert [o["id"] for o in shown["open_orders"]] == [first["order_id"]]
+            assert [(o["id"], o["status"]) for o in shown["orders_today"]] == [(first["order_id"], "accepted")]
             assert shown["funds"]["frozen"] != "0.00"
             history = await (await client.get(f"{base}/history")).json()
             assert [o["id"] for o in history["orders"]] == [first["order_id"]]

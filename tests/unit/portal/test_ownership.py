@@ -61,7 +61,7 @@ def test_another_clients_account_is_the_same_404_as_no_account(database: Databas
                                                headers=mine)).json()
             assert same_id["order_id"] != placed["order_id"] and same_id["repeated"] is False
             mine_now = await (await client.get(f"/api/accounts/{SENIOR}")).json()
-            assert placed["order_id"] not in [o["id"] for o in mine_now["open_orders"]]
+            assert placed["order_id"] not in [o["id"] for o in mine_now["open_orders"] + mine_now["orders_today"]]
 
     run(scenario)
     with database.session() as session:
