@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from crm_core import audit, trading
 from crm_core.models import ClientWebSession, Investor, TradingAccount
+from crm_core.passwords import DUMMY_HASH, verify_password
 from crm_core.trading import AuthConfig, LoginOutcome
 
 
@@ -77,6 +78,8 @@ def login(session: Session, account_number: str, password: str, policy: PortalPo
           source: str = "") -> ClientLogin:
     """The phone's password check (lock-out included); on success a session whose token is returned once."""
     result = trading.authenticate(session, account_number, password, now=now, config=policy.auth, channel="web")
+    if result.outcome is LoginOutcome.UNKNOWN_ACCOUNT:
+        verify_password(DUMMY_HASH, password)  # as long as a wrong password: the web does not tell who exists
     if not result.ok or result.account_id is None or result.investor_id is None:
         return ClientLogin(result.outcome, attempts_left=result.attempts_left, locked_until=result.locked_until)
     token = secrets.token_urlsafe(32)
