@@ -67,7 +67,7 @@ async def accept_disclosure(request: web.Request) -> web.Response:
         raise ApiError(422, "the disclosure was not accepted: nothing is recorded and the order is not placed",
                        field="accepted")
     ctx = context_of(request)
-    disclosure_id = await ctx.in_session(_record_disclosure, ctx, account, body["code"])
+    disclosure_id = await ctx.in_session(_record_disclosure, ctx, account, body["code"], request.remote or "")
     return web.json_response({"disclosure_id": disclosure_id, "code": body["code"]}, status=201)
 
 
@@ -104,7 +104,7 @@ def _validate(session: Session, ctx: PortalContext, account: str, body: dict[str
                                   broker=ctx.broker)
 
 
-def _record_disclosure(session: Session, ctx: PortalContext, account: str, code: str) -> int:
+def _record_disclosure(session: Session, ctx: PortalContext, account: str, code: str, source: str) -> int:
     investor_id = get_account(session, account).investor_id
     try:
         disclosure = suitability.record_disclosure(session, investor_id, code, channel="web", at=ctx.clock())
@@ -112,7 +112,7 @@ def _record_disclosure(session: Session, ctx: PortalContext, account: str, code:
         raise ApiError(422, str(error).strip("'"), code=RejectReason.SUITABILITY_REFUSED.value) from None
     entry = audit.record(session, actor=f"account:{account}", action="risk_disclosure.accept", outcome="recorded",
                          channel="web", subject=f"disclosure:{disclosure.id}", product_code=code,
-                         text_version=DISCLOSURE_VERSION)
+                         text_version=DISCLOSURE_VERSION, source=source)
     entry.at = ctx.clock()
     return disclosure.id
 
