@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -47,8 +48,8 @@ def session_token(request: web.Request) -> str | None:
 
 
 def _check_origin(request: web.Request) -> None:
-    origin = request.headers.get("Origin")
-    if origin is not None and origin != f"{request.scheme}://{request.host}":
+    origin = request.headers.get("Origin")  # its host only: behind a TLS proxy our own scheme may read http
+    if origin is not None and urlsplit(origin).netloc != request.host:
         raise ApiError(403, "cross-site request refused", code="origin")
     if request.body_exists and request.content_type != "application/json":
         raise ApiError(415, "send JSON (Content-Type: application/json)")

@@ -84,9 +84,12 @@ def test_a_post_without_the_csrf_token_or_from_another_origin_is_refused(databas
             foreign = await client.post(url, json=order, headers={"X-CSRF-Token": csrf,
                                                                   "Origin": "https://evil.example"})
             assert foreign.status == 403 and (await foreign.json())["code"] == "origin"
+            opaque = await client.post(url, json=order, headers={"X-CSRF-Token": csrf, "Origin": "null"})
+            assert opaque.status == 403
             form = await client.post("/api/login", data={"account": SENIOR, "password": PASSWORD})
             assert form.status == 415
-            placed = await client.post(url, json=order, headers={"X-CSRF-Token": csrf})
+            ours = f"https://{client.host}:{client.port}"  # our host, as a browser behind a TLS proxy says it
+            placed = await client.post(url, json=order, headers={"X-CSRF-Token": csrf, "Origin": ours})
             assert placed.status == 201, await placed.text()
 
     run(scenario)
