@@ -39,12 +39,25 @@ async function refresh() {
   fillRows("fills", s.fills_today, function (f) {
     return [f.order_id, SIDES[f.side], f.code, f.price, f.quantity, f.amount];
   });
-  const history = await api("GET", "/api/accounts/" + encodeURIComponent(account()) + "/history");
-  if (history.ok) {
-    fillRows("history", history.data.orders, function (o) {
-      return [o.created_at.slice(0, 10), o.id, SIDES[o.side], o.code, o.price, o.quantity, o.status];
-    });
-  }
+  await loadHistory();
+}
+
+async function loadHistory() {
+  const query = new URLSearchParams();
+  if (el("history-from").value) { query.set("from", el("history-from").value); }
+  if (el("history-to").value) { query.set("to", el("history-to").value); }
+  const history = await api("GET", "/api/accounts/" + encodeURIComponent(account()) + "/history?" + query);
+  showError("history-error", history.ok ? "" : history.data.error);
+  if (!history.ok) { return; }
+  el("history-from").value = history.data.from;
+  el("history-to").value = history.data.to;
+  fillRows("history", history.data.orders, function (o) {
+    return [o.created_at.slice(0, 10), o.id, SIDES[o.side], o.code, o.price, o.quantity, o.status];
+  });
+  fillRows("history-fills", history.data.fills, function (f) {
+    return [f.filled_at.slice(0, 16).replace("T", " "), f.order_id, SIDES[f.side], f.code, f.price, f.quantity,
+      f.amount, f.fee];
+  });
 }
 
 function readForm() {
@@ -105,6 +118,10 @@ async function cancelOrder(orderId) {
 }
 
 document.addEventListener("DOMContentLoaded", function () {
+  el("history-form").addEventListener("submit", function (submitted) {
+    submitted.preventDefault();
+    loadHistory();
+  });
   el("order-form").addEventListener("submit", function (submitted) {
     submitted.preventDefault();
     draft = readForm();

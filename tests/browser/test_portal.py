@@ -88,6 +88,14 @@ def test_a_client_sees_what_the_phone_reads_and_orders_with_the_disclosure(page:
     expect(page.get_by_test_id("order-message")).to_have_text(f"Order {placed.id} cancelled.")
     expect(page.get_by_test_id("funds-frozen")).to_have_text("0.00")
     expect(page.get_by_test_id("orders").locator("tbody tr").first).to_contain_text("cancelled")
+    expect(page.get_by_test_id("history").locator("tbody tr").first).to_contain_text("cancelled")
+    page.get_by_test_id("history-from").fill("2020-01-01")
+    page.get_by_test_id("history-show").click()
+    expect(page.get_by_test_id("history-error")).to_contain_text("at most 366 days")
+    page.get_by_test_id("history-from").fill("2020-01-01")
+    page.get_by_test_id("history-to").fill("2020-01-31")
+    page.get_by_test_id("history-show").click()
+    expect(page.get_by_test_id("history").locator("tbody tr").first).to_have_text("none")
 
 
 def test_a_c2_client_is_refused_an_r4_share(page: Page, portal: ServedApp, database: Database) -> None:
