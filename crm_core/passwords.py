@@ -7,6 +7,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 SIP_REALM = "hotline"
+# A hash to verify against when the login names no one, so an unknown name takes as long as a wrong password.
+DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$qUf66nUQQO8zrPpTP0rtbw$H4xhe8srgxSmjpQslosBcl/dDyY2WSf0enm+U4SzS6g"
 
 
 def hash_password(password: str) -> str:

@@ -18,10 +18,7 @@ from sqlalchemy.orm import Session
 from crm_core import audit
 from crm_core.models import Agent, WebLoginLock, WebSession
 from crm_core.models.base import utcnow
-from crm_core.passwords import verify_password
-
-# A hash to verify against when the job number is unknown, so both cases take the same time.
-_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$qUf66nUQQO8zrPpTP0rtbw$H4xhe8srgxSmjpQslosBcl/dDyY2WSf0enm+U4SzS6g"
+from crm_core.passwords import DUMMY_HASH, verify_password
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "agent": frozenset({"desk"}),
@@ -76,7 +73,7 @@ def login(session: Session, job_number: str, password: str, policy: LoginPolicy,
         _audit_login(session, job_number, "locked", source, locked_until=lock.locked_until.isoformat())
         return LoginResult("locked", locked_until=lock.locked_until)
     agent = session.scalars(select(Agent).where(Agent.job_number == job_number)).one_or_none()
-    if not verify_password(agent.password_hash if agent else _DUMMY_HASH, password) or agent is None:
+    if not verify_password(agent.password_hash if agent else DUMMY_HASH, password) or agent is None:
         return _fail(session, job_number, lock, policy, now, source)
     if lock is not None:
         lock.failed_count = 0

@@ -22,6 +22,7 @@ from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
+from crm_core.client_sessions import PortalPolicy
 from crm_core.db import AsyncDatabase, Database
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
@@ -30,6 +31,8 @@ from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_ap
 from hotline.settings import Settings
 from hotline.survey_wiring import build_survey_app
 from hotline.telephony_port import HotlineTelephony
+from portal.app import build_app as build_portal
+from portal.ratelimit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +83,7 @@ class HotlineService:
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
+        portal = await self._start_portal()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
         ready = asyncio.create_task(self._announce_ready(on_ready))
@@ -97,6 +101,8 @@ class HotlineService:
             ready.cancel()
             if web is not None:
                 await web.cleanup()
+            if portal is not None:
+                await portal.cleanup()
             self.agi.shutdown()
             self.agi.server_close()
             self.executor.shutdown(wait=False, cancel_futures=True)
@@ -127,6 +133,21 @@ class HotlineService:
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()
         logger.info("console at http://%s:%d/", c.bind, c.port)
+        return runner
+
+    async def _start_portal(self) -> web.AppRunner | None:
+        """The clients' web self-service, on its own port (printed); the phone's broker and lock-out."""
+        p = self.settings.portal
+        if not p.enabled:
+            return None
+        app = build_portal(self.database, self.trading.broker,
+                           policy=PortalPolicy(session_minutes=p.session_minutes, auth=self.trading.auth),
+                           limiter=RateLimiter(attempts=p.login_attempts_per_minute, window_seconds=60),
+                           notify_policy=self.notifier.dispatcher.policy)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, p.bind, p.port).start()
+        logger.info("client portal at http://%s:%d/", p.bind, p.port)
         return runner
 
     async def _announce_ready(self, on_ready: Callable[[], None] | None) -> None:

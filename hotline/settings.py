@@ -58,6 +58,18 @@ class ConsoleSettings:
 
 
 @dataclass
+class PortalSettings:
+    """`[portal]`: the clients' web self-service, a separate app on its own port. The lock-out after wrong
+    trading passwords is the phone's (`[trading] max_failed_logins`, `lock_minutes`)."""
+
+    enabled: bool = True
+    bind: str = "0.0.0.0"  # clients' browsers; put it behind a TLS proxy before the internet
+    port: int = 8081
+    session_minutes: int = 30
+    login_attempts_per_minute: int = 10  # per address and per fund account
+
+
+@dataclass
 class ServiceSettings:
     log_level: str = "INFO"
     reconnect_max_seconds: float = 10.0
@@ -83,6 +95,7 @@ class Settings:
     acd: AcdSettings = field(default_factory=AcdSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
+    portal: PortalSettings = field(default_factory=PortalSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     email: SmtpSettings = field(default_factory=SmtpSettings)
     sms: SmppSettings = field(default_factory=SmppSettings)

@@ -27,6 +27,7 @@ def render(settings: Settings, accounts: Accounts | None, *, host: str | None = 
         f"Dial {number} for the hotline.",
         f"Web console: http://{console_host(settings.console.bind, host)}:{settings.console.port}/ "
         "(agents: the desk with the screen-pop; supervisors: the live board, listen / whisper / barge)",
+        *_portal_lines(settings, host, accounts.clients if accounts else []),
     ]
     if accounts is None:
         lines += ["", f"No accounts file in {settings.state_path}: `hotline demo-data` writes one."]
@@ -34,6 +35,17 @@ def render(settings: Settings, accounts: Accounts | None, *, host: str | None = 
         lines += _staff_lines(accounts) + _client_lines(accounts) + [f"  {p}" for p in accounts.problems]
     lines += _examples(command, number, accounts.clients if accounts else [])
     return "\n".join(lines) + "\n"
+
+
+def _portal_lines(settings: Settings, host: str, clients: list[ClientLogin]) -> list[str]:
+    if not settings.portal.enabled:
+        return []
+    line = (f"Client portal: http://{console_host(settings.portal.bind, host)}:{settings.portal.port}/ "
+            "(clients: funds, holdings, orders and fills, web orders)")
+    if clients:
+        line += f"; log in with fund account {clients[0].fund_account} and trading password " \
+                f"{clients[0].trading_password}"
+    return [line]
 
 
 def _staff_lines(accounts: Accounts) -> list[str]:

@@ -113,3 +113,8 @@ __all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampa
 from crm_core.models.callback import Callback, CallbackStatus  # noqa: E402
 
 __all__ += ["Callback", "CallbackStatus"]
+
+# The clients' web self-service (issue 14).
+from crm_core.models.client_web_session import ClientWebSession  # noqa: E402
+
+__all__ += ["ClientWebSession"]

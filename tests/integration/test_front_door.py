@@ -7,6 +7,7 @@ inside it) with its own Asterisk instance name and free ports, so a newcomer's `
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import stat
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,6 +121,13 @@ def test_up_detached_answers_the_welcomes_example_calls_and_down_leaves_nothing(
     port = newcomer.env["HOTLINE_CONSOLE_PORT"]
     assert f":{port}/" in welcome and "key 5 at the main menu" in welcome
 
+    # The client portal as the welcome prints it: its address and a demo client's login, which opens the
+    # funds the phone reads.
+    portal = re.search(r"Client portal: http://\S+:(\d+)/ .*fund account (\d+) and trading password (\d{6})",
+                       welcome)
+    assert portal and portal.group(1) == newcomer.env["HOTLINE_PORTAL_PORT"], welcome
+    assert portal_funds(portal.group(1), portal.group(2), portal.group(3))["total"] == "500000.00"
+
     # The phone order as the welcome prints it (readable trace): read back, confirmed, placed once, recorded,
     # then the trading desk: an agent.
     order = newcomer.run(*example(welcome, "a phone order"))
@@ -154,6 +163,20 @@ def test_up_detached_answers_the_welcomes_example_calls_and_down_leaves_nothing(
     assert sorted(os.listdir(newcomer.state / "recordings")) == sorted(recordings)  # evidence kept
     again = newcomer.run("down")
     assert "service was not running" in again.stdout and "Asterisk was not running" in again.stdout
+
+
+def portal_funds(port: str, account: str, password: str) -> dict[str, str]:
+    """Log in to the portal as a browser would (JSON, the cookie) and read the account's funds."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = urllib.request.Request(f"http://127.0.0.1:{port}/api/login", method="POST",
+                                   data=json.dumps({"account": account, "password": password}).encode(),
+                                   headers={"Content-Type": "application/json"})
+    with opener.open(login, timeout=10) as response:
+        assert response.status == 200
+    with opener.open(f"http://127.0.0.1:{port}/api/accounts/{account}", timeout=10) as response:
+        funds: dict[str, str] = json.loads(response.read())["funds"]
+    return funds
 
 
 def test_make_run_in_the_foreground_stops_everything_on_ctrl_c(newcomer: Newcomer) -> None:

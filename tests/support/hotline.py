@@ -182,7 +182,8 @@ def isolated_env(state: Path, instance: str, rtp_start: int, rtp_span: int = 100
         "HOTLINE_ASTERISK_RTP_END": str(rtp_start + rtp_span - 1), "HOTLINE_ACD_WRAP_UP_SECONDS": "0",
         "HOTLINE_ACD_AGENT_REFRESH_SECONDS": "0.5", "HOTLINE_SERVICE_LOG_LEVEL": "WARNING",
         "HOTLINE_DATABASE_URL": f"sqlite:///{state / 'bench.db'}", "HOTLINE_CONSOLE_BIND": "127.0.0.1",
-        "HOTLINE_CONSOLE_PORT": str(free_port()),
+        "HOTLINE_CONSOLE_PORT": str(free_port()), "HOTLINE_PORTAL_BIND": "127.0.0.1",
+        "HOTLINE_PORTAL_PORT": str(free_port()),
         # no nightly job (a CRM recompute, a survey batch) starts in the middle of a test that spans its hour
         "HOTLINE_SCHEDULER_ENABLED": "false",
     }

@@ -67,6 +67,15 @@ def test_the_welcome_shows_staff_clients_console_and_examples_that_parse() -> No
     assert keys == ["5", "100000001#", "135790#", "1", "600036", "38*60#", "100#", "1", "0"]
 
 
+def test_the_welcome_shows_the_client_portal_with_the_demo_clients_login() -> None:
+    settings = load_settings(environ={"HOTLINE_PORTAL_PORT": "8282"})
+    text = welcome.render(settings, accounts_file.Accounts(STAFF, CLIENTS, []), host="192.0.2.10", command="hotline")
+    assert ("Client portal: http://192.0.2.10:8282/ (clients: funds, holdings, orders and fills, web orders); "
+            "log in with fund account 100000001 and trading password 135790") in text
+    off = load_settings(environ={"HOTLINE_PORTAL_ENABLED": "false"})
+    assert "Client portal" not in welcome.render(off, None, host="h", command="hotline")
+
+
 def test_the_welcome_without_an_accounts_file_says_how_to_make_one() -> None:
     text = welcome.render(load_settings(environ={}), None, host="h", command="hotline")
     assert "`hotline demo-data` writes one" in text and "hotline call --from 13800000001 --dtmf 1 95500" in text

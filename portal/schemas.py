@@ -1,0 +1,134 @@
+"""Request bodies as JSON Schema (the OpenAPI document shows the same dicts) and a small validator.
+
+Malformed JSON or a body that is not an object: 400. A missing field, a wrong type, a value out of range or
+not in the enum or pattern: 422 naming the field. Strings with NUL or lone surrogates are refused. (The same
+rules as console/schemas.py, kept minimal here: the portal imports crm_core only.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aiohttp import web
+
+from portal.errors import NOT_FOUND, ApiError
+
+MAX_DB_INT = 2**31 - 1
+CHANNELS = ["preferred", "email", "sms", "voice", "fax"]
+
+
+def _string(max_length: int, min_length: int = 1, **more: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, **more}
+
+
+ACCOUNT = _string(32, 1, pattern=r"^[0-9A-Za-z]{1,32}$")
+CODE = _string(6, 6, pattern=r"^[0-9]{6}$")
+REQUEST_ID = _string(64, 8, pattern=r"^[A-Za-z0-9_-]{8,64}$",
+                     description="made by the browser once per order form; a repeat returns the first result")
+DAY = _string(10, 10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+REQUESTS: dict[str, dict[str, Any]] = {
+    "Login": {"type": "object", "required": ["account", "password"], "properties": {
+        "account": ACCOUNT, "password": _string(64)}},
+    "OrderDraft": {"type": "object", "required": ["side", "code", "price", "quantity"], "properties": {
+        "side": {"type": "string", "enum": ["buy", "sell"]}, "code": CODE,
+        "price": _string(12, 1, pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?$", description="yuan, e.g. 38.60"),
+        "quantity": {"type": "integer", "minimum": 1, "maximum": 100_000_000},
+        "disclosure_id": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT}}},
+    "Order": {"type": "object", "required": ["side", "code", "price", "quantity", "request_id"], "properties": {
+        "side": {"type": "string", "enum": ["buy", "sell"]}, "code": CODE,
+        "price": _string(12, 1, pattern=r"^[0-9]{1,6}(\.[0-9]{1,3})?$"),
+        "quantity": {"type": "integer", "minimum": 1, "maximum": 100_000_000},
+        "disclosure_id": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT}, "request_id": REQUEST_ID}},
+    "Disclosure": {"type": "object", "required": ["code", "accepted"], "properties": {
+        "code": CODE, "accepted": {"type": "boolean", "description": "true: I have read it and accept the risk"}}},
+    "Cancel": {"type": "object", "required": ["request_id"], "properties": {"request_id": REQUEST_ID}},
+    "Reminder": {"type": "object", "required": ["at", "text", "request_id"], "properties": {
+        "at": _string(16, 16, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+                      description="'YYYY-MM-DD HH:MM' in the notifications' time zone"),
+        "text": _string(500), "kind": {"type": "string", "enum": ["custom", "subscription", "maturity"]},
+        "code": _string(20, 0, pattern=r"^[0-9A-Za-z]{0,20}$"), "channel": {"type": "string", "enum": CHANNELS},
+        "request_id": REQUEST_ID}},
+    "PriceAlert": {"type": "object", "required": ["code", "direction", "price", "request_id"], "properties": {
+        "code": CODE, "direction": {"type": "string", "enum": ["above", "below"]},
+        "price": _string(12, 1, pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$", description="yuan, e.g. 1800.00"),
+        "channel": {"type": "string", "enum": CHANNELS}, "request_id": REQUEST_ID}},
+    "Preferences": {"type": "object", "properties": {
+        "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},
+        "fill_reports": {"type": "string", "enum": ["off", *CHANNELS]}},
+        "description": "either or both"},
+}
+
+
+async def read_body(request: web.Request, name: str) -> dict[str, Any]:
+    """The request's JSON object, checked against REQUESTS[name]."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw) if raw else None
+    except (ValueError, RecursionError):
+        raise ApiError(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    check(REQUESTS[name], body)
+    return body
+
+
+def check(schema: dict[str, Any], body: dict[str, Any]) -> None:
+    for key in schema.get("required", []):
+        if key not in body or body[key] is None:
+            raise ApiError(422, f"{key} is required", field=key)
+    for key, rule in schema["properties"].items():
+        if body.get(key) is not None:
+            _check_value(key, rule, body[key])
+
+
+def _check_value(key: str, rule: dict[str, Any], value: Any) -> None:
+    kind = rule["type"]
+    if kind == "string":
+        _check_string(key, rule, value)
+    elif kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ApiError(422, f"{key} must be an integer", field=key)
+        if not rule.get("minimum", -MAX_DB_INT) <= value <= rule.get("maximum", MAX_DB_INT):
+            raise ApiError(422, f"{key} is out of range", field=key)
+    elif kind == "boolean" and not isinstance(value, bool):
+        raise ApiError(422, f"{key} must be true or false", field=key)
+
+
+def _check_string(key: str, rule: dict[str, Any], value: Any) -> None:
+    if not isinstance(value, str):
+        raise ApiError(422, f"{key} must be a string", field=key)
+    if "\x00" in value or not _encodable(value):
+        raise ApiError(422, f"{key} contains characters that are not allowed", field=key)
+    if "enum" in rule and value not in rule["enum"]:
+        raise ApiError(422, f"{key} must be one of: {', '.join(rule['enum'])}", field=key)
+    if not rule.get("minLength", 0) <= len(value) <= rule.get("maxLength", 10_000):
+        raise ApiError(422, f"{key} must have {rule.get('minLength', 0)} to {rule.get('maxLength')} characters",
+                       field=key)
+    if "pattern" in rule and not re.fullmatch(rule["pattern"].strip("^$"), value):
+        raise ApiError(422, f"{key} is not in the expected form", field=key)
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def path_account(request: web.Request) -> str:
+    """The {account} of the path when well formed; else the same 404 as someone else's account."""
+    text = request.match_info["account"]
+    if not 1 <= len(text) <= 32 or not (text.isascii() and text.isalnum()):
+        raise ApiError(404, NOT_FOUND)
+    return text
+
+
+def path_int(request: web.Request, name: str) -> int:
+    text = request.match_info[name]
+    if not text.isdigit() or not text.isascii() or not 1 <= int(text) <= MAX_DB_INT:
+        raise ApiError(404, f"no such {name.removesuffix('_id')}")
+    return int(text)
