@@ -1,5 +1,6 @@
 """The survey Stasis app (`hotline-survey`): places the survey calls of the batches it runs (dialer.py) and
-carries each call (call.py). Channels of this app that nobody owns (left by a killed service, or answered
+carries each call (call.py); keeps a caller whose agent hung up for the post-call survey when the policy
+picks the call (post_call.py, `take_over`). Channels of this app that nobody owns (left by a killed service, or answered
 after their batch stopped) are hung up, as the notify apps do (OutboundApp)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ari_apps.survey import journal
 from ari_apps.survey.audio import prompt_media
 from ari_apps.survey.call import SurveyCall
 from ari_apps.survey.dialer import Batch, CampaignBusy
+from ari_apps.survey.post_call import policy_of, take_over
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.models.base import utcnow
@@ -38,6 +40,16 @@ class SurveyApp(OutboundApp):
         self.acd_app = acd_app
         self.runner = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batches: dict[str, asyncio.Task[None]] = {}
+        self.post_call = policy_of(settings)  # PolicyError for unusable settings
+        self.clock: Callable[[], datetime] = utcnow
+
+    async def take_over(self, call_id: str, channel_id: str) -> bool:
+        """The ACD's caller whose agent hung up: True if kept for the post-call survey (the channel is ours)."""
+        try:
+            return await take_over(self, self.post_call, call_id, channel_id)
+        except Exception:  # a bug or the database: the ACD hangs the caller up as before
+            logger.exception("call %s: post-call survey not started", call_id)
+            return False
 
     def batch(self, code: str, *, clock: Callable[[], datetime] = utcnow,
               on_progress: Callable[[Progress], None] | None = None) -> Batch:

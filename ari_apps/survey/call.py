@@ -107,9 +107,7 @@ class SurveyCall(CallSession):
     async def run(self) -> None:
         self._ari = self.ari
         try:
-            await originate(self.ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
-                                                ring_seconds=self.ring_seconds, app_args="survey",
-                                                caller_id='"Hotline" <95500>'))
+            await self.begin()
             while self.machine.state is not State.DONE:
                 event = await self.next_event(self.machine.timeout())
                 found = Timeout() if event is None else machine_event(event, self.channel_id, self._playing)
@@ -123,6 +121,12 @@ class SurveyCall(CallSession):
             if self.result is None and self.machine.state is not State.DONE:
                 self._hang_up_at_end = False  # cancelled: the next service hangs it up
             await self._end()
+
+    async def begin(self) -> None:
+        """Ring the client's phone into this app (a post-call survey's caller is on the line already)."""
+        await originate(self.ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
+                                            ring_seconds=self.ring_seconds, app_args="survey",
+                                            caller_id='"Hotline" <95500>'))
 
     async def _feed(self, event: Event) -> None:
         logger.debug("call %s: %s in %s", self.call_id, event, self.machine.state)

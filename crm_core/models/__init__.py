@@ -108,3 +108,9 @@ from crm_core.models.survey_target import SurveyTarget  # noqa: E402
 from crm_core.models.survey_version import SurveyVersion  # noqa: E402
 
 __all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampaign", "SurveyTarget", "SurveyVersion"]
+
+# The post-call survey (issue 13, item 1).
+from crm_core.models.post_call_answer import PostCallAnswer  # noqa: E402
+from crm_core.models.post_call_survey import PostCallSurvey  # noqa: E402
+
+__all__ += ["PostCallAnswer", "PostCallSurvey"]

@@ -1,0 +1,119 @@
+"""The post-call survey in the database: decide for a call that just ended with the agent hanging up (the
+policy, post_call_policy.py, over the call's facts), open the surveyed call's row, store each answer as it is
+keyed, close it with its outcome; and read the answers back with the call's agent, skill and disposition
+(a disposition the agent sets after the call is read at that time, through the call id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm_core.models import (
+    Agent,
+    Call,
+    CallDisposition,
+    PostCallAnswer,
+    PostCallSurvey,
+    SurveyVersion,
+)
+from crm_core.models.call import CallDirection
+from crm_core.surveys.definition import LANGUAGES, Survey, parse_survey
+from crm_core.surveys.dialing import Outcome
+from crm_core.surveys.post_call_policy import CallFacts, Choice, PostCallPolicy, choose
+
+
+@dataclass(frozen=True)
+class PostCallStart:
+    survey_id: int
+    version_id: int
+    survey: Survey
+    language: str
+
+
+def begin_post_call(session: Session, policy: PostCallPolicy, call_id: str, channel_id: str,
+                    now: datetime) -> tuple[Choice, PostCallStart | None]:
+    """The policy's choice for the call and, if surveyed, the survey's row (opened now) and version."""
+    call = session.get(Call, call_id)
+    if call is None:
+        return Choice(False, "no such call"), None
+    if session.scalar(select(PostCallSurvey.id).where(PostCallSurvey.call_id == call_id)) is not None:
+        return Choice(False, "already surveyed"), None
+    choice = choose(policy, _facts(session, call), now)
+    version = _latest(session, policy.survey) if choice.surveyed else None
+    if version is None:
+        return (choice if not choice.surveyed else Choice(False, f"no survey {policy.survey!r} published")), None
+    language = call.language if call.language in LANGUAGES else "zh"
+    row = PostCallSurvey(call_id=call.id, survey_version_id=version.id, investor_id=call.investor_id,
+                         agent_id=call.agent_id, skill=call.category, language=language, channel_id=channel_id,
+                         reason=choice.reason[:60], started_at=now)
+    session.add(row)
+    session.flush()
+    return choice, PostCallStart(row.id, version.id, parse_survey(version.document), language)
+
+
+def _facts(session: Session, call: Call) -> CallFacts:
+    """The call as the policy sees it; the client's last post-call survey (by number if unidentified)."""
+    last = select(func.max(PostCallSurvey.started_at)).join(Call, Call.id == PostCallSurvey.call_id)
+    if call.investor_id is not None:
+        last = last.where(PostCallSurvey.investor_id == call.investor_id)
+    else:
+        last = last.where(Call.caller_number == call.caller_number)
+    return CallFacts(call.id, call.direction == CallDirection.INBOUND.value, call.answered_at is not None,
+                     call.category, session.scalar(last))
+
+
+def _latest(session: Session, code: str) -> SurveyVersion | None:
+    return session.scalar(select(SurveyVersion).where(SurveyVersion.code == code)
+                          .order_by(SurveyVersion.version.desc()).limit(1))
+
+
+def record_post_call_answer(session: Session, survey_id: int, question: str, key: str, now: datetime) -> None:
+    """One answer, stored as it is keyed (a question asked again keeps the last key)."""
+    row = session.scalar(select(PostCallAnswer).where(PostCallAnswer.survey_id == survey_id,
+                                                      PostCallAnswer.question == question))
+    if row is None:
+        session.add(PostCallAnswer(survey_id=survey_id, question=question, key=key, answered_at=now))
+    else:
+        row.key, row.answered_at = key, now
+    session.flush()
+
+
+def finish_post_call(session: Session, survey_id: int, outcome: Outcome, detail: str, now: datetime) -> None:
+    """Close the survey once (a closed one is left as it is)."""
+    row = session.get(PostCallSurvey, survey_id)
+    if row is None or row.outcome is not None:
+        return
+    row.outcome, row.detail, row.ended_at = outcome.value, detail[:200], now
+
+
+@dataclass(frozen=True)
+class PostCallRow:
+    call_id: str
+    started_at: datetime
+    agent: str | None  # the agent's job number
+    skill: str | None
+    disposition: str | None  # the agent's latest disposition code for the call
+    outcome: str | None
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def post_call_results(session: Session, since: datetime, until: datetime) -> list[PostCallRow]:
+    """The surveyed calls started in [since, until), oldest first, with their answers."""
+    surveys = session.execute(select(PostCallSurvey, Agent.job_number)
+                              .outerjoin(Agent, Agent.id == PostCallSurvey.agent_id)
+                              .where(PostCallSurvey.started_at >= since, PostCallSurvey.started_at < until)
+                              .order_by(PostCallSurvey.started_at, PostCallSurvey.id)).all()
+    ids = [s.id for s, _ in surveys]
+    answers: dict[int, dict[str, str]] = {}
+    for a in session.scalars(select(PostCallAnswer).where(PostCallAnswer.survey_id.in_(ids))
+                             .order_by(PostCallAnswer.id)):
+        answers.setdefault(a.survey_id, {})[a.question] = a.key
+    dispositions: dict[str, str] = {}
+    for d in session.scalars(select(CallDisposition).where(CallDisposition.call_id.in_([s.call_id for s, _ in surveys]))
+                             .order_by(CallDisposition.at, CallDisposition.id)):
+        dispositions[d.call_id] = d.code  # the latest wins
+    return [PostCallRow(s.call_id, s.started_at, job, s.skill, dispositions.get(s.call_id), s.outcome,
+                        answers.get(s.id, {})) for s, job in surveys]
