@@ -130,10 +130,14 @@ class SurveyCall(CallSession):
 
     async def _feed(self, event: Event) -> None:
         logger.debug("call %s: %s in %s", self.call_id, event, self.machine.state)
-        for effect in self.machine.on(event):
+        effects = self.machine.on(event)
+        for done, effect in enumerate(effects, 1):
             try:
                 await self._perform(effect)
-            except CallerGone:
+            except CallerGone:  # what the step decided stands (an answer, the outcome); then the hang-up
+                for kept in effects[done:]:
+                    if isinstance(kept, Store | Finish):
+                        await self._perform(kept)
                 await self._feed(Gone(16, "hung up"))
                 return
 

@@ -10,7 +10,8 @@
     ASKING / WAITING ──another key──▶ the question again
     THANKS ──played──▶ DONE, hang up (completed once THANKS begins, even if the client hangs up)
     any ──hung up──▶ DONE: partial once the client was reached, machine in MACHINE, failed while DETECTING
-    any ──a prompt cannot be played, or no event for too long──▶ DONE, hang up
+    any ──a prompt cannot be played, or no event for too long──▶ DONE, hang up (partial once the client was
+        reached and asked: a prompt that fails as it starts is most often the client hanging up)
 
 The events and effects a voice notification call has too (Answered, Played, Key, Play, HangUp...) are its
 (ari_apps/notify/voice.py). Keys during the intro are ignored; keys during a question's prompt answer it
@@ -125,8 +126,8 @@ class SurveyMachine:
             return []
         if isinstance(event, Gone):
             return self._gone(event)
-        if isinstance(event, PlayFailed):
-            return self._end(Outcome.FAILED, f"could not play the {event.what}")
+        if isinstance(event, PlayFailed):  # often the caller hanging up as the prompt starts: reached, partial
+            return self._end(self._reached_or(Outcome.FAILED), f"could not play the {event.what}")
         if isinstance(event, Rejected) and state is State.DIALING:
             return self._end(REJECTED[event.dialstatus], f"not answered: {event.dialstatus}", hang_up=False)
         if isinstance(event, Answered) and state is State.DIALING:

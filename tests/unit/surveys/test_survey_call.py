@@ -107,7 +107,10 @@ def test_not_answered_busy_and_failures_by_dial_status_or_cause() -> None:
         finished = machine().on(event)
         assert [type(e) for e in finished] == [Finish] and finished[0].outcome is outcome, (event, finished)  # type: ignore[union-attr]
     m = answered(machine())
-    assert m.on(PlayFailed("q:satisfaction"))[-1] == Finish(Outcome.FAILED, "could not play the q:satisfaction")
+    assert m.on(PlayFailed("q:satisfaction"))[-1] == Finish(Outcome.PARTIAL, "could not play the q:satisfaction")
+    detecting = machine()
+    detecting.on(Answered())
+    assert detecting.on(PlayFailed("intro"))[-1] == Finish(Outcome.FAILED, "could not play the intro")
     hung = answered(machine())
     assert hung.on(Gone(16, "Normal Clearing"))[-1].outcome is Outcome.PARTIAL  # type: ignore[union-attr]
 
