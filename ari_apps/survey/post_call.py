@@ -20,7 +20,13 @@ from ari_apps.survey.machine import Finish, SurveyMachine
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.surveys import Claim, Outcome
-from crm_core.surveys.post_call import PostCallStart, begin_post_call, finish_post_call, record_post_call_answer
+from crm_core.surveys.post_call import (
+    PostCallStart,
+    begin_post_call,
+    finish_post_call,
+    record_post_call_answer,
+    record_post_call_comment,
+)
 from crm_core.surveys.post_call_policy import PostCallPolicy, post_call_policy
 
 if TYPE_CHECKING:
@@ -47,6 +53,9 @@ class PostCallJournal:
 
     async def answer(self, claim: Claim, question: str, key: str) -> None:
         await self.db.record(record_post_call_answer, self.survey_id, question, key, self.clock())
+
+    async def comment(self, claim: Claim, question: str, recording: str) -> None:
+        await self.db.record(record_post_call_comment, self.survey_id, question, recording, self.clock())
 
     async def to_agent(self, claim: Claim, channel_id: str) -> dict[str, str]:
         raise AssertionError("a post-call survey has no hand-over to an agent")

@@ -18,5 +18,6 @@ class PostCallAnswer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("post_call_surveys.id", ondelete="CASCADE"), index=True)
     question: Mapped[str] = mapped_column(String(60))
-    key: Mapped[str] = mapped_column(String(2))  # the value keyed, "0".."10"
+    key: Mapped[str] = mapped_column(String(2))  # the value keyed, "0".."10"; "" for a spoken comment
+    recording: Mapped[str | None] = mapped_column(String(100), nullable=True)  # a comment's recording name
     answered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

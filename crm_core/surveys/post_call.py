@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm_core import recordings
 from crm_core.models import (
     Agent,
     Call,
@@ -20,7 +21,7 @@ from crm_core.models import (
     SurveyVersion,
 )
 from crm_core.models.call import CallDirection
-from crm_core.surveys.definition import LANGUAGES, Survey, parse_survey
+from crm_core.surveys.definition import LANGUAGES, Survey, key_value, parse_survey
 from crm_core.surveys.dialing import Outcome
 from crm_core.surveys.post_call_policy import CallFacts, Choice, PostCallPolicy, choose
 
@@ -71,14 +72,31 @@ def _latest(session: Session, code: str) -> SurveyVersion | None:
 
 
 def record_post_call_answer(session: Session, survey_id: int, question: str, key: str, now: datetime) -> None:
-    """One answer, stored as it is keyed (a question asked again keeps the last key)."""
+    """One answer, stored as it is keyed, as its value (`*` is 10; a question asked again keeps the last)."""
+    _answer(session, survey_id, question, now).key = str(key_value(key))
+    session.flush()
+
+
+def record_post_call_comment(session: Session, survey_id: int, question: str, recording: str,
+                             now: datetime) -> None:
+    """A spoken comment, as its recording starts (a caller who hangs up while speaking keeps it): the answer
+    names the recording, which is also one of the call's recordings (purpose `survey_comment`)."""
+    row = _answer(session, survey_id, question, now)
+    row.key, row.recording = "", recording
+    survey = session.get(PostCallSurvey, survey_id)
+    if survey is not None and recording not in {r.name for r in recordings.of_call(session, survey.call_id)}:
+        recordings.add(session, survey.call_id, recording, format="wav", purpose="survey_comment", at=now)
+    session.flush()
+
+
+def _answer(session: Session, survey_id: int, question: str, now: datetime) -> PostCallAnswer:
     row = session.scalar(select(PostCallAnswer).where(PostCallAnswer.survey_id == survey_id,
                                                       PostCallAnswer.question == question))
     if row is None:
-        session.add(PostCallAnswer(survey_id=survey_id, question=question, key=key, answered_at=now))
-    else:
-        row.key, row.answered_at = key, now
-    session.flush()
+        row = PostCallAnswer(survey_id=survey_id, question=question, key="")
+        session.add(row)
+    row.answered_at = now
+    return row
 
 
 def finish_post_call(session: Session, survey_id: int, outcome: Outcome, detail: str, now: datetime) -> None:
@@ -97,7 +115,8 @@ class PostCallRow:
     skill: str | None
     disposition: str | None  # the agent's latest disposition code for the call
     outcome: str | None
-    answers: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)  # question -> value ("" for a comment)
+    comments: dict[str, str] = field(default_factory=dict)  # question -> recording name
 
 
 def post_call_results(session: Session, since: datetime, until: datetime) -> list[PostCallRow]:
@@ -108,12 +127,15 @@ def post_call_results(session: Session, since: datetime, until: datetime) -> lis
                               .order_by(PostCallSurvey.started_at, PostCallSurvey.id)).all()
     ids = [s.id for s, _ in surveys]
     answers: dict[int, dict[str, str]] = {}
+    comments: dict[int, dict[str, str]] = {}
     for a in session.scalars(select(PostCallAnswer).where(PostCallAnswer.survey_id.in_(ids))
                              .order_by(PostCallAnswer.id)):
         answers.setdefault(a.survey_id, {})[a.question] = a.key
+        if a.recording:
+            comments.setdefault(a.survey_id, {})[a.question] = a.recording
     dispositions: dict[str, str] = {}
     for d in session.scalars(select(CallDisposition).where(CallDisposition.call_id.in_([s.call_id for s, _ in surveys]))
                              .order_by(CallDisposition.at, CallDisposition.id)):
         dispositions[d.call_id] = d.code  # the latest wins
     return [PostCallRow(s.call_id, s.started_at, job, s.skill, dispositions.get(s.call_id), s.outcome,
-                        answers.get(s.id, {})) for s, job in surveys]
+                        answers.get(s.id, {}), comments.get(s.id, {})) for s, job in surveys]

@@ -6,13 +6,15 @@ up at the second question keeps the first answer; a call the policy leaves out i
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from importlib import resources
 
 from sqlalchemy import select
 
-from crm_core import calls
+from crm_core import calls, recordings
 from crm_core.models import PostCallAnswer, PostCallSurvey
 from crm_core.surveys import publish
+from crm_core.surveys.post_call import post_call_results
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller
 from tests.integration.conftest import Hotline
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, wait_for
@@ -66,7 +68,8 @@ def survey_of(hotline: Hotline, call_id: str) -> tuple[PostCallSurvey | None, di
 
 def test_the_caller_answers_the_survey_after_the_agent_hangs_up(hotline: Hotline) -> None:
     agent_id = set_up(hotline)
-    script = CallScript(HOTLINE, "13800000003", ["1", "4", "9"], talk_seconds=300, timeout=120)
+    # The menu (1: trading), satisfaction 4, recommendation 10 (*), then a comment ended with #.
+    script = CallScript(HOTLINE, "13800000003", ["1", "4", "*", "#"], talk_seconds=300, timeout=120)
 
     obs = asyncio.run(call_and_agent_hangs_up(hotline, script))
 
@@ -75,14 +78,19 @@ def test_the_caller_answers_the_survey_after_the_agent_hangs_up(hotline: Hotline
     row, keyed = survey_of(hotline, obs.call_id)
     assert row is not None, "the call was surveyed"
     assert (row.outcome, row.agent_id, row.skill, row.language) == ("completed", agent_id, "trading", "en")
-    assert keyed == {"satisfaction": "4", "recommend": "9"}
-    assert [name for name, _ in obs.inputs] == ["main_menu", "satisfaction", "recommend"]
+    assert keyed == {"satisfaction": "4", "recommend": "10", "comment": ""}
+    assert [name for name, _ in obs.inputs] == ["main_menu", "satisfaction", "recommend", "comment"]
     heard = [p for p in obs.prompts if p.startswith("survey/")]
     assert heard[0].endswith("intro-en") and heard[-1].endswith("thanks-en"), obs.prompts
     with hotline.db.session() as session:
         call = calls.get_call(session, obs.call_id)
         assert (call.status, call.hangup_by, call.agent_id) == ("completed", "agent", agent_id)
         assert not [e for e in calls.events_of(session, obs.call_id) if "survey" in e.kind]  # nothing the desk reads
+        [comment] = recordings.of_call(session, obs.call_id)
+        assert comment.purpose == "survey_comment"
+        [result] = post_call_results(session, row.started_at, row.started_at + timedelta(seconds=1))
+        assert result.comments == {"comment": comment.name} and result.agent == "2001"
+    assert (hotline.asterisk.host_base / "spool" / "recording" / f"{comment.name}.wav").exists()
 
 
 def test_a_caller_who_hangs_up_at_the_second_question_keeps_the_first_answer(hotline: Hotline) -> None:
@@ -103,7 +111,8 @@ def test_a_call_the_policy_leaves_out_is_hung_up_when_the_agent_hangs_up(hotline
 
     obs = asyncio.run(call_and_agent_hangs_up(hotline, script))
 
-    assert obs.hangup_by == "hotline" and [name for name, _ in obs.inputs] == ["main_menu"]
+    assert obs.agent_channel is not None and obs.hangup_by == "hotline"
+    assert [name for name, _ in obs.inputs] == ["main_menu"]
     assert not [p for p in obs.prompts if p.startswith("survey/")]
     with hotline.db.session() as session:
         assert session.scalars(select(PostCallSurvey)).first() is None

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("survey_id", sa.Integer(), nullable=False),
         sa.Column("question", sa.String(length=60), nullable=False),
         sa.Column("key", sa.String(length=2), nullable=False),
+        sa.Column("recording", sa.String(length=100), nullable=True),
         sa.Column("answered_at", UTC_TIME, nullable=False),
         _fk("post_call_answers", "survey_id", "post_call_surveys"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_post_call_answers")),
