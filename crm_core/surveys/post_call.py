@@ -139,3 +139,23 @@ def post_call_results(session: Session, since: datetime, until: datetime) -> lis
         dispositions[d.call_id] = d.code  # the latest wins
     return [PostCallRow(s.call_id, s.started_at, job, s.skill, dispositions.get(s.call_id), s.outcome,
                         answers.get(s.id, {}), comments.get(s.id, {})) for s, job in surveys]
+
+
+def post_call_overview(session: Session, since: datetime) -> dict[str, object]:
+    """The post-call surveys since `since` for the supervisor console: how many calls were surveyed and
+    completed, the answers per question and value, and how many comments were left."""
+    outcomes = dict(session.execute(select(PostCallSurvey.outcome, func.count()).where(
+        PostCallSurvey.started_at >= since).group_by(PostCallSurvey.outcome)).all())
+    answers: dict[str, dict[str, int]] = {}
+    comments = 0
+    for question, key, recording in session.execute(
+            select(PostCallAnswer.question, PostCallAnswer.key, PostCallAnswer.recording)
+            .join(PostCallSurvey, PostCallSurvey.id == PostCallAnswer.survey_id)
+            .where(PostCallSurvey.started_at >= since).order_by(PostCallAnswer.id)):
+        if recording:
+            comments += 1
+            continue
+        per_key = answers.setdefault(question, {})
+        per_key[key] = per_key.get(key, 0) + 1
+    return {"since": since.isoformat(), "surveyed": sum(outcomes.values()),
+            "completed": outcomes.get(Outcome.COMPLETED.value, 0), "answers": answers, "comments": comments}
