@@ -159,3 +159,22 @@ def post_call_overview(session: Session, since: datetime) -> dict[str, object]:
         per_key[key] = per_key.get(key, 0) + 1
     return {"since": since.isoformat(), "surveyed": sum(outcomes.values()),
             "completed": outcomes.get(Outcome.COMPLETED.value, 0), "answers": answers, "comments": comments}
+
+
+def close_post_calls_left_open(session: Session, started_before: datetime, now: datetime) -> int:
+    """Close the post-call surveys still open that started before `started_before` (left by a service that was
+    killed): partial if the caller answered something, else interrupted. Returns how many."""
+    left = session.scalars(select(PostCallSurvey).where(PostCallSurvey.outcome.is_(None),
+                                                        PostCallSurvey.started_at < started_before)).all()
+    answered = set(session.scalars(select(PostCallAnswer.survey_id).where(
+        PostCallAnswer.survey_id.in_([s.id for s in left]))))
+    for survey in left:
+        outcome = Outcome.PARTIAL if survey.id in answered else Outcome.INTERRUPTED
+        finish_post_call(session, survey.id, outcome, "left open: the service stopped during the survey", now)
+    return len(left)
+
+
+def latest_version(session: Session, code: str) -> tuple[int, Survey] | None:
+    """The survey's latest version (its id and document), to make its audio before the first call needs it."""
+    version = _latest(session, code)
+    return (version.id, parse_survey(version.document)) if version is not None else None

@@ -15,7 +15,9 @@ from crm_core.models import Call, CallDisposition, PostCallSurvey
 from crm_core.surveys import Outcome, publish
 from crm_core.surveys.post_call import (
     begin_post_call,
+    close_post_calls_left_open,
     finish_post_call,
+    latest_version,
     post_call_results,
     record_post_call_answer,
 )
@@ -97,3 +99,20 @@ def test_nothing_is_opened_for_a_call_the_policy_leaves_out_or_a_survey_never_pu
         choice, start = begin_post_call(session, PostCallPolicy("nps"), call, "c2", NOW)
         assert start is None and choice.reason == "no survey 'nps' published"
         assert session.query(PostCallSurvey).count() == 0
+
+
+def test_surveys_left_open_by_a_killed_service_are_closed_partial_if_answered(db: Database) -> None:
+    with db.session() as session:
+        agent = new_agent(session, "2001")
+        answered = begin_post_call(session, POLICY, a_call(session, investor(session, 1), agent.id), "c1", NOW)[1]
+        silent = begin_post_call(session, POLICY, a_call(session, investor(session, 2), agent.id), "c2", NOW)[1]
+        recent = begin_post_call(session, POLICY, a_call(session, investor(session, 3), agent.id), "c3",
+                                 NOW + timedelta(minutes=50))[1]
+        assert answered is not None and silent is not None and recent is not None
+        record_post_call_answer(session, answered.survey_id, "satisfaction", "3", NOW)
+        assert close_post_calls_left_open(session, NOW + timedelta(minutes=30), NOW + timedelta(hours=1)) == 2
+        outcomes = {s.id: s.outcome for s in session.query(PostCallSurvey)}
+        assert outcomes == {answered.survey_id: "partial", silent.survey_id: "interrupted", recent.survey_id: None}
+        version = latest_version(session, "post-call")
+        assert version is not None and version[1].first() == "satisfaction"
+        assert latest_version(session, "nps") is None
