@@ -103,7 +103,8 @@ def openapi_document() -> dict[str, Any]:
                                                      "whether the service has a sender for it",
                                                      codes=SUPERVISOR_CODES)},
         "/api/supervisor/surveys": {"get": _op("Survey campaigns: live progress (dialled, answered, completed, "
-                                               "remaining, outcomes) and answers per question and key",
+                                               "remaining, outcomes) and answers per question and key; the "
+                                               "post-call survey of the last 7 days",
                                                codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},

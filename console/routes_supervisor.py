@@ -3,6 +3,7 @@ Each action audited."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -15,12 +16,15 @@ from console.live import snapshot_json
 from console.ports import TelephonyError
 from console.schemas import path_int, path_text, read_body
 from crm_core import audit
+from crm_core.models.base import utcnow
 from crm_core.notifications.outbox import counts_by_channel
 from crm_core.notifications.rules import Channel, Status
+from crm_core.surveys.post_call import post_call_overview
 from crm_core.surveys.results import overview as survey_overview
 from crm_core.web_sessions import StaffIdentity
 
 routes = web.RouteTableDef()
+POST_CALL_DAYS = 7  # the supervisor's view of the post-call surveys: the last week
 
 
 @routes.get("/api/supervisor/live")
@@ -47,9 +51,12 @@ async def get_notifications(request: web.Request) -> web.Response:
 @routes.get("/api/supervisor/surveys")
 async def get_surveys(request: web.Request) -> web.Response:
     """Each survey campaign's live progress (dialled, answered, completed, remaining, outcomes) and its answers
-    per question and key."""
+    per question and key; the post-call surveys of the last `POST_CALL_DAYS` days."""
     require(request, "supervise")
-    return web.json_response({"campaigns": await context_of(request).in_session(survey_overview)})
+    ctx = context_of(request)
+    since = utcnow() - timedelta(days=POST_CALL_DAYS)
+    return web.json_response({"campaigns": await ctx.in_session(survey_overview),
+                              "post_call": await ctx.in_session(post_call_overview, since)})
 
 
 @routes.post("/api/supervisor/supervise")

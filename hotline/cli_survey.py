@@ -1,6 +1,6 @@
 """`hotline survey ...`: publish a survey (a JSON document, a new version each time), create a campaign, keep
 the do-not-call list, run a campaign's batch (the running service dials it; this command shows its progress),
-and see where campaigns stand and what clients answered."""
+and see where campaigns stand and what clients answered, in campaigns and in post-call surveys."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from crm_core.db import Database
 from crm_core.models import SurveyCampaign
 from crm_core.surveys import Progress, campaign_named, create_campaign, forbid, progress, publish, request_run, results
 from crm_core.surveys.dialing import zone
+from crm_core.surveys.post_call import post_call_results
 from hotline.cli_notify import FAILURES
 from hotline.cli_session import Handler, Work, in_session
 from hotline.settings import Settings
+from reports.periods import period
 
 BAR_WIDTH = 30
 
@@ -71,6 +73,12 @@ def add_survey_commands(subparsers: Any) -> None:
     p = commands.add_parser("results", help="answers per week, agent, skill, question and key (tab-separated)")
     p.add_argument("code", nargs="?")
     p.set_defaults(handler=cmd_results)
+
+    p = commands.add_parser("post-call", help="the post-call surveys of the days given: each surveyed call with its "
+                                              "agent, skill, disposition, outcome and answers (tab-separated)")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (included)")
+    p.set_defaults(handler=cmd_post_call)
 
 
 @_in_session
@@ -133,6 +141,18 @@ def cmd_results(args: argparse.Namespace, settings: Settings, session: Session) 
     for row in results(session, args.code):
         print(f"{row.week}\t{row.campaign}\t{row.agent_id or ''}\t{row.skill or ''}\t{row.question}\t{row.key}\t"
               f"{row.answers}")
+    return 0
+
+
+@_in_session
+def cmd_post_call(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    start, end = period(args.start, args.end)
+    print("started\tcall\tagent\tskill\tdisposition\toutcome\tanswers\tcomments")
+    for row in post_call_results(session, start, end):
+        answers = " ".join(f"{q}={k}" for q, k in row.answers.items() if q not in row.comments)
+        comments = " ".join(f"{q}={name}" for q, name in row.comments.items())
+        print(f"{row.started_at:%Y-%m-%d %H:%M:%S}\t{row.call_id}\t{row.agent or ''}\t{row.skill or ''}\t"
+              f"{row.disposition or ''}\t{row.outcome or 'under way'}\t{answers}\t{comments}")
     return 0
 
 

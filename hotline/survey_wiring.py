@@ -1,13 +1,13 @@
 """The survey app with these settings: it dials `[survey] dial` (default: `[acd] outbound_dial`), keeps the
-surveys' spoken prompts in the instance's sounds folder (`survey/`), skips the configured holidays, and hands
-clients who ask for an agent to the ACD."""
+surveys' spoken prompts in the instance's sounds folder (`survey/`), skips the configured holidays, hands
+clients who ask for an agent to the ACD, and keeps callers for the post-call survey by `[survey] post_call*`."""
 
 from __future__ import annotations
 
 from ari_apps.notify.speech import MessageAudio
 from ari_apps.survey.app import SurveyApp
 from crm_core.db import AsyncDatabase
-from crm_core.surveys import Calendar, parse_dates
+from crm_core.surveys import Calendar, PolicyError, parse_dates
 from hotline.asterisk.instance import ACD_APP, SURVEY_APP, AsteriskInstance
 from hotline.settings import Settings, SettingsError
 
@@ -25,4 +25,7 @@ def build_survey_app(settings: Settings, instance: AsteriskInstance, db: AsyncDa
     except (ValueError, NotImplementedError, KeyError) as exc:
         raise SettingsError(f"settings survey.holiday_country / extra_holidays: {exc}") from exc
     audio = MessageAudio(instance.host_sounds / "survey", f"{instance.sounds}/survey")
-    return SurveyApp(SURVEY_APP, db, s, dial, audio, calendar, ACD_APP)
+    try:
+        return SurveyApp(SURVEY_APP, db, s, dial, audio, calendar, ACD_APP)
+    except PolicyError as exc:
+        raise SettingsError(f"settings survey.post_call_*: {exc}") from exc

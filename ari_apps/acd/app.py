@@ -11,7 +11,7 @@ from typing import Any
 from ari_apps.acd import call_events as ev
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.call import CONTROL, AcdCallSession
-from ari_apps.acd.deps import AcdDeps
+from ari_apps.acd.deps import AcdDeps, AfterCallHook
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
 from ari_apps.acd.model import Dialling, Phase
@@ -39,7 +39,7 @@ CONTROL_TIMEOUT_SECONDS = 15.0
 
 class AcdApp(SessionApp):
     def __init__(self, name: str, db: AsyncDatabase, prompts: Prompts, settings: AcdSettings,
-                 events: EventSink = discard) -> None:
+                 events: EventSink = discard, after_call: AfterCallHook | None = None) -> None:
         super().__init__()
         self.name = name
         router = Router(overflow_skill=settings.overflow_skill, overflow_after=settings.overflow_after_seconds,
@@ -48,7 +48,7 @@ class AcdApp(SessionApp):
         board = AgentBoard(db, router, events, reachable=self.phones.reachable)
         self.dispatcher = Dispatcher(router, board, settings, events)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
-                            events=events)
+                            events=events, after_call=after_call)
         self._ticker: asyncio.Task[None] | None = None
         self._callbacks: asyncio.Task[None] | None = None
 

@@ -242,6 +242,8 @@ class AcdCallSession(CallSession):
                 await self.ari.request_quietly("bridges", "stopMoh", bridgeId=bridge_id)
             case fx.HangUp(channel_id):
                 await self.ari.request_quietly("channels", "hangup", channelId=channel_id)
+            case fx.AfterCall(channel_id, bridge_id):
+                await self._after_call(channel_id, bridge_id)
             case fx.Ring(call):
                 await originate(self.ari, call)
             case fx.Announce():
@@ -285,6 +287,15 @@ class AcdCallSession(CallSession):
             return
         dispatcher.enqueue(self, skill=call.skill, language=call.language, priority=call.priority,
                            entered_at=call.entered_at)
+
+    async def _after_call(self, channel_id: str, bridge_id: str) -> None:
+        """Offer the caller to the post-call survey (out of the bridge first); hung up unless it is taken."""
+        hook = self.deps.after_call
+        if hook is not None:
+            await self.ari.request_quietly("bridges", "removeChannel", bridgeId=bridge_id, channel=channel_id)
+            if await hook(self.call_id, channel_id):
+                return
+        await self.ari.request_quietly("channels", "hangup", channelId=channel_id)
 
     def _media(self, announce: fx.Announce) -> list[str]:
         p, lang = self.deps.prompts, announce.language

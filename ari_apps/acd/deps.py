@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from ari_apps.acd.board import AgentBoard
@@ -10,6 +11,8 @@ from ari_apps.acd.settings import AcdSettings
 from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from crm_core.db import AsyncDatabase
+
+AfterCallHook = Callable[[str, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,6 @@ class AcdDeps:
     board: AgentBoard
     dispatcher: Dispatcher
     events: EventSink = discard
+    # The caller whose agent hung up (call id, channel id): True if taken (the post-call survey), else hung up.
+    after_call: AfterCallHook | None = None
+

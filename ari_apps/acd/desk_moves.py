@@ -81,10 +81,11 @@ def consult(call: AcdCall, event: ev.Consult, ctx: Context) -> Transition:
 
 
 def agent_leaves(call: AcdCall, event: ev.AgentGone, ctx: Context) -> Transition:
-    """The agent (or the outside party holding the call) hung up: the call is over, the caller hung up."""
+    """The agent (or the outside party holding the call) hung up: the call is over; the caller is hung up, or
+    kept for the post-call survey (AfterCall: the survey's policy decides, unseen by the desk)."""
     done = replace(call, phase=Phase.DONE)
     return Transition(done, (*finish(call, CallStatus.COMPLETED, "agent", agent_id=call.agent_id),
-                             fx.HangUp(call.channel_id)))
+                             fx.AfterCall(call.channel_id, call.bridge_id)))
 
 
 def caller_leaves(call: AcdCall, event: ev.CallerGone, ctx: Context) -> Transition:

@@ -66,6 +66,15 @@ class HangUp:
 
 
 @dataclass(frozen=True)
+class AfterCall:
+    """The agent hung up on the caller: the caller's channel is offered to what comes after the call (the
+    post-call survey, if its policy picks the call: the channel leaves the ACD) and hung up otherwise."""
+
+    channel_id: str
+    bridge_id: str
+
+
+@dataclass(frozen=True)
 class Announce:
     """Tell the waiting caller their place and expected wait (prompts played to the call's bridge)."""
 
@@ -167,5 +176,5 @@ class Publish:
 
 
 Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | Ring | HangUp
-          | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw | RecordAgentState | SetAgentState
-          | AgentBack | AgentMissed | Publish)
+          | AfterCall | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw | RecordAgentState
+          | SetAgentState | AgentBack | AgentMissed | Publish)

@@ -1,5 +1,6 @@
 """The survey Stasis app (`hotline-survey`): places the survey calls of the batches it runs (dialer.py) and
-carries each call (call.py). Channels of this app that nobody owns (left by a killed service, or answered
+carries each call (call.py); keeps a caller whose agent hung up for the post-call survey when the policy
+picks the call (post_call.py, `take_over`). Channels of this app that nobody owns (left by a killed service, or answered
 after their batch stopped) are hung up, as the notify apps do (OutboundApp)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Container
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from ari_apps.notify.outbound import OutboundApp
 from ari_apps.notify.speech import MessageAudio
@@ -17,12 +18,16 @@ from ari_apps.survey import journal
 from ari_apps.survey.audio import prompt_media
 from ari_apps.survey.call import SurveyCall
 from ari_apps.survey.dialer import Batch, CampaignBusy
+from ari_apps.survey.post_call import policy_of, take_over
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.models.base import utcnow
 from crm_core.surveys import Progress, Survey
+from crm_core.surveys.post_call import close_post_calls_left_open, latest_version
 
 logger = logging.getLogger(__name__)
+
+LEFT_OPEN_AFTER = timedelta(minutes=30)  # no post-call survey lasts this long: one still open was left by a kill
 
 
 class SurveyApp(OutboundApp):
@@ -38,6 +43,32 @@ class SurveyApp(OutboundApp):
         self.acd_app = acd_app
         self.runner = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.batches: dict[str, asyncio.Task[None]] = {}
+        self.post_call = policy_of(settings)  # PolicyError for unusable settings
+        self.clock: Callable[[], datetime] = utcnow
+        self._warming: asyncio.Task[None] | None = None
+
+    async def after_recover(self) -> None:
+        """On each connection: close the post-call surveys a killed service left open, and make the post-call
+        survey's audio now rather than while its first caller waits."""
+        await self.db.record(close_post_calls_left_open, self.clock() - LEFT_OPEN_AFTER, self.clock())
+        if self.post_call.survey:
+            self._warming = asyncio.create_task(self._warm_post_call(), name="survey:post-call-audio")
+
+    async def _warm_post_call(self) -> None:
+        try:
+            latest = await self.db.run(latest_version, self.post_call.survey)
+            if latest is not None:
+                await asyncio.to_thread(self.media_for, *latest)
+        except Exception as exc:  # the first call makes it (or says why not)
+            logger.warning("post-call survey audio not made ahead: %s", exc)
+
+    async def take_over(self, call_id: str, channel_id: str) -> bool:
+        """The ACD's caller whose agent hung up: True if kept for the post-call survey (the channel is ours)."""
+        try:
+            return await take_over(self, self.post_call, call_id, channel_id)
+        except Exception:  # a bug or the database: the ACD hangs the caller up as before
+            logger.exception("call %s: post-call survey not started", call_id)
+            return False
 
     def batch(self, code: str, *, clock: Callable[[], datetime] = utcnow,
               on_progress: Callable[[Progress], None] | None = None) -> Batch:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ari_apps.ari import Ari, AriError
-from ari_apps.media import play, set_var
+from ari_apps.media import CHANNEL_GONE, play, set_var
 from ari_apps.notify.call import hang_up, playback_event
 from ari_apps.originate import Originate, originate
 from ari_apps.session import CallerGone, CallSession
@@ -31,6 +31,8 @@ from ari_apps.survey.machine import (
     Key,
     Play,
     Reached,
+    Record,
+    Recorded,
     Rejected,
     State,
     StopPlaying,
@@ -57,13 +59,14 @@ class Journal(Protocol):
     async def reached(self, claim: Claim, amd: str) -> None: ...
     async def answer(self, claim: Claim, question: str, key: str) -> None: ...
     async def to_agent(self, claim: Claim, channel_id: str) -> dict[str, str]: ...  # the variables for the ACD
+    async def comment(self, claim: Claim, question: str, recording: str) -> None: ...  # a spoken answer
 
 
 @dataclass(frozen=True)
 class SurveyRequest:
     claim: Claim
     endpoint: str
-    media: Mapping[str, str]  # "intro", "thanks", "machine", "q:<id>" -> media URI
+    media: Mapping[str, str]  # "intro", "thanks", "machine", "q:<id>", "beep" -> media URI
     acd_app: str
 
 
@@ -72,6 +75,9 @@ def machine_event(event: dict[str, Any], channel_id: str, playing: Mapping[str, 
     kind = event["type"]
     if kind == "PlaybackFinished":
         return playback_event(event, playing)
+    if kind in ("RecordingFinished", "RecordingFailed"):
+        target = (event.get("recording") or {}).get("target_uri")
+        return Recorded(kind == "RecordingFinished") if target == f"channel:{channel_id}" else None
     if kind == "Dial" and event.get("peer", {}).get("id") == channel_id:
         status = str(event.get("dialstatus") or "")
         return Rejected(status) if status in REJECTED else None
@@ -107,9 +113,7 @@ class SurveyCall(CallSession):
     async def run(self) -> None:
         self._ari = self.ari
         try:
-            await originate(self.ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
-                                                ring_seconds=self.ring_seconds, app_args="survey",
-                                                caller_id='"Hotline" <95500>'))
+            await self.begin()
             while self.machine.state is not State.DONE:
                 event = await self.next_event(self.machine.timeout())
                 found = Timeout() if event is None else machine_event(event, self.channel_id, self._playing)
@@ -124,12 +128,22 @@ class SurveyCall(CallSession):
                 self._hang_up_at_end = False  # cancelled: the next service hangs it up
             await self._end()
 
+    async def begin(self) -> None:
+        """Ring the client's phone into this app (a post-call survey's caller is on the line already)."""
+        await originate(self.ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
+                                            ring_seconds=self.ring_seconds, app_args="survey",
+                                            caller_id='"Hotline" <95500>'))
+
     async def _feed(self, event: Event) -> None:
         logger.debug("call %s: %s in %s", self.call_id, event, self.machine.state)
-        for effect in self.machine.on(event):
+        effects = self.machine.on(event)
+        for done, effect in enumerate(effects, 1):
             try:
                 await self._perform(effect)
-            except CallerGone:
+            except CallerGone:  # what the step decided stands (an answer, the outcome); then the hang-up
+                for kept in effects[done:]:
+                    if isinstance(kept, Store | Finish):
+                        await self._perform(kept)
                 await self._feed(Gone(16, "hung up"))
                 return
 
@@ -144,6 +158,8 @@ class SurveyCall(CallSession):
             await set_var(self, v.AWAITING_INPUT, effect.question)
         elif isinstance(effect, Store):
             await self.journal.answer(self.request.claim, effect.question, effect.key)
+        elif isinstance(effect, Record):
+            await self._record(effect)
         elif isinstance(effect, Reached):
             await self.journal.reached(self.request.claim, effect.amd)
         elif isinstance(effect, Detect):
@@ -154,6 +170,20 @@ class SurveyCall(CallSession):
             await self._hang_up()
         elif isinstance(effect, Finish):
             self._finish(effect)
+
+    async def _record(self, record: Record) -> None:
+        """Record the spoken comment into Asterisk's recordings (# ends it); written down as it starts, so a
+        client who hangs up while speaking keeps it."""
+        name = f"survey-comment-{self.call_id}-{record.question}"[:100]
+        try:
+            await self.ari.request("channels", "record", channelId=self.channel_id, name=name, format="wav",
+                                   maxDurationSeconds=record.seconds, ifExists="overwrite",
+                                   terminateOn="#")
+        except AriError as exc:
+            if exc.status in CHANNEL_GONE:
+                raise CallerGone from exc
+            raise
+        await self.journal.comment(self.request.claim, record.question, name)
 
     async def _detect(self) -> None:
         """AMD() runs in the dialplan: keep the channel's events coming while it is out of the app."""

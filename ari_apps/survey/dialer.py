@@ -158,6 +158,10 @@ class _Journal:
     async def answer(self, claim: Claim, question: str, key: str) -> None:
         await self.db.record(journal.answer, claim.attempt_id, question, key, self.clock())
 
+    async def comment(self, claim: Claim, question: str, recording: str) -> None:
+        """A spoken comment: an answer with no key (the recording is named after the attempt and question)."""
+        await self.db.record(journal.answer, claim.attempt_id, question, "", self.clock())
+
     async def to_agent(self, claim: Claim, channel_id: str) -> dict[str, str]:
         call_id = await self.db.run(journal.to_agent, claim.attempt_id, channel_id)
         return {v.CALL_ID: call_id, v.CATEGORY: self.skill, v.LANGUAGE: claim.language, v.PRIORITY: "0"}

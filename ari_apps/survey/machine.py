@@ -8,9 +8,13 @@
     ASKING / WAITING ──an answer key──▶ the answer stored; the next question by the survey's branches, or THANKS
     ASKING / WAITING ──the agent key──▶ DONE: handed to the ACD (the channel leaves this app)
     ASKING / WAITING ──another key──▶ the question again
+    ASKING a comment ──prompt played──▶ RECORDING: a beep, then recorded ──ended (# or its longest)──▶ the
+        next question or THANKS; a key during its prompt skips it; hung up while recording: DONE, completed
+        (the comment kept)
     THANKS ──played──▶ DONE, hang up (completed once THANKS begins, even if the client hangs up)
     any ──hung up──▶ DONE: partial once the client was reached, machine in MACHINE, failed while DETECTING
-    any ──a prompt cannot be played, or no event for too long──▶ DONE, hang up
+    any ──a prompt cannot be played, or no event for too long──▶ DONE, hang up (partial once the client was
+        reached and asked: a prompt that fails as it starts is most often the client hanging up)
 
 The events and effects a voice notification call has too (Answered, Played, Key, Play, HangUp...) are its
 (ari_apps/notify/voice.py). Keys during the intro are ignored; keys during a question's prompt answer it
@@ -24,7 +28,9 @@ from enum import StrEnum
 
 from ari_apps.notify.voice import Answered, HangUp, Key, Play, Played, PlayFailed, StopPlaying, Timeout
 from crm_core.surveys import END, Outcome, Survey, next_question
+from crm_core.surveys.definition import key_value
 
+BEEP = "beep"  # played before a comment is recorded (Asterisk's own sound)
 GUARD_SECONDS = 120.0  # longest a prompt may play, or the dialplan may take to detect, before the call is given up
 MACHINE_STATUSES = frozenset({"MACHINE"})
 REJECTED = {"BUSY": Outcome.BUSY, "NOANSWER": Outcome.NO_ANSWER, "CONGESTION": Outcome.FAILED,
@@ -40,6 +46,7 @@ class State(StrEnum):
     INTRO = "intro"
     ASKING = "asking"
     WAITING = "waiting"
+    RECORDING = "recording"  # a spoken comment
     THANKS = "thanks"
     DONE = "done"
 
@@ -62,7 +69,14 @@ class Gone:
     text: str = ""
 
 
-Event = Answered | Rejected | Detected | Played | PlayFailed | Key | Timeout | Gone
+@dataclass(frozen=True)
+class Recorded:
+    """The comment's recording ended (# pressed, its longest reached, or it failed)."""
+
+    ok: bool = True
+
+
+Event = Answered | Rejected | Detected | Played | PlayFailed | Key | Timeout | Gone | Recorded
 
 
 # Effects -----------------------------------------------------------------------------------------------
@@ -88,6 +102,14 @@ class Store:
 
 
 @dataclass(frozen=True)
+class Record:
+    """Record the client's spoken answer to `question` (a comment), for at most `seconds`; # ends it."""
+
+    question: str
+    seconds: int
+
+
+@dataclass(frozen=True)
 class ToAgent:
     pass
 
@@ -98,7 +120,7 @@ class Finish:
     detail: str
 
 
-Effect = Detect | Reached | Play | StopPlaying | Awaiting | Store | ToAgent | HangUp | Finish
+Effect = Detect | Reached | Play | StopPlaying | Awaiting | Store | Record | ToAgent | HangUp | Finish
 
 
 @dataclass
@@ -117,6 +139,8 @@ class SurveyMachine:
     def timeout(self) -> float:
         if self.state is State.DIALING:
             return self.ring_seconds + 10.0
+        if self.state is State.RECORDING:
+            return self.survey.question(self.question).record_seconds + 10.0
         return self.key_seconds if self.state is State.WAITING else GUARD_SECONDS
 
     def on(self, event: Event) -> list[Effect]:
@@ -125,8 +149,8 @@ class SurveyMachine:
             return []
         if isinstance(event, Gone):
             return self._gone(event)
-        if isinstance(event, PlayFailed):
-            return self._end(Outcome.FAILED, f"could not play the {event.what}")
+        if isinstance(event, PlayFailed):  # often the caller hanging up as the prompt starts: reached, partial
+            return self._end(self._reached_or(Outcome.FAILED), f"could not play the {event.what}")
         if isinstance(event, Rejected) and state is State.DIALING:
             return self._end(REJECTED[event.dialstatus], f"not answered: {event.dialstatus}", hang_up=False)
         if isinstance(event, Answered) and state is State.DIALING:
@@ -137,6 +161,8 @@ class SurveyMachine:
             return self._played(event.what)
         if isinstance(event, Key) and state in (State.ASKING, State.WAITING):
             return self._key(event.digit)
+        if isinstance(event, Recorded | Timeout) and state is State.RECORDING:
+            return self._after(self.question, [Awaiting("")])
         if isinstance(event, Timeout):
             if state is State.WAITING:
                 return self._ask(self.question)
@@ -161,7 +187,13 @@ class SurveyMachine:
         if (state, what) == (State.INTRO, "intro"):
             return self._ask(self.survey.first())
         if state is State.ASKING and what == f"q:{self.question}":
+            if self.survey.question(self.question).record_seconds:
+                return self._to(State.RECORDING, Play(BEEP))
             return self._to(State.WAITING)
+        if (state, what) == (State.RECORDING, BEEP):  # recording from the end of the beep; # ends it
+            # Awaiting first: Asterisk runs a channel's requests one after another, none during a recording.
+            return [Awaiting(self.question),
+                    Record(self.question, self.survey.question(self.question).record_seconds)]
         if (state, what) == (State.THANKS, "thanks"):
             return self._to(State.DONE, HangUp())
         if (state, what) == (State.MACHINE, "machine"):
@@ -173,17 +205,22 @@ class SurveyMachine:
         if self.survey.agent_key and digit == self.survey.agent_key:
             return self._to(State.DONE, StopPlaying(), Awaiting(""), ToAgent(),
                             Finish(Outcome.AGENT, f"asked for an agent at {self.question}"))
+        if question.record_seconds:  # a key during a comment's prompt: no comment
+            return self._after(question.id, [StopPlaying(), Awaiting("")])
         if digit not in question.keys:
             self.asked = 0  # a wrong key is not silence: the question is asked again in full
             return [StopPlaying(), *self._ask(self.question)]
-        self.answers[question.id] = int(digit)
-        following = next_question(self.survey, question.id, self.answers)
-        stored: list[Effect] = [StopPlaying(), Awaiting(""), Store(question.id, digit)]
+        self.answers[question.id] = key_value(digit)
+        return self._after(question.id, [StopPlaying(), Awaiting(""), Store(question.id, digit)])
+
+    def _after(self, question: str, done: list[Effect]) -> list[Effect]:
+        """The question is answered (or its comment over): the next one, or the thanks."""
+        following = next_question(self.survey, question, self.answers)
         if following == END:
-            return self._to(State.THANKS, *stored, Finish(Outcome.COMPLETED, f"{len(self.answers)} answer(s)"),
+            return self._to(State.THANKS, *done, Finish(Outcome.COMPLETED, f"{len(self.answers)} answer(s)"),
                             Play("thanks"))
         self.asked = 0
-        return stored + self._ask(following)
+        return done + self._ask(following)
 
     def _ask(self, question: str) -> list[Effect]:
         if question != self.question:
@@ -191,6 +228,8 @@ class SurveyMachine:
         if self.asked >= self.asks:
             return self._end(Outcome.PARTIAL, f"no answer to {question} after {self.asked} prompt(s)")
         self.asked += 1
+        if self.survey.question(question).record_seconds:  # keys are awaited once the recording starts
+            return self._to(State.ASKING, Play(f"q:{question}"))
         return self._to(State.ASKING, Awaiting(question), Play(f"q:{question}"))
 
     def _gone(self, event: Gone) -> list[Effect]:
@@ -202,6 +241,8 @@ class SurveyMachine:
             return self._end(outcome, f"not answered: {cause}", hang_up=False)
         if state is State.THANKS:
             return self._to(State.DONE)
+        if state is State.RECORDING:
+            return self._end(Outcome.COMPLETED, f"hung up during the comment {self.question}", hang_up=False)
         if state is State.MACHINE:
             return self._end(Outcome.MACHINE, f"answering machine hung up: {cause}", hang_up=False)
         if state is State.DETECTING:
@@ -210,7 +251,7 @@ class SurveyMachine:
             "  ", " "), hang_up=False)
 
     def _reached_or(self, outcome: Outcome) -> Outcome:
-        return Outcome.PARTIAL if self.state in (State.INTRO, State.ASKING, State.WAITING) else outcome
+        return Outcome.PARTIAL if self.state in (State.INTRO, State.ASKING, State.WAITING, State.RECORDING) else outcome
 
     def _end(self, outcome: Outcome, detail: str, *, hang_up: bool = True) -> list[Effect]:
         effects: list[Effect] = [Awaiting("")] if self.state in (State.ASKING, State.WAITING) and hang_up else []

@@ -21,3 +21,8 @@ class SurveySettings:
     extra_holidays: str = ""  # more dates no one is called on, "2026-12-24, 2026-12-31"
     poll_seconds: float = 1.0  # how often a running batch looks for targets that became due
     batch_campaigns: str = ""  # campaigns the nightly batch runs, "satisfaction-dec, vip-dec"
+    # The post-call survey: the caller stays on the line when the agent hangs up and hears this survey.
+    post_call: str = ""  # the survey's code (published with `hotline survey publish`); "" : none
+    post_call_sample: float = 1.0  # the share of eligible calls surveyed, 0 to 1
+    post_call_categories: str = ""  # only calls of these skills, "trading, account"; "" : every skill
+    post_call_quiet_days: int = 7  # never surveyed again within this many days (per client, else number)

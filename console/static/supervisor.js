@@ -26,7 +26,7 @@ async function refresh() {
     const health = await api("GET", "/api/supervisor/notifications");
     if (health.ok) { renderHealth(health.data.channels); }
     const surveys = await api("GET", "/api/supervisor/surveys");
-    if (surveys.ok) { renderSurveys(surveys.data.campaigns); }
+    if (surveys.ok) { renderSurveys(surveys.data.campaigns); renderPostCall(surveys.data.post_call); }
   } finally {
     board.refreshing = false;
     if (board.again) { board.again = false; refresh(); }
@@ -122,17 +122,30 @@ document.addEventListener("DOMContentLoaded", function () {
   setInterval(refresh, 2000);
 });
 
+function answersText(answers) {
+  return Object.entries(answers).map(function ([question, keys]) {
+    return question + ": " + Object.entries(keys).map(function ([key, n]) { return key + "×" + n; }).join(" ");
+  }).join("; ");
+}
+
 function renderSurveys(campaigns) {
   const body = el("survey-campaigns").tBodies[0];
   body.replaceChildren();
   for (const c of campaigns) {
     const row = body.insertRow();
     row.dataset.campaign = c.campaign;
-    const answers = Object.entries(c.answers).map(function ([question, keys]) {
-      return question + ": " + Object.entries(keys).map(function ([key, n]) { return key + "×" + n; }).join(" ");
-    }).join("; ");
-    for (const value of [c.campaign, c.survey, c.status, c.dialled, c.answered, c.completed, c.remaining, answers]) {
+    for (const value of [c.campaign, c.survey, c.status, c.dialled, c.answered, c.completed, c.remaining,
+                         answersText(c.answers)]) {
       row.insertCell().textContent = String(value);
     }
+  }
+}
+
+function renderPostCall(postCall) {
+  const body = el("post-call-survey").tBodies[0];
+  body.replaceChildren();
+  const row = body.insertRow();
+  for (const value of [postCall.surveyed, postCall.completed, answersText(postCall.answers), postCall.comments]) {
+    row.insertCell().textContent = String(value);
   }
 }

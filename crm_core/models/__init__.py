@@ -118,3 +118,9 @@ __all__ += ["Callback", "CallbackStatus"]
 from crm_core.models.client_web_session import ClientWebSession  # noqa: E402
 
 __all__ += ["ClientWebSession"]
+
+# The post-call survey (issue 13, item 1).
+from crm_core.models.post_call_answer import PostCallAnswer  # noqa: E402
+from crm_core.models.post_call_survey import PostCallSurvey  # noqa: E402
+
+__all__ += ["PostCallAnswer", "PostCallSurvey"]

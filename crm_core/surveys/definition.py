@@ -10,11 +10,13 @@
         "branches": [{"if": "satisfaction <= 2", "goto": "reason"}], "next": "end"},
        {"id": "reason", "text": {...}, "keys": "123", "next": "end"}]}
 
-Questions are asked in order from the first; after an answer the first branch whose condition holds (the
-expression language of crm_core.expr over the answers so far, as numbers) gives the next question, else
-`next` (default: the following question; "end" ends the survey). Branches only go forward, so a survey
-always ends. The client may press `agent_key` at any question to be handed to an agent (the texts say
-where it is worth offering)."""
+A question is answered by one key (`keys`; `*` counts 10, for a 0 to 10 scale: "0123456789*"), or, with
+`"record": SECONDS` instead of keys, by a spoken comment recorded for at most that long (optional: any key
+during its prompt skips it; # ends it; so does hanging up). Questions are asked in order from the first;
+after an answer the first branch whose condition holds (the expression language of crm_core.expr over the
+answers so far, as numbers) gives the next question, else `next` (default: the following question; "end"
+ends the survey). Branches only go forward, so a survey always ends. The client may press `agent_key` at any
+question to be handed to an agent (the texts say where it is worth offering)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from crm_core.expr import ExpressionError, Node, compile_rule, evaluate, truthy
 LANGUAGES = ("zh", "en")
 END = "end"
 MAX_QUESTIONS = 30
+STAR = "*"  # the key that answers 10
+MAX_RECORD_SECONDS = 300
 
 
 class SurveyError(ValueError):
@@ -45,9 +49,10 @@ class Branch:
 class Question:
     id: str
     text: Mapping[str, str]
-    keys: str  # the keys that answer it, one digit each
+    keys: str  # the keys that answer it, one each ("" for a recorded comment)
     branches: tuple[Branch, ...]
     next: str  # a question id or END
+    record_seconds: int = 0  # a spoken comment recorded for at most this long; 0: a keyed answer
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class Survey:
             found["machine"] = self.machine
         found.update({f"q:{q.id}": q.text for q in self.questions})
         return found
+
+
+def key_value(key: str) -> int:
+    """What a key answers, as a number: its digit, or 10 for `*` (the top of a 0 to 10 scale)."""
+    return 10 if key == STAR else int(key)
 
 
 def next_question(survey: Survey, current: str, answers: Mapping[str, int]) -> str:
@@ -114,12 +124,19 @@ def parse_survey(document: str | Mapping[str, Any]) -> Survey:
 
 def _question(raw: Mapping[str, Any], index: int, ids: list[str], agent_key: str) -> Question:
     where = f"questions[{index}] ({raw['id']})"
-    _only(raw, {"id", "text", "keys", "branches", "next"}, where)
+    _only(raw, {"id", "text", "keys", "branches", "next", "record"}, where)
     keys = str(raw.get("keys", ""))
-    if not keys or not all(k in "0123456789" for k in keys) or len(set(keys)) != len(keys):
-        raise SurveyError(f"{where}.keys: the digits that answer it, e.g. \"12345\"")
+    record = raw.get("record", 0)
+    if record:
+        if keys or not isinstance(record, int) or isinstance(record, bool) or not 1 <= record <= MAX_RECORD_SECONDS:
+            raise SurveyError(f"{where}.record: the longest comment in seconds, 1 to {MAX_RECORD_SECONDS}, "
+                              "and no keys")
+    elif not keys or not all(k in "0123456789" + STAR for k in keys) or len(set(keys)) != len(keys):
+        raise SurveyError(f"{where}.keys: the keys that answer it, e.g. \"12345\" (* for 10)")
     if agent_key and agent_key in keys:
         raise SurveyError(f"{where}.keys: {agent_key} is the key for an agent")
+    if record and raw.get("branches"):
+        raise SurveyError(f"{where}.branches: a recorded comment has no value to branch on")
     later = set(ids[index + 1:]) | {END}
     default = ids[index + 1] if index + 1 < len(ids) else END
     following = str(raw.get("next", default))
@@ -136,7 +153,8 @@ def _question(raw: Mapping[str, Any], index: int, ids: list[str], agent_key: str
         except ExpressionError as exc:
             raise SurveyError(f"{where}.branches[{j}].if: {exc}") from exc
         branches.append(Branch(str(branch["if"]), str(branch["goto"]), rule))
-    return Question(str(raw["id"]), _texts(raw.get("text"), f"{where}.text"), keys, tuple(branches), following)
+    return Question(str(raw["id"]), _texts(raw.get("text"), f"{where}.text"), keys, tuple(branches), following,
+                    int(record or 0))
 
 
 def _texts(value: Any, where: str) -> dict[str, str]:

@@ -161,7 +161,7 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (TALKING, ev.Consult(8, None, "PJSIP/agent2002"), Phase.CONSULT_RINGING,
      ["RemoveFromBridge", "StartMoh", "Write", "Publish", "CreateBridge", "AddToBridge", "Write", "RecordAgentState",
       "Ring", "Publish"]),
-    (TALKING, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "HangUp"]),
+    (TALKING, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "AfterCall"]),
     (TALKING, ev.CallerGone("16"), Phase.DONE, ["HangUp", "Withdraw", "Write", "Publish", "AgentBack"]),
     (replace(TALKING, announcing="k0"), ev.AnnounceDone("k0"), Phase.TALKING, []),
 
@@ -171,7 +171,7 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
      ["HangUp", "Write", "Publish", "AgentBack", "StartMoh", "Write", "RecordAgentState", "Ring"]),
     (HELD, ev.Consult(None, "13900000001", "Local/13900000001@hotline-customer-sim/n"), Phase.CONSULT_RINGING,
      ["CreateBridge", "AddToBridge", "Write", "Ring", "Publish"]),
-    (HELD, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "HangUp"]),
+    (HELD, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "AfterCall"]),
     (HELD, ev.CallerGone("16"), Phase.DONE, ["HangUp", "Withdraw", "Write", "Publish", "AgentBack"]),
 
     (CONSULT_RINGING, ev.TargetAnswered(), Phase.CONSULTING, ["AddToBridge", "SetAgentState", "Publish", "Write",
@@ -187,7 +187,7 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
       "Publish"]),
     (CONSULT_RINGING, ev.AgentGone("16"), Phase.DONE,
      ["HangUp", "RemoveFromBridge", "DestroyBridge", "AgentBack", "Withdraw", "Write", "Publish", "AgentBack",
-      "HangUp"]),
+      "AfterCall"]),
     (CONSULT_RINGING, ev.CallerGone("16"), Phase.DONE,
      ["HangUp", "RemoveFromBridge", "DestroyBridge", "AgentBack", "HangUp", "Withdraw", "Write", "Publish",
       "AgentBack"]),
@@ -506,3 +506,11 @@ def test_effects_on_agents_name_the_crm_calls() -> None:
     assert set_state  # RecordAgentState is carried out with crm_core.agents.set_state
     assert step(WAITING, ev.Offer(7, "overflow", "2005", "Local/answer@hotline-agent-sim/n"), CTX).effects[0] == \
         fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2005", "reason": "overflow"})
+
+
+def test_the_agent_hanging_up_offers_the_caller_to_the_post_call_survey_unseen_by_the_desk() -> None:
+    ended = step(TALKING, read(TALKING, hangup_request("agent-k0")), CTX)
+    assert ended.call.phase is Phase.DONE
+    assert ended.effects[-1] == fx.AfterCall("1733111111.12", "acd-b1")  # kept or hung up: the survey's policy
+    assert fx.HangUp("1733111111.12") not in ended.effects
+    assert published(ended) == [CallEnded(7, "c1", "completed", "agent")]  # the desk hears the call ended, no more

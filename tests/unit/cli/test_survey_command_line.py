@@ -4,15 +4,23 @@ ask for a batch, status and results; bad input is one error line and exit 2, and
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from crm_core.models import DoNotCall, SegmentMembership, SurveyCampaign, SurveyVersion
+from crm_core.agents import create_agent
+from crm_core.models import Call, CallDisposition, DoNotCall, SegmentMembership, SurveyCampaign, SurveyVersion
 from crm_core.models.base import utcnow
 from crm_core.surveys import claim_due, load_targets, mark_answered, record_answer
 from crm_core.surveys.dialing import Outcome
+from crm_core.surveys.post_call import (
+    begin_post_call,
+    finish_post_call,
+    record_post_call_answer,
+    record_post_call_comment,
+)
+from crm_core.surveys.post_call_policy import PostCallPolicy
 from crm_core.surveys.service import finish_attempt
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 from tests.unit.surveys.test_definition import example
@@ -90,3 +98,44 @@ def test_bad_input_is_one_error_line_and_changes_nothing(tmp_path: Path) -> None
             (args, done.stderr)
     with database.session() as session:
         assert not session.scalars(select(SurveyVersion)).all() and not session.scalars(select(DoNotCall)).all()
+
+
+POST_CALL = Path(__file__).resolve().parents[3] / "crm_core" / "surveys" / "post_call.json"
+
+
+def test_the_post_call_survey_is_published_and_its_results_listed_with_agent_skill_and_disposition(
+        tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    investor_id = add_client(database, "100000001", "Client 1", phone="13800000001")
+    shown = readme_command("hotline survey publish post-call crm_core/surveys/post_call.json")
+    published = run_hotline(state, *shown[:-1], str(POST_CALL))
+    assert (published.returncode, published.stdout) == (0, "post-call v1\n"), published.stderr
+
+    at = datetime(2026, 12, 3, 2, 30, tzinfo=UTC)
+    with database.session() as session:  # what the service does when the agent hangs up and the caller answers
+        agent = create_agent(session, job_number="2001", name="Agent", password="pw", sip_password="sip",
+                             languages=["zh"], skills={"trading": 9})
+        call = Call(channel_id="chan", caller_number="13800000001", investor_id=investor_id, language="zh",
+                    category="trading", agent_id=agent.id, status="completed", answered_at=at, ended_at=at)
+        session.add(call)
+        session.flush()
+        _, start = begin_post_call(session, PostCallPolicy("post-call"), call.id, "chan", at)
+        assert start is not None
+        record_post_call_answer(session, start.survey_id, "satisfaction", "5", at)
+        record_post_call_answer(session, start.survey_id, "recommend", "*", at)
+        record_post_call_comment(session, start.survey_id, "comment", "survey-comment-x-comment", at)
+        finish_post_call(session, start.survey_id, Outcome.COMPLETED, "2 answer(s)", at)
+        session.add(CallDisposition(call_id=call.id, agent_id=agent.id, code="resolved", at=at))  # after the call
+        call_id = call.id
+
+    listed = run_hotline(state, *readme_command("hotline survey post-call --from 2026-12-01 --to 2026-12-31"))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "started\tcall\tagent\tskill\tdisposition\toutcome\tanswers\tcomments",
+        f"2026-12-03 02:30:00\t{call_id}\t2001\ttrading\tresolved\tcompleted\tsatisfaction=5 recommend=10\t"
+        "comment=survey-comment-x-comment"]
+    other_month = run_hotline(state, "survey", "post-call", "--from", "2026-11-01", "--to", "2026-11-30")
+    assert other_month.stdout.splitlines() == ["started\tcall\tagent\tskill\tdisposition\toutcome\tanswers\tcomments"]
+    backwards = run_hotline(state, "survey", "post-call", "--from", "2026-12-31", "--to", "2026-12-01")
+    assert backwards.returncode == 2 and "is before --from" in backwards.stderr and not backwards.stdout

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from crm_core.surveys import END, SurveyError, next_question, parse_survey
+from crm_core.surveys.definition import key_value
 
 
 def example() -> dict[str, Any]:
@@ -48,6 +49,10 @@ def broken(change: Any) -> dict[str, Any]:
     (lambda d: d.update(colour="red"), "unknown field(s) colour"),
     (lambda d: d.update(questions=[]), "a list of 1 to"),
     (lambda d: d["questions"][1].update(next="nowhere"), "'nowhere' is not a later question"),
+    (lambda d: d["questions"][1].update(keys="12#"), "(* for 10)"),
+    (lambda d: d["questions"][2].update(record=30), "and no keys"),
+    (lambda d: d["questions"][2].update(keys="", record=600), "1 to 300"),
+    (lambda d: d["questions"][0].update(keys="", record=30), "a recorded comment has no value to branch on"),
 ])
 def test_a_bad_document_is_refused_with_where_and_why(change: Any, message: str) -> None:
     with pytest.raises(SurveyError, match=None) as raised:
@@ -63,3 +68,12 @@ def test_not_json_is_refused() -> None:
 def test_without_a_machine_message_a_machine_hears_nothing() -> None:
     survey = parse_survey(broken(lambda d: d.pop("machine")))
     assert survey.machine == {} and "machine" not in survey.texts()
+
+
+def test_the_post_call_survey_asks_satisfaction_recommendation_0_to_10_and_an_optional_comment() -> None:
+    survey = parse_survey(resources.files("crm_core.surveys").joinpath("post_call.json").read_text())
+    assert [q.id for q in survey.questions] == ["satisfaction", "recommend", "comment"]
+    assert survey.question("satisfaction").keys == "12345" and not survey.agent_key
+    assert survey.question("recommend").keys == "0123456789*"  # * is 10
+    assert survey.question("comment").record_seconds == 60 and not survey.question("comment").keys
+    assert key_value("*") == 10 and key_value("0") == 0 and key_value("7") == 7

@@ -3,6 +3,8 @@ it reads (recorded payloads' shapes)."""
 
 from __future__ import annotations
 
+from importlib import resources
+
 from ari_apps.survey.call import machine_event
 from ari_apps.survey.machine import (
     Answered,
@@ -17,6 +19,8 @@ from ari_apps.survey.machine import (
     Played,
     PlayFailed,
     Reached,
+    Record,
+    Recorded,
     Rejected,
     State,
     StopPlaying,
@@ -107,7 +111,10 @@ def test_not_answered_busy_and_failures_by_dial_status_or_cause() -> None:
         finished = machine().on(event)
         assert [type(e) for e in finished] == [Finish] and finished[0].outcome is outcome, (event, finished)  # type: ignore[union-attr]
     m = answered(machine())
-    assert m.on(PlayFailed("q:satisfaction"))[-1] == Finish(Outcome.FAILED, "could not play the q:satisfaction")
+    assert m.on(PlayFailed("q:satisfaction"))[-1] == Finish(Outcome.PARTIAL, "could not play the q:satisfaction")
+    detecting = machine()
+    detecting.on(Answered())
+    assert detecting.on(PlayFailed("intro"))[-1] == Finish(Outcome.FAILED, "could not play the intro")
     hung = answered(machine())
     assert hung.on(Gone(16, "Normal Clearing"))[-1].outcome is Outcome.PARTIAL  # type: ignore[union-attr]
 
@@ -131,3 +138,59 @@ def test_ari_events_become_the_machines_events() -> None:
     assert machine_event({"type": "PlaybackFinished", "playback": {"id": "pb1", "state": "failed"}}, CHANNEL,
                          playing) == PlayFailed("q:reason")
     assert machine_event({"type": "PlaybackFinished", "playback": {"id": "old"}}, CHANNEL, playing) is None
+
+
+POST_CALL = parse_survey(resources.files("crm_core.surveys").joinpath("post_call.json").read_text())
+
+
+def post_call() -> SurveyMachine:
+    """The post-call survey's machine as the post-call session runs it: the caller is on the line (no AMD)."""
+    m = SurveyMachine(POST_CALL, ring_seconds=30, key_seconds=5, asks=2, detect=False, machine_message=False)
+    assert m.on(Answered()) == [Reached(""), Play("intro")]
+    assert m.on(Played("intro")) == [Awaiting("satisfaction"), Play("q:satisfaction")]
+    return m
+
+
+def test_star_answers_ten_and_the_comments_prompt_awaits_no_key_yet() -> None:
+    m = post_call()
+    assert m.on(Key("4"))[2] == Store("satisfaction", "4")
+    assert m.on(Key("*")) == [StopPlaying(), Awaiting(""), Store("recommend", "*"), Play("q:comment")]
+    assert m.answers == {"satisfaction": 4, "recommend": 10}
+
+
+def test_the_comment_is_recorded_then_the_thanks() -> None:
+    m = post_call()
+    m.on(Key("5"))
+    m.on(Key("9"))
+    assert m.on(Played("q:comment")) == [Play("beep")]
+    assert m.state is State.RECORDING and m.timeout() == 70.0
+    assert m.on(Played("beep")) == [Awaiting("comment"), Record("comment", 60)]  # from the end of the beep
+    assert m.on(Key("#")) == []  # Asterisk ends the recording on #; its end is the event
+    assert m.on(Recorded()) == [Awaiting(""), Finish(Outcome.COMPLETED, "2 answer(s)"), Play("thanks")]
+
+
+def test_a_key_during_the_comments_prompt_skips_it_and_a_hang_up_while_speaking_completes() -> None:
+    skipped = post_call()
+    skipped.on(Key("5"))
+    skipped.on(Key("9"))
+    assert skipped.on(Key("1")) == [StopPlaying(), Awaiting(""), Finish(Outcome.COMPLETED, "2 answer(s)"),
+                                    Play("thanks")]
+    speaking = post_call()
+    speaking.on(Key("5"))
+    speaking.on(Key("9"))
+    speaking.on(Played("q:comment"))
+    assert speaking.on(Gone(16, "Normal Clearing")) == [Finish(Outcome.COMPLETED, "hung up during the comment comment")]
+
+
+def test_a_post_call_caller_who_hangs_up_at_the_second_question_is_partial() -> None:
+    m = post_call()
+    m.on(Key("2"))
+    assert m.on(Gone(16, "Normal Clearing"))[-1].outcome is Outcome.PARTIAL  # type: ignore[union-attr]
+
+
+def test_recording_events_of_the_channel_end_the_comment() -> None:
+    target = {"target_uri": f"channel:{CHANNEL}", "name": "survey-comment-c1-comment"}
+    assert machine_event({"type": "RecordingFinished", "recording": target}, CHANNEL, {}) == Recorded(True)
+    assert machine_event({"type": "RecordingFailed", "recording": target}, CHANNEL, {}) == Recorded(False)
+    other = {"target_uri": "channel:other", "name": "x"}
+    assert machine_event({"type": "RecordingFinished", "recording": other}, CHANNEL, {}) is None
