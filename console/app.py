@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from aiohttp import web
 
-from console import pages, routes_auth, routes_calls, routes_docs, routes_supervisor, ws
+from console import pages, routes_auth, routes_calls, routes_docs, routes_quality, routes_supervisor, ws
 from console.auth import session_middleware
 from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
@@ -31,9 +32,10 @@ PURGER = web.AppKey("purger", asyncio.Task)
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
               max_failed_logins: int = 5, lockout_minutes: int = 15, wrap_up_seconds: int = 30,
               db_threads: int = 8, broker: Broker | None = None, notify_policy: NotifyPolicy | None = None,
-              notify_senders: frozenset[str] = frozenset()) -> web.Application:
+              notify_senders: frozenset[str] = frozenset(), recording_dirs: tuple[Path, ...] = ()) -> web.Application:
     """`notify_policy`: the outbox's (quiet hours) for the desk's replies; `notify_senders`: the channels the
-    service sends on (the supervisors' notification health says which wait for want of one)."""
+    service sends on (the supervisors' notification health says which wait for want of one); `recording_dirs`:
+    the folders holding call recordings (Asterisk's spool, then the state folder's copies)."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=256 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="console-db")
@@ -41,8 +43,9 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                          lockout_minutes=lockout_minutes)
     app[CONTEXT] = ConsoleContext(db=db, telephony=telephony, events=events, policy=policy, executor=executor,
                                   wrap_up_seconds=wrap_up_seconds, broker=broker,
-                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders)
-    for module in (routes_auth, routes_calls, routes_supervisor, routes_docs, ws, pages):
+                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders,
+                                  recording_dirs=recording_dirs)
+    for module in (routes_auth, routes_calls, routes_supervisor, routes_quality, routes_docs, ws, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)

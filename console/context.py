@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -33,6 +34,7 @@ class ConsoleContext:
     broker: Broker | None = None  # prices holdings in the screen-pop; None: the built-in simulated market
     notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # quiet hours of the desk's replies
     notify_senders: frozenset[str] = frozenset()  # the channels the service has a sender for
+    recording_dirs: tuple[Path, ...] = ()  # where call recordings' files are looked for, in order
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

@@ -108,3 +108,8 @@ from crm_core.models.survey_target import SurveyTarget  # noqa: E402
 from crm_core.models.survey_version import SurveyVersion  # noqa: E402
 
 __all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampaign", "SurveyTarget", "SurveyVersion"]
+
+from crm_core.models.call_review import CallReview  # noqa: E402
+from crm_core.models.review_form_version import ReviewFormVersion  # noqa: E402
+
+__all__ += ["CallReview", "ReviewFormVersion"]
