@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from console import pages, routes_auth, routes_calls, routes_docs, routes_quality, routes_supervisor, ws
+from console import pages, pages_quality, routes_auth, routes_calls, routes_docs, routes_quality, routes_supervisor, ws
 from console.auth import session_middleware
 from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
@@ -45,7 +45,8 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                                   wrap_up_seconds=wrap_up_seconds, broker=broker,
                                   notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders,
                                   recording_dirs=recording_dirs)
-    for module in (routes_auth, routes_calls, routes_supervisor, routes_quality, routes_docs, ws, pages):
+    for module in (routes_auth, routes_calls, routes_supervisor, routes_quality, routes_docs, ws, pages,
+                   pages_quality):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)
