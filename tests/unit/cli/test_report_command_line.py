@@ -59,8 +59,8 @@ def test_the_readmes_report_commands(state: Path) -> None:
     assert row.split() == ["2026-12-01", "09:00", "trading", "3", "2", "1", "1", "0", "0", "100.0", "16.0",
                            "150.0", "150.0", "0.0", "20.0"]
     assert list(csv.reader(io.StringIO(agents.stdout)))[1:] == [
-        ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", ""],
-        ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", ""]]
+        ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""],
+        ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""]]
     assert rebuilt.stdout == "rebuilt 2026-12-01 to 2026-12-31: 3 calls and 0 agent state changes read\n"
     assert run_hotline(state, *readme_command(COMMANDS[0])).stdout == queues.stdout
 
