@@ -114,6 +114,8 @@ class HotlineService:
         """The agents' and supervisors' web console, on its own port (printed)."""
         try:
             from console.app import build_app
+            from gateways.fax_documents import html_to_pdf
+            from reports.views import ReportViews
         except ImportError:
             logger.warning("console not installed; no web desktop")
             return None
@@ -124,7 +126,8 @@ class HotlineService:
                         notify_policy=self.notifier.dispatcher.policy,
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
                         recording_dirs=(self.instance.host_base / "spool" / "recording",
-                                        self.settings.state_path / "recordings"))
+                                        self.settings.state_path / "recordings"),
+                        pdf_maker=html_to_pdf, reports=ReportViews())
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()

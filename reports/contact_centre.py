@@ -96,7 +96,7 @@ def state_time(session: Session, start: datetime, end: datetime,
             for bucket_at, agent_id, state, reason, spent in session.execute(query)}
 
 
-def _agent_names(session: Session) -> dict[str, tuple[str, str]]:
+def agent_names(session: Session) -> dict[str, tuple[str, str]]:
     return {str(a.id): (a.job_number, a.name) for a in session.scalars(select(Agent))}
 
 
@@ -113,7 +113,7 @@ def agents(session: Session, start: datetime, end: datetime, options: Options) -
         by_state = states.setdefault((at, agent), {})
         by_state[state] = by_state.get(state, 0) + spent
     reviewed = review_scores(session, start, end, options.interval)
-    names = _agent_names(session)
+    names = agent_names(session)
     rows: list[list[Cell]] = []
     for at, agent in sorted(set(calls) | set(states) | set(reviewed)):
         f, s = calls.get((at, agent), {}), states.get((at, agent), {})
@@ -142,7 +142,7 @@ def review_scores(session: Session, start: datetime, end: datetime,
 
 def not_ready(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     """Not-ready time per agent and reason."""
-    names = _agent_names(session)
+    names = agent_names(session)
     rows: list[list[Cell]] = [
         [label(at, options.interval), names.get(agent, (f"#{agent}", ""))[0], reason or "-", seconds(spent)]
         for (at, agent, state, reason), spent in sorted(state_time(session, start, end, options.interval).items())
