@@ -11,13 +11,32 @@ from reports.charts import BarChart
 from reports.contact_centre import Options, agent_names, per_cent, state_time, summed
 
 
-def charts(session: Session, start: datetime, end: datetime, options: Options) -> list[BarChart]:
+def by_hour(session: Session, start: datetime, end: datetime, options: Options) -> dict[int, dict[str, int]]:
+    """Hour of the day (UTC) → offered, answered, abandoned, answered within the service level and abandoned
+    within the short-abandon threshold, every skill together, over the period."""
     hours: dict[int, dict[str, int]] = {}
     for (at, _, _), f in summed(session, ("skill",), start, end, "hour").items():
         into = hours.setdefault(at.hour, {})
-        for name in ("offered", f"answered_within_{options.service_level_seconds}",
+        for name in ("offered", "answered", "abandoned", f"answered_within_{options.service_level_seconds}",
                      f"abandoned_within_{options.short_abandon_seconds}"):
             into[name] = into.get(name, 0) + f[name]
+    return hours
+
+
+def totals(session: Session, start: datetime, end: datetime, options: Options) -> dict[str, int | float | None]:
+    """The period's calls offered, answered, abandoned and service level (per cent), every skill together."""
+    sums: dict[str, int] = {}
+    for figures in by_hour(session, start, end, options).values():
+        for name, value in figures.items():
+            sums[name] = sums.get(name, 0) + value
+    offered = sums.get("offered", 0)
+    return {"offered": offered, "answered": sums.get("answered", 0), "abandoned": sums.get("abandoned", 0),
+            "service_level": per_cent(sums.get(f"answered_within_{options.service_level_seconds}", 0),
+                                      offered - sums.get(f"abandoned_within_{options.short_abandon_seconds}", 0))}
+
+
+def charts(session: Session, start: datetime, end: datetime, options: Options) -> list[BarChart]:
+    hours = by_hour(session, start, end, options)
     labels = [f"{hour:02d}" for hour in range(24)]
     service_level: list[float | None] = []
     offered: list[float | None] = []

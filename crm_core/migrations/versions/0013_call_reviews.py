@@ -1,4 +1,5 @@
-"""quality review of calls: review forms as versioned JSON documents, and the reviews scored on them
+"""quality review of calls: review forms as versioned JSON documents, and the reviews scored on them; a
+notification may be to staff (no investor: the daily report e-mailed to a list)
 
 Revision ID: 0013_call_reviews
 Revises: 0012_surveys
@@ -54,9 +55,14 @@ def upgrade() -> None:
     op.create_index("ix_call_reviews_call_id", "call_reviews", ["call_id"])
     op.create_index("ix_call_reviews_agent_id", "call_reviews", ["agent_id"])
     op.create_index("ix_call_reviews_call_at", "call_reviews", ["call_at"])
+    with op.batch_alter_table("notifications") as batch_op:
+        batch_op.alter_column("investor_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM notifications WHERE investor_id IS NULL")
+    with op.batch_alter_table("notifications") as batch_op:
+        batch_op.alter_column("investor_id", existing_type=sa.Integer(), nullable=False)
     op.drop_table("call_reviews")
     op.drop_index("ix_review_forms_code", table_name="review_forms")
     op.drop_table("review_forms")
