@@ -23,6 +23,7 @@ from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
 from crm_core.db import AsyncDatabase, Database
+from gateways.fax_documents import html_to_pdf
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.jobs import build_scheduler
@@ -30,6 +31,7 @@ from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_ap
 from hotline.settings import Settings
 from hotline.survey_wiring import build_survey_app
 from hotline.telephony_port import HotlineTelephony
+from reports.views import ReportViews
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +116,6 @@ class HotlineService:
         """The agents' and supervisors' web console, on its own port (printed)."""
         try:
             from console.app import build_app
-            from gateways.fax_documents import html_to_pdf
-            from reports.views import ReportViews
         except ImportError:
             logger.warning("console not installed; no web desktop")
             return None
