@@ -62,9 +62,10 @@ def form_version(session: Session, code: str) -> tuple[ReviewFormVersion, Review
 
 
 def find_calls(session: Session, where: CallFilter) -> list[dict[str, Any]]:
-    """Answered calls matching every given criterion, newest first (at most MAX_CALLS), with their recordings,
-    dispositions and reviews."""
-    query = select(Call).where(Call.agent_id.is_not(None)).order_by(Call.entered_at.desc(), Call.id).limit(MAX_CALLS)
+    """Calls an agent answered or that were recorded (a phone-trading call in the IVR), matching every given
+    criterion, newest first (at most MAX_CALLS), with their recordings, dispositions and reviews."""
+    reviewable = or_(Call.agent_id.is_not(None), Call.id.in_(select(CallRecording.call_id)))
+    query = select(Call).where(reviewable).order_by(Call.entered_at.desc(), Call.id).limit(MAX_CALLS)
     if where.agent_id is not None:
         query = query.where(Call.agent_id == where.agent_id)
     if where.start is not None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm_core import reviews
+from crm_core import recordings, reviews
 from crm_core.call_figures import Step, Timeline
 from crm_core.db import Database
 from crm_core.models import CallDisposition, CallReview
@@ -46,16 +46,25 @@ def test_calls_are_found_by_agent_day_skill_disposition_and_customer(database: D
         first = answered_call(session, 1, DAY + timedelta(hours=9))
         second = answered_call(session, 2, DAY + timedelta(days=1, hours=9), skill="trading")
         session.add(CallDisposition(call_id=second, agent_id=2, code="order_help"))
+        ivr_only = write_call(session, Timeline(entered_at=DAY + timedelta(hours=8), ended_at=DAY + timedelta(hours=8,
+                                                minutes=2), status="completed"))
+        recorded = write_call(session, Timeline(entered_at=DAY + timedelta(hours=7), ended_at=DAY + timedelta(hours=7,
+                                                minutes=2), status="completed"))
+        recordings.add(session, recorded, "trading-x", format="wav", purpose="trading", at=DAY)
     with database.session() as session:
         def found(**criteria: object) -> list[str]:
             return [c["call_id"] for c in reviews.find_calls(session, CallFilter(**criteria))]  # type: ignore[arg-type]
-        assert found() == [second, first]
+        assert found() == [second, first, recorded]  # no agent and no recording: nothing to review
+        assert ivr_only not in found()
         assert found(agent_id=1) == [first]
         assert found(start=DAY + timedelta(days=1)) == [second]
-        assert found(end=DAY + timedelta(days=1)) == [first]
+        assert found(end=DAY + timedelta(days=1)) == [first, recorded]
         assert found(skill="trading") == [second]
         assert found(disposition="order_help") == [second]
-        assert found(customer="1380000") == [second, first]
+        assert found(customer="1380000") == [second, first, recorded]
+        with pytest.raises(ReviewError, match="was not answered by an agent"):
+            reviews.publish(session, "qa", FORM)
+            reviews.save_review(session, recorded, "qa", {"overall": 1}, reviewer_id=1)
         assert found(customer="%") == []  # a LIKE wildcard typed is a character, not "anything"
 
 
