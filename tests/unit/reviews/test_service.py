@@ -4,6 +4,7 @@ saved once it fits the form, and review scores enter the agents' report."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from crm_core.call_figures import Step, Timeline
 from crm_core.db import Database
 from crm_core.models import CallDisposition, CallReview
 from crm_core.reviews import CallFilter, ReviewError, ReviewFormError, ScoreError
+from hotline.demo import load_demo_data
 from reports import contact_centre
 from reports.contact_centre import Options
 from tests.unit.reports.timelines import ensure_agents, write_call
@@ -89,3 +91,12 @@ def test_a_review_is_saved_only_when_it_fits_and_enters_the_agents_report(databa
         assert [row[:2] + row[-2:] for row in hourly.rows] == [["2026-12-01 09:00", "8001", 1, 100.0],
                                                                ["2026-12-01 10:00", "8001", 1, 25.0]]
         assert reviews.may_read(1, 1, False) and reviews.may_read(1, 2, True) and not reviews.may_read(1, 2, False)
+
+
+def test_the_demo_data_publishes_the_standard_form_once(database: Database, tmp_path: Path) -> None:
+    with database.session() as session:
+        assert load_demo_data(session, tmp_path / "accounts.txt")
+        assert load_demo_data(session, tmp_path / "accounts.txt") == []
+    with database.session() as session:
+        [form] = reviews.latest_forms(session)
+        assert (form.code, form.version, form.published_by) == ("standard", 1, "demo")
