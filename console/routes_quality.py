@@ -110,13 +110,19 @@ async def get_recording(request: web.Request) -> web.StreamResponse:
     identity = require(request, "supervise")
     ctx = context_of(request)
     recording_id = path_int(request, "recording_id")
-    row = await ctx.in_session(lambda session: session.get(CallRecording, recording_id))
-    if row is None:
+    found = await ctx.in_session(_recording, recording_id)
+    if found is None:
         raise ApiError(404, f"no such recording: {recording_id}")
-    path = file_of(ctx.recording_dirs, row.name, row.format)
+    name, audio_format, call_id = found
+    path = file_of(ctx.recording_dirs, name, audio_format)
     if path is None:
         raise ApiError(404, f"recording {recording_id} has no file (yet): it may still be in Asterisk's spool")
     if request.http_range.start in (None, 0):  # one audit row per listening, not per seek
         await ctx.in_session(audit.record, actor=f"agent:{identity.job_number}", action="recording.play",
-                             outcome="ok", channel="web", subject=f"recording:{recording_id}", call_id=row.call_id)
-    return web.FileResponse(path, headers={"Content-Type": AUDIO_TYPES[row.format], "Cache-Control": "private"})
+                             outcome="ok", channel="web", subject=f"recording:{recording_id}", call_id=call_id)
+    return web.FileResponse(path, headers={"Content-Type": AUDIO_TYPES[audio_format], "Cache-Control": "private"})
+
+
+def _recording(session: Session, recording_id: int) -> tuple[str, str, str] | None:
+    row = session.get(CallRecording, recording_id)
+    return None if row is None else (row.name, row.format, row.call_id)
