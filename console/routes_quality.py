@@ -120,7 +120,7 @@ async def get_recording(request: web.Request) -> web.StreamResponse:
     if request.http_range.start in (None, 0):  # one audit row per listening, not per seek
         await ctx.in_session(audit.record, actor=f"agent:{identity.job_number}", action="recording.play",
                              outcome="ok", channel="web", subject=f"recording:{recording_id}", call_id=call_id)
-    return web.FileResponse(path, headers={"Content-Type": AUDIO_TYPES[audio_format], "Cache-Control": "private"})
+    return web.FileResponse(path, headers={"Content-Type": AUDIO_TYPES[audio_format]})  # no-store: the API's default
 
 
 def _recording(session: Session, recording_id: int) -> tuple[str, str, str] | None:

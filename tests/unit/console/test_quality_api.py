@@ -52,7 +52,7 @@ def test_a_supervisor_finds_a_call_plays_its_recording_and_saves_a_review(databa
                 "comment": "good opening"})
             listed = await (await client.get("/api/quality/calls", params={"customer": "13800138000"})).json()
             return {"found": found, "none": none, "whole": (whole.status, whole.headers["Content-Type"],
-                                                            await whole.read()),
+                                                            whole.headers["Cache-Control"], await whole.read()),
                     "part": (part.status, part.headers["Content-Range"], await part.read()),
                     "tail": (tail.status, await tail.read()), "saved": (saved.status, await saved.json()),
                     "listed": listed}
@@ -62,7 +62,7 @@ def test_a_supervisor_finds_a_call_plays_its_recording_and_saves_a_review(databa
     assert call["call_id"] == customer.call_id and call["customer"] == "Chen Jing"
     assert call["recordings"] == [{"id": recording_id, "format": "wav", "purpose": "trading"}]
     assert out["none"]["calls"] == []
-    assert out["whole"] == (200, "audio/wav", AUDIO)
+    assert out["whole"] == (200, "audio/wav", "no-store", AUDIO)  # evidence is not left in a browser's cache
     assert out["part"] == (206, f"bytes 1000-1099/{len(AUDIO)}", AUDIO[1000:1100])
     assert out["tail"] == (206, AUDIO[-10:])
     status, saved = out["saved"]
