@@ -47,7 +47,7 @@ REVIEW_ID = _path_param("review_id", {"type": "integer", "minimum": 1})
 RECORDING_ID = _path_param("recording_id", {"type": "integer", "minimum": 1})
 QUALITY_QUERY = [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
                  for name, schema, text in (
-                     ("agent", {"type": "string", "maxLength": 20}, "the agent's id"),
+                     ("agent", {"type": "string", "maxLength": 20}, "the agent's job number"),
                      ("from", {"type": "string", "format": "date"}, "first day, YYYY-MM-DD (UTC)"),
                      ("to", {"type": "string", "format": "date"}, "last day, included"),
                      ("skill", {"type": "string", "maxLength": 40}, "the skill (category) the call queued for"),

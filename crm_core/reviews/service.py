@@ -24,7 +24,7 @@ class ReviewError(ValueError):
 
 @dataclass(frozen=True)
 class CallFilter:
-    agent_id: int | None = None
+    agent: str | None = None  # the agent's job number
     start: datetime | None = None  # entered at or after
     end: datetime | None = None  # entered before
     skill: str | None = None  # the call's category (the skill it queued for)
@@ -66,8 +66,8 @@ def find_calls(session: Session, where: CallFilter) -> list[dict[str, Any]]:
     criterion, newest first (at most MAX_CALLS), with their recordings, dispositions and reviews."""
     reviewable = or_(Call.agent_id.is_not(None), Call.id.in_(select(CallRecording.call_id)))
     query = select(Call).where(reviewable).order_by(Call.entered_at.desc(), Call.id).limit(MAX_CALLS)
-    if where.agent_id is not None:
-        query = query.where(Call.agent_id == where.agent_id)
+    if where.agent is not None:
+        query = query.where(Call.agent_id.in_(select(Agent.id).where(Agent.job_number == where.agent)))
     if where.start is not None:
         query = query.where(Call.entered_at >= where.start)
     if where.end is not None:

@@ -58,7 +58,8 @@ def test_calls_are_found_by_agent_day_skill_disposition_and_customer(database: D
             return [c["call_id"] for c in reviews.find_calls(session, CallFilter(**criteria))]  # type: ignore[arg-type]
         assert found() == [second, first, recorded]  # no agent and no recording: nothing to review
         assert ivr_only not in found()
-        assert found(agent_id=1) == [first]
+        assert found(agent="8001") == [first]
+        assert found(agent="1") == []  # a job number, not an id
         assert found(start=DAY + timedelta(days=1)) == [second]
         assert found(end=DAY + timedelta(days=1)) == [first, recorded]
         assert found(skill="trading") == [second]
