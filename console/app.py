@@ -9,15 +9,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from aiohttp import web
 
-from console import pages, routes_auth, routes_calls, routes_docs, routes_supervisor, ws
+from console import (
+    pages,
+    pages_quality,
+    pages_reports,
+    routes_auth,
+    routes_calls,
+    routes_docs,
+    routes_quality,
+    routes_supervisor,
+    ws,
+)
 from console.auth import session_middleware
 from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
-from console.ports import LiveEvents, TelephonyPort
+from console.ports import LiveEvents, ReportSource, TelephonyPort
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -31,9 +43,12 @@ PURGER = web.AppKey("purger", asyncio.Task)
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
               max_failed_logins: int = 5, lockout_minutes: int = 15, wrap_up_seconds: int = 30,
               db_threads: int = 8, broker: Broker | None = None, notify_policy: NotifyPolicy | None = None,
-              notify_senders: frozenset[str] = frozenset()) -> web.Application:
+              notify_senders: frozenset[str] = frozenset(), recording_dirs: tuple[Path, ...] = (),
+              pdf_maker: Callable[[str], bytes] | None = None, reports: ReportSource | None = None) -> web.Application:
     """`notify_policy`: the outbox's (quiet hours) for the desk's replies; `notify_senders`: the channels the
-    service sends on (the supervisors' notification health says which wait for want of one)."""
+    service sends on (the supervisors' notification health says which wait for want of one); `recording_dirs`:
+    the folders holding call recordings (Asterisk's spool, then the state folder's copies); `pdf_maker`: HTML to
+    PDF for the printable reports; `reports`: the contact-centre reports of the report pages."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=256 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="console-db")
@@ -41,8 +56,11 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                          lockout_minutes=lockout_minutes)
     app[CONTEXT] = ConsoleContext(db=db, telephony=telephony, events=events, policy=policy, executor=executor,
                                   wrap_up_seconds=wrap_up_seconds, broker=broker,
-                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders)
-    for module in (routes_auth, routes_calls, routes_supervisor, routes_docs, ws, pages):
+                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders,
+                                  recording_dirs=recording_dirs, pdf_maker=pdf_maker,
+                                  reports=reports)
+    for module in (routes_auth, routes_calls, routes_supervisor, routes_quality, routes_docs, ws, pages,
+                   pages_quality, pages_reports):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)

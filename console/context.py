@@ -8,12 +8,13 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from console.ports import LiveEvents, TelephonyPort
+from console.ports import LiveEvents, ReportSource, TelephonyPort
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -33,6 +34,9 @@ class ConsoleContext:
     broker: Broker | None = None  # prices holdings in the screen-pop; None: the built-in simulated market
     notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # quiet hours of the desk's replies
     notify_senders: frozenset[str] = frozenset()  # the channels the service has a sender for
+    recording_dirs: tuple[Path, ...] = ()  # where call recordings' files are looked for, in order
+    pdf_maker: Callable[[str], bytes] | None = None  # HTML to PDF (the service's WeasyPrint); None: no PDF links
+    reports: ReportSource | None = None  # the contact-centre reports; None: no report pages
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

@@ -43,6 +43,16 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 CALL_ID = _path_param("call_id", {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9._-]{1,64}$"})
 AGENT_ID = _path_param("agent_id", {"type": "integer", "minimum": 1})
+REVIEW_ID = _path_param("review_id", {"type": "integer", "minimum": 1})
+RECORDING_ID = _path_param("recording_id", {"type": "integer", "minimum": 1})
+QUALITY_QUERY = [{"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+                 for name, schema, text in (
+                     ("agent", {"type": "string", "maxLength": 20}, "the agent's job number"),
+                     ("from", {"type": "string", "format": "date"}, "first day, YYYY-MM-DD (UTC)"),
+                     ("to", {"type": "string", "format": "date"}, "last day, included"),
+                     ("skill", {"type": "string", "maxLength": 40}, "the skill (category) the call queued for"),
+                     ("disposition", {"type": "string", "maxLength": 40}, "a disposition code of the call"),
+                     ("customer", {"type": "string", "maxLength": 60}, "part of the number, name or account"))]
 SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
 CALL_CODES = (401, 403, 404)
 SUPERVISOR_CODES = (401, 403)
@@ -114,6 +124,20 @@ def openapi_document() -> dict[str, Any]:
         "/api/supervisor/agents/{agent_id}/state": {"post": _op("Force an agent not ready or logged out",
                                                                 body="ForceState", params=[AGENT_ID],
                                                                 codes=(*SUPERVISOR_CODES, 404, 409))},
+        "/api/quality/calls": {"get": _op("Answered calls to review (newest first, at most 200) by agent, days, "
+                                          "skill, disposition, customer; with recordings and reviews",
+                                          codes=(*SUPERVISOR_CODES, 422), params=QUALITY_QUERY)},
+        "/api/quality/forms": {"get": _op("The newest version of each review form: sections, items, weights",
+                                          codes=SUPERVISOR_CODES)},
+        "/api/quality/reviews": {"post": _op("Save a review of a call scored on a form's newest version; 422 when "
+                                             "an item is missing, unknown or out of range", body="Review", ok=201,
+                                             codes=SUPERVISOR_CODES)},
+        "/api/reviews/{review_id}": {"get": _op("A review with its form and points; an agent reads only the "
+                                                "reviews of their own calls", codes=(401, 403, 404),
+                                                params=[REVIEW_ID])},
+        "/api/me/reviews": {"get": _op("The reviews of my calls, newest first")},
+        "/api/recordings/{recording_id}": {"get": _op("A call recording's audio; Range requests get 206 (seeking)",
+                                                      codes=(*SUPERVISOR_CODES, 404), params=[RECORDING_ID])},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }
     schemas = {name: _public_schema(schema) for name, schema in REQUESTS.items()}

@@ -13,6 +13,7 @@ from console.auth import home_page, identity_of
 from console.context import context_of
 from console.live import schema_script
 from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
+from crm_core.web_sessions import StaffIdentity
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -23,6 +24,14 @@ routes = web.RouteTableDef()
 
 def render(name: str, status: int = 200, **values: Any) -> web.Response:
     return web.Response(text=_env.get_template(name).render(**values), status=status, content_type="text/html")
+
+
+def logged_in(request: web.Request) -> StaffIdentity:
+    """The page's reader, or a redirect to the login page (saying the session expired if there was one)."""
+    identity = identity_of(request)
+    if identity is None:
+        raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
+    return identity
 
 
 @routes.get("/")
@@ -44,18 +53,14 @@ async def live_events_script(request: web.Request) -> web.Response:
 
 @routes.get("/agent")
 async def agent_page(request: web.Request) -> web.Response:
-    identity = identity_of(request)
-    if identity is None:
-        raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
+    identity = logged_in(request)
     return render("agent.html", title="Agent desktop", user=identity, reasons=NOT_READY_REASONS,
                   codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds)
 
 
 @routes.get("/supervisor")
 async def supervisor_page(request: web.Request) -> web.Response:
-    identity = identity_of(request)
-    if identity is None:
-        raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
+    identity = logged_in(request)
     if not identity.may("supervise"):
         return render("forbidden.html", status=403, title="Forbidden", user=identity)
     return render("supervisor.html", title="Supervisor console", user=identity, reasons=NOT_READY_REASONS)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.orm import Session
 
 from crm_core.events import LiveEvent
 
@@ -81,6 +83,36 @@ class TelephonyPort(Protocol):
         """Click-to-dial: ring the agent's phone, then the number; returns the new call id."""
 
     def live(self) -> LiveSnapshot: ...
+
+
+class ReportView(Protocol):
+    """One report for a period, ready to show: its table and its charts (SVG markup, escaped by its maker)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def columns(self) -> list[str]: ...
+    @property
+    def rows(self) -> list[list[Any]]: ...
+    @property
+    def charts(self) -> list[str]: ...
+
+
+class ReportSource(Protocol):
+    """The contact-centre reports (reports/views.py, wired in hotline/). `build` raises ValueError, with a
+    message for people, for a bad day, interval, threshold or name."""
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+    @property
+    def intervals(self) -> tuple[str, ...]: ...
+
+    def build(self, session: Session, name: str, start_day: str, end_day: str, interval: str,
+              service_level_seconds: int, short_abandon_seconds: int) -> Any: ...
+    def csv(self, view: Any) -> str: ...
+    def html(self, view: Any) -> str: ...
 
 
 @dataclass

@@ -69,6 +69,12 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "agent_id": ID, "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]}}},
     "ForceState": {"type": "object", "required": ["state"], "properties": {
         "state": {"type": "string", "enum": ["not_ready", "logged_out"]}, "reason": _string(100, 0)}},
+    "Review": {"type": "object", "required": ["call_id", "form", "scores"], "properties": {
+        "call_id": _string(64, pattern=r"^[A-Za-z0-9._-]{1,64}$"), "form": _string(60),
+        "scores": {"type": "object", "maxProperties": 200,
+                   "additionalProperties": {"type": "integer", "minimum": 0, "maximum": 100},
+                   "description": "points per item id of the form, every item scored"},
+        "comment": _string(4000, 0)}},
 }
 
 
@@ -105,6 +111,20 @@ def _check_value(key: str, rule: dict[str, Any], value: Any) -> None:
             raise ApiError(422, f"{key} is out of range", field=key)
     elif kind == "boolean" and not isinstance(value, bool):
         raise ApiError(422, f"{key} must be true or false", field=key)
+    elif kind == "object":
+        _check_object(key, rule, value)
+
+
+def _check_object(key: str, rule: dict[str, Any], value: Any) -> None:
+    """A map of names to values of one kind (`additionalProperties`), e.g. points per item."""
+    if not isinstance(value, dict):
+        raise ApiError(422, f"{key} must be an object", field=key)
+    if len(value) > rule.get("maxProperties", 100):
+        raise ApiError(422, f"{key} has too many entries", field=key)
+    for name, item in value.items():
+        if len(name) > 100 or "\x00" in name or not _encodable(name):
+            raise ApiError(422, f"{key} has a name that is not allowed", field=key)
+        _check_value(f"{key}.{name}", rule["additionalProperties"], item)
 
 
 def _check_string(key: str, rule: dict[str, Any], value: Any) -> None:
@@ -147,6 +167,27 @@ def path_int(request: web.Request, name: str) -> int:
     if not text.isdigit() or not text.isascii() or not 1 <= int(text) <= MAX_DB_INT:
         raise ApiError(404, f"no such {name.removesuffix('_id')}: {text[:40]}")
     return int(text)
+
+
+def query_text(request: web.Request, name: str, max_length: int = 100) -> str | None:
+    """An optional query parameter; empty is absent; too long or with characters no database takes: 422."""
+    text = request.query.get(name, "").strip()
+    if not text:
+        return None
+    if len(text) > max_length or "\x00" in text or not _encodable(text):
+        raise ApiError(422, f"{name} must have at most {max_length} characters", field=name)
+    return text
+
+
+def query_day(request: web.Request, name: str) -> datetime | None:
+    """An optional day, YYYY-MM-DD, as its midnight in UTC."""
+    text = query_text(request, name, 10)
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise ApiError(422, f"{name} must be a day, YYYY-MM-DD", field=name) from None
 
 
 def path_text(request: web.Request, name: str, max_length: int = 64) -> str:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.models import AuditEntry, BankTransfer, CallRecording, TradingOrder
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+AUDIO_TYPES = {"wav": "audio/wav", "gsm": "audio/x-gsm", "ulaw": "audio/basic", "sln": "audio/L16"}
 
 
 @dataclass(frozen=True)
@@ -48,3 +54,17 @@ def _evidence(session: Session, call_id: str | None, subject: str) -> Evidence:
     audit = list(session.scalars(select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)))
     names = [r.name for r in of_call(session, call_id)] if call_id else []
     return Evidence(call_id, names, audit)
+
+
+def file_of(folders: Iterable[Path], name: str, format: str) -> Path | None:
+    """The file of recording `name` in the first of `folders` that holds it, or None. A name or format that
+    could reach outside a folder (separators, dots, anything but letters, digits, - and _) finds nothing, and
+    a file that resolves (through a link) outside its folder is not returned."""
+    if not SAFE_NAME.fullmatch(name) or format not in AUDIO_TYPES:
+        return None
+    for folder in folders:
+        root = folder.resolve()
+        path = (root / f"{name}.{format}").resolve()
+        if path.is_relative_to(root) and path.is_file():
+            return path
+    return None

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core import agents as agent_service
+from crm_core import reviews
 from crm_core.models import Agent, AgentState, Investor, InvestorPhone
 from crm_core.rematch import rematch_investors
 from crm_core.seed import seed_reference_data
@@ -69,6 +70,7 @@ def load_demo_data(session: Session, accounts_file: Path) -> list[StaffLogin]:
     staff = [_staff(session, job_number, name, "agent", languages, skills)
              for job_number, name, languages, skills in AGENTS]
     staff += [_staff(session, job_number, name, role, ["zh", "en"], {}) for job_number, name, role in OFFICERS]
+    reviews.publish(session, "standard", Path(reviews.STANDARD_FORM).read_text(encoding="utf-8"), by="demo")
     write(accounts_file, staff, trading_logins)
     return staff
 

@@ -5,6 +5,8 @@ so that however many services run, a job runs once per scheduled time.
     crm-recompute   `hotline crm recompute`: every attribute, segment path and match   (crm_recompute_at)
     survey-batch    asks for a batch of each `survey.batch_campaigns` campaign; a service's survey runner
                     dials it until the call window closes                                (survey_batch_at)
+    daily-report    yesterday's queues report e-mailed to each of `daily_report_to`, once per day and
+                    address (hotline/daily_report.py)                                    (daily_report_at)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from crm_core.job_runs import claim_run, finish_run
 from crm_core.models.base import utcnow
 from crm_core.rematch import full_recompute
 from crm_core.surveys import request_run
+from hotline.daily_report import queue_daily_report, recipients
 from hotline.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,11 @@ def registered_jobs(settings: Settings) -> list[Job]:
     if s.survey_batch_at and campaigns:
         jobs.append(Job("survey-batch", _time(s.survey_batch_at, "scheduler.survey_batch_at"),
                         lambda database: _survey_batch(database, campaigns)))
+    to = recipients(s.daily_report_to)
+    if s.daily_report_at and to:
+        policy = settings.notify.policy()
+        jobs.append(Job("daily-report", _time(s.daily_report_at, "scheduler.daily_report_at"),
+                        lambda database: queue_daily_report(database, to, s.daily_report_language, policy)))
     return jobs
 
 

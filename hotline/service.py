@@ -24,6 +24,7 @@ from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import AsyncDatabase, Database
+from gateways.fax_documents import html_to_pdf
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.jobs import build_scheduler
@@ -33,6 +34,7 @@ from hotline.survey_wiring import build_survey_app
 from hotline.telephony_port import HotlineTelephony
 from portal.app import build_app as build_portal
 from portal.ratelimit import RateLimiter
+from reports.views import ReportViews
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +131,10 @@ class HotlineService:
                         max_failed_logins=c.max_failed_logins, lockout_minutes=c.lockout_minutes,
                         wrap_up_seconds=round(self.settings.acd.wrap_up_seconds), broker=self.trading.broker,
                         notify_policy=self.notifier.dispatcher.policy,
-                        notify_senders=frozenset(self.notifier.dispatcher.senders))
+                        notify_senders=frozenset(self.notifier.dispatcher.senders),
+                        recording_dirs=(self.instance.host_base / "spool" / "recording",
+                                        self.settings.state_path / "recordings"),
+                        pdf_maker=html_to_pdf, reports=ReportViews())
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()

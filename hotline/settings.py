@@ -83,6 +83,9 @@ class SchedulerSettings:
     timezone: str = "Asia/Shanghai"
     crm_recompute_at: str = "02:00"
     survey_batch_at: str = "19:00"  # the campaigns of `survey.batch_campaigns`, until the call window closes
+    daily_report_at: str = "09:00"  # yesterday's (UTC) queues report e-mailed to `daily_report_to`
+    daily_report_to: str = ""  # e-mail addresses, comma-separated; "": no daily report
+    daily_report_language: str = "zh"
 
 
 @dataclass

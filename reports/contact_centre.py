@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from crm_core.call_figures import Key
 from crm_core.models import Agent
 from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals
+from crm_core.reviews import scores_by_agent
 from reports.periods import BadRequest, bucket, label
 from reports.sql import bucket_sql, bucket_value, is_postgres
 
@@ -95,38 +96,53 @@ def state_time(session: Session, start: datetime, end: datetime,
             for bucket_at, agent_id, state, reason, spent in session.execute(query)}
 
 
-def _agent_names(session: Session) -> dict[str, tuple[str, str]]:
+def agent_names(session: Session) -> dict[str, tuple[str, str]]:
     return {str(a.id): (a.job_number, a.name) for a in session.scalars(select(Agent))}
 
 
 def agents(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     """Per agent: calls answered, talk, hold, handle time (talk + hold + wrap-up per call), transfers; time
-    logged in, ready, not ready, in wrap-up; occupancy = (ringing + busy + wrap-up) / (that + ready)."""
+    logged in, ready, not ready, in wrap-up; occupancy = (ringing + busy + wrap-up) / (that + ready); quality
+    reviews of the calls that entered in the interval and their average score."""
     columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out",
-               "login_s", "ready_s", "not_ready_s", "wrap_up_s", "occupancy_pct"]
+               "login_s", "ready_s", "not_ready_s", "wrap_up_s", "occupancy_pct", "reviews", "review_score_pct"]
     calls = {(at, agent): f for (at, _, agent), f in summed(session, ("agent",), start, end, options.interval,
                                                                         AGENT_FIGURES).items()}
     states: dict[tuple[datetime, str], dict[str, int]] = {}
     for (at, agent, state, _), spent in state_time(session, start, end, options.interval).items():
         by_state = states.setdefault((at, agent), {})
         by_state[state] = by_state.get(state, 0) + spent
-    names = _agent_names(session)
+    reviewed = review_scores(session, start, end, options.interval)
+    names = agent_names(session)
     rows: list[list[Cell]] = []
-    for at, agent in sorted(set(calls) | set(states)):
+    for at, agent in sorted(set(calls) | set(states) | set(reviewed)):
         f, s = calls.get((at, agent), {}), states.get((at, agent), {})
+        count, tenths = reviewed.get((at, agent), (0, 0))
         answered, talk, hold, wrap = f.get("answered", 0), f.get("talk_ms", 0), f.get("hold_ms", 0), s.get("wrap_up", 0)
         working = s.get("ringing", 0) + s.get("busy", 0) + wrap
         job_number, name = names.get(agent, (f"#{agent}", ""))
         rows.append([label(at, options.interval), job_number, name, answered, seconds(talk), seconds(hold),
                      seconds(talk + hold + wrap, answered), f.get("transferred", 0), seconds(sum(s.values())),
                      seconds(s.get("ready", 0)), seconds(s.get("not_ready", 0)), seconds(wrap),
-                     per_cent(working, working + s.get("ready", 0))])
+                     per_cent(working, working + s.get("ready", 0)), count,
+                     round(tenths / count / 10, 1) if count else None])
     return Report(columns, rows)
+
+
+def review_scores(session: Session, start: datetime, end: datetime,
+                  interval: str) -> dict[tuple[datetime, str], tuple[int, int]]:
+    """(interval start, agent id) → (reviews, their totals summed in tenths of a per cent)."""
+    out: dict[tuple[datetime, str], tuple[int, int]] = {}
+    for call_at, agent_id, tenths in scores_by_agent(session, start, end):
+        key = (bucket(call_at.astimezone(UTC), interval), str(agent_id))
+        count, total = out.get(key, (0, 0))
+        out[key] = (count + 1, total + tenths)
+    return out
 
 
 def not_ready(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     """Not-ready time per agent and reason."""
-    names = _agent_names(session)
+    names = agent_names(session)
     rows: list[list[Cell]] = [
         [label(at, options.interval), names.get(agent, (f"#{agent}", ""))[0], reason or "-", seconds(spent)]
         for (at, agent, state, reason), spent in sorted(state_time(session, start, end, options.interval).items())

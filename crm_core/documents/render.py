@@ -51,7 +51,7 @@ LABELS["en"] |= {"call_bill": "Call bill", "department": "Department", "times_in
                  "caller": "Caller", "callee": "Callee", "duration": "Talk (s)", "billed": "Billed (s)",
                  "tariff": "Tariff (prefix, band, per minute)", "outbound": "Outbound", "inbound": "Inbound",
                  "no_tariff": "not rated", "unanswered": "not answered", "no_calls": "No calls this month"}
-DOCUMENTS = ("statement", "quote_sheet", "fact_sheet", "call_bill")
+DOCUMENTS = ("statement", "quote_sheet", "fact_sheet", "call_bill", "contact_centre_report")
 
 
 class UnknownDocument(LookupError):

@@ -124,3 +124,9 @@ from crm_core.models.post_call_answer import PostCallAnswer  # noqa: E402
 from crm_core.models.post_call_survey import PostCallSurvey  # noqa: E402
 
 __all__ += ["PostCallAnswer", "PostCallSurvey"]
+
+# Quality review of recordings (issue 15, item 4).
+from crm_core.models.call_review import CallReview  # noqa: E402
+from crm_core.models.review_form_version import ReviewFormVersion  # noqa: E402
+
+__all__ += ["CallReview", "ReviewFormVersion"]

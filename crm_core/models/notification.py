@@ -21,7 +21,9 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    investor_id: Mapped[int] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"), index=True)
+    # None: a message to staff (a daily report to a list), its e-mail address in data["to"]
+    investor_id: Mapped[int | None] = mapped_column(ForeignKey("investors.id", ondelete="CASCADE"), index=True,
+                                                    nullable=True)
     purpose: Mapped[str] = mapped_column(String(30))  # fill_report | reminder | price_alert | reply | document
     template: Mapped[str] = mapped_column(String(60))
     language: Mapped[str] = mapped_column(String(5))

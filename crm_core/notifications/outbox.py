@@ -17,6 +17,7 @@ from crm_core.notifications.addresses import addresses
 from crm_core.notifications.rules import (
     PREFERENCE,
     WAITING,
+    Channel,
     NotifyPolicy,
     Status,
     after_failure,
@@ -81,6 +82,39 @@ def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, templ
     return row
 
 
+def enqueue_to_staff(session: Session, *, key: str, purpose: str, template: str, data: dict[str, Any],
+                     language: str, email: str, now: datetime, policy: NotifyPolicy) -> Notification:
+    """Queue an e-mail to a member of staff (no client: a daily report to a list) once per `key`; the address
+    is kept in the data (`to`), and e-mail is its only channel."""
+    existing = _by_key(session, key)
+    if existing is not None:
+        return existing
+    address = email.strip()
+    if not 3 <= len(address) <= 200 or "@" not in address or any(c.isspace() for c in address):
+        raise ValueError(f"not an e-mail address: {email!r}")
+    full = {**data, "to": address}
+    templates.render(template, language, {"name": "", **full})  # a bad template fails here
+    documents.attachments(full, language)  # and so does a bad document
+    chain = [Channel.EMAIL.value]
+    row = Notification(key=key, investor_id=None, purpose=purpose, template=template, language=language, data=full,
+                       chain=chain, channel=chain[0], address=address, attempts=0, reason="",
+                       status=Status.QUEUED.value, due_at=allowed_at(chain[0], now, policy), created_at=now,
+                       updated_at=now)
+    if not claim_once(session, row):
+        winner = _by_key(session, key)
+        assert winner is not None
+        return winner
+    _event(session, row, now, "")
+    return row
+
+
+def _reachable(session: Session, row: Notification) -> dict[str, str]:
+    """Where the row's recipient can be reached: a client's addresses, or a member of staff's e-mail."""
+    if row.investor_id is None:
+        return {Channel.EMAIL.value: str(row.data.get("to", ""))}
+    return addresses(session, row.investor_id)
+
+
 def claim(session: Session, now: datetime, channels: set[str], limit: int = 20) -> list[Outgoing]:
     """Due notifications on these channels, marked `sending` (rows locked with SKIP LOCKED on PostgreSQL, so
     that two workers never take one)."""
@@ -101,9 +135,9 @@ def claim_one(session: Session, notification_id: int, now: datetime) -> Outgoing
 
 
 def _take(session: Session, row: Notification, now: datetime) -> Outgoing:
-    investor = session.get(Investor, row.investor_id)
-    assert investor is not None and row.channel is not None and row.address is not None
-    text = templates.render(row.template, row.language, {"name": investor.name, **row.data})
+    investor = session.get(Investor, row.investor_id) if row.investor_id is not None else None  # None: to staff
+    assert row.channel is not None and row.address is not None
+    text = templates.render(row.template, row.language, {"name": investor.name if investor else "", **row.data})
     row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
     _event(session, row, now, f"attempt {row.attempts} to {row.address}")
     return Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text, text.sms,
@@ -166,7 +200,7 @@ def failed(session: Session, notification_id: int, reason: str, now: datetime, p
     row = _get(session, notification_id)
     outcome = after_failure(list(row.chain), row.attempts, reason, now, policy, permanent=permanent)
     if outcome.chain and outcome.chain[0] != row.channel:  # fell back: the next channel's address
-        row.channel, row.address = outcome.chain[0], addresses(session, row.investor_id).get(outcome.chain[0])
+        row.channel, row.address = outcome.chain[0], _reachable(session, row).get(outcome.chain[0])
     row.status, row.chain, row.attempts, row.due_at = outcome.status.value, outcome.chain, outcome.attempts, \
         outcome.due_at
     row.reason, row.updated_at = outcome.reason, now
@@ -191,7 +225,7 @@ def retry(session: Session, notification_id: int, now: datetime, policy: NotifyP
     if row.status in (Status.SENDING.value, Status.QUEUED.value):
         return row
     if not row.chain:
-        reachable = addresses(session, row.investor_id)
+        reachable = _reachable(session, row)
         row.chain = plan_chain(row.purpose, row.channel, None, None, set(reachable))
         row.address = reachable.get(row.chain[0]) if row.chain else None
     if not row.chain:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,9 +16,11 @@ from sqlalchemy import select
 
 from crm_core import audit, calls, recordings
 from crm_core.models import (
+    AgentState,
     Alert,
     BankTransfer,
     CallEvent,
+    CallRecording,
     Investor,
     RiskDisclosure,
     TradingAccount,
@@ -30,6 +33,7 @@ from crm_core.seed import seed_reference_data
 from crm_core.trading.demo import seed_demo_trading
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
+from tests.support.desk import ConsoleApi
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
 
 PASSWORD = "246810"
@@ -100,6 +104,7 @@ def recording_file(hotline: Hotline, name: str) -> Path:
 def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited(hotline: Hotline) -> None:
     """The same buy by a Mandarin and an English client at once."""
     clients = {"zh": client(hotline, 2), "en": client(hotline, 12, language="en")}
+    add_agents(hotline.db, [AgentSpec("2900", {}, role="supervisor", state=AgentState.LOGGED_OUT)])
     hotline.service.start(**TRADING_ENV)
     observed = run(hotline, *(trade(phone, account, "1", "600036", "42*48#", "100#", "1", "6", "7")
                               for account, phone in clients.values()))
@@ -116,6 +121,26 @@ def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited(hotline: Hotli
                     "trade_confirm", "trade_order_accepted", "trade_positions_before", "sec/600036",
                     "trade_funds_available", "trade_funds_frozen", "trade_funds_total"]
         assert in_order(obs.prompts, *(f"{language}/{key}" for key in expected)), obs.prompts
+    _recording_played_through_the_console(hotline, clients["en"][1])
+
+
+def _recording_played_through_the_console(hotline: Hotline, phone: str) -> None:
+    """The supervisor finds the recorded call in the running service's console and fetches its recording from
+    Asterisk's spool: whole (200) and a range (206, the same bytes as the file)."""
+    console = ConsoleApi(f"http://127.0.0.1:{hotline.service.env['HOTLINE_CONSOLE_PORT']}", "2900", "pw-2900")
+    status, found = console.request("GET", f"/api/quality/calls?customer={phone}")
+    assert status == 200, found
+    [call] = found["calls"]
+    [recording] = call["recordings"]
+    with hotline.db.session() as session:
+        name = session.get(CallRecording, recording["id"]).name
+    wav = recording_file(hotline, name).read_bytes()
+    for headers, expected in (({}, (200, wav)), ({"Range": "bytes=44-1043"}, (206, wav[44:1044]))):
+        request = urllib.request.Request(f"{console.base_url}/api/recordings/{recording['id']}",
+                                         headers={"Cookie": console.cookie, **headers})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            assert (response.status, response.read()) == expected
+            assert response.headers["Content-Type"] == "audio/wav"
 
 
 def _bought_and_evidenced(hotline: Hotline, account: str, obs: CallObservation) -> None:

@@ -59,8 +59,8 @@ def test_the_readmes_report_commands(state: Path) -> None:
     assert row.split() == ["2026-12-01", "09:00", "trading", "3", "2", "1", "1", "0", "0", "100.0", "16.0",
                            "150.0", "150.0", "0.0", "20.0"]
     assert list(csv.reader(io.StringIO(agents.stdout)))[1:] == [
-        ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", ""],
-        ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", ""]]
+        ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""],
+        ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""]]
     assert rebuilt.stdout == "rebuilt 2026-12-01 to 2026-12-31: 3 calls and 0 agent state changes read\n"
     assert run_hotline(state, *readme_command(COMMANDS[0])).stdout == queues.stdout
 
@@ -106,3 +106,17 @@ def test_a_database_without_the_reports_tables_is_one_line(tmp_path: Path) -> No
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == ("error: the database could not give the report (OperationalError); is it at the "
                              "newest schema (`hotline db upgrade`)?\n")
+
+
+def test_the_readmes_pdf_report(state: Path, tmp_path: Path) -> None:
+    shown = readme_command("hotline report queues --from 2026-12-01 --to 2026-12-01 --interval hour --pdf day.pdf")
+    target = tmp_path / "day.pdf"
+    result = run_hotline(state, *shown[:-1], str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Hotline report: queues by hour, 2026-12-01: 1 rows written to {target}\n"
+    assert target.read_bytes().startswith(b"%PDF-") and target.stat().st_size > 2000
+    both = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--csv", "--pdf", "x")
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+    unwritable = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--pdf",
+                             str(tmp_path / "no-such-folder" / "day.pdf"))
+    assert unwritable.returncode == 1 and unwritable.stderr.startswith("error: cannot write")

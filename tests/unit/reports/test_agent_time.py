@@ -57,7 +57,7 @@ def test_login_ready_not_ready_wrap_up_and_occupancy_from_the_history(database: 
         rebuild_agent_states(session, hm(10, 20), hm(11, 15))
     with database.session() as session:
         report = contact_centre.agents(session, DAY, DAY + timedelta(days=1), Options("hour"))
-        assert [row[:2] + row[8:] for row in report.rows] == [
+        assert [row[:2] + row[8:13] for row in report.rows] == [
             ["2026-12-01 09:00", "8001", 600.0, 600.0, 0.0, 0.0, 0.0],
             ["2026-12-01 10:00", "8001", 3600.0, 1200.0, 1800.0, 0.0, 33.3],
             ["2026-12-01 11:00", "8001", 1800.0, 1740.0, 0.0, 60.0, 3.3]]

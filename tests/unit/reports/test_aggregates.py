@@ -104,8 +104,9 @@ def test_a_call_finished_twice_counts_once_and_a_rebuild_of_one_day_leaves_the_o
         assert [row[:4] for row in report.rows] == [["2026-11-30", "funds", 1, 1], ["2026-12-01", "funds", 1, 1]]
         assert report.rows[0][9:] == [15.0, 75.0, 75.0, 0.0, 15.0]  # asa, aht, talk, hold, longest wait
         agents = contact_centre.agents(session, *WHOLE, Options("month"))
-        assert agents.rows == [["2026-11", "8001", "Agent 1", 1, 75.0, 0.0, 75.0, 0, 0.0, 0.0, 0.0, 0.0, None],
-                               ["2026-12", "8001", "Agent 1", 1, 75.0, 0.0, 75.0, 0, 0.0, 0.0, 0.0, 0.0, None]]
+        assert agents.rows == [
+            ["2026-11", "8001", "Agent 1", 1, 75.0, 0.0, 75.0, 0, 0.0, 0.0, 0.0, 0.0, None, 0, None],
+            ["2026-12", "8001", "Agent 1", 1, 75.0, 0.0, 75.0, 0, 0.0, 0.0, 0.0, 0.0, None, 0, None]]
 
 
 def test_service_level_leaves_short_abandons_out(database: Database) -> None:

@@ -1,0 +1,77 @@
+"""A report as the console shows it (console/ports.py `ReportSource`, handed to the console by the service):
+the chosen report's table, the charts of the period as SVG, and the same as CSV or as printable HTML (which
+the service's WeasyPrint makes into a PDF). Bad input (a date, an interval, a name) raises BadRequest."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from crm_core.models.base import utcnow
+from reports.catalogue import REPORTS, write_csv
+from reports.charts import BarChart, svg
+from reports.contact_centre import Cell, Options, Report
+from reports.day import charts
+from reports.periods import INTERVALS, BadRequest, period
+from reports.printable import period_text, printable_html, title_of
+
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    start: datetime
+    end: datetime
+    options: Options
+    report: Report
+    bar_charts: list[BarChart]
+
+    @property
+    def title(self) -> str:
+        return title_of(self.name, self.options)
+
+    @property
+    def period(self) -> str:
+        return period_text(self.start, self.end)
+
+    @property
+    def columns(self) -> list[str]:
+        return self.report.columns
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        return self.report.rows
+
+    @property
+    def charts(self) -> list[str]:
+        return [svg(chart) for chart in self.bar_charts]
+
+
+class ReportViews:
+    names: tuple[str, ...] = tuple(REPORTS)
+    intervals: tuple[str, ...] = INTERVALS
+
+    def build(self, session: Session, name: str, start_day: str, end_day: str, interval: str,
+              service_level_seconds: int, short_abandon_seconds: int) -> View:
+        options = Options(interval, service_level_seconds, short_abandon_seconds)
+        start, end = period(start_day, end_day)
+        if end - start > timedelta(days=MAX_DAYS):
+            raise BadRequest(f"a report covers at most {MAX_DAYS} days")
+        options.check()
+        if name not in REPORTS:
+            raise BadRequest(f"unknown report {name!r} (one of {', '.join(REPORTS)})")
+        return View(name, start, end, options, REPORTS[name](session, start, end, options),
+                    charts(session, start, end, options))
+
+    def csv(self, view: View) -> str:
+        out = io.StringIO()
+        write_csv(view.report, out)
+        return out.getvalue()
+
+    def html(self, view: View, made: datetime | None = None) -> str:
+        return printable_html(view.name, view.start, view.end, view.options, view.report, view.bar_charts,
+                              made or utcnow())
