@@ -23,6 +23,7 @@ from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
 from crm_core.db import AsyncDatabase, Database
+from crm_core.events import LiveEvent
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
 from hotline.jobs import build_scheduler
@@ -59,14 +60,20 @@ class HotlineService:
                                   max_backoff=settings.service.reconnect_max_seconds)
         self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
-        self.scheduler = build_scheduler(settings, self.database)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.scheduler = build_scheduler(settings, self.database, self._publish_from_thread)
 
     async def _connect(self) -> Ari:
         secrets = self.instance.secrets
         return await Ari.connect(self.instance.ari_url, secrets.ari_user, secrets.ari_password)
 
+    def _publish_from_thread(self, event: LiveEvent) -> None:
+        """A live event from a scheduler job's thread, published on the service's loop."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.events.publish, event)
+
     async def run(self, on_ready: Callable[[], None] | None = None) -> None:
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))
         self.agi.start_in_thread()

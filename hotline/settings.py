@@ -19,6 +19,7 @@ from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading.settings import TradingSettings
 from ari_apps.notify.fax_settings import FaxSettings
 from ari_apps.survey.settings import SurveySettings
+from crm_core.complaints.settings import ComplaintSettings
 from crm_core.notifications import NotifySettings
 from gateways.smpp import SmppSettings
 from gateways.smtp import SmtpSettings
@@ -71,6 +72,7 @@ class SchedulerSettings:
     timezone: str = "Asia/Shanghai"
     crm_recompute_at: str = "02:00"
     survey_batch_at: str = "19:00"  # the campaigns of `survey.batch_campaigns`, until the call window closes
+    # complaint-escalation runs every `complaints.escalate_every_minutes`, not at a time of day
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Settings:
     fax: FaxSettings = field(default_factory=FaxSettings)
     survey: SurveySettings = field(default_factory=SurveySettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    complaints: ComplaintSettings = field(default_factory=ComplaintSettings)
 
     @property
     def state_path(self) -> Path:
