@@ -13,11 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from console import pages, routes_auth, routes_calls, routes_docs, routes_supervisor, ws
+from console import pages, routes_auth, routes_calls, routes_complaints, routes_docs, routes_supervisor, ws
 from console.auth import session_middleware
 from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
 from console.ports import LiveEvents, TelephonyPort
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -31,18 +32,22 @@ PURGER = web.AppKey("purger", asyncio.Task)
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
               max_failed_logins: int = 5, lockout_minutes: int = 15, wrap_up_seconds: int = 30,
               db_threads: int = 8, broker: Broker | None = None, notify_policy: NotifyPolicy | None = None,
-              notify_senders: frozenset[str] = frozenset()) -> web.Application:
+              notify_senders: frozenset[str] = frozenset(),
+              complaint_rules: ComplaintRules | None = None) -> web.Application:
     """`notify_policy`: the outbox's (quiet hours) for the desk's replies; `notify_senders`: the channels the
-    service sends on (the supervisors' notification health says which wait for want of one)."""
+    service sends on (the supervisors' notification health says which wait for want of one); `complaint_rules`:
+    complaints' deadlines and calendar (default: the built-in policy, no holidays)."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=256 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="console-db")
     policy = LoginPolicy(session_minutes=session_minutes, max_failed_logins=max_failed_logins,
                          lockout_minutes=lockout_minutes)
+    notify_policy = notify_policy or NotifyPolicy()
     app[CONTEXT] = ConsoleContext(db=db, telephony=telephony, events=events, policy=policy, executor=executor,
                                   wrap_up_seconds=wrap_up_seconds, broker=broker,
-                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders)
-    for module in (routes_auth, routes_calls, routes_supervisor, routes_docs, ws, pages):
+                                  notify_policy=notify_policy, notify_senders=notify_senders,
+                                  complaint_rules=complaint_rules or ComplaintRules(notify=notify_policy))
+    for module in (routes_auth, routes_calls, routes_complaints, routes_supervisor, routes_docs, ws, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)

@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from console.ports import LiveEvents, TelephonyPort
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -33,6 +34,7 @@ class ConsoleContext:
     broker: Broker | None = None  # prices holdings in the screen-pop; None: the built-in simulated market
     notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # quiet hours of the desk's replies
     notify_senders: frozenset[str] = frozenset()  # the channels the service has a sender for
+    complaint_rules: ComplaintRules = field(default_factory=ComplaintRules)  # deadlines, calendar, escalation
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

@@ -43,6 +43,7 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 CALL_ID = _path_param("call_id", {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9._-]{1,64}$"})
 AGENT_ID = _path_param("agent_id", {"type": "integer", "minimum": 1})
+COMPLAINT_ID = _path_param("complaint_id", {"type": "integer", "minimum": 1})
 SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
 CALL_CODES = (401, 403, 404)
 SUPERVISOR_CODES = (401, 403)
@@ -78,6 +79,18 @@ def openapi_document() -> dict[str, Any]:
                                                           "above or below a price (422: unknown code, bad price, "
                                                           "unknown number)", body="PriceAlert", ok=201,
                                                           codes=CALL_CODES, params=[CALL_ID])},
+        "/api/calls/{call_id}/complaints": {"post": _op("Open a complaint by the call's client, owned by me, with "
+                                                        "its deadlines; acknowledged to the client through the "
+                                                        "outbox; the same content on the same call is opened once "
+                                                        "(422: bad input, unknown number)", body="Complaint",
+                                                        ok=201, codes=CALL_CODES, params=[CALL_ID])},
+        "/api/complaints/{complaint_id}": {"get": _op("A complaint with its deadlines, history and attachments (mine, "
+                                                      "or any for a supervisor)", codes=CALL_CODES,
+                                                      params=[COMPLAINT_ID])},
+        "/api/complaints/{complaint_id}/resolve": {"post": _op("Resolve a complaint: closed, and the resolution told "
+                                                               "to the client by the channel it came in on (422: "
+                                                               "empty, already closed)", body="Resolve",
+                                                               codes=CALL_CODES, params=[COMPLAINT_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "
@@ -103,6 +116,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/supervisor/surveys": {"get": _op("Survey campaigns: live progress (dialled, answered, completed, "
                                                "remaining, outcomes) and answers per question and key",
                                                codes=SUPERVISOR_CODES)},
+        "/api/supervisor/complaints": {"get": _op("The board of complaints: overdue or escalated ones not "
+                                                  "closed, with deadlines, owner and who they went to",
+                                                  codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
         "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core.complaints.categories import category_for_call
+from crm_core.complaints.service import reference
 from crm_core.models import (
     Agent,
     Call,
@@ -75,6 +77,7 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
         "investor": _investor(investor, summary.risk if summary else None),
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),
+        "complaint_draft": {"category": category_for_call(call.category), "channel": "phone"},
     }
     pop.update(_trading(summary.accounts if summary else ()))
     pop.update(_customer_data(session, investor))
@@ -135,8 +138,9 @@ def _segment_path(session: Session, investor_id: int) -> str | None:
 def _open_complaints(session: Session, investor_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(select(Complaint).where(Complaint.investor_id == investor_id,
                                                    Complaint.status != "closed").order_by(Complaint.opened_at))
-    return [{"id": c.id, "category": c.category, "summary": c.summary, "status": c.status,
-             "opened_at": c.opened_at.isoformat()} for c in rows]
+    return [{"id": c.id, "reference": reference(c), "category": c.category, "summary": c.summary,
+             "status": c.status, "opened_at": c.opened_at.isoformat(),
+             "resolve_by": c.resolve_by.isoformat() if c.resolve_by else None} for c in rows]
 
 
 def _open_reminders(session: Session, investor_id: int) -> list[dict[str, Any]]:

@@ -129,7 +129,8 @@ class HotlineService:
                         max_failed_logins=c.max_failed_logins, lockout_minutes=c.lockout_minutes,
                         wrap_up_seconds=round(self.settings.acd.wrap_up_seconds), broker=self.trading.broker,
                         notify_policy=self.notifier.dispatcher.policy,
-                        notify_senders=frozenset(self.notifier.dispatcher.senders))
+                        notify_senders=frozenset(self.notifier.dispatcher.senders),
+                        complaint_rules=self.settings.complaints.rules(self.notifier.dispatcher.policy))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()

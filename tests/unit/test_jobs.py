@@ -88,9 +88,9 @@ def test_the_survey_batch_job_asks_for_its_campaigns(database: Database) -> None
     with database.session() as session:
         publish(session, "satisfaction", example())
         create_campaign(session, "dec", "satisfaction", "segment:retail")
-    (job,) = [j for j in registered_jobs(load_settings(environ={"HOTLINE_SURVEY_BATCH_CAMPAIGNS": "dec",
-                                                                 "HOTLINE_SCHEDULER_CRM_RECOMPUTE_AT": "",
-                                                                     "HOTLINE_COMPLAINTS_ESCALATE_EVERY_MINUTES": "0"}))]
+    (job,) = [j for j in registered_jobs(load_settings(environ={
+        "HOTLINE_SURVEY_BATCH_CAMPAIGNS": "dec", "HOTLINE_SCHEDULER_CRM_RECOMPUTE_AT": "",
+        "HOTLINE_COMPLAINTS_ESCALATE_EVERY_MINUTES": "0"}))]
     assert job.work(database) == "survey batch requested: dec"
     with database.session() as session:
         assert session.query(SurveyCampaign.status).scalar() == "requested"
