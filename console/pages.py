@@ -12,7 +12,7 @@ from aiohttp import web
 from console.auth import home_page, identity_of
 from console.context import context_of
 from console.live import schema_script
-from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
+from console.schemas import COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, DISPOSITION_CODES, NOT_READY_REASONS
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -48,7 +48,8 @@ async def agent_page(request: web.Request) -> web.Response:
     if identity is None:
         raise web.HTTPFound("/login?expired=1" if request.cookies.get("hotline_session") else "/login")
     return render("agent.html", title="Agent desktop", user=identity, reasons=NOT_READY_REASONS,
-                  codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds)
+                  codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds,
+                  complaint_categories=COMPLAINT_CATEGORIES, complaint_severities=COMPLAINT_SEVERITIES)
 
 
 @routes.get("/supervisor")

@@ -108,8 +108,11 @@ async function loadScreenPop(callId, consulted) {
     return c.entered_at.slice(0, 16).replace("T", " ") + " " + c.status + (c.agent ? " · " + c.agent : "") +
       (notes ? " — " + notes : "");
   });
-  fillList("complaints", pop.complaints, function (c) { return c.category + ": " + c.summary + " (" + c.status + ")"; });
+  fillList("complaints", pop.complaints, function (c) {
+    return c.reference + " " + c.category + ": " + c.summary + " (" + c.status + ")";
+  });
   fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
+  document.dispatchEvent(new CustomEvent("screen-pop", { detail: pop }));  // other desk forms pre-fill from it
   showNotifications(pop.notifications);
   text("disposition-saved", "");
   text("reply-status", "");

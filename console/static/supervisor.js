@@ -25,6 +25,8 @@ async function refresh() {
     render(result.data);
     const health = await api("GET", "/api/supervisor/notifications");
     if (health.ok) { renderHealth(health.data.channels); }
+    const complaints = await api("GET", "/api/supervisor/complaints");
+    if (complaints.ok) { renderComplaints(complaints.data.complaints); }
     const surveys = await api("GET", "/api/supervisor/surveys");
     if (surveys.ok) { renderSurveys(surveys.data.campaigns); }
   } finally {
@@ -134,5 +136,21 @@ function renderSurveys(campaigns) {
     for (const value of [c.campaign, c.survey, c.status, c.dialled, c.answered, c.completed, c.remaining, answers]) {
       row.insertCell().textContent = String(value);
     }
+  }
+}
+
+// Overdue or escalated complaints, the most escalated first (level 1: the owner's supervisor, 2: head of service).
+function renderComplaints(complaints) {
+  const body = el("complaint-board").tBodies[0];
+  body.replaceChildren();
+  for (const c of complaints) {
+    const row = body.insertRow();
+    row.dataset.testid = "complaint-" + c.reference;
+    const escalated = c.escalation_level > 0 ? c.escalated_to + (c.escalation_level > 1 ? " (head of service)" : " (supervisor)") : "";
+    for (const value of [c.reference, c.client || c.sender || "unknown", c.channel, c.category, c.status, c.owner || "",
+                         c.acknowledge_by_local, c.resolve_by_local, c.overdue || "", escalated]) {
+      row.insertCell().textContent = String(value);
+    }
+    if (c.escalation_level > 0) { row.className = "alert"; }
   }
 }

@@ -1,0 +1,28 @@
+"use strict";
+// The desk's complaint form: pre-filled from the screen-pop (the client, the channel, the category the call came
+// in for), it opens a complaint by the call's client through the API and says its reference and deadline.
+
+document.addEventListener("screen-pop", function (shown) {
+  const pop = shown.detail;
+  const investor = pop.investor || {};
+  text("complaint-client", pop.known ? pop.caller_name + " (" + investor.account_number + ")" : "unknown number");
+  text("complaint-channel", pop.complaint_draft.channel);
+  el("complaint-category").value = pop.complaint_draft.category;
+  text("complaint-status", "");
+});
+
+document.addEventListener("DOMContentLoaded", function () {
+  el("complaint-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    if (!needCall()) { return; }
+    text("complaint-status", "");
+    const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + "/complaints", {
+      category: el("complaint-category").value, summary: el("complaint-summary").value,
+      department: el("complaint-department").value.trim(), severity: el("complaint-severity").value,
+    });
+    if (!result.ok) { showError("desk-error", result.data.error || "not opened"); return; }
+    showError("desk-error", "");
+    const c = result.data;
+    text("complaint-status", "complaint " + c.reference + " " + c.status + ", resolve by " + c.resolve_by_local);
+  });
+});
