@@ -26,6 +26,7 @@ from crm_core.db import AsyncDatabase, Database
 from crm_core.events import LiveEvent
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
+from hotline.complaint_wiring import build_fax_intake
 from hotline.jobs import build_scheduler
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
@@ -58,7 +59,8 @@ class HotlineService:
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],
                                   max_backoff=settings.service.reconnect_max_seconds)
-        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
+        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database,
+                                 complaint_fax=build_fax_intake(settings, instance, self.database))
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.scheduler = build_scheduler(settings, self.database, self._publish_from_thread)

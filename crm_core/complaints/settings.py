@@ -21,6 +21,7 @@ class ComplaintSettings:
     supervisor: str = "9001"  # overdue complaints whose owner names no supervisor (StaffProfile "supervisor")
     head_of_service: str = "9002"  # the second escalation
     escalate_every_minutes: int = 5  # the scheduler's complaint-escalation job; 0: not run
+    fax_number: str = "95501"  # the complaints fax number (dialplan hotline-entry): ReceiveFAX, then a complaint
     # Inbound SMTP (gateways/complaint_mail.py): the brokerage's mail server forwards the mailbox here.
     mail_port: int = 0  # 0: no intake server
     mail_bind: str = "127.0.0.1"
