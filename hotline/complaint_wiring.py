@@ -1,6 +1,7 @@
 """Complaints' intake wiring: a fax received on the complaints number (Asterisk's ReceiveFAX into the instance's
 spool/fax/complaints) is made a PDF (gateways/fax_documents.py) and a complaint (crm_core.complaints.intake),
-then its TIFF is removed; one that cannot be made stays in the spool with the reason logged."""
+then its TIFF is removed; one that cannot be made stays in the spool with the reason logged. The complaints
+mailbox's SMTP receiver (gateways/complaint_mail.py) makes each e-mail a complaint."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from crm_core.complaints.intake import FaxReceived, from_fax
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.intake import FaxReceived, MailReceived, from_email, from_fax
+from crm_core.complaints.service import ComplaintRules, reference
 from crm_core.db import Database
 from crm_core.models.base import utcnow
+from gateways.complaint_mail import ComplaintMailbox
 from gateways.fax_documents import fax_tiff_to_pdf, tiff_pages
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.settings import Settings
@@ -52,3 +54,17 @@ def build_fax_intake(settings: Settings, instance: AsteriskInstance,
         return complaint_id
 
     return received
+
+
+def build_mailbox(settings: Settings, database: Database) -> ComplaintMailbox | None:
+    """The complaints mailbox's SMTP handler, or None when `complaints.mail_port` is 0."""
+    c = settings.complaints
+    if c.mail_port <= 0:
+        return None
+    rules = complaint_rules(settings)
+
+    def accept(mail: MailReceived) -> str:
+        with database.session() as session:
+            return reference(from_email(session, mail, utcnow(), rules))
+
+    return ComplaintMailbox(c.mailbox, accept, c.mail_max_bytes)

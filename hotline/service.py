@@ -24,9 +24,10 @@ from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
 from crm_core.db import AsyncDatabase, Database
 from crm_core.events import LiveEvent
+from gateways import complaint_mail
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
-from hotline.complaint_wiring import build_fax_intake
+from hotline.complaint_wiring import build_fax_intake, build_mailbox
 from hotline.jobs import build_scheduler
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
@@ -89,6 +90,7 @@ class HotlineService:
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
+        mail = await self._start_complaint_mailbox()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
         ready = asyncio.create_task(self._announce_ready(on_ready))
@@ -106,6 +108,8 @@ class HotlineService:
             ready.cancel()
             if web is not None:
                 await web.cleanup()
+            if mail is not None:
+                mail.close()
             self.agi.shutdown()
             self.agi.server_close()
             self.executor.shutdown(wait=False, cancel_futures=True)
@@ -138,6 +142,16 @@ class HotlineService:
         await web.TCPSite(runner, c.bind, c.port).start()
         logger.info("console at http://%s:%d/", c.bind, c.port)
         return runner
+
+    async def _start_complaint_mailbox(self) -> asyncio.Server | None:
+        """The complaints mailbox's SMTP receiver when `complaints.mail_port` is set."""
+        handler = build_mailbox(self.settings, self.database)
+        if handler is None:
+            return None
+        c = self.settings.complaints
+        server = await complaint_mail.serve(handler, c.mail_bind, c.mail_port)
+        logger.info("complaints mailbox %s received by SMTP at %s:%d", c.mailbox, c.mail_bind, c.mail_port)
+        return server
 
     async def _announce_ready(self, on_ready: Callable[[], None] | None) -> None:
         await self.runtime.connected.wait()
