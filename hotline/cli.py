@@ -334,6 +334,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline.cli_survey import add_survey_commands
 
     add_survey_commands(sub)
+    from hotline.cli_complaint import add_complaint_commands
+
+    add_complaint_commands(sub)
     return parser
 
 

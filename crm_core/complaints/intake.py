@@ -87,12 +87,13 @@ def from_email(session: Session, mail: MailReceived, now: datetime, rules: Compl
 
 
 def from_letter(session: Session, account_number: str, category: str, summary: str, scan: Attachment,
-                now: datetime, rules: ComplaintRules, actor: str) -> Complaint:
+                now: datetime, rules: ComplaintRules, actor: str, *, department: str = "",
+                severity: str = "normal") -> Complaint:
     """A letter, scanned and uploaded with the client's account number: the scan attached (the same scan
     uploaded again is the same complaint)."""
     investor_id = session.scalar(select(Investor.id).where(Investor.account_number == account_number.strip()))
     if investor_id is None:
         raise ComplaintRejected(f"no client with account number {account_number!r}")
     return open_complaint(session, category=category, summary=summary, channel="letter", now=now, rules=rules,
-                          actor=actor, investor_id=investor_id,
+                          actor=actor, investor_id=investor_id, department=department, severity=severity,
                           source_key=f"letter:{hashlib.sha256(scan.content).hexdigest()}", attachments=[scan])
