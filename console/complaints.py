@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from console.desk import client_of_call, request_key
 from console.errors import ApiError
 from crm_core import audit
-from crm_core.complaints import service
+from crm_core.complaints import intake, service
 from crm_core.complaints.escalation import overdue
 from crm_core.complaints.service import ComplaintRules
 from crm_core.models import Agent, Complaint, Investor
@@ -32,6 +32,19 @@ def open_on_call(session: Session, call_id: str, identity: StaffIdentity, *, cat
                                  source_key=request_key(call_id, "complaint", category, summary, department, severity))
     audit.record(session, actor=f"agent:{identity.job_number}", action="desk.complaint", outcome=row.status,
                  channel="web", subject=f"investor:{call.investor_id}", call_id=call_id, complaint_id=row.id)
+    return complaint_json(session, row, rules, now)
+
+
+def letter(session: Session, identity: StaffIdentity, *, account_number: str, category: str, summary: str,
+           scan: service.Attachment, now: datetime, rules: ComplaintRules) -> dict[str, Any]:
+    """A scanned letter uploaded: a complaint by the client with the scan, owned by whoever uploaded it (the
+    same scan again is the same complaint); audited as `complaint.letter`."""
+    row = intake.from_letter(session, account_number, category, summary, scan, now, rules,
+                             f"agent:{identity.job_number}")
+    if row.owner_id is None:
+        row.owner_id = identity.agent_id
+    audit.record(session, actor=f"agent:{identity.job_number}", action="complaint.letter", outcome=row.status,
+                 channel="web", subject=f"investor:{row.investor_id}", complaint_id=row.id)
     return complaint_json(session, row, rules, now)
 
 

@@ -14,7 +14,8 @@ OBJECT = {"type": "object"}
 def _responses(ok: int = 200, *codes: int) -> dict[str, Any]:
     described = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
                  403: "the role lacks the permission", 404: "unknown id", 409: "the telephony refused (code)",
-                 422: "a field is missing, of the wrong type or out of range", 423: "locked after failed logins"}
+                 413: "too large", 422: "a field is missing, of the wrong type or out of range",
+                 423: "locked after failed logins"}
     out: dict[str, Any] = {str(ok): {"description": described[ok],
                                      "content": {"application/json": {"schema": OBJECT}}}}
     for code in codes:
@@ -84,6 +85,11 @@ def openapi_document() -> dict[str, Any]:
                                                         "outbox; the same content on the same call is opened once "
                                                         "(422: bad input, unknown number)", body="Complaint",
                                                         ok=201, codes=CALL_CODES, params=[CALL_ID])},
+        "/api/complaints/letters": {"post": _op("A scanned letter uploaded (multipart/form-data: account_number, "
+                                                "category, summary, scan: a PDF or an image of at most 10 MB): a "
+                                                "complaint by that client with the scan, acknowledged through the "
+                                                "outbox; the same scan again is the same complaint",
+                                                ok=201, codes=(400, 401, 413, 422))},
         "/api/complaints/{complaint_id}": {"get": _op("A complaint with its deadlines, history and attachments (mine, "
                                                       "or any for a supervisor)", codes=CALL_CODES,
                                                       params=[COMPLAINT_ID])},

@@ -1,6 +1,7 @@
 "use strict";
 // The desk's complaint form: pre-filled from the screen-pop (the client, the channel, the category the call came
 // in for), it opens a complaint by the call's client through the API and says its reference and deadline.
+// The letter form uploads a scanned letter as a complaint by the client whose account it names.
 
 document.addEventListener("screen-pop", function (shown) {
   const pop = shown.detail;
@@ -24,5 +25,19 @@ document.addEventListener("DOMContentLoaded", function () {
     showError("desk-error", "");
     const c = result.data;
     text("complaint-status", "complaint " + c.reference + " " + c.status + ", resolve by " + c.resolve_by_local);
+  });
+  el("letter-form").addEventListener("submit", async function (submitted) {
+    submitted.preventDefault();
+    text("letter-status", "");
+    const form = new FormData();
+    form.append("account_number", el("letter-account").value.trim());
+    form.append("category", el("letter-category").value);
+    form.append("summary", el("letter-summary").value);
+    form.append("scan", el("letter-scan").files[0]);
+    const result = await api("POST", "/api/complaints/letters", form);
+    if (!result.ok) { showError("desk-error", result.data.error || "not uploaded"); return; }
+    showError("desk-error", "");
+    const c = result.data;
+    text("letter-status", "complaint " + c.reference + " " + c.status + " for " + c.client + ", resolve by " + c.resolve_by_local);
   });
 });

@@ -5,6 +5,7 @@ the supervisor's board shows an overdue complaint once the escalation job's serv
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -62,3 +63,28 @@ def test_the_supervisor_board_shows_an_escalated_complaint(page: Page, console: 
     expect(row).to_contain_text("not acknowledged by")
     expect(row).to_contain_text("9001 (supervisor)")
     expect(page.get_by_test_id("complaint-board").locator("tbody tr")).to_have_count(1)
+
+
+def test_a_scanned_letter_is_uploaded_as_a_complaint_and_a_wrong_file_refused(page: Page, console: ServedApp,
+                                                                            database: Database, staff: Staff,
+                                                                            tmp_path: Path) -> None:
+    customer = add_customer(database, staff.agent_id)
+    scan, notes = tmp_path / "letter.pdf", tmp_path / "notes.txt"
+    scan.write_bytes(b"%PDF-1.4 the client's letter, scanned")
+    notes.write_text("not a scan")
+    log_in(page, console, "1001")
+    page.get_by_test_id("letter-account").fill("A138000")
+    page.get_by_test_id("letter-category").select_option("fees")
+    page.get_by_test_id("letter-summary").fill("Charged twice for one transfer")
+    page.get_by_test_id("letter-scan").set_input_files(str(notes))
+    page.get_by_test_id("letter-upload").click()
+    expect(page.get_by_test_id("desk-error")).to_contain_text("the scan must be a PDF or an image")
+    page.get_by_test_id("letter-scan").set_input_files(str(scan))
+    page.get_by_test_id("letter-upload").click()
+    expect(page.get_by_test_id("letter-status")).to_contain_text("acknowledged for Chen Jing")
+    with database.session() as session:
+        [row] = session.scalars(select(Complaint).where(Complaint.channel == "letter")).all()
+        assert (row.investor_id, row.category, row.owner_id) == (customer.investor_id, "fees", staff.agent_id)
+        [kept] = service.attachments_of(session, row.id)
+        assert (kept.name, kept.media_type, kept.content) == ("letter.pdf", "application/pdf",
+                                                              b"%PDF-1.4 the client's letter, scanned")

@@ -4,9 +4,11 @@ supervisors' board once overdue or escalated."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from sqlalchemy import func, select
 
 from crm_core.complaints import service
@@ -104,3 +106,37 @@ def test_resolved_from_the_console_and_the_board_shows_the_overdue(database: Dat
     with database.session() as session:
         assert session.scalars(select(Notification.key).where(Notification.key.like("complaint:%:resolution"))
                                ).all() == [f"complaint:{fresh_id}:resolution"]
+
+
+def test_a_letter_upload_refuses_what_is_not_a_letter(database: Database, staff: Staff) -> None:
+    add_customer(database, staff.agent_id)
+
+    def form(scan: bytes | None = b"%PDF-1.4", account: str = "A138000", media_type: str = "application/pdf"
+             ) -> aiohttp.FormData:
+        data = aiohttp.FormData(default_to_multipart=True)
+        data.add_field("account_number", account)
+        data.add_field("category", "fees")
+        data.add_field("summary", "charged twice")
+        if scan is not None:
+            data.add_field("scan", io.BytesIO(scan), filename="letter.pdf", content_type=media_type)
+        return data
+
+    async def scenario() -> None:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1001")
+            for data, status, reason in [
+                (form(scan=None), 422, "scan is required"),
+                (form(account="A000404"), 422, "no client with account number 'A000404'"),
+                (form(media_type="text/plain"), 422, "must be a PDF or an image"),
+                (form(scan=b"%PDF" + b"x" * (10 * 1024 * 1024)), 413, "at most 10485760 bytes"),
+            ]:
+                refused = await client.post("/api/complaints/letters", data=data)
+                assert refused.status == status and reason in (await refused.json())["error"], await refused.text()
+            as_json = await client.post("/api/complaints/letters", json={"account_number": "A138000"})
+            assert as_json.status == 400
+            done = await client.post("/api/complaints/letters", data=form())
+            assert done.status == 201 and (await done.json())["channel"] == "letter"
+
+    run(scenario)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Complaint).where(Complaint.channel == "letter")) == 1
