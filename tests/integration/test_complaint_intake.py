@@ -1,13 +1,16 @@
-"""A fax to the complaints number through the real Asterisk: a two-page fax sent with SendFAX (dialplan
-hotline-fax-send) from a client's fax machine to the complaints number, received by ReceiveFAX, becomes a complaint
-with its pages attached as a PDF, matched to the client by the sending number and acknowledged automatically by fax
-back to that number through the outbox; its TIFF leaves the spool once kept in the database."""
+"""Complaints arriving by themselves at the running service. A fax to the complaints number through the real
+Asterisk: a two-page fax sent with SendFAX (dialplan hotline-fax-send) from a client's fax machine to the complaints
+number, received by ReceiveFAX, becomes a complaint with its pages attached as a PDF, matched to the client by the
+sending number and acknowledged automatically by fax back to that number through the outbox; its TIFF leaves the
+spool once kept in the database. An e-mail forwarded by SMTP to the service's complaints mailbox becomes one too."""
 
 from __future__ import annotations
 
 import json
+import smtplib
 import urllib.parse
 import urllib.request
+from email.message import EmailMessage
 
 from sqlalchemy import select
 
@@ -19,6 +22,7 @@ from hotline.settings import load_settings
 from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import sqlite_only
 from tests.support.hotline import add_investor, ari_request, wait_for
+from tests.support.ports import free_port
 
 FAX_NUMBER = load_settings(environ={}).complaints.fax_number
 LETTER = "<html><body><h1>Complaint</h1><p>My order was filled late.</p>" \
@@ -72,3 +76,34 @@ def test_a_fax_to_the_complaints_number_makes_a_complaint_with_its_pages(hotline
             f"complaint:{row.id}:ack", "fax", "02168881234", "complaint_ack")
         assert [s.action for s in service.steps_of(session, row.id)] == ["opened", "attached", "acknowledged"]
     assert list((hotline.asterisk.host_base / "spool" / "fax" / "complaints").glob("*.tif")) == []
+
+
+@sqlite_only
+def test_an_email_forwarded_to_the_service_s_mailbox_makes_a_complaint(hotline: Hotline) -> None:
+    """`hotline serve` with `complaints.mail_port` receives the complaints mailbox by SMTP."""
+    investor_id = add_investor(hotline.db, "100000042", "Client 42", "13800000042")
+    with hotline.db.session() as session:
+        session.add(InvestorContact(investor_id=investor_id, channel="email", value="client42@example.com"))
+    port = free_port()
+    hotline.service.start(HOTLINE_COMPLAINTS_MAIL_PORT=str(port))
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "client42@example.com", "complaints@hotline.example", "Fees"
+    message["Message-ID"] = "<42@example.com>"
+    message.set_content("I was charged twice.")
+    assert wait_for(lambda: _smtp_answers(port), timeout=30)
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.send_message(message)
+    with hotline.db.session() as session:
+        [row] = session.scalars(select(Complaint)).all()
+        assert (row.channel, row.investor_id, row.status, row.summary) == (
+            "email", investor_id, "acknowledged", "Fees\n\nI was charged twice.")
+        [ack] = session.scalars(select(Notification)).all()
+        assert (ack.channel, ack.address) == ("email", "client42@example.com")
+
+
+def _smtp_answers(port: int) -> bool:
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=2) as smtp:
+            return smtp.noop()[0] == 250
+    except OSError:
+        return False
