@@ -3,8 +3,12 @@
 // in for), it opens a complaint by the call's client through the API and says its reference and deadline.
 // The letter form uploads a scanned letter as a complaint by the client whose account it names.
 
+const complaintsShown = { callId: "", list: [] };  // the screen-pop's open complaints, and those opened since
+
 document.addEventListener("screen-pop", function (shown) {
   const pop = shown.detail;
+  complaintsShown.callId = pop.call_id;
+  complaintsShown.list = pop.complaints.slice();
   const investor = pop.investor || {};
   text("complaint-client", pop.known ? pop.caller_name + " (" + investor.account_number + ")" : "unknown number");
   text("complaint-channel", pop.complaint_draft.channel);
@@ -25,6 +29,10 @@ document.addEventListener("DOMContentLoaded", function () {
     showError("desk-error", "");
     const c = result.data;
     text("complaint-status", "complaint " + c.reference + " " + c.status + ", resolve by " + c.resolve_by_local);
+    if (complaintsShown.callId === desk.callId && !complaintsShown.list.some(function (s) { return s.id === c.id; })) {
+      complaintsShown.list.push(c);
+      fillList("complaints", complaintsShown.list, complaintLine);
+    }
   });
   el("letter-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();

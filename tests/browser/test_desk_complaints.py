@@ -35,6 +35,9 @@ def test_an_agent_on_a_call_opens_a_complaint_pre_filled_from_the_screen_pop(pag
     page.get_by_test_id("complaint-summary").fill("My sell order was filled an hour late")
     page.get_by_test_id("complaint-open").dblclick()
     expect(page.get_by_test_id("complaint-status")).to_contain_text("acknowledged, resolve by")
+    complaints = page.get_by_test_id("complaints").locator("li")
+    expect(complaints).to_have_count(2)  # the one the customer had, and this one, shown once despite the double click
+    expect(complaints.nth(1)).to_contain_text("trading: My sell order was filled an hour late (acknowledged)")
     with database.session() as session:
         [row] = session.scalars(select(Complaint).where(Complaint.call_id == customer.call_id)).all()
         assert (row.investor_id, row.category, row.channel, row.department, row.owner_id, row.status) == (
