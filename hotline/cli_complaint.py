@@ -1,6 +1,7 @@
 """`hotline complaint ...`: list, show (with the history and the attachments, saved with --save), acknowledge (a
 complaint from an unknown sender, once matched to a client), assign, resolve (the client told by the channel it
-came in on), upload a scanned letter, and run the escalation now."""
+came in on), upload a scanned letter, name a staff member's supervisor (the first escalation), and run the
+escalation now."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import staff
 from crm_core.complaints import intake, service
 from crm_core.complaints.categories import CATEGORIES
 from crm_core.complaints.deadlines import SEVERITIES
@@ -24,7 +26,7 @@ from hotline.cli_session import Handler, Work, in_session
 from hotline.complaint_wiring import complaint_rules
 from hotline.settings import Settings
 
-FAILURES = (ComplaintRejected, ComplaintNotFound, OSError, ValueError)
+FAILURES = (ComplaintRejected, ComplaintNotFound, OSError, ValueError)  # staff.StaffError is a ValueError
 STATUSES = ("open", "acknowledged", "closed", "overdue")
 
 
@@ -34,7 +36,7 @@ def _in_session(work: Work) -> Handler:
 
 def add_complaint_commands(subparsers: Any) -> None:
     complaint = subparsers.add_parser("complaint", help="complaints: list, show, acknowledge, assign, resolve, "
-                                                        "letter, escalate")
+                                                        "letter, supervisor, escalate")
     commands = complaint.add_subparsers(dest="complaint_command", required=True)
 
     p = commands.add_parser("list", help="complaints, newest first (tab-separated)")
@@ -69,6 +71,11 @@ def add_complaint_commands(subparsers: Any) -> None:
     p.add_argument("--department", default="")
     p.add_argument("--severity", choices=SEVERITIES, default="normal")
     p.set_defaults(handler=cmd_letter)
+
+    p = commands.add_parser("supervisor", help="whom a staff member's overdue complaints go to first")
+    p.add_argument("job_number")
+    p.add_argument("supervisor_job_number")
+    p.set_defaults(handler=cmd_supervisor)
 
     p = commands.add_parser("escalate", help="escalate the overdue complaints now (the service does it every few "
                                              "minutes)")
@@ -166,6 +173,16 @@ def cmd_letter(args: argparse.Namespace, settings: Settings, session: Session) -
     row = intake.from_letter(session, args.account_number, args.category, args.summary, scan, utcnow(),
                              complaint_rules(settings), _actor(), department=args.department, severity=args.severity)
     print(_line(session, row, settings).rstrip("\t"))
+    return 0
+
+
+@_in_session
+def cmd_supervisor(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    agent = session.scalars(select(Agent).where(Agent.job_number == args.job_number.strip())).one_or_none()
+    if agent is None:
+        raise ComplaintRejected(f"no agent with job number {args.job_number!r}")
+    staff.set_supervisor(session, agent.id, args.supervisor_job_number)
+    print(f"{agent.job_number}\tsupervisor {args.supervisor_job_number.strip()}")
     return 0
 
 

@@ -23,10 +23,10 @@ from crm_core.models import (
     ComplaintStep,
     Investor,
     Notification,
-    StaffProfile,
 )
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import NotifyPolicy
+from crm_core.staff import supervisor_of
 from crm_core.trading.once import claim as claim_once
 
 
@@ -241,12 +241,8 @@ def _tell(session: Session, row: Complaint, what: str, template: str, data: dict
 
 
 def _supervisor_of(session: Session, row: Complaint, rules: ComplaintRules) -> str:
-    if row.owner_id is not None:
-        profile = session.get(StaffProfile, row.owner_id)
-        named = (profile.attributes or {}).get("supervisor") if profile is not None else None
-        if isinstance(named, str) and named.strip():
-            return named.strip()
-    return rules.supervisor
+    named = supervisor_of(session, row.owner_id) if row.owner_id is not None else None
+    return named or rules.supervisor
 
 
 def _agent(session: Session, job_number: str) -> Agent:

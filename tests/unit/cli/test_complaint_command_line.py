@@ -10,10 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from crm_core import staff
 from crm_core.agents import create_agent
 from crm_core.complaints import service
 from crm_core.complaints.service import ComplaintRules
-from crm_core.models import Complaint, Notification
+from crm_core.models import Agent, Complaint, Notification
 from crm_core.models.base import utcnow
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 
@@ -26,6 +27,8 @@ def test_letter_acknowledge_assign_resolve_list_show_and_escalate(tmp_path: Path
     with database.session() as session:
         create_agent(session, job_number="1003", name="Zhou Jie", password="x" * 12, sip_password="s1003",
                      languages=["zh"], skills={})
+        create_agent(session, job_number="9001", name="Wang Fang", password="x" * 12, sip_password="s9001",
+                     languages=["zh"], skills={}, role="supervisor")
     (tmp_path / "letter.pdf").write_bytes(b"%PDF-1.4 a scanned letter")
 
     letter = run_hotline(state, *readme_command(
@@ -46,6 +49,11 @@ def test_letter_acknowledge_assign_resolve_list_show_and_escalate(tmp_path: Path
         matched.stderr
     assigned = run_hotline(state, *readme_command("hotline complaint assign C000001 1003"))
     assert assigned.stdout == "C000001\towner 1003\n", assigned.stderr
+    named = run_hotline(state, *readme_command("hotline complaint supervisor 1003 9001"))
+    assert named.stdout == "1003\tsupervisor 9001\n", named.stderr
+    with database.session() as session:
+        assert staff.supervisor_of(session, session.scalars(select(Agent.id).where(Agent.job_number == "1003")).one()) \
+            == "9001"
     resolved = run_hotline(state, *readme_command(
         'hotline complaint resolve C000001 --resolution "The second fee was refunded on 3 Dec."'))
     assert resolved.returncode == 0 and resolved.stdout.startswith("C000001\tclosed\t"), resolved.stderr
@@ -82,6 +90,7 @@ def test_bad_input_is_one_error_line_and_writes_nothing(tmp_path: Path) -> None:
         (["letter", "100000001", "--file", "missing.pdf", "--category", "fees", "--summary", "x"], "missing.pdf"),
         (["show", "C000009"], "no complaint 9"), (["show", "nine"], "not a complaint number"),
         (["resolve", "1", "--resolution", "x"], "no complaint 1"),
+        (["supervisor", "1003", "9001"], "no agent with job number '1003'"),
     ]:
         failed = run_hotline(state, "complaint", *args)
         assert failed.returncode == 2 and failed.stderr.startswith("error: ") and message in failed.stderr, (
