@@ -37,6 +37,7 @@ from hotline.telephony_port import HotlineTelephony
 logger = logging.getLogger(__name__)
 
 SIP_SYNC_SECONDS = 5.0
+FAX_SWEEP_SECONDS = 300.0
 
 
 class HotlineService:
@@ -60,8 +61,8 @@ class HotlineService:
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],
                                   max_backoff=settings.service.reconnect_max_seconds)
-        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database,
-                                 complaint_fax=build_fax_intake(settings, instance, self.database))
+        self.fax_intake = build_fax_intake(settings, instance, self.database)
+        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database, complaint_fax=self.fax_intake.received)
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.scheduler = build_scheduler(settings, self.database, self._publish_from_thread)
@@ -87,6 +88,7 @@ class HotlineService:
                                                             self.notifier.dispatcher.policy))
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
         surveys = asyncio.create_task(self.survey.run_requested_forever())
+        faxes = asyncio.create_task(self._sweep_complaint_faxes())
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
@@ -102,6 +104,7 @@ class HotlineService:
             matching.cancel()
             notifying.cancel()
             surveys.cancel()
+            faxes.cancel()
             if self.scheduler is not None:
                 self.scheduler.shutdown(wait=False)
             self.notifier.close()
@@ -142,6 +145,17 @@ class HotlineService:
         await web.TCPSite(runner, c.bind, c.port).start()
         logger.info("console at http://%s:%d/", c.bind, c.port)
         return runner
+
+    async def _sweep_complaint_faxes(self) -> None:
+        """Complaint faxes left in the spool (ended while no service listened) made complaints, now and then."""
+        while True:
+            try:
+                made = await asyncio.get_running_loop().run_in_executor(self.executor, self.fax_intake.sweep)
+                if made:
+                    logger.info("complaints %s made from faxes left in the spool", made)
+            except Exception:
+                logger.exception("sweeping the complaint faxes failed; trying again later")
+            await asyncio.sleep(FAX_SWEEP_SECONDS)
 
     async def _start_complaint_mailbox(self) -> asyncio.Server | None:
         """The complaints mailbox's SMTP receiver when `complaints.mail_port` is set."""
