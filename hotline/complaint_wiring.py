@@ -18,7 +18,7 @@ from crm_core.models.base import utcnow
 from gateways.complaint_mail import ComplaintMailbox
 from gateways.fax_documents import fax_tiff_to_pdf, tiff_pages
 from hotline.asterisk.instance import AsteriskInstance
-from hotline.settings import Settings
+from hotline.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,11 @@ def fax_inbox(instance: AsteriskInstance) -> Path:
 
 
 def complaint_rules(settings: Settings) -> ComplaintRules:
-    return settings.complaints.rules(settings.notify.policy())
+    """Complaints' deadlines, calendar and escalation targets from `[complaints]`; SettingsError names a bad one."""
+    try:
+        return settings.complaints.rules(settings.notify.policy())
+    except ValueError as error:
+        raise SettingsError(f"setting complaints: {error}") from None
 
 
 class FaxIntake:

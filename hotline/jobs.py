@@ -29,6 +29,7 @@ from crm_core.job_runs import claim_run, finish_run
 from crm_core.models.base import utcnow
 from crm_core.rematch import full_recompute
 from crm_core.surveys import request_run
+from hotline.complaint_wiring import complaint_rules
 from hotline.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,7 @@ def registered_jobs(settings: Settings, publish: Callable[[ComplaintEscalated], 
                         lambda database: _survey_batch(database, campaigns)))
     every = settings.complaints.escalate_every_minutes
     if every > 0:
-        try:
-            rules = settings.complaints.rules(settings.notify.policy())
-        except ValueError as error:
-            raise SettingsError(f"setting complaints: {error}") from None
+        rules = complaint_rules(settings)
         jobs.append(Job("complaint-escalation", time(0), lambda database, now: _escalate(database, now, rules, publish),
                         every_minutes=every, clocked=True))
     return jobs

@@ -27,7 +27,7 @@ from crm_core.events import LiveEvent
 from gateways import complaint_mail
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
-from hotline.complaint_wiring import build_fax_intake, build_mailbox
+from hotline.complaint_wiring import build_fax_intake, build_mailbox, complaint_rules
 from hotline.jobs import build_scheduler
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
@@ -139,7 +139,7 @@ class HotlineService:
                         wrap_up_seconds=round(self.settings.acd.wrap_up_seconds), broker=self.trading.broker,
                         notify_policy=self.notifier.dispatcher.policy,
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
-                        complaint_rules=self.settings.complaints.rules(self.notifier.dispatcher.policy))
+                        complaint_rules=complaint_rules(self.settings))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()
