@@ -68,6 +68,15 @@ def resolve(session: Session, complaint_id: int, identity: StaffIdentity, resolu
     return complaint_json(session, row, rules, now)
 
 
+def assign(session: Session, complaint_id: int, identity: StaffIdentity, job_number: str, rules: ComplaintRules,
+           now: datetime) -> dict[str, Any]:
+    """A supervisor gives the complaint an owner (an escalated one, typically); audited `complaint.assign`."""
+    row = service.assign(session, complaint_id, job_number, now, f"agent:{identity.job_number}")
+    audit.record(session, actor=f"agent:{identity.job_number}", action="complaint.assign", outcome="assigned",
+                 channel="web", subject=f"complaint:{row.id}", owner=job_number)
+    return complaint_json(session, row, rules, now)
+
+
 def board(session: Session, rules: ComplaintRules, now: datetime) -> list[dict[str, Any]]:
     """The complaints not closed that are overdue or escalated, the most escalated and oldest first."""
     rows = session.scalars(select(Complaint).where(Complaint.status != "closed", or_(

@@ -122,6 +122,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/supervisor/surveys": {"get": _op("Survey campaigns: live progress (dialled, answered, completed, "
                                                "remaining, outcomes) and answers per question and key",
                                                codes=SUPERVISOR_CODES)},
+        "/api/complaints/{complaint_id}/assign": {"post": _op("Give a complaint an owner (supervisors; 422: no such "
+                                                              "agent)", body="Assign",
+                                                              codes=(*SUPERVISOR_CODES, 404), params=[COMPLAINT_ID])},
         "/api/supervisor/complaints": {"get": _op("The board of complaints: overdue or escalated ones not "
                                                   "closed, with deadlines, owner and who they went to",
                                                   codes=SUPERVISOR_CODES)},

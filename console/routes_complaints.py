@@ -109,6 +109,20 @@ async def post_resolve(request: web.Request) -> web.Response:
     return web.json_response(resolved)
 
 
+@routes.post("/api/complaints/{complaint_id}/assign")
+async def post_assign(request: web.Request) -> web.Response:
+    identity = require(request, "supervise")
+    complaint_id = path_int(request, "complaint_id")
+    body = await read_body(request, "Assign")
+    ctx = context_of(request)
+    try:
+        assigned = await ctx.in_session(complaints.assign, complaint_id, identity, body["job_number"],
+                                        ctx.complaint_rules, utcnow())
+    except ComplaintRejected as error:
+        raise ApiError(422, str(error), field="job_number") from None
+    return web.json_response(assigned)
+
+
 @routes.get("/api/supervisor/complaints")
 async def get_board(request: web.Request) -> web.Response:
     require(request, "supervise")

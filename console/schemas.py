@@ -74,6 +74,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "severity": {"type": "string", "enum": COMPLAINT_SEVERITIES}}},
     "Resolve": {"type": "object", "required": ["resolution"], "properties": {
         "resolution": _string(4000, description="what the client is told, by the channel the complaint came in on")}},
+    "Assign": {"type": "object", "required": ["job_number"], "properties": {"job_number": _string(20)}},
     "Supervise": {"type": "object", "required": ["agent_id", "mode"], "properties": {
         "agent_id": ID, "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]}}},
     "ForceState": {"type": "object", "required": ["state"], "properties": {

@@ -66,6 +66,14 @@ def test_the_supervisor_board_shows_an_escalated_complaint(page: Page, console: 
     expect(row).to_contain_text("not acknowledged by")
     expect(row).to_contain_text("9001 (supervisor)")
     expect(page.get_by_test_id("complaint-board").locator("tbody tr")).to_have_count(1)
+    page.get_by_test_id(f"assign-job-{reference}").fill("7777")
+    page.get_by_test_id(f"assign-{reference}").click()
+    expect(page.get_by_test_id("console-error")).to_contain_text("no agent with job number '7777'")
+    page.get_by_test_id(f"assign-job-{reference}").fill("1002")
+    page.get_by_test_id(f"assign-{reference}").click()
+    expect(row.locator("td").nth(5)).to_have_text("1002")  # the owner column
+    with database.session() as session:
+        assert service.get(session, late.id).owner_id == staff.other_agent_id
 
 
 def test_a_scanned_letter_is_uploaded_as_a_complaint_and_a_wrong_file_refused(page: Page, console: ServedApp,

@@ -140,3 +140,26 @@ def test_a_letter_upload_refuses_what_is_not_a_letter(database: Database, staff:
     run(scenario)
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Complaint).where(Complaint.channel == "letter")) == 1
+
+
+def test_only_supervisors_assign_and_the_owner_must_exist(database: Database, staff: Staff) -> None:
+    with database.session() as session:
+        complaint_id = service.open_complaint(session, category="fees", summary="x", channel="letter", now=utcnow(),
+                                              rules=ComplaintRules(), actor="t").id
+
+    async def scenario() -> None:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1001")
+            agent = await client.post(f"/api/complaints/{complaint_id}/assign", json={"job_number": "1002"})
+            assert agent.status == 403
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "9001")
+            nobody = await client.post(f"/api/complaints/{complaint_id}/assign", json={"job_number": "7777"})
+            assert nobody.status == 422 and "no agent with job number '7777'" in (await nobody.json())["error"]
+            done = await client.post(f"/api/complaints/{complaint_id}/assign", json={"job_number": "1002"})
+            assert done.status == 200 and (await done.json())["owner"] == "1002"
+
+    run(scenario)
+    with database.session() as session:
+        assert service.get(session, complaint_id).owner_id == staff.other_agent_id
+        assert [s.action for s in service.steps_of(session, complaint_id)][-1] == "assigned"
