@@ -1,7 +1,8 @@
 """Complaints that arrive by themselves: a fax to the complaints number (its pages as a PDF), an e-mail to the
-complaints mailbox (its text and attachments), a letter scanned and uploaded. Each is opened once per source
-(the fax's Asterisk unique id, the e-mail's Message-ID, the scan's content) and acknowledged automatically
-when the sender is a known client (crm_core.complaints.service)."""
+complaints mailbox (its text and attachments), a client's form on the web (the portal calls `from_web`), a letter
+scanned and uploaded. Each is opened once per source (the fax's Asterisk unique id, the e-mail's Message-ID, the web
+form's request id, the scan's content) and acknowledged automatically when the sender is a known client
+(crm_core.complaints.service)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,17 @@ def from_email(session: Session, mail: MailReceived, now: datetime, rules: Compl
                           rules=rules, actor=f"email:{mail.sender}",
                           investor_id=client_by_email(session, mail.sender), sender=mail.sender,
                           source_key=f"email:{key}"[:300], attachments=mail.attachments)
+
+
+def from_web(session: Session, investor_id: int, category: str, summary: str, request_id: str, now: datetime,
+             rules: ComplaintRules, *, department: str = "", severity: str = "normal") -> Complaint:
+    """A complaint a logged-in client sends from the web (the client portal calls this): acknowledged by e-mail;
+    the same `request_id` (a resubmitted form) is the same complaint."""
+    if not request_id.strip():
+        raise ComplaintRejected("a web complaint needs its request id (a resubmitted form must not open two)")
+    return open_complaint(session, category=category, summary=summary, channel="web", now=now, rules=rules,
+                          actor=f"web:investor:{investor_id}", investor_id=investor_id, department=department,
+                          severity=severity, source_key=f"web:{investor_id}:{request_id.strip()}"[:300])
 
 
 def from_letter(session: Session, account_number: str, category: str, summary: str, scan: Attachment,

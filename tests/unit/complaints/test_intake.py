@@ -41,7 +41,7 @@ def test_senders_are_found_by_number_and_address(database: Database) -> None:
         assert intake.client_by_email(session, "nobody") is None
 
 
-def test_an_email_and_a_letter_are_opened_once_each(database: Database) -> None:
+def test_an_email_a_web_form_and_a_letter_are_opened_once_each(database: Database) -> None:
     _, two = clients(database)
     mail = MailReceived("<abc@mail.example>", "li.wei@example.com", "Late fill", "My order was late.",
                         [Attachment("order.png", "image/png", b"\x89PNG...")])
@@ -59,6 +59,11 @@ def test_an_email_and_a_letter_are_opened_once_each(database: Database) -> None:
         assert (letter.channel, letter.investor_id) == ("letter", two)
         with pytest.raises(ComplaintRejected, match="no client with account number '404'"):
             intake.from_letter(session, "404", "fees", "x", scan, NOW, RULES, "agent:1001")
+        web = intake.from_web(session, two, "service", "The app logs me out", "form-1", NOW, RULES)
+        assert intake.from_web(session, two, "service", "The app logs me out", "form-1", NOW, RULES).id == web.id
+        assert (web.channel, web.status, web.source_key) == ("web", "acknowledged", f"web:{two}:form-1")
+        with pytest.raises(ComplaintRejected, match="needs its request id"):
+            intake.from_web(session, two, "service", "x", " ", NOW, RULES)
 
 
 def test_the_fax_handler_reads_the_dialplan_s_arguments() -> None:
