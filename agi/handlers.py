@@ -8,7 +8,9 @@ batch writer of arriving calls) and returns the variables to set for the dialpla
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from agi.arrivals import CallArrivals
 from crm_core import calls, investors
+from crm_core.complaints.intake import FaxReceived
 from crm_core.db import AsyncDatabase
 from crm_core.models import CallStatus, Investor
 from dialplan import variables as v
@@ -32,6 +35,9 @@ class AgiDeps:
     db: AsyncDatabase
     arrivals: CallArrivals
     open_timeout: float = OPEN_TIMEOUT_SECONDS
+    # A fax received on the complaints number made a complaint (the service wires it: the pages as a PDF, then
+    # crm_core.complaints.intake); None: faxes stay in the spool, a warning logged.
+    complaint_fax: Callable[[FaxReceived], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,27 @@ def _abandoned_in_ivr(session: Session, call_id: str) -> None:
         calls.finish(session, call_id, status=CallStatus.ABANDONED, hangup_by="caller")
 
 
+async def complaint_fax(agi: AgiRequest, deps: AgiDeps) -> dict[str, str]:
+    """The complaints fax number's hangup handler: AGI(...,FAXSTATUS,FAXPAGES,caller,UNIQUEID,FAXERROR) on the
+    ended channel; the received pages become a complaint. Nothing to set: the channel is gone."""
+    args = [agi.env.get(f"agi_arg_{n}", "") for n in range(1, 100) if f"agi_arg_{n}" in agi.env]
+    status, pages, sender, unique_id = (args + ["", "", "", ""])[:4]
+    unique_id = unique_id.strip()
+    if not re.fullmatch(r"[0-9]{1,20}\.[0-9]{1,10}", unique_id):  # Asterisk's UNIQUEID; it names the spool file
+        raise ValueError(f"complaint fax without a unique id: {args!r}")
+    fax = FaxReceived(unique_id=unique_id, sender="".join(ch for ch in sender if ch.isdigit() or ch == "+"),
+                      status=status.strip().upper(), pages=int(pages) if pages.strip().isdigit() else 0,
+                      error=",".join(args[4:]).strip())
+    if deps.complaint_fax is None:
+        logger.warning("complaint fax %s from %s left in the spool: no intake wired", unique_id, fax.sender)
+        return {}
+    await asyncio.get_running_loop().run_in_executor(None, deps.complaint_fax, fax)
+    return {}
+
+
 HANDLERS: dict[str, Handler] = {
     "identify_caller": Handler(identify_caller, arrives=True),
     "identify_account": Handler(identify_account, reads=(v.ACCOUNT_INPUT, v.CALL_ID)),
     "call_ended": Handler(call_ended, reads=(v.CALL_ID,)),
+    "complaint_fax": Handler(complaint_fax),
 }

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from asterisk import agi as pyst
@@ -24,6 +24,7 @@ from asterisk import agi as pyst
 from agi.arrivals import CallArrivals
 from agi.channel import FastAgiChannel
 from agi.handlers import HANDLERS, OPEN_TIMEOUT_SECONDS, AgiDeps, AgiRequest, Handler
+from crm_core.complaints.intake import FaxReceived
 from crm_core.db import AsyncDatabase, Database
 from dialplan import variables as v
 
@@ -36,12 +37,13 @@ WORKERS = 8  # database work of identify_account and call_ended at once
 
 class FastAgiServer:
     def __init__(self, port: int, db: Database, handlers: dict[str, Handler] | None = None, *,
-                 open_timeout: float = OPEN_TIMEOUT_SECONDS) -> None:
+                 open_timeout: float = OPEN_TIMEOUT_SECONDS,
+                 complaint_fax: Callable[[FaxReceived], object] | None = None) -> None:
         self.handlers = HANDLERS if handlers is None else handlers
         self.socket = socket.create_server(("127.0.0.1", port), backlog=BACKLOG)
         self.server_address: tuple[str, int] = self.socket.getsockname()
         self._workers = ThreadPoolExecutor(WORKERS, thread_name_prefix="fastagi")
-        self.deps = AgiDeps(AsyncDatabase(db, self._workers), CallArrivals(db), open_timeout)
+        self.deps = AgiDeps(AsyncDatabase(db, self._workers), CallArrivals(db), open_timeout, complaint_fax)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None

@@ -15,6 +15,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from console.ports import LiveEvents, ReportSource, TelephonyPort
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -37,6 +38,7 @@ class ConsoleContext:
     recording_dirs: tuple[Path, ...] = ()  # where call recordings' files are looked for, in order
     pdf_maker: Callable[[str], bytes] | None = None  # HTML to PDF (the service's WeasyPrint); None: no PDF links
     reports: ReportSource | None = None  # the contact-centre reports; None: no report pages
+    complaint_rules: ComplaintRules = field(default_factory=ComplaintRules)  # deadlines, calendar, escalation
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     sockets_by_session: dict[str, set[web.WebSocketResponse]] = field(default_factory=dict)  # token digest
 

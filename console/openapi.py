@@ -14,7 +14,8 @@ OBJECT = {"type": "object"}
 def _responses(ok: int = 200, *codes: int) -> dict[str, Any]:
     described = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
                  403: "the role lacks the permission", 404: "unknown id", 409: "the telephony refused (code)",
-                 422: "a field is missing, of the wrong type or out of range", 423: "locked after failed logins"}
+                 413: "too large", 422: "a field is missing, of the wrong type or out of range",
+                 423: "locked after failed logins"}
     out: dict[str, Any] = {str(ok): {"description": described[ok],
                                      "content": {"application/json": {"schema": OBJECT}}}}
     for code in codes:
@@ -53,6 +54,7 @@ QUALITY_QUERY = [{"name": name, "in": "query", "required": False, "schema": sche
                      ("skill", {"type": "string", "maxLength": 40}, "the skill (category) the call queued for"),
                      ("disposition", {"type": "string", "maxLength": 40}, "a disposition code of the call"),
                      ("customer", {"type": "string", "maxLength": 60}, "part of the number, name or account"))]
+COMPLAINT_ID = _path_param("complaint_id", {"type": "integer", "minimum": 1})
 SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
 CALL_CODES = (401, 403, 404)
 SUPERVISOR_CODES = (401, 403)
@@ -88,6 +90,23 @@ def openapi_document() -> dict[str, Any]:
                                                           "above or below a price (422: unknown code, bad price, "
                                                           "unknown number)", body="PriceAlert", ok=201,
                                                           codes=CALL_CODES, params=[CALL_ID])},
+        "/api/calls/{call_id}/complaints": {"post": _op("Open a complaint by the call's client, owned by me, with "
+                                                        "its deadlines; acknowledged to the client through the "
+                                                        "outbox; the same content on the same call is opened once "
+                                                        "(422: bad input, unknown number)", body="Complaint",
+                                                        ok=201, codes=CALL_CODES, params=[CALL_ID])},
+        "/api/complaints/letters": {"post": _op("A scanned letter uploaded (multipart/form-data: account_number, "
+                                                "category, summary, scan: a PDF or an image of at most 10 MB): a "
+                                                "complaint by that client with the scan, acknowledged through the "
+                                                "outbox; the same scan again is the same complaint",
+                                                ok=201, codes=(400, 401, 413, 422))},
+        "/api/complaints/{complaint_id}": {"get": _op("A complaint with its deadlines, history and attachments (mine, "
+                                                      "or any for a supervisor)", codes=CALL_CODES,
+                                                      params=[COMPLAINT_ID])},
+        "/api/complaints/{complaint_id}/resolve": {"post": _op("Resolve a complaint: closed, and the resolution told "
+                                                               "to the client by the channel it came in on (422: "
+                                                               "empty, already closed)", body="Resolve",
+                                                               codes=CALL_CODES, params=[COMPLAINT_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "
@@ -116,6 +135,12 @@ def openapi_document() -> dict[str, Any]:
                                                "remaining, outcomes) and answers per question and key; the "
                                                "post-call survey of the last 7 days",
                                                codes=SUPERVISOR_CODES)},
+        "/api/complaints/{complaint_id}/assign": {"post": _op("Give a complaint an owner (supervisors; 422: no such "
+                                                              "agent)", body="Assign",
+                                                              codes=(*SUPERVISOR_CODES, 404), params=[COMPLAINT_ID])},
+        "/api/supervisor/complaints": {"get": _op("The board of complaints: overdue or escalated ones not "
+                                                  "closed, with deadlines, owner and who they went to",
+                                                  codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
         "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",

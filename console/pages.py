@@ -12,7 +12,7 @@ from aiohttp import web
 from console.auth import home_page, identity_of
 from console.context import context_of
 from console.live import schema_script
-from console.schemas import DISPOSITION_CODES, NOT_READY_REASONS
+from console.schemas import COMPLAINT_CATEGORIES, COMPLAINT_SEVERITIES, DISPOSITION_CODES, NOT_READY_REASONS
 from crm_core.web_sessions import StaffIdentity
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,7 +55,8 @@ async def live_events_script(request: web.Request) -> web.Response:
 async def agent_page(request: web.Request) -> web.Response:
     identity = logged_in(request)
     return render("agent.html", title="Agent desktop", user=identity, reasons=NOT_READY_REASONS,
-                  codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds)
+                  codes=DISPOSITION_CODES, wrap_up_seconds=context_of(request).wrap_up_seconds,
+                  complaint_categories=COMPLAINT_CATEGORIES, complaint_severities=COMPLAINT_SEVERITIES)
 
 
 @routes.get("/supervisor")

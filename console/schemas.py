@@ -14,6 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from console.errors import ApiError
+from crm_core.complaints.categories import CATEGORIES
+from crm_core.complaints.deadlines import SEVERITIES
 
 MAX_DB_INT = 2**31 - 1
 NOT_READY_REASONS = ["break", "lunch", "training", "meeting", "coaching", "admin"]
@@ -22,6 +24,8 @@ DISPOSITION_CODES = ["resolved", "information_given", "callback_needed", "compla
 AGENT_STATES = ["ready", "not_ready", "wrap_up", "logged_out"]
 REPLY_CHANNELS = ["preferred", "email", "sms", "voice", "fax"]
 REMINDER_KINDS = ["custom", "subscription", "maturity"]  # crm_core.notifications.reminders.Kind
+COMPLAINT_CATEGORIES = list(CATEGORIES)
+COMPLAINT_SEVERITIES = list(SEVERITIES)
 
 
 def _string(max_length: int, min_length: int = 1, **more: Any) -> dict[str, Any]:
@@ -65,6 +69,13 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "code": _string(6, 6, pattern=r"^[0-9]{6}$"), "direction": {"type": "string", "enum": ["above", "below"]},
         "price": _string(20, description="yuan, e.g. 1800.00"),
         "channel": {"type": "string", "enum": REPLY_CHANNELS}}},
+    "Complaint": {"type": "object", "required": ["category", "summary"], "properties": {
+        "category": {"type": "string", "enum": COMPLAINT_CATEGORIES}, "summary": _string(4000),
+        "department": _string(60, 0, description="the branch or department it is about"),
+        "severity": {"type": "string", "enum": COMPLAINT_SEVERITIES}}},
+    "Resolve": {"type": "object", "required": ["resolution"], "properties": {
+        "resolution": _string(4000, description="what the client is told, by the channel the complaint came in on")}},
+    "Assign": {"type": "object", "required": ["job_number"], "properties": {"job_number": _string(20)}},
     "Supervise": {"type": "object", "required": ["agent_id", "mode"], "properties": {
         "agent_id": ID, "mode": {"type": "string", "enum": ["listen", "whisper", "barge"]}}},
     "ForceState": {"type": "object", "required": ["state"], "properties": {

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core import callbacks
+from crm_core.complaints.categories import category_for_call
+from crm_core.complaints.service import reference
 from crm_core.models import (
     Agent,
     Call,
@@ -77,6 +79,7 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),
         "callback": _callback(session, call.id),
+        "complaint_draft": {"category": category_for_call(call.category), "channel": "phone"},
     }
     pop.update(_trading(summary.accounts if summary else ()))
     pop.update(_customer_data(session, investor))
@@ -146,8 +149,9 @@ def _segment_path(session: Session, investor_id: int) -> str | None:
 def _open_complaints(session: Session, investor_id: int) -> list[dict[str, Any]]:
     rows = session.scalars(select(Complaint).where(Complaint.investor_id == investor_id,
                                                    Complaint.status != "closed").order_by(Complaint.opened_at))
-    return [{"id": c.id, "category": c.category, "summary": c.summary, "status": c.status,
-             "opened_at": c.opened_at.isoformat()} for c in rows]
+    return [{"id": c.id, "reference": reference(c), "category": c.category, "summary": c.summary,
+             "status": c.status, "opened_at": c.opened_at.isoformat(),
+             "resolve_by": c.resolve_by.isoformat() if c.resolve_by else None} for c in rows]
 
 
 def _open_reminders(session: Session, investor_id: int) -> list[dict[str, Any]]:

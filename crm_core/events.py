@@ -140,6 +140,18 @@ class CallAbandoned(_Event):
 
 
 @dataclass(frozen=True)
+class ComplaintEscalated(_Event):
+    """An overdue complaint went to the owner's supervisor (level 1) or the head of service (level 2, `to`: a job
+    number); the supervisor board shows it."""
+
+    type: ClassVar[str] = "complaint_escalated"
+    complaint_id: int
+    level: int
+    to: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Hello(_Event):
     """The WebSocket's first message to each socket: subscribed, every later event reaches it."""
 
@@ -149,10 +161,10 @@ class Hello(_Event):
 
 
 LiveEvent = (ScreenPop | AgentStateChanged | PhoneRegistration | CallState | CallEnded | QueueChanged
-             | SupervisionChanged | CallOffered | CallAnswered | CallAbandoned)
+             | SupervisionChanged | CallOffered | CallAnswered | CallAbandoned | ComplaintEscalated)
 LIVE_EVENTS: tuple[type[LiveEvent], ...] = (ScreenPop, AgentStateChanged, PhoneRegistration, CallState, CallEnded,
                                             QueueChanged, SupervisionChanged, CallOffered, CallAnswered,
-                                            CallAbandoned)
+                                            CallAbandoned, ComplaintEscalated)
 
 # Each message the WebSocket carries, by wire name: its fields, "type" first (what the browser scripts read).
 SCHEMA: dict[str, list[str]] = {cls.type: ["type", *(f.name for f in fields(cls))]

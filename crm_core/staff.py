@@ -74,6 +74,26 @@ def set_profile(session: Session, agent_id: int, *, capacity: int | None = None,
     return profile
 
 
+def set_supervisor(session: Session, agent_id: int, supervisor_job_number: str) -> StaffProfile:
+    """Whom the staff member answers to (a job number, kept in their profile's attributes): the first to see
+    their overdue complaints."""
+    supervisor = session.scalars(select(Agent).where(Agent.job_number == supervisor_job_number.strip())).one_or_none()
+    if supervisor is None:
+        raise StaffError(f"no staff member with job number {supervisor_job_number!r}")
+    if supervisor.id == agent_id:
+        raise StaffError("a staff member cannot supervise themselves")
+    profile = set_profile(session, agent_id)
+    profile.attributes = {**(profile.attributes or {}), "supervisor": supervisor.job_number}
+    session.flush()
+    return profile
+
+
+def supervisor_of(session: Session, agent_id: int) -> str | None:
+    profile = session.get(StaffProfile, agent_id)
+    named = (profile.attributes or {}).get("supervisor") if profile is not None else None
+    return named.strip() if isinstance(named, str) and named.strip() else None
+
+
 @dataclass(frozen=True)
 class StaffMember:
     agent_id: int

@@ -1,6 +1,7 @@
 """Documents made into what a channel carries: HTML to PDF (WeasyPrint), PDF to a fax image (TIFF class F:
 ITU T.4 1-D (MH) pages, 1728 pixels wide, 204x196 dpi, A4 fitted) with ghostscript, and the page count of a
-TIFF (Pillow). Needs Debian's `ghostscript` and a CJK font (`fonts-wqy-microhei`) for Chinese text."""
+TIFF (Pillow), and a received fax TIFF to PDF (tiff2pdf). Needs Debian's `ghostscript`, `libtiff-tools` and a CJK
+font (`fonts-wqy-microhei`) for Chinese text."""
 
 from __future__ import annotations
 
@@ -63,6 +64,24 @@ def tiff_pages(path: Path) -> int:
             return int(getattr(image, "n_frames", 1))
     except (OSError, SyntaxError) as exc:
         raise DocumentError(f"{path} is not a readable TIFF: {exc}") from exc
+
+
+def fax_tiff_to_pdf(path: Path) -> bytes:
+    """A received fax (TIFF) as a PDF, each page at its own resolution (tiff2pdf, Debian's libtiff-tools)."""
+    tool = shutil.which("tiff2pdf")
+    if tool is None:
+        raise DocumentError("tiff2pdf is not installed: Debian package libtiff-tools")
+    tiff_pages(path)  # DocumentError if it is not a TIFF
+    with tempfile.TemporaryDirectory(prefix="hotline-fax-") as folder:
+        made = Path(folder) / "fax.pdf"
+        try:
+            result = subprocess.run([tool, "-o", str(made), str(path)], capture_output=True, text=True,
+                                    timeout=GS_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired as exc:
+            raise DocumentError(f"tiff2pdf took more than {GS_TIMEOUT_SECONDS}s") from exc
+        if result.returncode != 0 or not made.is_file():
+            raise DocumentError(f"tiff2pdf failed ({result.returncode}): {result.stderr.strip()[:300]}")
+        return made.read_bytes()
 
 
 def html_to_fax_tiff(html: str, target: Path) -> int:

@@ -337,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hotline.cli_review import add_review_commands
 
     add_review_commands(sub)
+    from hotline.cli_complaint import add_complaint_commands
+
+    add_complaint_commands(sub)
     return parser
 
 

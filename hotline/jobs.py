@@ -7,6 +7,8 @@ so that however many services run, a job runs once per scheduled time.
                     dials it until the call window closes                                (survey_batch_at)
     daily-report    yesterday's queues report e-mailed to each of `daily_report_to`, once per day and
                     address (hotline/daily_report.py)                                    (daily_report_at)
+    complaint-escalation  escalates the overdue complaints one step each (crm_core/complaints), and publishes
+                    each escalation to the supervisors' board     (every complaints.escalate_every_minutes)
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from crm_core.complaints.service import ComplaintRules, escalate_overdue
 from crm_core.db import Database
+from crm_core.events import ComplaintEscalated
 from crm_core.job_runs import claim_run, finish_run
 from crm_core.models.base import utcnow
 from crm_core.rematch import full_recompute
 from crm_core.surveys import request_run
+from hotline.complaint_wiring import complaint_rules
 from hotline.daily_report import queue_daily_report, recipients
 from hotline.settings import Settings, SettingsError
 
@@ -38,10 +43,18 @@ MISFIRE_GRACE_SECONDS = 600  # a process that was busy or starting may still run
 class Job:
     name: str
     at: time  # local time in the scheduler's zone
-    work: Callable[[Database], str]  # returns a line for the log
+    work: Callable[..., str]  # work(database), or work(database, now) when `clocked`; returns a line for the log
+    every_minutes: int = 0  # > 0: run every so many minutes (of the hour) instead of daily at `at`
+    clocked: bool = False  # the work is given the time it runs for (a test clock reaches it)
+
+    def trigger(self, timezone: str) -> CronTrigger:
+        if self.every_minutes > 0:
+            return CronTrigger(minute=f"*/{self.every_minutes}", timezone=timezone)
+        return CronTrigger(hour=self.at.hour, minute=self.at.minute, second=self.at.second, timezone=timezone)
 
 
-def registered_jobs(settings: Settings) -> list[Job]:
+def registered_jobs(settings: Settings, publish: Callable[[ComplaintEscalated], None] | None = None) -> list[Job]:
+    """`publish` carries each complaint escalation to the live board (from the job's thread)."""
     s = settings.scheduler
     jobs = []
     if s.crm_recompute_at:
@@ -55,7 +68,22 @@ def registered_jobs(settings: Settings) -> list[Job]:
         policy = settings.notify.policy()
         jobs.append(Job("daily-report", _time(s.daily_report_at, "scheduler.daily_report_at"),
                         lambda database: queue_daily_report(database, to, s.daily_report_language, policy)))
+    every = settings.complaints.escalate_every_minutes
+    if every > 0:
+        rules = complaint_rules(settings)
+        jobs.append(Job("complaint-escalation", time(0), lambda database, now: _escalate(database, now, rules, publish),
+                        every_minutes=every, clocked=True))
     return jobs
+
+
+def _escalate(database: Database, now: datetime, rules: ComplaintRules,
+              publish: Callable[[ComplaintEscalated], None] | None) -> str:
+    with database.session() as session:
+        done = escalate_overdue(session, now, rules)
+    for step in done:
+        if publish is not None:
+            publish(ComplaintEscalated(step.complaint_id, step.level, step.to, step.reason))
+    return f"complaints escalated: {len(done)}"
 
 
 def _recompute(database: Database) -> str:
@@ -82,7 +110,7 @@ def add_jobs(scheduler: BaseScheduler, jobs: list[Job], database: Database, time
     """Each job on a daily cron trigger, wrapped so that one process in all runs each scheduled time."""
     runner = runner or f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     for job in jobs:
-        trigger = CronTrigger(hour=job.at.hour, minute=job.at.minute, second=job.at.second, timezone=timezone)
+        trigger = job.trigger(timezone)
         scheduler.add_job(run_once, trigger, args=[job, trigger, database, runner], id=job.name, name=job.name,
                           misfire_grace_time=MISFIRE_GRACE_SECONDS, coalesce=True, max_instances=1)
 
@@ -90,15 +118,16 @@ def add_jobs(scheduler: BaseScheduler, jobs: list[Job], database: Database, time
 def run_once(job: Job, trigger: CronTrigger, database: Database, runner: str, now: datetime | None = None) -> bool:
     """Run `job` for its latest scheduled time unless another process claimed it; True if it ran here."""
     now = now or utcnow()
-    scheduled = trigger.get_next_fire_time(None, now - timedelta(seconds=MISFIRE_GRACE_SECONDS))
-    if scheduled is None or scheduled > now:
+    scheduled = latest_fire_time(trigger, now)
+    if scheduled is None:
         return False
     run_id = claim_run(database, job.name, scheduled, runner)
     if run_id is None:
         logger.info("job %s of %s: run by another process", job.name, scheduled.isoformat())
         return False
     try:
-        logger.info("job %s of %s: %s", job.name, scheduled.isoformat(), job.work(database))
+        said = job.work(database, now) if job.clocked else job.work(database)
+        logger.info("job %s of %s: %s", job.name, scheduled.isoformat(), said)
         finish_run(database, run_id)
     except Exception as exc:
         logger.exception("job %s of %s failed", job.name, scheduled.isoformat())
@@ -106,9 +135,21 @@ def run_once(job: Job, trigger: CronTrigger, database: Database, runner: str, no
     return True
 
 
-def build_scheduler(settings: Settings, database: Database) -> AsyncIOScheduler | None:
+def latest_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest scheduled time at or before `now` within the misfire grace (a job every few minutes has
+    several in it: the latest is the one to run)."""
+    latest = None
+    candidate = trigger.get_next_fire_time(None, now - timedelta(seconds=MISFIRE_GRACE_SECONDS))
+    while candidate is not None and candidate <= now:
+        latest = candidate
+        candidate = trigger.get_next_fire_time(candidate, candidate + timedelta(seconds=1))
+    return latest
+
+
+def build_scheduler(settings: Settings, database: Database,
+                    publish: Callable[[ComplaintEscalated], None] | None = None) -> AsyncIOScheduler | None:
     """The service's scheduler (started by the service on its loop), or None when disabled or empty."""
-    jobs = registered_jobs(settings)
+    jobs = registered_jobs(settings, publish)
     if not settings.scheduler.enabled or not jobs:
         return None
     scheduler = AsyncIOScheduler(timezone=settings.scheduler.timezone)

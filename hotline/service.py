@@ -24,9 +24,12 @@ from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import AsyncDatabase, Database
+from crm_core.events import LiveEvent
+from gateways import complaint_mail
 from gateways.fax_documents import html_to_pdf
 from hotline import sip_accounts
 from hotline.asterisk.instance import ACD_APP, AGENTS_FILE, IVR_APP, SUPERVISE_APP, AsteriskInstance
+from hotline.complaint_wiring import build_fax_intake, build_mailbox, complaint_rules
 from hotline.jobs import build_scheduler
 from hotline.notify_wiring import build_fax_app, build_notifier, build_notify_app
 from hotline.settings import Settings
@@ -39,6 +42,7 @@ from reports.views import ReportViews
 logger = logging.getLogger(__name__)
 
 SIP_SYNC_SECONDS = 5.0
+FAX_SWEEP_SECONDS = 300.0
 
 
 class HotlineService:
@@ -63,16 +67,23 @@ class HotlineService:
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],
                                   max_backoff=settings.service.reconnect_max_seconds)
-        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database)
+        self.fax_intake = build_fax_intake(settings, instance, self.database)
+        self.agi = FastAgiServer(settings.asterisk.agi_port, self.database, complaint_fax=self.fax_intake.received)
         self.notifier = build_notifier(settings, self.db, self.database, self.notify, self.fax)
-        self.scheduler = build_scheduler(settings, self.database)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.scheduler = build_scheduler(settings, self.database, self._publish_from_thread)
 
     async def _connect(self) -> Ari:
         secrets = self.instance.secrets
         return await Ari.connect(self.instance.ari_url, secrets.ari_user, secrets.ari_password)
 
+    def _publish_from_thread(self, event: LiveEvent) -> None:
+        """A live event from a scheduler job's thread, published on the service's loop."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self.events.publish, event)
+
     async def run(self, on_ready: Callable[[], None] | None = None) -> None:
-        loop = asyncio.get_running_loop()
+        loop = self.loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))
         self.agi.start_in_thread()
@@ -83,10 +94,12 @@ class HotlineService:
                                                             self.notifier.dispatcher.policy))
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
         surveys = asyncio.create_task(self.survey.run_requested_forever())
+        faxes = asyncio.create_task(self._sweep_complaint_faxes())
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
         portal = await self._start_portal()
+        mail = await self._start_complaint_mailbox()
         logger.info("hotline service started: FastAGI 127.0.0.1:%d, ARI %s", self.settings.asterisk.agi_port,
                     self.instance.ari_url)
         ready = asyncio.create_task(self._announce_ready(on_ready))
@@ -98,6 +111,7 @@ class HotlineService:
             matching.cancel()
             notifying.cancel()
             surveys.cancel()
+            faxes.cancel()
             if self.scheduler is not None:
                 self.scheduler.shutdown(wait=False)
             self.notifier.close()
@@ -106,6 +120,8 @@ class HotlineService:
                 await web.cleanup()
             if portal is not None:
                 await portal.cleanup()
+            if mail is not None:
+                mail.close()
             self.agi.shutdown()
             self.agi.server_close()
             self.executor.shutdown(wait=False, cancel_futures=True)
@@ -134,7 +150,8 @@ class HotlineService:
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
                         recording_dirs=(self.instance.host_base / "spool" / "recording",
                                         self.settings.state_path / "recordings"),
-                        pdf_maker=html_to_pdf, reports=ReportViews())
+                        pdf_maker=html_to_pdf, reports=ReportViews(),
+                        complaint_rules=complaint_rules(self.settings))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()
@@ -155,6 +172,26 @@ class HotlineService:
         await web.TCPSite(runner, p.bind, p.port).start()
         logger.info("client portal at http://%s:%d/", p.bind, p.port)
         return runner
+    async def _sweep_complaint_faxes(self) -> None:
+        """Complaint faxes left in the spool (ended while no service listened) made complaints, now and then."""
+        while True:
+            try:
+                made = await asyncio.get_running_loop().run_in_executor(self.executor, self.fax_intake.sweep)
+                if made:
+                    logger.info("complaints %s made from faxes left in the spool", made)
+            except Exception:
+                logger.exception("sweeping the complaint faxes failed; trying again later")
+            await asyncio.sleep(FAX_SWEEP_SECONDS)
+
+    async def _start_complaint_mailbox(self) -> asyncio.Server | None:
+        """The complaints mailbox's SMTP receiver when `complaints.mail_port` is set."""
+        handler = build_mailbox(self.settings, self.database)
+        if handler is None:
+            return None
+        c = self.settings.complaints
+        server = await complaint_mail.serve(handler, c.mail_bind, c.mail_port)
+        logger.info("complaints mailbox %s received by SMTP at %s:%d", c.mailbox, c.mail_bind, c.mail_port)
+        return server
 
     async def _announce_ready(self, on_ready: Callable[[], None] | None) -> None:
         await self.runtime.connected.wait()

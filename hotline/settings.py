@@ -19,6 +19,7 @@ from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading.settings import TradingSettings
 from ari_apps.notify.fax_settings import FaxSettings
 from ari_apps.survey.settings import SurveySettings
+from crm_core.complaints.settings import ComplaintSettings
 from crm_core.notifications import NotifySettings
 from gateways.smpp import SmppSettings
 from gateways.smtp import SmtpSettings
@@ -86,6 +87,7 @@ class SchedulerSettings:
     daily_report_at: str = "09:00"  # yesterday's (UTC) queues report e-mailed to `daily_report_to`
     daily_report_to: str = ""  # e-mail addresses, comma-separated; "": no daily report
     daily_report_language: str = "zh"
+    # complaint-escalation runs every `complaints.escalate_every_minutes`, not at a time of day
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Settings:
     fax: FaxSettings = field(default_factory=FaxSettings)
     survey: SurveySettings = field(default_factory=SurveySettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    complaints: ComplaintSettings = field(default_factory=ComplaintSettings)
 
     @property
     def state_path(self) -> Path:

@@ -1,5 +1,5 @@
 """Complaints by the interval they were opened in and their category: opened, closed since, still open.
-(Complaints have no deadline in the schema yet, so no deadline figures.)"""
+(Their deadlines and escalation are crm_core.complaints'; this report does not count them yet.)"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@
 #   ghostscript, fonts-wqy-microhei, Pango  statements as PDF (WeasyPrint) and fax TIFF, Chinese text included
 #   sip-tester (SIPp), baresip  real SIP peers for tests
 #   postgresql  the server binaries the tests start throwaway clusters with
-#   libtiff-tools  tiffinfo, to read the pages of a received fax
+#   libtiff-tools  tiff2pdf, a fax to the complaints number kept as a PDF (and tiffinfo in tests)
 #   chromium  the browser Playwright drives in tests/browser (never `playwright install`)
 set -euo pipefail
 
@@ -14,6 +14,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox >/dev/null || need+=(sox)
 command -v gs >/dev/null || need+=(ghostscript)
+command -v tiff2pdf >/dev/null || need+=(libtiff-tools)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need+=(fonts-wqy-microhei)
 for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
   dpkg -s "$lib" >/dev/null 2>&1 || need+=("$lib")
@@ -21,7 +22,6 @@ done
 if [[ "${1:-}" == "--test" ]]; then
   command -v sipp >/dev/null || need+=(sip-tester)
   command -v baresip >/dev/null || need+=(baresip)
-  command -v tiffinfo >/dev/null || need+=(libtiff-tools)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
 fi

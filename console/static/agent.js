@@ -66,6 +66,8 @@ function describeStep(step) {
   return step.kind + (details.length ? " (" + details.join(", ") + ")" : "");
 }
 
+function complaintLine(c) { return c.reference + " " + c.category + ": " + c.summary + " (" + c.status + ")"; }
+
 async function loadScreenPop(callId, consulted) {
   const result = await api("GET", "/api/calls/" + encodeURIComponent(callId) + "/screen-pop");
   if (!result.ok) { showError("desk-error", result.data.error || "no screen-pop"); return; }
@@ -112,8 +114,9 @@ async function loadScreenPop(callId, consulted) {
     return c.entered_at.slice(0, 16).replace("T", " ") + " " + c.status + (c.agent ? " · " + c.agent : "") +
       (notes ? " — " + notes : "");
   });
-  fillList("complaints", pop.complaints, function (c) { return c.category + ": " + c.summary + " (" + c.status + ")"; });
+  fillList("complaints", pop.complaints, complaintLine);
   fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
+  document.dispatchEvent(new CustomEvent("screen-pop", { detail: pop }));  // other desk forms pre-fill from it
   showNotifications(pop.notifications);
   text("disposition-saved", "");
   text("reply-status", "");

@@ -7,7 +7,9 @@ let leaving = false;
 
 async function api(method, path, body) {
   const options = { method: method, headers: {}, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    options.body = body;  // multipart/form-data, its boundary set by the browser
+  } else if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
   }

@@ -1,6 +1,6 @@
 "use strict";
 // The supervisor console: live queues and agents (polled, and refreshed on every live event), actions per agent.
-const board = { refreshing: false, again: false };
+const board = { refreshing: false, again: false, complaints: "" };
 
 function seconds(value) {
   const total = Math.max(0, Math.round(value));
@@ -25,6 +25,8 @@ async function refresh() {
     render(result.data);
     const health = await api("GET", "/api/supervisor/notifications");
     if (health.ok) { renderHealth(health.data.channels); }
+    const complaints = await api("GET", "/api/supervisor/complaints");
+    if (complaints.ok) { renderComplaints(complaints.data.complaints); }
     const surveys = await api("GET", "/api/supervisor/surveys");
     if (surveys.ok) { renderSurveys(surveys.data.campaigns); renderPostCall(surveys.data.post_call); }
   } finally {
@@ -147,5 +149,37 @@ function renderPostCall(postCall) {
   const row = body.insertRow();
   for (const value of [postCall.surveyed, postCall.completed, answersText(postCall.answers), postCall.comments]) {
     row.insertCell().textContent = String(value);
+  }
+}
+
+// Overdue or escalated complaints, the most escalated first (level 1: the owner's supervisor, 2: head of service),
+// each with a job number to give it to.
+function renderComplaints(complaints) {
+  const shown = JSON.stringify(complaints);
+  if (shown === board.complaints) { return; }  // unchanged: keep what the supervisor is typing
+  board.complaints = shown;
+  const body = el("complaint-board").tBodies[0];
+  body.replaceChildren();
+  for (const c of complaints) {
+    const row = body.insertRow();
+    row.dataset.testid = "complaint-" + c.reference;
+    const escalated = c.escalation_level > 0 ? c.escalated_to + (c.escalation_level > 1 ? " (head of service)" : " (supervisor)") : "";
+    for (const value of [c.reference, c.client || c.sender || "unknown", c.channel, c.category, c.status, c.owner || "",
+                         c.acknowledge_by_local, c.resolve_by_local, c.overdue || "", escalated]) {
+      row.insertCell().textContent = String(value);
+    }
+    const owner = document.createElement("input");
+    owner.size = 6;
+    owner.maxLength = 20;
+    owner.placeholder = "job no.";
+    owner.dataset.testid = "assign-job-" + c.reference;
+    const give = row.insertCell();
+    give.appendChild(owner);
+    give.appendChild(button("assign", "assign-" + c.reference, async function () {
+      const result = await api("POST", "/api/complaints/" + c.id + "/assign", { job_number: owner.value.trim() });
+      showError("console-error", result.ok ? "" : (result.data.error || "not assigned"));
+      refresh();
+    }));
+    if (c.escalation_level > 0) { row.className = "alert"; }
   }
 }

@@ -15,6 +15,8 @@ from crm_core.models.call_recording import CallRecording
 from crm_core.models.campaign import Campaign
 from crm_core.models.campaign_target import CampaignTarget
 from crm_core.models.complaint import Complaint
+from crm_core.models.complaint_attachment import ComplaintAttachment
+from crm_core.models.complaint_step import ComplaintStep
 from crm_core.models.daily_valuation import DailyValuation
 from crm_core.models.investor import Investor
 from crm_core.models.investor_account import InvestorAccount
@@ -45,6 +47,8 @@ __all__ = [
     "Agent", "AgentRole", "AgentSkill", "AgentState", "AttributeDefinition", "AttributeValue", "AuditEntry", "Base",
     "Call",
     "CallDetailRecord", "CallEvent", "CallRecording", "CallStatus", "Campaign", "CampaignTarget", "Complaint",
+    "ComplaintAttachment",
+    "ComplaintStep",
     "DailyValuation", "Investor", "InvestorAccount", "InvestorAssignment", "InvestorContact",
     "InvestorDetail", "InvestorPhone", "InvestorSearch", "MatchChange", "MatchResult", "MatchingRule",
     "Position", "Product", "QuestionnaireResponse", "Reminder", "RiskDisclosure", "Segment",

@@ -39,6 +39,7 @@ DEFAULT_CHAINS: dict[str, tuple[Channel, ...]] = {
     "reminder": (Channel.VOICE, Channel.SMS, Channel.EMAIL),
     "reply": (Channel.EMAIL, Channel.SMS),
     "document": (Channel.EMAIL, Channel.FAX),
+    "complaint": (Channel.EMAIL, Channel.SMS, Channel.FAX, Channel.VOICE),
 }
 
 

@@ -95,9 +95,10 @@ def _called(session: Session, start: datetime, end: datetime) -> list[Found]:
 
 
 def _complaints(session: Session, start: datetime, end: datetime) -> list[Found]:
-    rows = session.scalars(select(Complaint).where(Complaint.closed_at >= start, Complaint.closed_at < end)
+    rows = session.scalars(select(Complaint).where(Complaint.closed_at >= start, Complaint.closed_at < end,
+                                                   Complaint.investor_id.is_not(None))
                            .order_by(Complaint.closed_at))
-    return _unique(Found(c.investor_id, c.agent_id, c.category, c.call_id) for c in rows)
+    return _unique(Found(c.investor_id, c.agent_id, c.category, c.call_id) for c in rows if c.investor_id is not None)
 
 
 def _first_orders(session: Session, start: datetime, end: datetime) -> list[Found]:

@@ -116,6 +116,7 @@ class AsteriskInstance:
             "rtp_end": ast.rtp_end,
             "trunk_match": ast.trunk_match,
             "number": ast.hotline_number,
+            "complaints_fax": "".join(ch for ch in self.settings.complaints.fax_number if ch.isdigit()),
             "fallback_dial": ast.fallback_dial,
             "secrets": self.secrets,
             "sounds": self.sounds,
@@ -138,8 +139,8 @@ class AsteriskInstance:
     def render(self) -> None:
         """Write every config file into the instance's etc folder (credentials mode 0600)."""
         etc = self.host_base / "etc"
-        for sub in ("etc", "run", "log", "spool", "spool/recording", "lib", "lib/keys", "cache", "sounds",
-                    "recordings"):
+        for sub in ("etc", "run", "log", "spool", "spool/recording", "spool/fax/complaints", "lib", "lib/keys",
+                    "cache", "sounds", "recordings"):
             (self.host_base / sub).mkdir(parents=True, exist_ok=True)
         context = self.template_context()
         for folder in (CONFIG_TEMPLATES, DIALPLAN_TEMPLATES):

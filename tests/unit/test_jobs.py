@@ -25,9 +25,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def test_the_jobs_are_the_nightly_recompute_and_the_configured_survey_batch() -> None:
     settings = load_settings(environ={"HOTLINE_SURVEY_BATCH_CAMPAIGNS": "dec, vip"})
-    assert [(j.name, j.at.isoformat()) for j in registered_jobs(settings)] == [
+    assert [(j.name, j.at.isoformat()) for j in registered_jobs(settings) if not j.every_minutes] == [
         ("crm-recompute", "02:00:00"), ("survey-batch", "19:00:00")]
-    assert [j.name for j in registered_jobs(load_settings(environ={}))] == ["crm-recompute"]
+    assert [j.name for j in registered_jobs(load_settings(environ={}))] == ["crm-recompute", "complaint-escalation"]
     with pytest.raises(SettingsError, match="scheduler.crm_recompute_at: '2am' is not a time"):
         registered_jobs(load_settings(environ={"HOTLINE_SCHEDULER_CRM_RECOMPUTE_AT": "2am"}))
 
@@ -88,8 +88,34 @@ def test_the_survey_batch_job_asks_for_its_campaigns(database: Database) -> None
     with database.session() as session:
         publish(session, "satisfaction", example())
         create_campaign(session, "dec", "satisfaction", "segment:retail")
-    (job,) = [j for j in registered_jobs(load_settings(environ={"HOTLINE_SURVEY_BATCH_CAMPAIGNS": "dec",
-                                                                 "HOTLINE_SCHEDULER_CRM_RECOMPUTE_AT": ""}))]
+    (job,) = [j for j in registered_jobs(load_settings(environ={
+        "HOTLINE_SURVEY_BATCH_CAMPAIGNS": "dec", "HOTLINE_SCHEDULER_CRM_RECOMPUTE_AT": "",
+        "HOTLINE_COMPLAINTS_ESCALATE_EVERY_MINUTES": "0"}))]
     assert job.work(database) == "survey batch requested: dec"
     with database.session() as session:
         assert session.query(SurveyCampaign.status).scalar() == "requested"
+
+
+def test_the_complaint_escalation_job_escalates_overdue_complaints_once_on_a_test_clock(database: Database) -> None:
+    from crm_core.complaints import service
+    from crm_core.events import ComplaintEscalated
+
+    settings = load_settings(environ={"HOTLINE_COMPLAINTS_ESCALATE_EVERY_MINUTES": "5"})
+    published: list[ComplaintEscalated] = []
+    [job] = [j for j in registered_jobs(settings, published.append) if j.name == "complaint-escalation"]
+    opened = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai: acknowledge by Wednesday 24:00
+    with database.session() as session:
+        complaint_id = service.open_complaint(session, category="fees", summary="no answer", channel="email",
+                                              now=opened, rules=settings.complaints.rules(settings.notify.policy()),
+                                              actor="email", sender="who@example.org").id
+    trigger = job.trigger("Asia/Shanghai")
+    assert run_once(job, trigger, database, "a", datetime(2026, 12, 2, 15, 55, 1, tzinfo=UTC))
+    assert published == []  # not yet overdue
+    late = datetime(2026, 12, 2, 16, 5, 1, tzinfo=UTC)
+    assert run_once(job, trigger, database, "a", late)
+    assert not run_once(job, trigger, database, "b", late + timedelta(seconds=30))  # that run is taken
+    assert [(e.complaint_id, e.level, e.to) for e in published] == [(complaint_id, 1, "9001")]
+    assert [r.scheduled_for for r in recent_runs(database) if r.job == "complaint-escalation"][0] == \
+        datetime(2026, 12, 2, 16, 5, tzinfo=UTC)  # the latest five minutes, not the oldest in the grace
+    with pytest.raises(SettingsError, match="complaints: not category=ACK/RESOLVE"):
+        registered_jobs(load_settings(environ={"HOTLINE_COMPLAINTS_POLICY": "fees"}))

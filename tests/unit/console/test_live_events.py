@@ -22,6 +22,7 @@ from crm_core.events import (
     CallEnded,
     CallOffered,
     CallState,
+    ComplaintEscalated,
     Hello,
     LiveEvent,
     PhoneRegistration,
@@ -58,6 +59,9 @@ EXAMPLES: list[tuple[LiveEvent, dict[str, object]]] = [
     (CallAnswered("c1", 7, 12.5), {"type": "call_answered", "call_id": "c1", "agent_id": 7, "wait_seconds": 12.5}),
     (CallAbandoned("c1", 30.0, "queue"),
      {"type": "call_abandoned", "call_id": "c1", "wait_seconds": 30.0, "where": "queue"}),
+    (ComplaintEscalated(4, 1, "9001", "not acknowledged by 2026-12-02T16:00:00+00:00"),
+     {"type": "complaint_escalated", "complaint_id": 4, "level": 1, "to": "9001",
+      "reason": "not acknowledged by 2026-12-02T16:00:00+00:00"}),
 ]
 
 
