@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test (`make test` calls this), in five groups side by side:
+# Runs every test (`make test` calls this), in six groups side by side:
 #   - the other integration tests (real Asterisk of their own), printed as they run,
 #   - slow: the phone-trading calls, and the restart tests (real Asterisk of their own),
 #   - front: the README's commands through the real command line (Asterisk instances of their own), a price
 #     alert keyed by phone and the live events,
-#   - outbound: the calls the hotline makes (voice and fax notifications, a killed sender, survey batches),
+#   - outbound: the calls the hotline makes (voice and fax notifications, a killed sender, survey batches) and
+#     the complaints that come in by fax and e-mail,
+#   - features: the calls that go beyond the first answer (callbacks, the post-call survey, complaints opened on
+#     a call and escalated, the client portal, reminders keyed by phone),
 #   - unit: the unit and browser tiers.
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
@@ -19,8 +22,12 @@ slow=(tests/integration/test_phone_trading.py tests/integration/test_staying_up.
 front=(tests/integration/test_front_door.py tests/integration/test_cli_call.py
        tests/integration/test_ivr_price_alert.py tests/integration/test_live_events_e2e.py)
 outbound=(tests/integration/test_notify_voice.py tests/integration/test_notify_fax.py
-          tests/integration/test_notify_kill.py tests/integration/test_survey_calls.py)
-groups=(slow front outbound unit)
+          tests/integration/test_notify_kill.py tests/integration/test_survey_calls.py
+          tests/integration/test_complaint_intake.py)
+features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_call_survey.py
+          tests/integration/test_complaint_desk_e2e.py tests/integration/test_complaint_escalation_e2e.py
+          tests/integration/test_portal_e2e.py tests/integration/test_ivr_reminder.py)
+groups=(slow front outbound features unit)
 
 declare -A pids
 run_group() {  # name, then the paths
@@ -34,10 +41,11 @@ run_group unit tests/unit tests/browser
 run_group slow "${slow[@]}"
 run_group front "${front[@]}"
 run_group outbound "${outbound[@]}"
+run_group features "${features[@]}"
 echo "[tests] the ${groups[*]} groups run beside this group; their reports follow" >&2
 
 ignore=()
-for path in "${slow[@]}" "${front[@]}" "${outbound[@]}"; do ignore+=(--ignore="$path"); done
+for path in "${slow[@]}" "${front[@]}" "${outbound[@]}" "${features[@]}"; do ignore+=(--ignore="$path"); done
 "$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@"
 integration_status=$?
 
