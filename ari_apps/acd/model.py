@@ -10,6 +10,7 @@ from typing import Any
 
 from ari_apps.acd import effects as fx
 from ari_apps.acd.desk_rules import CallView, ControlRefused
+from crm_core.call_routing import CallRoute
 from crm_core.events import CallLine
 from crm_core.models import AgentState
 
@@ -63,6 +64,7 @@ class AcdCall:
     dialling: Dialling | None = None
     announcing: str | None = None  # the playback id of a position announcement being played
     entered_at: float = 0.0  # when the call entered the queue (epoch seconds, the record's queued_at; see Queued)
+    route: CallRoute | None = None  # the CRM's route (assigned agent, service level), read as it was queued
 
 
 @dataclass(frozen=True)

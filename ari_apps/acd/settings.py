@@ -19,3 +19,5 @@ class AcdSettings:
     # Tests and demos use simulated customers: "Local/{number}@hotline-customer-sim/n".
     outbound_dial: str = "PJSIP/{number}@trunk"
     dial_timeout_seconds: int = 30  # how long a dialled customer's phone rings
+    # Relationship routing: at most this many calls wait for one assigned agent; the extra go by skill at once.
+    max_waiting_per_agent: int = 2
