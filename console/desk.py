@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from console.screen_pop import CallNotVisible, call_events, may_see, notification_json
 from crm_core import audit
+from crm_core.agent_book import CALLBACK_PREFIX
 from crm_core.models import Agent, Call, CallDisposition, Investor, Reminder
 from crm_core.models.base import utcnow
 from crm_core.notifications import price_alerts, reminders
@@ -50,7 +51,7 @@ def schedule_callback(session: Session, identity: StaffIdentity, investor_id: in
                       note: str) -> dict[str, Any]:
     if session.get(Investor, investor_id) is None:
         raise NotFound(f"no such investor: {investor_id}")
-    text = f"Call back: {note}" if note else "Call back"
+    text = f"{CALLBACK_PREFIX}: {note}" if note else CALLBACK_PREFIX
     reminder = Reminder(investor_id=investor_id, agent_id=identity.agent_id, text=text, due_at=at)
     session.add(reminder)
     session.flush()

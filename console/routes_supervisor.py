@@ -15,6 +15,7 @@ from console.live import snapshot_json
 from console.ports import TelephonyError
 from console.schemas import path_int, path_text, read_body
 from crm_core import audit
+from crm_core.call_routing import service_levels
 from crm_core.notifications.outbox import counts_by_channel
 from crm_core.notifications.rules import Channel, Status
 from crm_core.surveys.results import overview as survey_overview
@@ -50,6 +51,14 @@ async def get_surveys(request: web.Request) -> web.Response:
     per question and key."""
     require(request, "supervise")
     return web.json_response({"campaigns": await context_of(request).in_session(survey_overview)})
+
+
+@routes.get("/api/supervisor/service-levels")
+async def get_service_levels(request: web.Request) -> web.Response:
+    """The service targets per segment (service-level rules, in the order they are tried): priority, answer
+    within, how long a call waits for the client's own agent."""
+    require(request, "supervise")
+    return web.json_response({"service_levels": await context_of(request).in_session(service_levels)})
 
 
 @routes.post("/api/supervisor/supervise")

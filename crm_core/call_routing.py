@@ -59,6 +59,11 @@ class CallRoute:
     assignment: str  # how they were assigned: "rules", "manual by <who>", or "" when none
     service: ServiceLevel
 
+    @property
+    def ruled(self) -> bool:
+        """Some routing rule applies (a CRM without routing rules routes by skill and the IVR's priority)."""
+        return bool(self.route_rule or self.service.rule_code)
+
     def queue_priority(self, passed: int) -> int:
         """The service level's priority; the one the IVR passed when no service-level rule applies."""
         return self.service.priority if self.service.rule_code else passed
@@ -112,5 +117,5 @@ def _assigned(session: Session, investor_id: int, role_code: str) -> tuple[int, 
 
 def service_levels(session: Session) -> list[dict[str, Any]]:
     """The service targets per segment rule, in the order they are tried (the supervisor board's table)."""
-    return [{"rule": r.code, "condition": r.condition, "reason": r.reason, **asdict(ServiceLevel.of(r))}
+    return [{"condition": r.condition, "reason": r.reason, **asdict(ServiceLevel.of(r))}
             for r in active_rules(session, SERVICE_LEVEL)]

@@ -283,7 +283,7 @@ def _mark_queued(session: Any, call_id: str, skill: str, language: str,
                  priority: int) -> tuple[float | None, CallRoute | None]:
     """The CRM's route (recorded with its reasons as the call's `routed` event), then the call as queued."""
     route = _route(session, call_id, skill)
-    if route is not None:
+    if route is not None and route.ruled:
         priority = route.queue_priority(priority)
         calls.record_event(session, call_id, "routed", **route.detail())
     calls.mark_queued(session, call_id, category=skill, language=language, priority=priority)

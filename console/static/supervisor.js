@@ -27,6 +27,8 @@ async function refresh() {
     if (health.ok) { renderHealth(health.data.channels); }
     const surveys = await api("GET", "/api/supervisor/surveys");
     if (surveys.ok) { renderSurveys(surveys.data.campaigns); }
+    const levels = await api("GET", "/api/supervisor/service-levels");
+    if (levels.ok) { renderServiceLevels(levels.data.service_levels); }
   } finally {
     board.refreshing = false;
     if (board.again) { board.again = false; refresh(); }
@@ -132,6 +134,19 @@ function renderSurveys(campaigns) {
       return question + ": " + Object.entries(keys).map(function ([key, n]) { return key + "×" + n; }).join(" ");
     }).join("; ");
     for (const value of [c.campaign, c.survey, c.status, c.dialled, c.answered, c.completed, c.remaining, answers]) {
+      row.insertCell().textContent = String(value);
+    }
+  }
+}
+
+function renderServiceLevels(levels) {
+  const body = el("service-levels").tBodies[0];
+  body.replaceChildren();
+  for (const level of levels) {
+    const row = body.insertRow();
+    row.dataset.rule = level.rule_code;
+    for (const value of [level.rule_code, level.condition, level.priority, level.answer_within_seconds,
+                         level.wait_for_agent_seconds]) {
       row.insertCell().textContent = String(value);
     }
   }

@@ -67,7 +67,7 @@ def test_a_service_level_rule_changes_the_next_calls_priority(crm: Database) -> 
         assert before.service.rule_code != "SL-LANG"
         assert (after.service.rule_code, after.queue_priority(0), after.service.wait_for_agent_seconds) == \
             ("SL-LANG", 30, 12.0)
-        assert [row["rule"] for row in service_levels(session)][:2] == ["SL-LANG", "SL-HIGH-ASSETS"]
+        assert [row["rule_code"] for row in service_levels(session)][:2] == ["SL-LANG", "SL-HIGH-ASSETS"]
 
 
 def test_no_service_level_rule_keeps_the_priority_the_ivr_passed(seeded: Database) -> None:
@@ -81,3 +81,11 @@ def test_routing_rules_are_seeded_into_a_crm_that_has_only_the_older_kinds(seede
         session.execute(delete(MatchingRule).where(MatchingRule.kind.in_(["call_route", "service_level"])))
         assert seed_rules(session) == 5
         assert seed_rules(session) == 0
+
+
+def test_without_routing_rules_a_route_says_nothing(seeded: Database) -> None:
+    with seeded.session() as session:
+        session.execute(delete(MatchingRule).where(MatchingRule.kind.in_(["call_route", "service_level"])))
+        route = route_for(session, None, "trading")
+        assert not route.ruled and route.agent_id is None
+        assert route_for(session, None, "trading").queue_priority(10) == 10
