@@ -271,6 +271,5 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   el("book-form").addEventListener("submit", function (submitted) { submitted.preventDefault(); loadBook(); });
   connectLive(deskEvents, { accept: mine });
-  loadMe();
-  loadBook();
+  loadMe().then(loadBook);  // my state first: the book is not urgent
 });

@@ -197,3 +197,39 @@ def test_the_dispatcher_holds_a_call_for_its_busy_agent_and_offers_it_when_they_
             assert (offer["agent_id"], offer["reason"]) == (own, "assigned")
 
     asyncio.run(scenario())
+
+
+def test_the_route_and_its_reasons_are_in_the_calls_timeline_and_the_trace(database) -> None:  # type: ignore[no-untyped-def]
+    from ari_apps.acd.call import _mark_queued
+    from crm_core import agents as agent_service
+    from crm_core import calls
+    from crm_core.models import Investor
+    from crm_core.seed import seed_reference_data
+    from crm_core.staff import grant_role, set_profile
+    from crm_core.workflows import assign_investors
+    from hotline.call_trace import build_trace, format_trace
+    from hotline.scripted_call import CallObservation
+
+    with database.session() as session:
+        seed_reference_data(session)
+        investor = Investor(account_number="100000001", name="Wang Fang", investor_class="ordinary",
+                            risk_class="C3", vip=True)
+        session.add(investor)
+        agent = agent_service.create_agent(session, job_number="1002", name="Agent 1002", password="pw",
+                                           sip_password="sip", languages=["zh"], skills={"trading": 3})
+        session.flush()
+        grant_role(session, agent.id, "service_commissioner")
+        set_profile(session, agent.id, capacity=5)
+        assign_investors(session, [investor.id], agent.id, by="admin")
+        call = calls.open_call(session, channel_id="ch-1", caller_number="13800000001", dialed_number="95500")
+        calls.identify(session, call.id, investor, "number")
+        call_id = call.id
+    with database.session() as session:
+        queued_at, route = _mark_queued(session, call_id, "trading", "zh", 10)
+        assert queued_at is not None and route is not None and route.agent_id == agent.id
+        assert calls.get_call(session, call_id).priority == 0, "SL-DEFAULT: the vip attribute is not computed yet"
+        trace = build_trace(session, CallObservation("ch-1", "peer-1", call_id=call_id))
+    routed = next(step for step in trace["route"] if step["event"] == "routed")
+    assert (routed["agent_job_number"], routed["assignment"], routed["route_rule"]) == \
+        ("1002", "manual by admin", "ROUTE-SERVICE")
+    assert "routed: {" in format_trace(trace) and "'role_code': 'service_commissioner'" in format_trace(trace)

@@ -76,3 +76,37 @@ def test_the_administrator_reassigns_an_investor_and_the_route_follows(tmp_path:
     no_role = hotline(state, "crm", "assign", "1", other, "--role", "marketing_manager")
     assert no_role.returncode == 2 and "does not hold the role 'marketing_manager'" in no_role.stderr
     assert "no investor '999'" in hotline(state, "crm", "route", "999").stderr
+
+
+ASSIGN = ".venv/bin/hotline crm assign 100000001 1003 --by admin"
+ROUTE = ".venv/bin/hotline crm route 100000001 --category products"
+
+
+def test_the_readmes_assign_and_route_commands_as_printed(tmp_path: Path) -> None:
+    from crm_core.agents import create_agent
+    from crm_core.seed import seed_reference_data
+    from crm_core.staff import grant_role, set_profile
+    from tests.support.cli import add_client, fresh_state, readme_command
+
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    add_client(database, "100000001", "Wang Fang")
+    with database.session() as session:
+        seed_reference_data(session)
+        agent = create_agent(session, job_number="1003", name="Agent 1003", password="pw-1003",
+                             sip_password="sip-1003", languages=["zh"], skills={"products": 5})
+        grant_role(session, agent.id, "service_commissioner")
+        grant_role(session, agent.id, "marketing_manager")
+        set_profile(session, agent.id, capacity=5)
+    database.dispose()
+
+    assigned = run_hotline(state, *readme_command(ASSIGN))
+    assert assigned.returncode == 0, assigned.stderr
+    assert assigned.stdout == "100000001 Wang Fang: service_commissioner nobody -> 1003\n"
+    route = run_hotline(state, *readme_command(ROUTE))
+    assert route.returncode == 0, route.stderr
+    assert "role_code: marketing_manager" in route.stdout and "agent_job_number: None" in route.stdout
+    products = run_hotline(state, "crm", "assign", "100000001", "1003", "--role", "marketing_manager")
+    assert products.returncode == 0, products.stderr
+    again = run_hotline(state, *readme_command(ROUTE))
+    assert "agent_job_number: 1003" in again.stdout and "route_rule: ROUTE-PRODUCTS" in again.stdout
