@@ -57,8 +57,7 @@ class WaitingCall:
     preferred: int | None = None  # the investor's assigned agent
     hold_until: float = 0.0  # until then only the preferred agent takes the call
     fallback: str = ""  # why a call with a preferred agent goes by skill
-    held: bool = False
-
+    held: bool = False  # set by the router: waiting for the preferred agent only
 
     @property
     def order(self) -> tuple[int, float, str]:
