@@ -8,6 +8,12 @@ written in the next transaction. A session hears back once its row is committed 
 or gets the error, or gives up at the FastAGI handler's deadline (agi/server.py): a database that hangs
 (rather than refuses) would otherwise keep the caller in silence for as long as it hangs. Either way the
 failure is reported to the dialplan.
+
+A burst of calls arrives over a millisecond or two, not at once: the first call's record would be written
+alone and the other nineteen would wait for that commit before theirs. So a batch waits for the sessions
+already talking that may still bring a call (announced by the server as each session begins, withdrawn once
+the session has handed its call over or turns out to run another script), up to GATHER_SECONDS. A caller
+alone never waits: no other session is announced.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import asyncio
 import logging
 import queue
 import threading
+import time
+from contextvars import ContextVar
 
 from crm_core import calls
 from crm_core.calls import Arrival, Entering
@@ -24,21 +32,39 @@ from crm_core.db import Database
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
+GATHER_SECONDS = 0.004  # the longest a batch waits for sessions that may still bring a call
+POLL_SECONDS = 0.0005  # how often the writer looks again whether those sessions are still expected
+_announced: ContextVar[bool] = ContextVar("arrival_announced", default=False)  # this session's, in its task
 Waiting = tuple[Entering, "asyncio.Future[Arrival]"]
 
 
 class CallArrivals:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, gather_seconds: float = GATHER_SECONDS) -> None:
         self.db = db
+        self.gather_seconds = gather_seconds
         self._queue: queue.SimpleQueue[Waiting | None] = queue.SimpleQueue()  # None: stop
+        self._expected = 0  # sessions announced and not yet withdrawn (changed on the loop, read by the writer)
         self._writer = threading.Thread(target=self._write_forever, name="fastagi-arrivals", daemon=True)
         self._writer.start()
+
+    def announce(self) -> None:
+        """A FastAGI session has begun (call it in the session's own task): it may bring a call."""
+        if not _announced.get():
+            _announced.set(True)
+            self._expected += 1
+
+    def withdraw(self) -> None:
+        """This session brings no (further) call: batches need not wait for it."""
+        if _announced.get():
+            _announced.set(False)
+            self._expected -= 1
 
     async def open(self, entering: Entering) -> Arrival:
         """The call's record, written with whatever else is waiting; raises if that failed. Cancelled (the
         FastAGI handler's deadline), it is not written later either, unless the writer had already taken it."""
         done: asyncio.Future[Arrival] = asyncio.get_running_loop().create_future()
         self._queue.put((entering, done))
+        self.withdraw()
         return await done
 
     def close(self) -> None:
@@ -54,15 +80,28 @@ class CallArrivals:
                 self._write(batch)
 
     def _next_batch(self) -> tuple[list[Waiting], bool]:
-        """Everything waiting now (after waiting for one), and whether the writer was asked to stop."""
-        batch: list[Waiting] = []
-        item = self._queue.get()
-        while item is not None:
+        """The calls to write together: one (waited for), everything waiting behind it, and those that sessions
+        still talking bring within the gather time; and whether the writer was asked to stop."""
+        first = self._queue.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        deadline = time.monotonic() + self.gather_seconds
+        while len(batch) < MAX_BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                remaining = deadline - time.monotonic()
+                if self._expected <= 0 or remaining <= 0:
+                    break
+                try:
+                    item = self._queue.get(timeout=min(remaining, POLL_SECONDS))
+                except queue.Empty:
+                    continue
+            if item is None:
+                return batch, True
             batch.append(item)
-            if len(batch) == MAX_BATCH or self._queue.empty():
-                return batch, False
-            item = self._queue.get()
-        return batch, True
+        return batch, False
 
     def _write(self, batch: list[Waiting]) -> None:
         try:

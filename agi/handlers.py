@@ -44,6 +44,7 @@ class AgiRequest:
 class Handler:
     run: Callable[[AgiRequest, AgiDeps], Awaitable[dict[str, str]]]  # the variables to set
     reads: tuple[str, ...] = ()
+    arrives: bool = False  # opens the call's record through the batch writer (agi/arrivals.py)
 
 
 def _found(investor: Investor | None, by: str) -> dict[str, str]:
@@ -89,7 +90,7 @@ def _abandoned_in_ivr(session: Session, call_id: str) -> None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "identify_caller": Handler(identify_caller),
+    "identify_caller": Handler(identify_caller, arrives=True),
     "identify_account": Handler(identify_account, reads=(v.ACCOUNT_INPUT, v.CALL_ID)),
     "call_ended": Handler(call_ended, reads=(v.CALL_ID,)),
 }

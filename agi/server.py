@@ -83,18 +83,22 @@ class FastAgiServer:
 async def serve_session(agi: FastAgiChannel, handlers: Mapping[str, Handler], deps: AgiDeps) -> None:
     """One FastAGI session, start to close: the environment, the handler's variables fetched, the handler run,
     its variables set; a failure reported to the dialplan as HOTLINE_LOOKUP_STATUS=error."""
+    deps.arrivals.announce()  # until its script is known, the session may bring a call: batches wait for it
     try:
         async with asyncio.timeout(SESSION_TIMEOUT_SECONDS):
             await _answer(agi, handlers, deps)
     except (pyst.AGIException, OSError, TimeoutError, ValueError, asyncio.LimitOverrunError) as exc:
         logger.warning("AGI %s on %s ended: %r", agi.script, agi.env.get("agi_channel"), exc)
     finally:
+        deps.arrivals.withdraw()
         agi.writer.close()
 
 
 async def _answer(agi: FastAgiChannel, handlers: Mapping[str, Handler], deps: AgiDeps) -> None:
     await agi.read_env()
     handler = handlers.get(agi.script)
+    if handler is None or not handler.arrives:
+        deps.arrivals.withdraw()
     if handler is None:
         logger.warning("unknown AGI script %r from %s", agi.script, agi.env.get("agi_channel"))
         await agi.set_variables({v.LOOKUP_STATUS: "error"})

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.screen_pop import CallNotVisible, call_events, may_see, notification_json
-from crm_core import audit
-from crm_core.agent_book import CALLBACK_PREFIX
+from crm_core import audit, callbacks
 from crm_core.models import Agent, Call, CallDisposition, Investor, Reminder
 from crm_core.models.base import utcnow
 from crm_core.notifications import price_alerts, reminders
@@ -48,15 +47,27 @@ def save_disposition(session: Session, call_id: str, identity: StaffIdentity, co
 
 
 def schedule_callback(session: Session, identity: StaffIdentity, investor_id: int, at: datetime,
-                      note: str) -> dict[str, Any]:
+                      note: str, skill: str = "general") -> dict[str, Any]:
+    """A reminder for me, and a callback the ACD makes at `at`: rung to me first if I am ready, else to the
+    queue of `skill`. Raises crm_core.callbacks.CallbackRefused (no number, a callback already open for it);
+    the same request again (a double click) is the same callback."""
     if session.get(Investor, investor_id) is None:
         raise NotFound(f"no such investor: {investor_id}")
-    text = f"{CALLBACK_PREFIX}: {note}" if note else CALLBACK_PREFIX
-    reminder = Reminder(investor_id=investor_id, agent_id=identity.agent_id, text=text, due_at=at)
-    session.add(reminder)
-    session.flush()
-    return {"id": reminder.id, "investor_id": investor_id, "agent_id": identity.agent_id, "text": text,
-            "due_at": at.isoformat()}
+    key = f"desk:{identity.agent_id}:{investor_id}:{at.isoformat()}"
+    existing = callbacks.by_key(session, key)
+    if existing is not None and existing.reminder_id is not None:
+        reminder = session.get(Reminder, existing.reminder_id)
+    else:
+        text = f"Call back: {note}" if note else "Call back"
+        reminder = Reminder(investor_id=investor_id, agent_id=identity.agent_id, text=text, due_at=at)
+        session.add(reminder)
+        session.flush()
+    assert reminder is not None
+    callback = callbacks.schedule(session, agent_id=identity.agent_id, investor_id=investor_id, at=at, skill=skill,
+                                  note=note, key=key, reminder_id=reminder.id)
+    return {"id": reminder.id, "investor_id": investor_id, "agent_id": identity.agent_id, "text": reminder.text,
+            "due_at": at.isoformat(), "callback_id": callback.id, "number": callback.number,
+            "status": callback.status}
 
 
 def client_of_call(session: Session, call_id: str, identity: StaffIdentity) -> Call:

@@ -96,8 +96,10 @@ def openapi_document() -> dict[str, Any]:
         "/api/me/book": {"get": _op("My book: the clients assigned to me (any role) with their phone, segment, "
                                     "open complaints, reminders and callbacks; query q searches name, account "
                                     "or phone", codes=(401,))},
-        "/api/callbacks": {"post": _op("Schedule a callback (a reminder for me)", body="Callback", ok=201,
-                                       codes=(401, 404))},
+        "/api/callbacks": {"post": _op("Schedule a callback: a reminder for me, and the ACD rings me then the "
+                                       "client at its time (the skill's queue if I am not ready); 409 when the "
+                                       "client has no number or a callback to it is open", body="Callback",
+                                       ok=201, codes=(401, 404, 409))},
         "/api/supervisor/live": {"get": _op("Live agents, queues and the day's counts", codes=SUPERVISOR_CODES)},
         "/api/supervisor/notifications": {"get": _op("Notification health per channel: counts by status "
                                                      "(queued, retry, sending, given_up, unknown...) and "

@@ -18,6 +18,7 @@ from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
 from crm_core.agent_book import agent_book
 from crm_core.billing import budgets
+from crm_core.callbacks import CallbackRefused
 from crm_core.models.base import utcnow
 from crm_core.notifications.reminders import ReminderRejected
 from crm_core.trading import SimulatedFeed
@@ -187,6 +188,9 @@ async def post_callback(request: web.Request) -> web.Response:
     identity = require(request)
     body = await read_body(request, "Callback")
     at = parse_time("at", body["at"])
-    saved = await context_of(request).in_session(desk.schedule_callback, identity, body["investor_id"], at,
-                                                 body.get("note") or "")
+    try:
+        saved = await context_of(request).in_session(desk.schedule_callback, identity, body["investor_id"], at,
+                                                     body.get("note") or "", body.get("skill") or "general")
+    except CallbackRefused as refused:
+        raise ApiError(409, str(refused), code=refused.code) from None
     return web.json_response(saved, status=201)

@@ -50,7 +50,8 @@ REQUESTS: dict[str, dict[str, Any]] = {
                      "description": "the campaign the call is made for (its outbound budget is checked)"}}},
     "Callback": {"type": "object", "required": ["investor_id", "at"], "properties": {
         "investor_id": ID, "at": {"type": "string", "format": "date-time", "maxLength": 40},
-        "note": _string(2000, 0)}},
+        "note": _string(2000, 0),
+        "skill": _string(40, description="the queue it goes to if I am not ready at its time (default: general)")}},
     "Reply": {"type": "object", "required": ["channel", "subject", "body"], "properties": {
         "channel": {"type": "string", "enum": REPLY_CHANNELS,
                     "description": "preferred: the client's preferred channel as the CRM computes it"},

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import callbacks
 from crm_core.agent_book import in_book
 from crm_core.models import (
     Agent,
@@ -79,10 +80,20 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
         "investor": _investor(investor, summary.risk if summary else None),
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),
+        "callback": _callback(session, call.id),
     }
     pop.update(_trading(summary.accounts if summary else ()))
     pop.update(_customer_data(session, investor))
     return pop
+
+
+def _callback(session: Session, call_id: str) -> dict[str, Any] | None:
+    """The call is a callback: taken in the queue (the caller kept their place) or scheduled at the desk."""
+    row = callbacks.of_call(session, call_id)
+    if row is None:
+        return None
+    return {"id": row.id, "origin": row.origin, "number": row.number, "attempts": row.attempts, "note": row.note,
+            "entered_at": row.entered_at.isoformat(), "status": row.status}
 
 
 def _investor(investor: Investor | None, risk: RiskClass | None) -> dict[str, Any] | None:

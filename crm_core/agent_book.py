@@ -1,5 +1,6 @@
 """An agent's own book: the investors assigned to them (in any role), with what is open for each (complaints,
-reminders, callbacks), searchable by name, account or phone. The desk lists it, each one click from dialling."""
+reminders, callbacks still to be made: a callback's own reminder counts as the callback), searchable by name,
+account or phone. The desk lists it, each one click from dialling."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from crm_core.models import Complaint, Investor, InvestorAssignment, InvestorPhone, Reminder, SegmentMembership
-
-CALLBACK_PREFIX = "Call back"  # the desk's callbacks are reminders of the agent's own, with this text
+from crm_core.models import (
+    Callback,
+    Complaint,
+    Investor,
+    InvestorAssignment,
+    InvestorPhone,
+    Reminder,
+    SegmentMembership,
+)
+from crm_core.models.callback import OPEN_STATUSES
 
 
 @dataclass
@@ -68,14 +76,16 @@ def _fill(session: Session, agent_id: int, lines: dict[int, BookLine]) -> None:
         SegmentMembership.investor_id.in_(ids), SegmentMembership.valid_to.is_(None))).all())
     complaints = dict(session.execute(select(Complaint.investor_id, func.count()).where(
         Complaint.investor_id.in_(ids), Complaint.status != "closed").group_by(Complaint.investor_id)).all())
-    open_reminders: dict[int, list[str]] = defaultdict(list)
-    for investor_id, text in session.execute(select(Reminder.investor_id, Reminder.text).where(
-            Reminder.investor_id.in_(ids), Reminder.done_at.is_(None),
+    callbacks = dict(session.execute(select(Callback.investor_id, func.count()).where(
+        Callback.investor_id.in_(ids), Callback.status.in_(OPEN_STATUSES)).group_by(Callback.investor_id)).all())
+    of_callbacks = select(Callback.reminder_id).where(Callback.reminder_id.is_not(None),
+                                                      Callback.status.in_(OPEN_STATUSES))
+    reminders: dict[int, int] = defaultdict(int)
+    for (investor_id,) in session.execute(select(Reminder.investor_id).where(
+            Reminder.investor_id.in_(ids), Reminder.done_at.is_(None), Reminder.id.not_in(of_callbacks),
             or_(Reminder.agent_id == agent_id, Reminder.agent_id.is_(None)))):
-        open_reminders[investor_id].append(text)
+        reminders[investor_id] += 1
     for investor_id, line in lines.items():
         line.phone, line.segment = phones.get(investor_id), segments.get(investor_id)
         line.open_complaints = int(complaints.get(investor_id, 0))
-        texts = open_reminders.get(investor_id, [])
-        line.callbacks = sum(1 for t in texts if t.startswith(CALLBACK_PREFIX))
-        line.reminders = len(texts) - line.callbacks
+        line.callbacks, line.reminders = int(callbacks.get(investor_id, 0)), reminders[investor_id]

@@ -165,10 +165,12 @@ def mark_missed(session: Session, call_id: str, *, agent_id: int, cause: str) ->
 
 
 def mark_answered(session: Session, call_id: str, agent_id: int) -> None:
+    """An agent answered: the call's agent is theirs; its answer time stays the first answer's (the caller's
+    wait ended then, and the talk billed runs from then: a blind transfer's new agent does not restart it)."""
     call = get_call(session, call_id)
     call.status = CallStatus.TALKING.value
     call.agent_id = agent_id
-    call.answered_at = utcnow()
+    call.answered_at = call.answered_at or utcnow()
     record_event(session, call_id, "answered", agent_id=agent_id)
 
 

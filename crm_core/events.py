@@ -29,13 +29,14 @@ class _Event:
 @dataclass(frozen=True)
 class ScreenPop(_Event):
     """The caller is bridged with the agent (or the agent picked up a click-to-dial call, or is the target of an
-    attended transfer: `consultation`); the desk fetches the call's screen-pop."""
+    attended transfer: `consultation`; or is making a `callback`); the desk fetches the call's screen-pop."""
 
     type: ClassVar[str] = "screen_pop"
     agent_id: int | None
     call_id: str
     caller_number: str | None = None
     consultation: bool = False
+    callback: bool = False  # the agent is calling a customer back (a callback taken in the queue or scheduled)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,11 @@ class CallScript:
     hang_up_when_done: bool = False  # hang up when the hotline asks for keys beyond the last group
     timeout: float = 90.0
     context: str = "hotline-scripted"  # hotline-baseline-scripted: the plain Queue() baseline
+    # A fax machine on the caller's line: when this prompt begins (e.g. "en/fax_press_start") the caller "presses
+    # start": their half runs ReceiveFAX as the simulated machine `fax_machine` (dialplan hotline-fax-sim), and
+    # the call ends when the fax does.
+    fax_on: str = ""
+    fax_machine: str = ""
 
 
 @dataclass
@@ -50,6 +55,7 @@ class CallObservation:
     hangup_by: str | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
     heard: set[tuple[str, str, str]] = field(default_factory=set)
+    faxing: bool = False  # the caller's half has left the app for ReceiveFAX (CallScript.fax_on)
 
 
 def parse_dtmf(text: str) -> list[str]:
@@ -161,6 +167,10 @@ class ScriptedCaller:
             if heard not in observation.heard:
                 observation.heard.add(heard)
                 observation.prompts.append(prompt_name(heard[1]))
+                if script.fax_on and observation.prompts[-1] == script.fax_on and not observation.faxing:
+                    observation.faxing = True
+                    await self.ari.request("channels", "continueInDialplan", channelId=observation.channel_id,
+                                           context="hotline-fax-sim", extension=script.fax_machine, priority=1)
         elif kind == "ChannelVarset" and channel_id == observation.peer_id:
             await self._on_variable(observation, script, event["variable"].lstrip("_"), event.get("value", ""))
         elif kind == "ChannelEnteredBridge":
@@ -172,7 +182,7 @@ class ScriptedCaller:
                     observation.queued_at = observation.stasis_at
         elif kind in ("ChannelDestroyed", "StasisEnd") and channel_id in (observation.channel_id,
                                                                            observation.peer_id) \
-                and observation.ended_at is None:
+                and observation.ended_at is None and not (observation.faxing and kind == "StasisEnd"):
             observation.ended_at = time.monotonic()
             if observation.hangup_by is None:
                 observation.hangup_by = "hotline"

@@ -46,13 +46,13 @@ class HotlineService:
         prompts = Prompts(instance.sounds)
         self.events = LiveEvents()
         self.trading = TradingServices.from_settings(settings.trading)
-        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading,
-                                           settings.notify.policy()))
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish)
         self.supervision = SupervisionApp(SUPERVISE_APP, events=self.events.publish)
         self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
         self.notify = build_notify_app(settings, instance)
         self.fax = build_fax_app(settings, instance)
+        self.ivr = IvrApp(IVR_APP, IvrDeps(self.db, prompts, settings.ivr, ACD_APP, self.trading,
+                                           settings.notify.policy(), fax=self.fax))
         self.survey = build_survey_app(settings, instance, self.db)
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],

@@ -48,8 +48,8 @@ def _staff_lines(accounts: Accounts) -> list[str]:
 def _client_lines(accounts: Accounts) -> list[str]:
     lines = ["", "Clients: a call from their phone number is recognised. Phone trading: key 5 at the main menu, "
                  "then the fund account and #, then the trading password and # (bank transfers: 9 in the "
-                 "trading menu, with the bank password); a statement, quote sheet or fact sheet by fax, e-mail or SMS: "
-                 "key 6 at the main menu; a price alert: key 7:"]
+                 "trading menu, with the bank password); a statement, quote sheet or fact sheet by fax (also on this "
+                 "call), e-mail or SMS: key 6 at the main menu; a price alert: key 7; a date reminder: key 8:"]
     for c in accounts.clients:
         lines.append(f"  {c.fund_account}  {c.name:<10}  phone {c.phone}  trading password {c.trading_password}  "
                      f"bank password {c.bank_password}")

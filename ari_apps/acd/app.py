@@ -1,4 +1,5 @@
-"""The ACD Stasis app: wiring, new callers, and recovery of calls after a reconnect or restart."""
+"""The ACD Stasis app: wiring, new callers, callbacks (scheduled ones when due, pending ones after a restart),
+and recovery of calls after a reconnect or restart."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ from ari_apps.events import EventSink, discard
 from ari_apps.prompts import Prompts
 from ari_apps.session import SessionApp
 from crm_core import agents as agent_service
-from crm_core import calls
+from crm_core import callbacks, calls
+from crm_core.callbacks import PendingCallback
 from crm_core.db import AsyncDatabase
 from crm_core.models import AgentState, Call, CallStatus
+from crm_core.models.base import utcnow
 from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ class AcdApp(SessionApp):
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events)
         self._ticker: asyncio.Task[None] | None = None
+        self._callbacks: asyncio.Task[None] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
         if event.get("type") in ENDPOINT_EVENTS:
@@ -133,6 +137,29 @@ class AcdApp(SessionApp):
     def start_ticking(self) -> None:
         if self._ticker is None:
             self._ticker = asyncio.create_task(self.dispatcher.run(), name="acd-ticker")
+        if self._callbacks is None:
+            self._callbacks = asyncio.create_task(self._run_callbacks(), name="acd-callbacks")
+
+    async def _run_callbacks(self) -> None:
+        """Scheduled callbacks whose time has come enter the queue (the desk's "Schedule callback")."""
+        while True:
+            try:
+                if self.ari is not None:
+                    for pending in await self.deps.db.run(callbacks.open_due, utcnow()):
+                        self._start_callback(pending)
+            except Exception:
+                logger.exception("ACD callbacks check failed; retrying")
+            await asyncio.sleep(self.deps.settings.agent_refresh_seconds)
+
+    def _start_callback(self, pending: PendingCallback) -> bool:
+        if self.call(pending.call_id) is not None:
+            return False
+        session = AcdCallSession.callback(self, self.deps, pending)
+        if session is None:
+            return False
+        logger.info("call %s: callback to %s (%s attempts so far)", pending.call_id, pending.number, pending.attempts)
+        self.start(session)
+        return True
 
     async def recover(self, ari: Ari, snapshot: dict[str, Any]) -> None:
         """Carry on every caller Asterisk still holds for the ACD; hang up orphaned agent legs."""
@@ -166,6 +193,9 @@ class AcdApp(SessionApp):
         for channel_id, channel in channels.items():
             if variables(channel).get(v.ROLE) and self.owner_of(first_half(channel_id)) is None:
                 await ari.request_quietly("channels", "hangup", channelId=channel_id)
+        for pending in await self.deps.db.run(callbacks.open_pending):  # callbacks waiting, in their place
+            self._start_callback(pending)
+            recovered_calls.add(pending.call_id)
         await self._reconcile(keep, recovered_calls)
         self.start_ticking()
 

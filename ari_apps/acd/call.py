@@ -12,26 +12,41 @@ import asyncio
 import logging
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
+from ari_apps.acd.callback_moves import offer_due
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, control_refusal
 from ari_apps.acd.dispatcher import OFFER
-from ari_apps.acd.model import CONNECTED, AcdCall, Context, Dialling, Phase, line, owned, view
+from ari_apps.acd.model import (
+    CONNECTED,
+    AcdCall,
+    Callback,
+    Context,
+    Dialling,
+    Phase,
+    callback_endpoint,
+    line,
+    owned,
+    view,
+)
 from ari_apps.acd.moves import drop_consultation
 from ari_apps.acd.relationship import Preference
 from ari_apps.acd.state import step
 from ari_apps.ari import AriError
 from ari_apps.originate import originate
 from ari_apps.session import CallSession, SessionApp
-from crm_core import calls
+from crm_core import callbacks, calls
 from crm_core.agents import set_state as set_agent_state
 from crm_core.call_routing import CallRoute, route_for
+from crm_core.callbacks import PendingCallback
 from crm_core.events import CallLine
+from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +65,21 @@ class AcdCallSession(CallSession):
         self._first = (first, *then)
         self._owned: set[str] = set()
         self._sync_owned()
+
+    @classmethod
+    def callback(cls, app: SessionApp, deps: AcdDeps, pending: PendingCallback) -> AcdCallSession | None:
+        """A callback read from the database (scheduled and due, or carried over a restart): no caller channel,
+        its place in the queue kept (entered_at, priority). None for a number that cannot be dialled."""
+        endpoint = callback_endpoint(deps.settings.outbound_dial, pending.number)
+        if endpoint is None:
+            logger.error("callback of call %s: %r cannot be dialled", pending.call_id, pending.number)
+            return None
+        call = AcdCall(call_id=pending.call_id, channel_id=f"callback-{pending.call_id}",
+                       bridge_id=f"cbbridge-{pending.call_id}", caller_number=pending.number, skill=pending.skill,
+                       language=pending.language, priority=pending.priority, phase=Phase.CALLBACK_PENDING,
+                       entered_at=pending.entered_at,
+                       callback=Callback(endpoint, pending.attempts, pending.agent_id, pending.due_at))
+        return cls(app, deps, call, ev.Resumed())
 
     @classmethod
     def outbound(cls, app: SessionApp, deps: AcdDeps, *, call_id: str, agent_id: int, number: str,
@@ -107,10 +137,9 @@ class AcdCallSession(CallSession):
                 await self.feed(event)
             await self._announce_due()
             while self.call.phase is not Phase.DONE:
-                waiting = self.call.phase is Phase.WAITING
-                raw = await self.next_event(self.deps.settings.announce_every_seconds if waiting else None)
+                raw = await self.next_event(self._timer())
                 if raw is None:
-                    await self._announce_due()
+                    await self._timer_due()
                 elif raw.get("type") == CONTROL:
                     await self.perform(raw)
                 else:
@@ -124,6 +153,22 @@ class AcdCallSession(CallSession):
                 await self.carry_out(effect)
             await self.ari.request_quietly("bridges", "destroy", bridgeId=self.call.bridge_id)
 
+    def _timer(self) -> float | None:
+        """Seconds until the next announcement (waiting) or the callback's next attempt (pending, not queued)."""
+        call = self.call
+        if call.phase is Phase.WAITING:
+            return self.deps.settings.announce_every_seconds
+        if call.phase is Phase.CALLBACK_PENDING and call.callback is not None \
+                and not self.deps.dispatcher.is_waiting(self.call_id):
+            return max(0.0, call.callback.due_at - time.time()) if call.callback.due_at else None
+        return None
+
+    async def _timer_due(self) -> None:
+        if self.call.phase is Phase.CALLBACK_PENDING:
+            await self.feed(ev.CallbackDue())
+        else:
+            await self._announce_due()
+
     def _read(self, raw: dict[str, Any]) -> ev.CallEvent | None:
         if raw.get("type") != OFFER:
             return ev.read(self.call, raw)
@@ -136,7 +181,10 @@ class AcdCallSession(CallSession):
         if self.call.phase is not Phase.WAITING or not dispatcher.is_waiting(self.call_id):
             return
         minutes = max(1, round(dispatcher.expected_wait_seconds(self.call_id) / 60))
-        await self.feed(ev.AnnounceDue(dispatcher.position(self.call_id), minutes))
+        settings, call = self.deps.settings, self.call
+        offer = offer_due(time.time() - self.entered_at, settings.callback_offer_after_seconds,
+                          callback_endpoint(settings.outbound_dial, call.caller_number) is not None)
+        await self.feed(ev.AnnounceDue(dispatcher.position(self.call_id), minutes, offer))
 
     # the machine -------------------------------------------------------------------------------------
     async def feed(self, event: ev.CallEvent) -> ControlRefused | None:
@@ -167,7 +215,7 @@ class AcdCallSession(CallSession):
     def _context(self) -> Context:
         settings = self.deps.settings
         return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds,
-                       time.time())
+                       time.time(), settings.callback_attempts, settings.callback_retry_seconds)
 
     def _sync_owned(self) -> None:
         """Route to this call the events of what it has now, and no longer those of what it let go (before
@@ -199,16 +247,22 @@ class AcdCallSession(CallSession):
             case fx.Ring(call):
                 await originate(self.ari, call)
             case fx.Announce():
+                if effect.offer_callback:  # the caller's channel awaits a key (scripted callers answer it)
+                    await self.ari.request_quietly("channels", "setChannelVar", channelId=self.call.channel_id,
+                                                   variable=v.AWAITING_INPUT, value="callback_offer")
                 await self.ari.request_quietly("bridges", "play", bridgeId=effect.bridge_id, media=self._media(effect),
                                           playbackId=effect.playback_id)
+            case fx.Say(bridge_id, playback_id, prompt, language):
+                await self.ari.request_quietly("bridges", "play", bridgeId=bridge_id, playbackId=playback_id,
+                                               media=[self.deps.prompts.uri(prompt, language)])
+            case fx.SaveCallback():
+                await self.feed(ev.CallbackSaved(await self._save_callback()))
             case fx.Write(action, args):
                 await db.record(action, self.call_id, **args)
             case fx.MarkQueued():
                 await self.feed(ev.Queued(*await self._mark_queued()))
             case fx.Enqueue():
-                waiting = self.call
-                dispatcher.enqueue(self, skill=waiting.skill, language=waiting.language, priority=waiting.priority,
-                                   entered_at=waiting.entered_at, preference=preference(waiting.route))
+                await self._enqueue()
             case fx.Withdraw():
                 dispatcher.withdraw(self.call_id)
             case fx.RecordAgentState(agent_id, state):
@@ -222,11 +276,38 @@ class AcdCallSession(CallSession):
             case fx.Publish(event):
                 self.deps.events(event)
 
+    async def _enqueue(self) -> None:
+        """Into the router's queue in the call's place; a callback whose agent (who scheduled it) is free is
+        offered to them at once (taken before any await)."""
+        call, dispatcher, board = self.call, self.deps.dispatcher, self.deps.board
+        agent_id = call.callback.agent_id if call.callback is not None else None
+        if agent_id is not None and agent_id in board.agents and dispatcher.take(agent_id):
+            agent = board.agents[agent_id]
+            await self.feed(ev.Offer(agent_id, "callback", agent.job_number, agent.dial_string))
+            return
+        dispatcher.enqueue(self, skill=call.skill, language=call.language, priority=call.priority,
+                           entered_at=call.entered_at, preference=preference(call.route))
+
     def _media(self, announce: fx.Announce) -> list[str]:
         p, lang = self.deps.prompts, announce.language
+        offer = [p.uri("callback_offer", lang)] if announce.offer_callback else []
         return [p.uri("queue_position_before", lang), *p.number(announce.position, lang),
                 p.uri("queue_position_after", lang), p.uri("expected_wait_before", lang),
-                *p.number(announce.minutes, lang, measure=True), p.uri("minutes", lang)]
+                *p.number(announce.minutes, lang, measure=True), p.uri("minutes", lang), *offer]
+
+    async def _save_callback(self) -> str | None:
+        """The waiting caller's callback, written in their place; its endpoint, or None if not written."""
+        call = self.call
+        endpoint = callback_endpoint(self.deps.settings.outbound_dial, call.caller_number)
+        if endpoint is None:
+            return None
+        try:
+            saved = await self.deps.db.run(_take_callback, call.call_id, call.caller_number, call.skill,
+                                           call.language, call.priority, self.entered_at)
+        except (SQLAlchemyError, LookupError) as exc:  # the caller keeps waiting; nothing is lost
+            logger.error("call %s: callback not written: %s", self.call_id, exc)
+            return None
+        return endpoint if saved else None
 
     async def _mark_queued(self) -> tuple[float, CallRoute | None]:
         """Write the call as queued with the CRM's route for it; when it entered the queue by the record (else
@@ -307,6 +388,12 @@ def preference(route: CallRoute | None) -> Preference | None:
     if route is None or route.agent_id is None:
         return None
     return Preference(route.agent_id, route.service.wait_for_agent_seconds)
+
+
+def _take_callback(session: Any, call_id: str, number: str, skill: str, language: str, priority: int,
+                   entered_at: float) -> bool:
+    return callbacks.take_in_queue(session, call_id, number=number, skill=skill, language=language,
+                                   priority=priority, entered_at=datetime.fromtimestamp(entered_at, UTC)) is not None
 
 
 def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:

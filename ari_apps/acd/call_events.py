@@ -57,11 +57,35 @@ class AnnounceDue:
 
     position: int
     minutes: int
+    offer_callback: bool = False  # and offer to call them back, keeping their place (call_moves.offer_due)
 
 
 @dataclass(frozen=True)
 class AnnounceDone:
     playback_id: str
+
+
+# -- callbacks ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyPressed:
+    """The waiting caller pressed a key (1 takes the callback they were offered)."""
+
+    digit: str
+
+
+@dataclass(frozen=True)
+class CallbackSaved:
+    """The interpreter's answer to `SaveCallback`: the callback is written (`endpoint`: the customer's, to dial
+    back), or None: another callback is open for the number (the caller keeps waiting)."""
+
+    endpoint: str | None
+
+
+@dataclass(frozen=True)
+class CallbackDue:
+    """A callback's next attempt is due: it goes back to the queue, in its old place."""
 
 
 # -- the legs, from ARI -------------------------------------------------------------------------------------
@@ -158,8 +182,9 @@ class Cancel:
 
 
 DeskControl = Hold | Unhold | Blind | Consult | Complete | Cancel
-CallEvent = (Start | Resumed | Queued | Offer | AnnounceDue | AnnounceDone | CallerAnswered | CallerGone | AgentRinging
-             | AgentAnswered | AgentGone | TargetAnswered | TargetGone | OriginateFailed | DeskControl)
+CallEvent = (Start | Resumed | Queued | Offer | AnnounceDue | AnnounceDone | KeyPressed | CallbackSaved | CallbackDue
+             | CallerAnswered | CallerGone | AgentRinging | AgentAnswered | AgentGone | TargetAnswered | TargetGone
+             | OriginateFailed | DeskControl)
 
 
 def read(call: AcdCall, event: dict[str, Any]) -> CallEvent | None:
@@ -188,4 +213,6 @@ def read(call: AcdCall, event: dict[str, Any]) -> CallEvent | None:
             return CallerAnswered()
     elif rings(event) and channel == call.agent_channel_id:
         return AgentRinging()
+    elif kind == "ChannelDtmfReceived" and channel == call.channel_id:
+        return KeyPressed(str(event.get("digit", "")))
     return None

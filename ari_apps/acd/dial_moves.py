@@ -1,5 +1,6 @@
 """The ACD call's transitions of a click-to-dial not connected yet: DIALING_OUT (the agent's phone, then
-the customer's)."""
+the customer's). A callback (callback_moves) takes the same path once offered: its screen-pop says so, and its
+customer answering makes the callback done."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from ari_apps.acd.moves import (
     leg,
     publish_line,
 )
-from crm_core import calls
+from crm_core import callbacks, calls
 from crm_core.events import ScreenPop
 from crm_core.models import AgentState, CallStatus
 
@@ -36,7 +37,7 @@ def dial_customer(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Trans
     return Transition(dialling, (
         fx.CreateBridge(call.bridge_id, f"hotline outbound call {call.call_id}"),
         fx.AddToBridge(call.bridge_id, call.agent_channel_id),
-        fx.Publish(ScreenPop(call.agent_id, call.call_id, call.caller_number)),
+        fx.Publish(ScreenPop(call.agent_id, call.call_id, call.caller_number, callback=call.callback is not None)),
         leg(call, ctx, call.dialling.customer_endpoint, call.channel_id, role="customer", agent_id=None,
             args="customer", caller_id=False)))
 
@@ -44,9 +45,10 @@ def dial_customer(call: AcdCall, event: ev.AgentAnswered, ctx: Context) -> Trans
 def customer_answers(call: AcdCall, event: ev.CallerAnswered, ctx: Context) -> Transition:
     assert call.agent_id is not None
     talking = replace(call, phase=Phase.TALKING, dialling=None)
+    made = (fx.Write(callbacks.connected),) if call.callback is not None else ()
     return Transition(talking, (
         fx.AddToBridge(call.bridge_id, call.channel_id), fx.Write(calls.mark_answered, {"agent_id": call.agent_id}),
-        publish_line(talking)))
+        *made, publish_line(talking)))
 
 
 def dial_fails(call: AcdCall, event: ev.AgentGone | ev.CallerGone | ev.OriginateFailed, ctx: Context) -> Transition:

@@ -74,6 +74,17 @@ class Announce:
     position: int
     minutes: int
     language: str
+    offer_callback: bool = False  # then "press 1 to be called back", and the caller's channel awaits a key
+
+
+@dataclass(frozen=True)
+class Say:
+    """Play one prompt to the call's bridge (e.g. the callback's confirmation)."""
+
+    bridge_id: str
+    playback_id: str
+    prompt: str
+    language: str
 
 
 # -- the database ---------------------------------------------------------------------------------------
@@ -98,8 +109,15 @@ class MarkQueued:
 
 
 @dataclass(frozen=True)
+class SaveCallback:
+    """Write the waiting caller's callback (crm_core.callbacks.take_in_queue: their place kept); the answer comes
+    back to the machine as a `CallbackSaved` event."""
+
+
+@dataclass(frozen=True)
 class Enqueue:
-    """The caller waits for an agent in the router's queue, from the call's `entered_at`."""
+    """The caller waits for an agent in the router's queue, from the call's `entered_at`. A callback whose agent
+    (who scheduled it) is free is offered to them at once."""
 
 
 @dataclass(frozen=True)
@@ -149,5 +167,5 @@ class Publish:
 
 
 Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | Ring | HangUp
-          | Announce | Write | MarkQueued | Enqueue | Withdraw | RecordAgentState | SetAgentState | AgentBack
-          | AgentMissed | Publish)
+          | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw | RecordAgentState | SetAgentState
+          | AgentBack | AgentMissed | Publish)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ari_apps.acd import effects as fx
 from ari_apps.acd.desk_rules import CallView, ControlRefused
+from ari_apps.originate import dial_string
 from crm_core.call_routing import CallRoute
 from crm_core.events import CallLine
 from crm_core.models import AgentState
@@ -23,7 +24,7 @@ class Phase(StrEnum):
     CONSULT_RINGING = "consult_ringing"  # the caller held; the agent waits for the transfer target
     CONSULTING = "consulting"  # the caller held; the agent talks with the target
     DIALING_OUT = "dialing_out"  # click-to-dial: the agent's phone rings, then the customer's
-    CALLBACK_PENDING = "callback_pending"  # reserved (items 7-8): no row in the table yet
+    CALLBACK_PENDING = "callback_pending"  # to be called back: queued (or awaiting its next attempt), no caller
     DONE = "done"
 
 
@@ -49,6 +50,18 @@ class Dialling:
 
 
 @dataclass(frozen=True)
+class Callback:
+    """The call is to be made back (the caller pressed 1 keeping their place, or a desk scheduled it): the
+    customer's endpoint, the attempts they did not answer, the agent rung first if ready (who scheduled it),
+    and when it may be offered again (epoch seconds; 0: now)."""
+
+    endpoint: str
+    attempts: int = 0
+    agent_id: int | None = None
+    due_at: float = 0.0
+
+
+@dataclass(frozen=True)
 class AcdCall:
     call_id: str
     channel_id: str  # the caller's channel; for click-to-dial, the customer's
@@ -64,6 +77,8 @@ class AcdCall:
     dialling: Dialling | None = None
     announcing: str | None = None  # the playback id of a position announcement being played
     entered_at: float = 0.0  # when the call entered the queue (epoch seconds, the record's queued_at; see Queued)
+    callback_offered: bool = False  # the waiting caller heard "press 1 to be called back"
+    callback: Callback | None = None  # to be called back, or being called back (DIALING_OUT)
     route: CallRoute | None = None  # the CRM's route (assigned agent, service level), read as it was queued
 
 
@@ -78,6 +93,8 @@ class Context:
     ring_seconds: int
     dial_seconds: int
     now: float
+    callback_attempts: int = 3  # attempts the customer may leave unanswered before the agent gets a reminder
+    callback_retry_seconds: float = 300.0  # between attempts
 
 
 @dataclass(frozen=True)
@@ -112,3 +129,12 @@ def owned(call: AcdCall) -> set[str]:
     if call.announcing:
         keys.add("playback:" + call.announcing)
     return keys
+
+
+def callback_endpoint(template: str, number: str) -> str | None:
+    """The customer's endpoint for a callback, None for a number that cannot be dialled (anonymous, too short):
+    such a caller is not offered a callback."""
+    try:
+        return dial_string(template, number)
+    except ValueError:
+        return None

@@ -50,9 +50,10 @@ def offered(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
 def announce(call: AcdCall, event: ev.AnnounceDue, ctx: Context) -> Transition:
     if call.announcing:
         return Transition(call)
-    playing = replace(call, announcing=ctx.key)
+    playing = replace(call, announcing=ctx.key, callback_offered=call.callback_offered or event.offer_callback)
     return Transition(playing, (
-        fx.StopMoh(call.bridge_id), fx.Announce(call.bridge_id, ctx.key, event.position, event.minutes, call.language),
+        fx.StopMoh(call.bridge_id),
+        fx.Announce(call.bridge_id, ctx.key, event.position, event.minutes, call.language, event.offer_callback),
         fx.Write(calls.record_event, {"kind": "announced", "position": event.position,
                                       "expected_minutes": event.minutes})))
 

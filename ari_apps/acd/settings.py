@@ -19,5 +19,11 @@ class AcdSettings:
     # Tests and demos use simulated customers: "Local/{number}@hotline-customer-sim/n".
     outbound_dial: str = "PJSIP/{number}@trunk"
     dial_timeout_seconds: int = 30  # how long a dialled customer's phone rings
+    # Callbacks (issue 11, items 7-8): a caller who waited this long hears "press 1 to be called back, you keep
+    # your place" with their position (0: never offered); a customer who does not answer is tried again after
+    # callback_retry_seconds, callback_attempts times in all, then the agent gets a reminder.
+    callback_offer_after_seconds: float = 90.0
+    callback_attempts: int = 3
+    callback_retry_seconds: float = 300.0
     # Relationship routing: at most this many calls wait for one assigned agent; the extra go by skill at once.
     max_waiting_per_agent: int = 2

@@ -25,14 +25,21 @@ when the caller hangs up before an answer. QueueChanged is the dispatcher's, Age
 
 The call's data is in model.py; the transitions, by path, in queue_moves.py (WAITING, RINGING),
 desk_moves.py (TALKING, HELD, CONSULT_RINGING, CONSULTING) and dial_moves.py (DIALING_OUT), built from the
-pieces in moves.py. CALLBACK_PENDING is reserved for callbacks (issue 11, items 7-8): nothing enters it
-yet, so it has no row. An event with no row for the phase changes nothing; a desk control is answered with
+pieces in moves.py; callbacks in callback_moves.py:
+
+    callback     WAITING ─1 pressed (offered in the announcement)─▶ CALLBACK_PENDING: the caller hears the
+                 confirmation and is hung up; the call keeps its place in the queue without a caller
+                 CALLBACK_PENDING ─offer─▶ DIALING_OUT (as click-to-dial) ─customer answers─▶ TALKING
+                 DIALING_OUT ─customer not reached─▶ CALLBACK_PENDING (next attempt) or DONE (attempts spent)
+                 a scheduled or restarted callback starts in CALLBACK_PENDING (Resumed)
+ An event with no row for the phase changes nothing; a desk control is answered with
 the desk rules' refusal (desk_rules.control_refusal) before any row is looked at.
 """
 
 from __future__ import annotations
 
 from ari_apps.acd import call_events as ev
+from ari_apps.acd import callback_moves as back
 from ari_apps.acd import desk_moves as desk
 from ari_apps.acd import dial_moves as dial
 from ari_apps.acd import queue_moves as queue
@@ -55,7 +62,7 @@ def step(call: AcdCall, event: ev.CallEvent, ctx: Context) -> Transition:
 
 # -- the table --------------------------------------------------------------------------------------------------
 W, R, T, H = Phase.WAITING, Phase.RINGING, Phase.TALKING, Phase.HELD
-CR, C, D = Phase.CONSULT_RINGING, Phase.CONSULTING, Phase.DIALING_OUT
+CR, C, D, CB = Phase.CONSULT_RINGING, Phase.CONSULTING, Phase.DIALING_OUT, Phase.CALLBACK_PENDING
 
 TABLE: dict[tuple[Phase, type], Handler] = {
     (W, ev.Start): queue.arrive,
@@ -65,6 +72,8 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (W, ev.AnnounceDue): queue.announce,
     (W, ev.AnnounceDone): queue.announced,
     (W, ev.CallerGone): queue.abandoned,
+    (W, ev.KeyPressed): back.key_pressed,
+    (W, ev.CallbackSaved): back.saved,
 
     (R, ev.AgentRinging): queue.phone_rings,
     (R, ev.AgentAnswered): queue.agent_answers,
@@ -105,9 +114,15 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (D, ev.AgentRinging): queue.phone_rings,
     (D, ev.AgentAnswered): dial.dial_customer,
     (D, ev.CallerAnswered): dial.customer_answers,
-    (D, ev.AgentGone): dial.dial_fails,
-    (D, ev.CallerGone): dial.dial_fails,
-    (D, ev.OriginateFailed): dial.dial_fails,
+    (D, ev.AgentGone): back.dial_fails,
+    (D, ev.CallerGone): back.dial_fails,
+    (D, ev.OriginateFailed): back.dial_fails,
+
+    (CB, ev.AnnounceDone): back.confirmed,
+    (CB, ev.CallerGone): back.caller_left,
+    (CB, ev.Resumed): back.resume,
+    (CB, ev.CallbackDue): back.due,
+    (CB, ev.Offer): back.dial_back,
 }
 
 CONTROL_OF: dict[type, Control] = {

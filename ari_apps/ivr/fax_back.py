@@ -4,6 +4,7 @@
     document:  1 statement (funds, holdings, today's fills)   2 quote sheet (a code keyed, or 0: what they hold)
                3 a product's fact sheet (its six-digit code keyed)
     way:       1 fax to a number keyed   2 e-mail to the registered address   3 SMS to the registered mobile
+               4 fax on this call: "press start on your fax machine" (fax_on_call.py; the call ends after the fax)
 
 The document, as it stands now, is queued through the outbox once per call, document and way
 (crm_core/documents/send.py); the senders (fax, e-mail with the PDF, SMS with a summary) send it. `*` goes back
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ari_apps.ivr.ask import InputProblem, ask, choice
+from ari_apps.ivr.fax_on_call import fax_on_call
 from ari_apps.ivr.trading.entry import parse_code
 from ari_apps.media import play_and_wait
 from crm_core.documents.send import document_data, fax_number, send_document
@@ -32,7 +34,8 @@ logger = logging.getLogger(__name__)
 
 MAX_FAX_DIGITS = 20
 DOCUMENT_KEYS = {"1": "statement", "2": "quote_sheet", "3": "fact_sheet"}
-WAY_KEYS = {"1": "fax", "2": "email", "3": "sms"}
+ON_THIS_CALL = "this_call"
+WAY_KEYS = {"1": "fax", "2": "email", "3": "sms", "4": ON_THIS_CALL}
 HOLDINGS = "0"  # the quote sheet of what the caller holds
 CODE_PROMPTS = {"quote_sheet": "quote_sheet_code", "fact_sheet": "fact_sheet_code"}
 
@@ -63,6 +66,8 @@ async def fax_back(call: IvrCall, account: str) -> bool:
             return False
         document, codes = taken
         channel = await _choose(call, "document_way", WAY_KEYS)
+        if channel == ON_THIS_CALL:
+            return await fax_on_call(call, account, document, f"faxcall:{call.call_id}:{kind}:{','.join(codes)}")
         address = None
         if channel == "fax":
             address = await ask(call, "fax_number", [call.deps.prompts.uri("fax_number", call.language)],

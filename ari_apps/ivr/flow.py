@@ -8,8 +8,11 @@
                    └─ no valid key after N tries ─▶ QUEUE for the operator desk
     MAIN_MENU ─ key 6 ─▶ FAX_BACK (fax_back.py): the trading login, a document (statement, quote sheet, fact
                          sheet) and a way (fax to a number keyed, e-mail, SMS), queued ─▶ MAIN_MENU
-                         (a failed login ─▶ QUEUE, trading desk)
+                         (a failed login ─▶ QUEUE, trading desk); way 4, a fax on this call (fax_on_call.py):
+                         SendFAX on the caller's channel, and the call ends with the fax
     MAIN_MENU ─ key 7 ─▶ PRICE_ALERT (price_alert.py): the same login, a code, a price, read back, confirmed
+                         ─▶ MAIN_MENU
+    MAIN_MENU ─ key 8 ─▶ REMINDER (reminder.py): the same login, a kind, a date, read back, confirmed
                          ─▶ MAIN_MENU
 
 A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
@@ -37,10 +40,12 @@ from ari_apps.ivr.menu import (
     MAIN_MENU,
     OPERATOR,
     PRICE_ALERT_KEY,
+    REMINDER_KEY,
     TRADING_DESK,
     TRADING_KEY,
 )
 from ari_apps.ivr.price_alert import price_alert
+from ari_apps.ivr.reminder import date_reminder
 from ari_apps.ivr.trading.desk import Exit, TradingDesk
 from ari_apps.media import play_and_wait, set_var
 from ari_apps.session import CallSession, SessionApp
@@ -59,11 +64,13 @@ class IvrState(StrEnum):
     TRADING = "trading"
     FAX_BACK = "fax_back"
     PRICE_ALERT = "price_alert"
+    REMINDER = "reminder"
     QUEUE = "queue"
     DONE = "done"
 
 
-SELF_SERVICE = {FAX_BACK_KEY: IvrState.FAX_BACK, PRICE_ALERT_KEY: IvrState.PRICE_ALERT}  # after the login
+SELF_SERVICE = {FAX_BACK_KEY: IvrState.FAX_BACK, PRICE_ALERT_KEY: IvrState.PRICE_ALERT,
+                REMINDER_KEY: IvrState.REMINDER}  # after the login
 
 
 class IvrCall(CallSession):
@@ -89,6 +96,7 @@ class IvrCall(CallSession):
             IvrState.TRADING: self.trading,
             IvrState.FAX_BACK: self.fax_back,
             IvrState.PRICE_ALERT: self.price_alert,
+            IvrState.REMINDER: self.reminder,
             IvrState.QUEUE: self.hand_to_queue,
         }
         while self.state is not IvrState.DONE:
@@ -129,7 +137,7 @@ class IvrCall(CallSession):
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, FAX_BACK_KEY, PRICE_ALERT_KEY})
+        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, *SELF_SERVICE})
         if key is None:
             return await self._to_operator()
         if key == TRADING_KEY:
@@ -154,6 +162,9 @@ class IvrCall(CallSession):
 
     async def price_alert(self) -> IvrState:
         return await self._logged_in("price alert", price_alert)
+
+    async def reminder(self) -> IvrState:
+        return await self._logged_in("reminder", date_reminder)
 
     async def _logged_in(self, what: str, service: Callable[[TradingDesk], Awaitable[bool]]) -> IvrState:
         """A self-service after the trading login, then the main menu (a failed login: the trading desk)."""

@@ -33,3 +33,6 @@ TRADING_DESK = "trading"  # where a caller who asks for help while trading is qu
 FAX_BACK_KEY = "6"
 # Not a queue: a price alert set by phone, after the same login (price_alert.py).
 PRICE_ALERT_KEY = "7"
+# Not a queue: a date reminder (subscription day, maturity, a note of their own) set by phone, after the same
+# login (reminder.py).
+REMINDER_KEY = "8"

@@ -14,7 +14,11 @@ How a fax call runs (ARI cannot run a dialplan application on a channel it holds
 `SUCCESS` is `Sent(channel id, detail="FAXSTATUS SUCCESS, n of n pages")`; anything else is `SendFailed` with
 the status, pages and error (a number that is not a fax keeps failing: the outbox's policy retries, then
 gives up or falls back). A fax whose outcome is not known in `timeout_seconds` (ARI lost mid-call) is
-reported failed and hung up."""
+reported failed and hung up.
+
+A fax on the caller's own call (the IVR's fax-back, "press start on your fax machine"): `send_on_call` runs the
+same steps 2 and 3 on the caller's channel, which another app's session holds in Stasis; the outcome is read
+the same way and the channel ends after the fax."""
 
 from __future__ import annotations
 
@@ -69,6 +73,35 @@ def outcome_of(event: dict[str, Any]) -> FaxOutcome | None:
     return None
 
 
+def fax_variables(settings: FaxSettings, file: str) -> dict[str, str]:
+    """What SendFAX reads from the channel: the TIFF (as Asterisk sees its path), the header and station id."""
+    variables = {channel_vars.FAX_FILE: file, "FAXOPT(headerinfo)": settings.header,
+                 "FAXOPT(localstationid)": settings.station_id}
+    return {name: value for name, value in variables.items() if value}
+
+
+async def hand_to_send_fax(ari: Ari, app: str, channel_id: str) -> None:
+    """Keep the channel's events coming to `app` once it leaves Stasis, and run SendFAX on it."""
+    await ari.request("applications", "subscribe", applicationName=app, eventSource=f"channel:{channel_id}")
+    await ari.request("channels", "continueInDialplan", channelId=channel_id, context=SEND_CONTEXT,
+                      extension=SEND_EXTENSION, priority=1)
+
+
+async def next_outcome(session: CallSession, channel_id: str) -> FaxOutcome:
+    """The outcome of the fax on `channel_id`, from the events that reach `session`."""
+    while True:
+        event = await session.events.get()
+        if event.get("channel", {}).get("id") == channel_id and (found := outcome_of(event)) is not None:
+            return found
+
+
+def result_of(outcome: FaxOutcome, total: int, provider_id: str) -> Sent:
+    """The sender's report: Sent on FAXSTATUS SUCCESS, else SendFailed with the status, pages and error."""
+    if outcome.status == "SUCCESS":
+        return Sent(provider_id, detail=outcome.describe(total))
+    raise SendFailed(outcome.describe(total))
+
+
 @dataclass(frozen=True)
 class FaxRequest:
     notification_id: int
@@ -90,13 +123,11 @@ class FaxCall(CallSession):
     async def run(self) -> None:
         ari = self.ari
         settings = self.fax_app.settings
-        variables = {channel_vars.FAX_FILE: self.request.file, "FAXOPT(headerinfo)": settings.header,
-                     "FAXOPT(localstationid)": settings.station_id}
         try:
             await originate(ari, Originate(self.request.endpoint, self.app.name, self.channel_id,
                                            ring_seconds=settings.ring_seconds, app_args="fax",
                                            caller_id=settings.station_id or None,
-                                           variables={k: v for k, v in variables.items() if v}))
+                                           variables=fax_variables(settings, self.request.file)))
         except AriError as exc:
             self.outcome = FaxOutcome("", 0, f"originate refused: {exc}")
             return
@@ -119,12 +150,9 @@ class FaxCall(CallSession):
                 self.outcome = outcome_of(event)
 
     async def _send(self, ari: Ari) -> None:
-        """The far end answered: keep its events coming after it leaves Stasis, and run SendFAX on it."""
+        """The far end answered: run SendFAX on it."""
         logger.info("%s: answered, sending %s", self.call_id, self.request.file)
-        await ari.request("applications", "subscribe", applicationName=self.app.name,
-                          eventSource=f"channel:{self.channel_id}")
-        await ari.request("channels", "continueInDialplan", channelId=self.channel_id, context=SEND_CONTEXT,
-                          extension=SEND_EXTENSION, priority=1)
+        await hand_to_send_fax(ari, self.app.name, self.channel_id)
 
 
 class FaxApp(OutboundApp):
@@ -155,9 +183,34 @@ class FaxApp(OutboundApp):
             image.unlink(missing_ok=True)
         outcome = call.outcome or FaxOutcome("", 0, "the fax call was stopped (connection to Asterisk lost)")
         logger.info("%s to %s: %s", call.call_id, outgoing.address, outcome.describe(total))
-        if outcome.status == "SUCCESS":
-            return Sent(call.channel_id, detail=outcome.describe(total))
-        raise SendFailed(outcome.describe(total))
+        return result_of(outcome, total, call.channel_id)
+
+    async def send_on_call(self, session: CallSession, outgoing: Outgoing) -> Sent:
+        """SendFAX on the caller's channel, which `session` (of another app: the IVR) holds in Stasis, once the
+        caller has been told to press start on their fax machine. The channel leaves Stasis for the fax and
+        ends after it; the report is `send_fax`'s, with the caller's channel id."""
+        image = self.spool / f"{outgoing.id}-{uuid.uuid4().hex[:8]}.tif"
+        total = await self._render(outgoing, image)
+        try:
+            outcome = await self._fax_on(session, f"{self.spool_seen_by_asterisk}/{image.name}")
+        finally:
+            image.unlink(missing_ok=True)
+        logger.info("call %s: fax on the call: %s", session.call_id, outcome.describe(total))
+        return result_of(outcome, total, session.channel_id)
+
+    async def _fax_on(self, session: CallSession, file: str) -> FaxOutcome:
+        ari, channel_id = session.ari, session.channel_id
+        try:
+            for name, value in fax_variables(self.settings, file).items():
+                await ari.request("channels", "setChannelVar", channelId=channel_id, variable=name, value=value)
+            await hand_to_send_fax(ari, session.app.name, channel_id)
+        except AriError as exc:  # the caller hung up meanwhile
+            return FaxOutcome("", 0, f"fax not started: {exc}")
+        try:
+            return await asyncio.wait_for(next_outcome(session, channel_id), self.settings.timeout_seconds)
+        except TimeoutError:
+            await ari.request_quietly("channels", "hangup", channelId=channel_id)
+            return FaxOutcome("", 0, f"no outcome within {self.settings.timeout_seconds:.0f}s")
 
     async def _render(self, outgoing: Outgoing, image: Path) -> int:
         """The document (the notification's HTML attachment, or its text as a page) as a fax TIFF."""

@@ -83,6 +83,10 @@ async function loadScreenPop(callId, consulted) {
   text("caller-number", pop.caller_number || "no number");
   text("caller-account", investor.account_number || "—");
   el("caller-vip").hidden = !pop.vip;
+  // A callback: the agent is calling the client back (they kept their place in the queue, or it was scheduled).
+  el("caller-callback").hidden = !pop.callback;
+  text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
+    : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
   el("caller-relationship").hidden = !pop.relationship;
   text("caller-relationship", pop.relationship || "");
   text("investor-class", investor.investor_class || "—");

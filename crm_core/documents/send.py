@@ -14,12 +14,13 @@ from crm_core.documents.sheets import FACT_SHEET, QUOTE_SHEET, DocumentRejected,
 from crm_core.documents.statement import KIND as STATEMENT
 from crm_core.documents.statement import statement_data
 from crm_core.models import Notification
-from crm_core.notifications.outbox import enqueue
+from crm_core.notifications.outbox import Outgoing, claim_one, enqueue
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
 
 PURPOSE = "document"
 KINDS = (STATEMENT, QUOTE_SHEET, FACT_SHEET)
+ON_CALL = "this call"  # the address of a fax sent on the caller's own call
 
 
 def queue_document(session: Session, investor_id: int, kind: str, *, key: str, now: datetime, policy: NotifyPolicy,
@@ -42,6 +43,23 @@ def send_document(session: Session, investor_id: int, document: dict[str, Any], 
         address = fax_number(address)
     return enqueue(session, key=key, investor_id=investor_id, purpose=PURPOSE, template=document["kind"],
                    data={"document": document}, now=now, policy=policy, channel=channel, address=address)
+
+
+def fax_on_call(session: Session, investor_id: int, document: dict[str, Any], *, key: str, now: datetime,
+                policy: NotifyPolicy, caller: str) -> tuple[Notification, Outgoing | None]:
+    """Queue a document already taken to be faxed on the caller's own call (they press start on their fax
+    machine), and claim it for that call at once: no other sender takes it, at any hour, and it has no other
+    channel (a failure cannot be tried again on a call that is over: it ends given up, with the reason).
+    Idempotent on `key`: a repeat returns the first notification and None (nothing to send again)."""
+    row = enqueue(session, key=key, investor_id=investor_id, purpose=PURPOSE, template=document["kind"],
+                  data={"document": document}, now=now, policy=policy, channel="fax", chain=[],
+                  address=on_call_address(caller))
+    return row, claim_one(session, row.id, now)
+
+
+def on_call_address(caller: str) -> str:
+    """The address a fax on the caller's own call is recorded with: not a number to dial."""
+    return f"{ON_CALL} from {caller}" if caller.strip() else ON_CALL
 
 
 def document_data(session: Session, investor_id: int, kind: str, *, now: datetime, codes: list[str] | None = None,

@@ -108,3 +108,8 @@ from crm_core.models.survey_target import SurveyTarget  # noqa: E402
 from crm_core.models.survey_version import SurveyVersion  # noqa: E402
 
 __all__ += ["DoNotCall", "JobRun", "SurveyAnswer", "SurveyAttempt", "SurveyCampaign", "SurveyTarget", "SurveyVersion"]
+
+# Callbacks that keep the caller's place, and scheduled callbacks (issue 11, items 7-8).
+from crm_core.models.callback import Callback, CallbackStatus  # noqa: E402
+
+__all__ += ["Callback", "CallbackStatus"]

@@ -88,16 +88,26 @@ def claim(session: Session, now: datetime, channels: set[str], limit: int = 20) 
         select(Notification).where(Notification.status.in_(WAITING), Notification.due_at <= now,
                                    Notification.channel.in_(channels))
         .order_by(Notification.due_at, Notification.id).limit(limit).with_for_update(skip_locked=True)))
-    outgoing = []
-    for row in rows:
-        investor = session.get(Investor, row.investor_id)
-        assert investor is not None and row.channel is not None and row.address is not None
-        text = templates.render(row.template, row.language, {"name": investor.name, **row.data})
-        row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
-        _event(session, row, now, f"attempt {row.attempts} to {row.address}")
-        outgoing.append(Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text,
-                                 text.sms, documents.attachments(row.data, row.language), text.voice))
-    return outgoing
+    return [_take(session, row, now) for row in rows]
+
+
+def claim_one(session: Session, notification_id: int, now: datetime) -> Outgoing | None:
+    """This notification, marked `sending`, whenever it is due (a sender that has the client on the line: a fax
+    on the caller's own call); None when it is not waiting (already sent, or being sent)."""
+    row = session.scalars(select(Notification).where(Notification.id == notification_id,
+                                                      Notification.status.in_(WAITING))
+                          .with_for_update(skip_locked=True)).one_or_none()
+    return None if row is None else _take(session, row, now)
+
+
+def _take(session: Session, row: Notification, now: datetime) -> Outgoing:
+    investor = session.get(Investor, row.investor_id)
+    assert investor is not None and row.channel is not None and row.address is not None
+    text = templates.render(row.template, row.language, {"name": investor.name, **row.data})
+    row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
+    _event(session, row, now, f"attempt {row.attempts} to {row.address}")
+    return Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text, text.sms,
+                    documents.attachments(row.data, row.language), text.voice)
 
 
 def sent(session: Session, notification_id: int, now: datetime, *, provider_id: str = "",

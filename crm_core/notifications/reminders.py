@@ -4,7 +4,7 @@ by the channel they chose (their preferred one by default). The outbox applies t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from crm_core.trading import once
 PURPOSE = "reminder"
 TEMPLATE = "reminder"
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+MORNING = time(9, 0)  # a reminder for a day (set by phone) is sent that morning, in the client's time zone
 
 
 class Kind(StrEnum):
@@ -41,6 +42,15 @@ def parse_local(text: str, time_zone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(time_zone))
     return moment.astimezone(ZoneInfo("UTC"))
+
+
+def due_on(day: date, now: datetime, time_zone: str, at: time = MORNING) -> datetime:
+    """When a reminder for `day` falls due (UTC): that day at `at` in the time zone, or a minute from now on the
+    day itself once that time has passed. ReminderRejected for a day before today there."""
+    zone = ZoneInfo(time_zone)
+    if day < now.astimezone(zone).date():
+        raise ReminderRejected(f"{day:%Y-%m-%d} is in the past")
+    return max(datetime.combine(day, at, zone).astimezone(UTC), now.astimezone(UTC) + timedelta(minutes=1))
 
 
 def local_text(moment: datetime, time_zone: str) -> str:

@@ -125,15 +125,15 @@ def build_root(root: Path) -> None:
     if mirror:
         command.append(mirror)
     step(f"building the Asterisk root (Debian {FALLBACK_SUITE}) in {root}; this takes a minute or two")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
     tail: list[str] = []
-    for line in process.stdout:
-        tail = (tail + [line.rstrip()])[-20:]
-        if line.startswith("I: Retrieving") or line.startswith("I: Unpacking the base") or \
-                line.startswith("I: Configuring") or line.startswith("I: Base system installed"):
-            step("  " + line.strip()[3:])
-    if process.wait() != 0:
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            tail = (tail + [line.rstrip()])[-20:]
+            if line.startswith("I: Retrieving") or line.startswith("I: Unpacking the base") or \
+                    line.startswith("I: Configuring") or line.startswith("I: Base system installed"):
+                step("  " + line.strip()[3:])
+    if process.returncode != 0:
         raise AsteriskUnavailable("debootstrap failed:\n" + "\n".join(tail))
     (partial / ".hotline-root-complete").write_text("built by hotline\n")
     shutil.rmtree(root, ignore_errors=True)

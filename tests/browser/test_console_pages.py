@@ -8,7 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select, update
 
-from crm_core import audit
+from crm_core import audit, callbacks
 from crm_core.db import Database
 from crm_core.events import AgentStateChanged, ScreenPop
 from crm_core.models import CallDisposition, WebSession
@@ -83,6 +83,7 @@ def test_a_screen_pop_event_fills_the_panel_and_the_agent_disposes(page: Page, c
     expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
     expect(panel.get_by_test_id("risk-class")).to_have_text("C4")
     expect(panel.get_by_test_id("caller-vip")).to_be_visible()
+    expect(panel.get_by_test_id("caller-callback")).to_be_hidden()  # an ordinary call
     expect(panel.get_by_test_id("ivr-path")).to_contain_text("invalid_choice")
     expect(panel.get_by_test_id("recent-calls")).to_contain_text("explained the fee schedule")
     page.get_by_test_id("call-back-now").click()
@@ -155,3 +156,19 @@ def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, consol
 
     wait_for(lambda: len(supervisor_actions()) == 3)  # the audit row follows the telephony's answer
     assert supervisor_actions() == ["supervise.listen", "supervise.end", "agent.force_state"]
+
+
+def test_the_screen_pop_of_a_callback_says_so(page: Page, console: ServedApp, database: Database,
+                                              staff: Staff) -> None:
+    """The agent rung first for a callback sees "Callback" with the client's data before the client answers."""
+    customer = add_customer(database, staff.agent_id, name="Chen Jing")
+    with database.session() as session:
+        callbacks.take_in_queue(session, customer.call_id, number="13800138000", skill="trading", language="zh",
+                                priority=0, entered_at=utcnow() - timedelta(minutes=3))
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    console.publish(ScreenPop(staff.agent_id, customer.call_id, "13800138000", callback=True))
+    panel = page.locator("#screen-pop")
+    expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
+    expect(panel.get_by_test_id("caller-callback")).to_be_visible()
+    expect(panel.get_by_test_id("caller-callback")).to_have_text("Callback (kept their place)")

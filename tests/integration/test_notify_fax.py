@@ -4,7 +4,8 @@ a product's fact sheet and a quote sheet too, the quote sheet by e-mail as a PDF
 TIFF, sent by SendFAX on an originated call, and received by a simulated fax machine in the same Asterisk
 (ReceiveFAX, dialplan hotline-fax-sim) whose TIFF has the pages that were sent; FAXSTATUS SUCCESS and the
 pages are in the notification's life. A fax number that never answers is a failure with its cause, retried
-later."""
+later. A document asked for "on this call" (way 4) is sent by SendFAX on the caller's own channel once they are
+told to press start: the caller's half of the call runs ReceiveFAX and gets the pages."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm_core.investors import find_by_account
-from crm_core.models import InvestorContact, InvestorDetail, Notification
+from crm_core.models import CallEvent, InvestorContact, InvestorDetail, Notification
 from crm_core.notifications.outbox import events_of
 from crm_core.trading import load_securities
 from gateways.fax_documents import tiff_pages
@@ -77,6 +78,42 @@ def test_a_fax_back_asked_for_from_the_ivr_arrives_with_the_pages_sent(hotline: 
 
 
 @sqlite_only
+def test_a_statement_asked_for_on_this_call_is_faxed_to_the_callers_machine_on_the_same_call(
+        hotline: Hotline) -> None:
+    every_security = {code: 100 for code in load_securities()}  # a statement of two pages
+    account, phone = client(hotline, 10, positions=every_security, language="en")
+    hotline.service.start(**FAX_ENV)
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "4"],
+                                     fax_on="en/fax_press_start", fax_machine="5557001", timeout=150))
+    assert in_order(call.prompts, "en/main_menu", "en/document_menu", "en/document_way", "en/fax_press_start"), \
+        call.prompts
+    assert call.hangup_by == "hotline", call  # SendFAX ended the call once the pages were sent
+    row = assert_faxed(hotline, "5557001", pages=2, address=f"this call from {phone}", provider_id=call.peer_id)
+    assert row.key == f"faxcall:{call.call_id}:statement:" and row.chain == ["fax"] and row.attempts == 1
+    assert row.data["document"]["client"]["account"] == account
+    with hotline.db.session() as session:
+        [noted] = [e for e in session.scalars(select(CallEvent).where(CallEvent.call_id == call.call_id))
+                   if e.kind == "fax_on_call"]
+        assert noted.detail["status"] == "sent" and noted.detail["notification"] == row.id, noted.detail
+
+
+@sqlite_only
+def test_a_fax_on_this_call_to_a_caller_with_no_fax_machine_is_given_up_with_its_reason(hotline: Hotline) -> None:
+    account, phone = client(hotline, 11, positions={"600036": 300})
+    hotline.service.start(**{**FAX_ENV, "HOTLINE_FAX_TIMEOUT_SECONDS": "15"})
+    [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "4"],
+                                     timeout=90))  # nobody presses start: no fax answers SendFAX
+    assert in_order(call.prompts, "zh/document_way", "zh/fax_press_start"), call.prompts
+    assert call.hangup_by == "hotline", call  # the fax's time ran out: the hotline hung up, not the test
+    row = only_notification(hotline)
+    assert (row.status, row.chain, row.attempts, row.address) == ("given_up", [], 1, f"this call from {phone}")
+    # not retried, no other channel: the call is over
+    assert row.reason == ("fax failed (FAXSTATUS none, 0 of 1 page(s) sent: no outcome within 15s); "
+                          "no channel left"), row.reason
+    assert list((hotline.asterisk.host_base / "spool" / "fax" / "out").iterdir()) == []  # the image is gone too
+
+
+@sqlite_only
 def test_a_products_fact_sheet_asked_for_from_the_ivr_arrives_by_fax(hotline: Hotline) -> None:
     account, phone = client(hotline, 8, language="en")
     hotline.service.start(**FAX_ENV)
@@ -114,9 +151,11 @@ def test_a_quote_sheet_of_the_holdings_asked_for_from_the_ivr_arrives_by_email_a
     assert wait_for(lambda: only_notification(hotline).status == "sent", timeout=10)
 
 
-def assert_faxed(hotline: Hotline, number: str, pages: int = 1) -> Notification:
-    """The one notification was sent by fax to `number`: the simulated machine received a valid fax TIFF with
-    the pages the notification's life says were sent, with FAXSTATUS SUCCESS."""
+def assert_faxed(hotline: Hotline, number: str, pages: int = 1, *, address: str = "",
+                 provider_id: str = "") -> Notification:
+    """The one notification was sent by fax to `number` (the simulated machine's; `address` and `provider_id`:
+    those of a fax on the caller's own call): the machine received a valid fax TIFF with the pages the
+    notification's life says were sent, with FAXSTATUS SUCCESS."""
     assert wait_for(lambda: only_notification(hotline).status in {"sent", "retry", "given_up"}, timeout=90), \
         only_notification(hotline).status
     row = only_notification(hotline)
@@ -124,7 +163,10 @@ def assert_faxed(hotline: Hotline, number: str, pages: int = 1) -> Notification:
         life = [(e.status, e.reason) for e in events_of(session, row.id)]
     assert row.status == "sent", (row.reason, life, hotline.service.log.read_text()[-3000:],
                                   (hotline.asterisk.host_base / "log" / "messages.log").read_text()[-3000:])
-    assert row.provider_id.startswith(f"fax-{row.id}-") and row.address == number
+    if provider_id:
+        assert (row.provider_id, row.address) == (provider_id, address), (row.provider_id, row.address)
+    else:
+        assert row.provider_id.startswith(f"fax-{row.id}-") and row.address == number
     [file] = received(hotline, number)
     assert tiff_pages(file) == pages  # Pillow reads it as a TIFF: a valid fax image, with this many pages
     assert ("sent", f"{row.provider_id} (FAXSTATUS SUCCESS, {pages} of {pages} page(s) sent)") in life, life

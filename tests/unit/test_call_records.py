@@ -84,3 +84,24 @@ def test_a_transfer_hands_the_call_to_the_new_agent(database: Database) -> None:
         event = calls.events_of(session, call.id)[-1]
         assert event.kind == "transferred" and event.detail == {"from_agent_id": first.id, "to_agent_id": second.id,
                                                                 "to_number": None, "attended": True}
+
+
+def test_a_blind_transfers_second_answer_keeps_the_first_answer_time(database: Database) -> None:
+    """The caller's wait (ASA) and the billed talk run from the first answer, not from the new agent's."""
+    with database.session() as session:
+        first = agents.create_agent(session, job_number="9005", name="E", password="p", sip_password="s",
+                                    languages=["zh"], skills={})
+        second = agents.create_agent(session, job_number="9006", name="F", password="p", sip_password="s",
+                                     languages=["zh"], skills={})
+        call = calls.open_call(session, channel_id="c4", caller_number="13800000002", dialed_number="95500")
+        calls.mark_answered(session, call.id, first.id)
+        row = calls.get_call(session, call.id)
+        row.queued_at = row.entered_at
+        row.answered_at = row.entered_at + timedelta(seconds=10)
+        calls.mark_transferred(session, call.id, from_agent_id=first.id, to_agent_id=second.id, attended=False)
+        calls.mark_answered(session, call.id, second.id)  # the blind transfer's target answers
+        assert (row.agent_id, row.answered_at) == (second.id, row.entered_at + timedelta(seconds=10))
+        calls.finish(session, call.id, status=CallStatus.COMPLETED, hangup_by="caller",
+                     at=row.entered_at + timedelta(seconds=100))
+        cdr = session.scalars(select(CallDetailRecord).where(CallDetailRecord.call_id == call.id)).one()
+        assert (cdr.wait_seconds, cdr.billable_seconds) == (10, 90)

@@ -52,3 +52,15 @@ def test_every_pattern_filters_what_it_passes_on(tmp_path: Path) -> None:
     assert "Stasis(" in dialplan
     entry = dialplan.split("[hotline-entry]")[1].split("\n[")[0]
     assert "_X" not in entry, "the context trunk calls land in matches only exact numbers"
+
+
+def test_a_failed_lookup_goes_to_the_ivr_without_asking_for_an_account(tmp_path: Path) -> None:
+    """HOTLINE_LOOKUP_STATUS=error (the database failed or hung past the FastAGI deadline): the account prompt
+    would only be checked against the same database, so the caller goes straight to the IVR, which serves the
+    call unrecorded if it must (ari_apps/ivr/flow.py)."""
+    entry = (render(tmp_path) / "hotline.conf").read_text().split("[hotline-entry]")[1].split("\n[")[0]
+    steps = [line for line in entry.splitlines() if line.startswith((" same", "exten"))]
+    lookup = next(i for i, line in enumerate(steps) if "/identify_caller)" in line)
+    account_prompt = next(i for i, line in enumerate(steps) if "Read(HOTLINE_ACCOUNT_INPUT" in line)
+    on_error = [line for line in steps[lookup:account_prompt] if "HOTLINE_LOOKUP_STATUS" in line]
+    assert on_error and on_error[0].endswith('= "error"]?stasis)'), steps[lookup:account_prompt]

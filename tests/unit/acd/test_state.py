@@ -12,7 +12,7 @@ import pytest
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
-from ari_apps.acd.model import AcdCall, Consultation, Context, Dialling, Phase, Transition, line, owned
+from ari_apps.acd.model import AcdCall, Callback, Consultation, Context, Dialling, Phase, Transition, line, owned
 from ari_apps.acd.moves import drop_consultation
 from ari_apps.acd.state import TABLE, step
 from ari_apps.originate import Originate
@@ -47,9 +47,16 @@ DIALING = AcdCall(call_id="c2", channel_id="dial-k0", bridge_id="dial-c2", calle
                   skill="general", phase=Phase.DIALING_OUT, agent_id=7, agent_channel_id="agent-k0", dialling=DIALLING)
 DIALED = replace(DIALING, dialling=replace(DIALLING, agent_answered=True))
 DONE = replace(TALKING, phase=Phase.DONE)
+OFFERED = replace(WAITING, callback_offered=True)  # heard "press 1 to be called back"
+CALLBACK = Callback("Local/13800000002@hotline-customer-sim/n")
+PENDING = replace(WAITING, phase=Phase.CALLBACK_PENDING, callback=CALLBACK, announcing="k0")  # confirmation playing
+CALLBACK_DIALING = replace(PENDING, phase=Phase.DIALING_OUT, channel_id="callback-k0", bridge_id="cbbridge-k0",
+                           agent_id=7, agent_channel_id="agent-k0", announcing=None,
+                           dialling=Dialling("PJSIP/agent2001", CALLBACK.endpoint, AgentState.READY))
+CALLBACK_DIALED = replace(CALLBACK_DIALING, dialling=replace(CALLBACK_DIALING.dialling, agent_answered=True))
 CALLS = {Phase.WAITING: WAITING, Phase.RINGING: RINGING, Phase.TALKING: TALKING, Phase.HELD: HELD,
          Phase.CONSULT_RINGING: CONSULT_RINGING, Phase.CONSULTING: CONSULTING, Phase.DIALING_OUT: DIALING,
-         Phase.CALLBACK_PENDING: replace(WAITING, phase=Phase.CALLBACK_PENDING), Phase.DONE: DONE}
+         Phase.CALLBACK_PENDING: PENDING, Phase.DONE: DONE}
 
 
 # -- ARI payloads, as Asterisk 22 sends them to the app ------------------------------------------------------
@@ -135,6 +142,8 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (WAITING, ev.AnnounceDue(2, 3), Phase.WAITING, ["StopMoh", "Announce", "Write"]),
     (replace(WAITING, announcing="k0"), ev.AnnounceDone("k0"), Phase.WAITING, ["StartMoh"]),
     (WAITING, ev.CallerGone("16"), Phase.DONE, ["Publish", "Withdraw", "Write", "Publish"]),
+    (OFFERED, ev.KeyPressed("1"), Phase.WAITING, ["SaveCallback"]),
+    (OFFERED, ev.CallbackSaved(CALLBACK.endpoint), Phase.CALLBACK_PENDING, ["StopMoh", "Say"]),
 
     (RINGING, ev.AgentRinging(), Phase.RINGING, ["Publish"]),
     (RINGING, ev.AgentAnswered(), Phase.TALKING,
@@ -206,6 +215,13 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (DIALED, ev.CallerGone("User busy"), Phase.DONE, ["HangUp", "Write", "Write", "Publish", "AgentBack"]),
     (DIALING, ev.OriginateFailed("agent-k0", 500), Phase.DONE, ["HangUp", "Write", "Write", "Publish",
                                                                  "SetAgentState"]),
+
+    (PENDING, ev.AnnounceDone("k0"), Phase.CALLBACK_PENDING, ["HangUp"]),
+    (PENDING, ev.CallerGone("16"), Phase.CALLBACK_PENDING, ["DestroyBridge"]),
+    (PENDING, ev.Resumed(), Phase.CALLBACK_PENDING, ["Enqueue"]),
+    (PENDING, ev.CallbackDue(), Phase.CALLBACK_PENDING, ["Enqueue"]),
+    (PENDING, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), Phase.DIALING_OUT,
+     ["HangUp", "DestroyBridge", "Write", "Write", "RecordAgentState", "Ring"]),
 ]
 
 
@@ -264,7 +280,7 @@ def test_desk_controls_a_state_has_no_row_for_are_refused(phase: Phase, control:
 
 OTHER_EVENTS: list[ev.CallEvent] = [
     ev.Start(), ev.Resumed(), ev.Queued(ENTERED), ev.Offer(7, "skill", "2001", "PJSIP/agent2001"),
-    ev.AnnounceDue(1, 1),
+    ev.AnnounceDue(1, 1), ev.KeyPressed("1"), ev.CallbackSaved(CALLBACK.endpoint), ev.CallbackDue(),
     ev.AnnounceDone("k0"), ev.CallerAnswered(), ev.CallerGone(), ev.AgentRinging(), ev.AgentAnswered(),
     ev.AgentGone(), ev.TargetAnswered(), ev.TargetGone(), ev.OriginateFailed("agent-k0", 500)]
 
@@ -278,8 +294,8 @@ def test_other_events_a_state_has_no_row_for_change_nothing(phase: Phase, event:
     assert step(call, event, CTX) == Transition(call)
 
 
-def test_callback_pending_is_reserved_and_done_is_final() -> None:
-    assert not [key for key in TABLE if key[0] in (Phase.CALLBACK_PENDING, Phase.DONE)]
+def test_done_is_final() -> None:
+    assert not [key for key in TABLE if key[0] is Phase.DONE]
 
 
 # -- paths through the table, effect by effect ----------------------------------------------------------------------

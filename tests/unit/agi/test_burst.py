@@ -187,3 +187,43 @@ def test_a_database_that_hangs_gets_the_account_lookup_an_error_too(tmp_path: Pa
         server.shutdown()
         server.server_close()
         db.dispose()
+
+
+def test_a_batch_waits_for_the_sessions_already_talking_and_for_no_one_else(tmp_path: Path) -> None:
+    """A burst arrives over a millisecond or two: the first call's record waits for the sessions announced
+    before it (and only for them), so the burst is one commit, not the first alone and then the rest. A gather
+    time of a minute makes the order, not the clock, decide."""
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    upgrade(url)
+    db = Database(url)
+    arrivals = CallArrivals(db, gather_seconds=60)
+    commits: list[float] = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(time.monotonic()))
+
+    async def session(n: int, delay: float, brings_a_call: bool) -> None:
+        arrivals.announce()  # as the server does when the session begins
+        try:
+            await asyncio.sleep(delay)
+            if brings_a_call:
+                await arrivals.open(entering(n))
+        finally:
+            arrivals.withdraw()
+
+    async def scenario() -> tuple[float, float]:
+        started = time.monotonic()
+        await session(0, 0, True)  # alone: written at once, though the gather time is a minute
+        alone = time.monotonic() - started
+        started = time.monotonic()
+        await asyncio.gather(session(1, 0, True), *(session(n, 0.05 * n, True) for n in range(2, BURST)),
+                             session(BURST, 0.3, False))  # the last one runs another script: it withdraws
+        return alone, time.monotonic() - started
+
+    try:
+        alone, burst_took = asyncio.run(scenario())
+        assert alone < 30 and burst_took < 30  # neither waited out the gather time
+        assert len(commits) == 2  # the lone call, then the whole burst together
+        with db.session() as session_:
+            assert session_.scalar(select(func.count()).select_from(Call)) == BURST
+    finally:
+        arrivals.close()
+        db.dispose()

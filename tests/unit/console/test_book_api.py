@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from crm_core import callbacks
 from crm_core.db import Database
 from crm_core.models import Investor, InvestorAssignment, InvestorPhone, Reminder
 from crm_core.models.base import utcnow
@@ -29,8 +30,12 @@ def test_the_desk_lists_my_clients_searchable_with_what_is_open(database: Databa
         session.add_all([other, stranger])
         session.flush()
         session.add(InvestorPhone(investor_id=other.id, number="13900007777"))
-        session.add(Reminder(investor_id=customer.investor_id, agent_id=staff.agent_id, text="Call back: fees",
-                             due_at=utcnow() + timedelta(hours=1)))
+        reminder = Reminder(investor_id=customer.investor_id, agent_id=staff.agent_id, text="Call back: fees",
+                            due_at=utcnow() + timedelta(hours=1))
+        session.add(reminder)
+        session.flush()
+        callbacks.schedule(session, agent_id=staff.agent_id, investor_id=customer.investor_id,
+                           at=reminder.due_at, skill="general", note="fees", key="book-test", reminder_id=reminder.id)
         ids = other.id, stranger.id
     assign(database, customer.investor_id, staff.agent_id)
     assign(database, customer.investor_id, staff.agent_id, "marketing_manager")

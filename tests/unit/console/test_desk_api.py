@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from console.ports import TelephonyError
 from crm_core.db import Database
-from crm_core.models import CallDisposition, QuestionnaireResponse, Reminder
+from crm_core.models import Callback, CallDisposition, QuestionnaireResponse, Reminder
 from crm_core.rematch import rematch_investors
 from crm_core.seed import seed_reference_data
 from crm_core.trading import BuiltinBroker, FixedFeed
@@ -160,6 +160,13 @@ def test_hold_transfer_dial_and_callback(database: Database, staff: Staff) -> No
             callback = await client.post("/api/callbacks", json={
                 "investor_id": customer.investor_id, "at": "2030-01-02T09:30:00+08:00", "note": "margin call"})
             assert callback.status == 201, await callback.text()
+            made = await callback.json()
+            again = await client.post("/api/callbacks", json={
+                "investor_id": customer.investor_id, "at": "2030-01-02T09:30:00+08:00", "note": "margin call"})
+            assert again.status == 201 and (await again.json())["callback_id"] == made["callback_id"]  # double click
+            other = await client.post("/api/callbacks", json={"investor_id": customer.investor_id,
+                                                              "at": "2030-01-03T09:30:00+08:00"})
+            assert other.status == 409 and (await other.json())["code"] == "already_pending"
             naive = await client.post("/api/callbacks", json={"investor_id": customer.investor_id,
                                                               "at": "2030-01-02T09:30:00"})
             assert naive.status == 422
@@ -176,6 +183,10 @@ def test_hold_transfer_dial_and_callback(database: Database, staff: Staff) -> No
     with database.session() as session:
         reminder = session.scalars(select(Reminder).where(Reminder.text == "Call back: margin call")).one()
         assert reminder.agent_id == staff.agent_id and reminder.due_at.hour == 1
+        made_back = session.scalars(select(Callback)).one()  # the ACD makes it at its time, rung to me first
+        assert (made_back.status, made_back.agent_id, made_back.reminder_id) == ("scheduled", staff.agent_id,
+                                                                                 reminder.id)
+        assert made_back.due_at == reminder.due_at and made_back.number == "13800138000"
 
 
 def test_a_telephony_refusal_is_a_409_with_its_code(database: Database, staff: Staff) -> None:

@@ -38,7 +38,8 @@ SCRIPTS = ("common.js", "agent.js", "supervisor.js", "login.js")
 # One example of every live event, for agent 7, with what its JSON object must be.
 EXAMPLES: list[tuple[LiveEvent, dict[str, object]]] = [
     (ScreenPop(7, "c1", "13800000002"),
-     {"type": "screen_pop", "agent_id": 7, "call_id": "c1", "caller_number": "13800000002", "consultation": False}),
+     {"type": "screen_pop", "agent_id": 7, "call_id": "c1", "caller_number": "13800000002", "consultation": False,
+      "callback": False}),
     (AgentStateChanged(7, "not_ready", "break"),
      {"type": "agent_state", "agent_id": 7, "state": "not_ready", "reason": "break"}),
     (PhoneRegistration(7, "PJSIP/agent2001", True),

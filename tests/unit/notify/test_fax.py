@@ -1,6 +1,8 @@
 """Fax documents and the fax sender without Asterisk: a client's statement (crm_core.documents) taken from the
 trading book, made into a PDF with the client's data and into a class F fax TIFF with as many pages; a
-fax-back queued to a keyed number; the outcome of a fax call read from its ARI events; bad input refused."""
+fax-back queued to a keyed number; a fax on the caller's own call claimed for that call at once, never by the
+dispatcher, given up (not retried) when it fails; the outcome of a fax call read from its ARI events; bad input
+refused."""
 
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from ari_apps.notify.fax import FaxApp, FaxOutcome, outcome_of
 from ari_apps.notify.fax_settings import FaxSettings
 from crm_core.db import Database
 from crm_core.documents import UnknownDocument, document_html, statement_data
-from crm_core.documents.send import queue_document
+from crm_core.documents.send import document_data, fax_on_call, queue_document
 from crm_core.models import Notification
-from crm_core.notifications import NotifyPolicy, Outgoing, claim, enqueue
+from crm_core.notifications import NotifyPolicy, Outgoing, claim, enqueue, failed, sent
+from crm_core.notifications.outbox import claim_one, events_of
 from crm_core.notifications.sending import SendFailed
 from crm_core.trading import match_orders, place_order
 from gateways.fax_documents import html_to_fax_tiff, html_to_pdf, tiff_pages
@@ -89,6 +92,38 @@ def test_a_fax_back_goes_to_the_keyed_number_with_the_statement_attached(desk: D
     assert (outgoing.channel, outgoing.address) == ("fax", "02168881234")
     [(name, mime, content)] = outgoing.attachments
     assert (name, mime) == ("statement.html", "text/html") and b"600036" in content and ACCOUNT.encode() in content
+
+
+def on_call(desk: Desk, key: str = "fc-1", caller: str = "13800000001") -> tuple[int, Outgoing | None]:
+    with desk.db.session() as session:
+        document = document_data(session, desk.investor_id, "statement", now=NOW, broker=desk.broker)
+        row, taken = fax_on_call(session, desk.investor_id, document, key=key, now=NOW,
+                                 policy=NotifyPolicy(), caller=caller)  # the default quiet hours: on a call, no wait
+        return row.id, taken
+
+
+def test_a_fax_on_the_callers_own_call_is_claimed_for_that_call_once_and_never_by_the_dispatcher(desk: Desk) -> None:
+    notification_id, taken = on_call(desk)
+    assert taken is not None and (taken.id, taken.channel, taken.address) == (
+        notification_id, "fax", "this call from 13800000001")
+    assert [name for name, _, _ in taken.attachments] == ["statement.html"]
+    assert on_call(desk) == (notification_id, None)  # the same ask again: nothing to send twice
+    with desk.db.session() as session:
+        assert claim(session, NOW, {"fax"}) == [] and claim_one(session, notification_id, NOW) is None
+        sent(session, notification_id, NOW, provider_id="chan-1", detail="FAXSTATUS SUCCESS, 1 of 1 page(s) sent")
+        row = session.get(Notification, notification_id)
+        assert row is not None and (row.status, row.chain, row.attempts) == ("sent", ["fax"], 1)
+        assert [e.status for e in events_of(session, notification_id)] == ["queued", "sending", "sent"]
+
+
+def test_a_fax_on_a_call_that_fails_is_given_up_with_its_reason_not_retried(desk: Desk) -> None:
+    notification_id, taken = on_call(desk, caller="")
+    assert taken is not None and taken.address == "this call"
+    with desk.db.session() as session:
+        row = failed(session, notification_id, "FAXSTATUS FAILED, 0 of 1 page(s) sent: T30_PPR", NOW, POLICY,
+                     permanent=True)
+        assert (row.status, row.chain) == ("given_up", [])
+        assert "T30_PPR" in row.reason and claim(session, NOW, {"fax"}) == []
 
 
 @pytest.mark.parametrize("number", ["not-a-number", "12", "", "1" * 21])

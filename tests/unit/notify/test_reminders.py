@@ -4,7 +4,7 @@ fire when the market reaches the price, not before, and only once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +15,13 @@ from crm_core.db import Database
 from crm_core.models import ClientReminder, Investor, InvestorDetail, InvestorPhone, Notification, PriceAlert
 from crm_core.notifications import NotifyPolicy, Status
 from crm_core.notifications.price_alerts import add_alert, check_price_alerts, crossed, parse_price
-from crm_core.notifications.reminders import ReminderRejected, add_reminder, parse_local, queue_due_reminders
+from crm_core.notifications.reminders import (
+    ReminderRejected,
+    add_reminder,
+    due_on,
+    parse_local,
+    queue_due_reminders,
+)
 from crm_core.notifications.templates import render
 from crm_core.seed import seed_reference_data
 from crm_core.trading import BuiltinBroker, FixedFeed
@@ -58,6 +64,17 @@ def test_the_clients_local_time_is_stored_in_utc() -> None:
     assert parse_local("2026-12-10 09:30", "Asia/Shanghai") == SHANGHAI_0930
     with pytest.raises(ReminderRejected, match="is not a time"):
         parse_local("tomorrow", "Asia/Shanghai")
+
+
+def test_a_reminder_for_a_day_is_due_that_morning_in_the_clients_time_zone() -> None:
+    assert due_on(date(2026, 12, 10), BEFORE, "Asia/Shanghai") == datetime(2026, 12, 10, 1, 0, tzinfo=UTC)
+    assert due_on(date(2026, 12, 10), BEFORE, "Europe/London") == datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    # on the day itself after that hour: a minute from now, never a time already past
+    assert due_on(date(2026, 12, 10), SHANGHAI_0930, "Asia/Shanghai") == SHANGHAI_0930 + timedelta(minutes=1)
+    # 2026-12-01 02:00 UTC is already the 1st in Shanghai, but still 30 November in New York
+    assert due_on(date(2026, 11, 30), BEFORE, "America/New_York") == BEFORE + timedelta(minutes=1)
+    with pytest.raises(ReminderRejected, match="2026-11-30 is in the past"):
+        due_on(date(2026, 11, 30), BEFORE, "Asia/Shanghai")
 
 
 def test_a_reminder_is_not_queued_before_it_is_due(database: Database) -> None:

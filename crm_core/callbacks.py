@@ -1,0 +1,187 @@
+"""Callbacks (crm_core.models.callback): taken in the queue, scheduled at the desk, and what the ACD writes as it
+makes them. One open callback per number (the database's unique `open_number`); each request has an idempotency
+key, so a retried request (a double press, a double click) is one callback.
+
+The ACD reads open callbacks as `PendingCallback` values (no ORM object crosses into async code); the functions
+it writes through (`attempt_started`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
+crm_core.calls' functions, so that they are `Write` effects of the call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm_core import calls
+from crm_core.models import Call, Investor, InvestorPhone, Reminder
+from crm_core.models.base import utcnow
+from crm_core.models.call import CallDirection, CallStatus
+from crm_core.models.callback import Callback, CallbackStatus
+
+
+class CallbackRefused(ValueError):
+    """A callback that cannot be taken: `code` says why (already_pending, no_number)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PendingCallback:
+    """An open callback as the ACD routes it: its place (entered_at, priority) and when it may be offered."""
+
+    call_id: str
+    number: str
+    skill: str
+    language: str
+    priority: int
+    entered_at: float  # epoch seconds
+    due_at: float
+    attempts: int
+    agent_id: int | None  # the agent who scheduled it (rung first while ready)
+
+
+def open_for(session: Session, number: str) -> Callback | None:
+    return session.scalars(select(Callback).where(Callback.open_number == number)).first()
+
+
+def by_key(session: Session, key: str) -> Callback | None:
+    return session.scalars(select(Callback).where(Callback.idempotency == key)).first()
+
+
+def take_in_queue(session: Session, call_id: str, *, number: str, skill: str, language: str, priority: int,
+                  entered_at: datetime) -> Callback | None:
+    """The caller pressed 1: a callback that keeps their place (their call's entry time and priority), made on
+    their own call record. None if another callback is open for the number (the caller keeps waiting)."""
+    key = f"queue:{call_id}"
+    existing = by_key(session, key)
+    if existing is not None:
+        return existing
+    if open_for(session, number) is not None:
+        return None
+    call = calls.get_call(session, call_id)
+    row = Callback(number=number, open_number=number, investor_id=call.investor_id, skill=skill, language=language,
+                   priority=priority, origin="queue", entered_at=entered_at, due_at=utcnow(),
+                   status=CallbackStatus.PENDING.value, attempts=0, call_id=call_id, note="", idempotency=key)
+    session.add(row)
+    session.flush()
+    calls.record_event(session, call_id, "callback_requested", callback_id=row.id, number=number)
+    return row
+
+
+def phone_of(session: Session, investor_id: int) -> str | None:
+    return session.scalars(select(InvestorPhone.number).where(InvestorPhone.investor_id == investor_id)
+                           .order_by(InvestorPhone.id)).first()
+
+
+def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: datetime, skill: str, note: str,
+             key: str, reminder_id: int | None = None) -> Callback:
+    """The desk's "Schedule callback": made at `at`, rung to `agent_id` first. Raises CallbackRefused when the
+    investor has no phone number or a callback is already open for it (the same `key` again returns it)."""
+    existing = by_key(session, key)
+    if existing is not None:
+        return existing
+    investor = session.get(Investor, investor_id)
+    number = phone_of(session, investor_id) if investor is not None else None
+    if investor is None or number is None:
+        raise CallbackRefused("no_number", f"investor {investor_id} has no phone number to call back")
+    if open_for(session, number) is not None:
+        raise CallbackRefused("already_pending", f"a callback to {number} is already open")
+    row = Callback(number=number, open_number=number, investor_id=investor_id, skill=skill,
+                   language=investor.language, priority=10 if investor.vip else 0, origin="scheduled",
+                   entered_at=at, due_at=at, status=CallbackStatus.SCHEDULED.value, attempts=0, agent_id=agent_id,
+                   reminder_id=reminder_id, note=note, idempotency=key)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def open_due(session: Session, now: datetime) -> list[PendingCallback]:
+    """Scheduled callbacks whose time has come: each gets its call record (queued from its time) and is pending."""
+    due = session.scalars(select(Callback).where(Callback.status == CallbackStatus.SCHEDULED.value,
+                                                 Callback.due_at <= now).order_by(Callback.due_at, Callback.id))
+    found = []
+    for row in due:
+        investor = session.get(Investor, row.investor_id) if row.investor_id is not None else None
+        call = Call(channel_id=f"callback-{row.id}", caller_number=row.number, dialed_number=row.number,
+                    investor_id=row.investor_id, identified_by="number" if investor else None,
+                    vip=bool(investor and investor.vip), direction=CallDirection.OUTBOUND.value,
+                    status=CallStatus.QUEUED.value, category=row.skill, language=row.language,
+                    priority=row.priority, queued_at=row.entered_at)
+        session.add(call)
+        session.flush()
+        calls.record_event(session, call.id, "callback_due", callback_id=row.id, agent_id=row.agent_id,
+                           number=row.number)
+        row.call_id, row.status = call.id, CallbackStatus.PENDING.value
+        found.append(_pending(row))
+    return found
+
+
+def open_pending(session: Session) -> list[PendingCallback]:
+    """Callbacks the ACD must carry (after a restart): pending ones, and those being dialled when it stopped
+    (that attempt is lost, not counted)."""
+    rows = session.scalars(select(Callback).where(
+        Callback.status.in_([CallbackStatus.PENDING.value, CallbackStatus.DIALLING.value]),
+        Callback.call_id.is_not(None)).order_by(Callback.entered_at, Callback.id))
+    found = []
+    for row in rows:
+        row.status = CallbackStatus.PENDING.value
+        found.append(_pending(row))
+    return found
+
+
+def _pending(row: Callback) -> PendingCallback:
+    assert row.call_id is not None
+    return PendingCallback(row.call_id, row.number, row.skill, row.language, row.priority,
+                           row.entered_at.timestamp(), row.due_at.timestamp(), row.attempts, row.agent_id)
+
+
+def of_call(session: Session, call_id: str) -> Callback | None:
+    return session.scalars(select(Callback).where(Callback.call_id == call_id)).first()
+
+
+def _of(session: Session, call_id: str) -> Callback:
+    row = of_call(session, call_id)
+    if row is None:
+        raise LookupError(f"no callback for call {call_id}")
+    return row
+
+
+# -- what the ACD writes, by the callback's call id -------------------------------------------------------------
+def attempt_started(session: Session, call_id: str, *, agent_id: int) -> None:
+    row = _of(session, call_id)
+    row.status = CallbackStatus.DIALLING.value
+    calls.record_event(session, call_id, "callback_dialling", agent_id=agent_id, attempt=row.attempts + 1)
+
+
+def connected(session: Session, call_id: str) -> None:
+    row = _of(session, call_id)
+    row.status, row.open_number = CallbackStatus.DONE.value, None
+
+
+def retry_later(session: Session, call_id: str, *, attempts: int, due_at: float) -> None:
+    """The customer did not answer: the callback waits for its next attempt, keeping its place."""
+    row = _of(session, call_id)
+    row.status, row.attempts = CallbackStatus.PENDING.value, attempts
+    row.due_at = datetime.fromtimestamp(due_at, UTC)
+    calls.get_call(session, call_id).status = CallStatus.QUEUED.value
+    calls.record_event(session, call_id, "callback_retry", attempts=attempts, due_at=row.due_at.isoformat())
+
+
+def give_up(session: Session, call_id: str, *, attempts: int, agent_id: int | None) -> None:
+    """Attempts spent: the callback failed and the agent (who scheduled it, else who tried last) gets a
+    reminder to call the customer."""
+    row = _of(session, call_id)
+    row.status, row.attempts, row.open_number = CallbackStatus.FAILED.value, attempts, None
+    owner = row.agent_id or agent_id
+    if row.investor_id is not None:
+        reminder = Reminder(investor_id=row.investor_id, agent_id=owner, due_at=utcnow(),
+                            text=f"Callback to {row.number} not answered after {attempts} attempts")
+        session.add(reminder)
+        session.flush()
+        row.reminder_id = reminder.id
+    calls.record_event(session, call_id, "callback_failed", attempts=attempts, agent_id=owner)

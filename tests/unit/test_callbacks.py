@@ -1,0 +1,117 @@
+"""crm_core.callbacks on both databases: a callback taken in the queue keeps the caller's place, one open callback
+per number (the database itself refuses a second), requests are idempotent, scheduled callbacks open their call
+record when due, a restart finds what was pending, and a callback that fails leaves a reminder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from crm_core import callbacks, calls
+from crm_core.callbacks import CallbackRefused
+from crm_core.db import Database
+from crm_core.models import Call, Callback, Reminder
+from crm_core.models.base import utcnow
+from tests.support.hotline import AgentSpec, add_agents, add_investor
+
+ENTERED = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+
+
+def queued_call(database: Database, number: str = "13800000002") -> str:
+    with database.session() as session:
+        call = calls.open_call(session, channel_id="ch-1", caller_number=number, dialed_number="95500")
+        calls.mark_queued(session, call.id, category="trading", language="zh", priority=10)
+        return call.id
+
+
+def take(database: Database, call_id: str, number: str = "13800000002") -> int | None:
+    with database.session() as session:
+        row = callbacks.take_in_queue(session, call_id, number=number, skill="trading", language="zh", priority=10,
+                                      entered_at=ENTERED)
+        return row.id if row else None
+
+
+def test_a_callback_taken_in_the_queue_keeps_the_callers_place_once(database: Database) -> None:
+    first, second = queued_call(database), queued_call(database)
+    taken = take(database, first)
+    assert taken is not None and take(database, first) == taken  # a second press: the same callback
+    assert take(database, second) is None  # one open callback per number
+    with database.session() as session:
+        row = session.get(Callback, taken)
+        assert row is not None and row.entered_at == ENTERED and row.priority == 10 and row.status == "pending"
+        assert row.call_id == first and row.origin == "queue"
+        assert [e.kind for e in calls.events_of(session, first)][-1] == "callback_requested"
+        callbacks.connected(session, first)
+    assert take(database, second) is not None  # the first one is done: the number may be called back again
+
+
+def test_the_database_refuses_two_open_callbacks_for_one_number(database: Database) -> None:
+    with pytest.raises(IntegrityError), database.session() as session:
+        for key in ("a", "b"):
+            session.add(Callback(number="13800000002", open_number="13800000002", skill="trading", language="zh",
+                                 priority=0, origin="queue", entered_at=ENTERED, due_at=ENTERED, status="pending",
+                                 attempts=0, note="", idempotency=key))
+        session.flush()
+
+
+def test_a_scheduled_callback_opens_its_call_when_due_for_the_agent_who_scheduled_it(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002", vip=True)
+    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
+    at = utcnow() + timedelta(minutes=5)
+    with database.session() as session:
+        row = callbacks.schedule(session, agent_id=agent, investor_id=investor, at=at, skill="trading", note="x",
+                                 key="desk:1")
+        assert callbacks.schedule(session, agent_id=agent, investor_id=investor, at=at, skill="trading", note="x",
+                                  key="desk:1").id == row.id  # a double click
+        with pytest.raises(CallbackRefused) as refused:
+            callbacks.schedule(session, agent_id=agent, investor_id=investor, at=at, skill="trading", note="",
+                               key="desk:2")
+        assert refused.value.code == "already_pending"
+        assert callbacks.open_due(session, at - timedelta(seconds=1)) == []
+        [due] = callbacks.open_due(session, at)
+        assert (due.number, due.agent_id, due.priority, due.entered_at) == ("13800000002", agent, 10, at.timestamp())
+        call = session.get(Call, due.call_id)
+        assert call is not None and call.direction == "outbound" and call.status == "queued"
+        assert call.investor_id == investor and call.queued_at == at
+        assert callbacks.open_due(session, at + timedelta(hours=1)) == []  # opened once
+
+
+def test_a_desk_callback_for_an_investor_without_a_phone_is_refused(database: Database) -> None:
+    with database.session() as session, pytest.raises(CallbackRefused) as refused:
+        callbacks.schedule(session, agent_id=None, investor_id=424242, at=utcnow(), skill="general", note="",
+                           key="desk:3")
+    assert refused.value.code == "no_number"
+
+
+def test_a_restart_finds_pending_callbacks_and_a_lost_attempt_is_not_counted(database: Database) -> None:
+    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
+    call_id = queued_call(database)
+    take(database, call_id)
+    with database.session() as session:
+        callbacks.attempt_started(session, call_id, agent_id=agent)
+        [pending] = callbacks.open_pending(session)
+        assert (pending.call_id, pending.attempts, pending.entered_at) == (call_id, 0, ENTERED.timestamp())
+        assert callbacks.of_call(session, call_id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_retries_then_a_reminder_for_the_agent(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
+    call_id = queued_call(database)
+    with database.session() as session:
+        calls.get_call(session, call_id).investor_id = investor
+    take(database, call_id)
+    later = utcnow().timestamp() + 300
+    with database.session() as session:
+        callbacks.retry_later(session, call_id, attempts=1, due_at=later)
+        row = callbacks.of_call(session, call_id)
+        assert row is not None and row.status == "pending" and row.attempts == 1
+        assert abs(row.due_at.timestamp() - later) < 0.01
+        callbacks.give_up(session, call_id, attempts=3, agent_id=agent)
+        assert row.status == "failed" and row.open_number is None
+        reminder = session.scalars(select(Reminder)).one()
+        assert reminder.agent_id == agent and reminder.investor_id == investor and "3 attempts" in reminder.text
+        assert row.reminder_id == reminder.id
