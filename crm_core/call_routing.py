@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.expr import compile_rule, evaluate, truthy
+from crm_core.expr import compile_rule, evaluate, names, truthy
 from crm_core.matching.context import one_investor
 from crm_core.matching.rules import active_rules
 from crm_core.models import Agent, InvestorAssignment, MatchingRule
@@ -91,10 +91,12 @@ def decide(env: Mapping[str, Any], route_rules: Sequence[MatchingRule],
 
 def route_for(session: Session, investor_id: int | None, category: str) -> CallRoute:
     """The route of a call from this investor (None: not identified) for this category."""
+    routes, levels = active_rules(session, CALL_ROUTE), active_rules(session, SERVICE_LEVEL)
     env: dict[str, Any] = {"call.category": category}
-    if investor_id is not None:
-        env.update(one_investor(session, investor_id))
-    route_rule, service = decide(env, active_rules(session, CALL_ROUTE), active_rules(session, SERVICE_LEVEL))
+    if investor_id is not None:  # only the attributes the rules read (a call waits for this)
+        env.update(one_investor(session, investor_id, set().union(*(names(compile_rule(r.condition))
+                                                                     for r in (*routes, *levels)))))
+    route_rule, service = decide(env, routes, levels)
     role = str((route_rule.params or {}).get("role", "")) or None if route_rule is not None else None
     assigned = _assigned(session, investor_id, role) if investor_id is not None and role else None
     return CallRoute(investor_id, category, role, route_rule.code if route_rule else "",

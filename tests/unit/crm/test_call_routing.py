@@ -10,7 +10,7 @@ from crm_core.changes import edit_rule
 from crm_core.db import Database
 from crm_core.matching.context import one_investor
 from crm_core.matching.rules import seed_rules
-from crm_core.models import InvestorAssignment, MatchingRule, StaffProfile
+from crm_core.models import Investor, InvestorAssignment, MatchingRule, StaffProfile
 from crm_core.staff import pool
 from crm_core.workflows import assign_investors
 
@@ -74,6 +74,11 @@ def test_no_service_level_rule_keeps_the_priority_the_ivr_passed(seeded: Databas
     with seeded.session() as session:
         session.execute(delete(MatchingRule).where(MatchingRule.kind == "service_level"))
         assert route_for(session, None, "trading").queue_priority(10) == 10
+        investor = Investor(account_number="1", name="A", investor_class="ordinary", risk_class="C3")
+        session.add(investor)
+        session.flush()
+        route = route_for(session, investor.id, "trading")  # the rules read no investor attribute
+        assert (route.route_rule, route.queue_priority(10)) == ("ROUTE-SERVICE", 10)
 
 
 def test_routing_rules_are_seeded_into_a_crm_that_has_only_the_older_kinds(seeded: Database) -> None:
