@@ -122,6 +122,9 @@ def openapi_document() -> dict[str, Any]:
         "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number (for a campaign if named); 403 "
                                   "when an outbound budget it counts against is spent, saying which",
                                   body="Dial", ok=201, codes=(401, 403, 409))},
+        "/api/me/book": {"get": _op("My book: the clients assigned to me (any role) with their phone, segment, "
+                                    "open complaints, reminders and callbacks; query q searches name, account "
+                                    "or phone", codes=(401,))},
         "/api/callbacks": {"post": _op("Schedule a callback: a reminder for me, and the ACD rings me then the "
                                        "client at its time (the skill's queue if I am not ready); 409 when the "
                                        "client has no number or a callback to it is open", body="Callback",
@@ -141,6 +144,10 @@ def openapi_document() -> dict[str, Any]:
         "/api/supervisor/complaints": {"get": _op("The board of complaints: overdue or escalated ones not "
                                                   "closed, with deadlines, owner and who they went to",
                                                   codes=SUPERVISOR_CODES)},
+        "/api/supervisor/service-levels": {"get": _op("Service targets per segment: each service-level rule "
+                                                      "(condition, queue priority, answer within, wait for the "
+                                                      "client's own agent) in the order tried",
+                                                      codes=SUPERVISOR_CODES)},
         "/api/supervisor/supervise": {"post": _op("Listen, whisper or barge into an agent's call",
                                                   body="Supervise", ok=201, codes=(*SUPERVISOR_CODES, 404, 409))},
         "/api/supervisor/supervise/{supervision_id}": {"delete": _op("End a supervision",

@@ -1,9 +1,10 @@
 """Call handling from the desk: screen-pop, disposition, reply, the client's reminders and price alerts, hold,
-transfer, click-to-dial, callbacks."""
+transfer, click-to-dial, callbacks, the agent's own book of clients."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import partial
 from typing import Any
 
@@ -15,6 +16,7 @@ from console.context import ConsoleContext, context_of
 from console.errors import ApiError
 from console.schemas import parse_time, path_text, read_body
 from console.screen_pop import screen_pop
+from crm_core.agent_book import agent_book
 from crm_core.billing import budgets
 from crm_core.callbacks import CallbackRefused
 from crm_core.models.base import utcnow
@@ -169,6 +171,16 @@ async def post_dial(request: web.Request) -> web.Response:
 def _acting_agent(identity: StaffIdentity) -> int | None:
     """Agents control only their own calls; supervisors any call (None: no ownership check)."""
     return None if identity.may("supervise") else identity.agent_id
+
+
+@routes.get("/api/me/book")
+async def get_book(request: web.Request) -> web.Response:
+    """The clients assigned to me, with their open complaints, reminders and callbacks; `q` searches name,
+    account or phone."""
+    identity = require(request)
+    search = request.query.get("q", "")[:60]
+    lines = await context_of(request).in_session(agent_book, identity.agent_id, search)
+    return web.json_response({"investors": [asdict(line) for line in lines]})
 
 
 @routes.post("/api/callbacks")

@@ -16,6 +16,7 @@ from console.live import snapshot_json
 from console.ports import TelephonyError
 from console.schemas import path_int, path_text, read_body
 from crm_core import audit
+from crm_core.call_routing import service_levels
 from crm_core.models.base import utcnow
 from crm_core.notifications.outbox import counts_by_channel
 from crm_core.notifications.rules import Channel, Status
@@ -57,6 +58,14 @@ async def get_surveys(request: web.Request) -> web.Response:
     since = utcnow() - timedelta(days=POST_CALL_DAYS)
     return web.json_response({"campaigns": await ctx.in_session(survey_overview),
                               "post_call": await ctx.in_session(post_call_overview, since)})
+
+
+@routes.get("/api/supervisor/service-levels")
+async def get_service_levels(request: web.Request) -> web.Response:
+    """The service targets per segment (service-level rules, in the order they are tried): priority, answer
+    within, how long a call waits for the client's own agent."""
+    require(request, "supervise")
+    return web.json_response({"service_levels": await context_of(request).in_session(service_levels)})
 
 
 @routes.post("/api/supervisor/supervise")

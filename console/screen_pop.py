@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core import callbacks
+from crm_core.agent_book import in_book
 from crm_core.complaints.categories import category_for_call
 from crm_core.complaints.service import reference
 from crm_core.models import (
@@ -45,9 +46,10 @@ def money(cents: int | None) -> str | None:
     return None if cents is None else f"{Decimal(cents) / 100:.2f}"
 
 
-def may_see(call: Call, events: list[CallEvent], identity: StaffIdentity) -> bool:
-    """Supervisors see every call; an agent sees the calls offered to or answered by them."""
-    if identity.may("supervise") or call.agent_id == identity.agent_id:
+def may_see(call: Call, events: list[CallEvent], identity: StaffIdentity, *, in_book: bool = False) -> bool:
+    """Supervisors see every call; an agent sees the calls offered to or answered by them, and the calls of the
+    clients in their book (`in_book`: the call's investor is assigned to them); no other client's."""
+    if identity.may("supervise") or call.agent_id == identity.agent_id or in_book:
         return True
     return any(e.kind in SEEN_KINDS and e.detail.get("agent_id") == identity.agent_id for e in events)
 
@@ -65,7 +67,8 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
     if call is None:
         return None
     events = call_events(session, call_id)
-    if not may_see(call, events, identity):
+    mine = call.investor_id is not None and in_book(session, identity.agent_id, call.investor_id)
+    if not may_see(call, events, identity, in_book=mine):
         raise CallNotVisible(call_id)
     investor = session.get(Investor, call.investor_id) if call.investor_id is not None else None
     summary = investor_summary(session, investor.id, now=now, broker=broker) if investor else None
@@ -75,6 +78,7 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
         "language": call.language, "category": call.category,
         "caller_name": investor.name if investor else "unknown number",
         "known": investor is not None, "vip": bool(investor.vip if investor else call.vip),
+        "relationship": "your client" if mine else None,
         "investor": _investor(investor, summary.risk if summary else None),
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from crm_core.attributes import current_definitions, load_frame, write_frame
 from crm_core.attributes.compute import compute_attributes, written_keys
 from crm_core.calculators import CalculatorConfig, load_sources
+from crm_core.call_routing import ROUTING_KINDS
 from crm_core.db import Database
 from crm_core.expr import compile_rule, evaluate_frame, evaluate_frame_values, names
 from crm_core.matching import assignment, recommendations, suitability
@@ -167,7 +168,10 @@ def rematch_matching(session: Session, ids: list[int], cause: str,
 
 
 def after_rule_change(session: Session, previous: MatchingRule | None, rule: MatchingRule, cause: str = "") -> Report:
-    """Re-match only the investors for whom the old or the new condition holds (for some product)."""
+    """Re-match only the investors for whom the old or the new condition holds (for some product). Call routing
+    rules are read at each call: nothing to re-match."""
+    if rule.kind in ROUTING_KINDS:
+        return Report()
     cause = cause or f"rule {rule.kind}:{rule.code} v{rule.version}"
     conditions = [compile_rule(r.condition) for r in (previous, rule) if r is not None]
     context = load_context(session, None, set().union(*(names(c) for c in conditions)))

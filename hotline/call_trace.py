@@ -13,7 +13,7 @@ from crm_core.db import Database
 from crm_core.models import Agent, CallDetailRecord, Investor
 from hotline.scripted_call import CallObservation
 
-ROUTE_EVENTS = {"queued", "offered", "missed", "answered", "announced", "to_operator", "menu", "language",
+ROUTE_EVENTS = {"routed", "queued", "offered", "missed", "answered", "announced", "to_operator", "menu", "language",
                 "invalid_choice", "invalid_input", "no_input", "trading_login", "trade_confirmed", "trade_reported"}
 
 

@@ -1,4 +1,5 @@
-"""`hotline crm ...`: import, recompute, profile, explain, search, synth (crm_core's command line)."""
+"""`hotline crm ...`: import, recompute, profile, explain, search, synth, assign, route (crm_core's command
+line)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from crm_core.agents import get_by_job_number
 from crm_core.attributes import profile_at
+from crm_core.call_routing import route_for
 from crm_core.db import Database
 from crm_core.explain import explain_product, explain_staff
 from crm_core.importer import import_investors
 from crm_core.investors import find_by_account
 from crm_core.migrate import upgrade
-from crm_core.models import Investor, SegmentMembership
+from crm_core.models import Agent, Investor, InvestorAssignment, SegmentMembership
 from crm_core.rematch import full_recompute, rematch_investors
 from crm_core.search import SearchError, field_search, keyword_search, reindex
 from crm_core.seed import seed_reference_data
+from crm_core.staff import StaffError
 from crm_core.summary import risk_classes
 from crm_core.synth import SynthOptions, synthesize
+from crm_core.workflows import CapacityError, assign_investors
+from hotline.cli_session import in_session
 
 
 class HasDatabaseUrl(Protocol):
@@ -72,6 +79,18 @@ def add_crm_commands(subparsers: Any) -> None:
     synth.add_argument("--recompute", action="store_true", help="recompute everything afterwards")
     synth.set_defaults(handler=cmd_synth)
 
+    assign = commands.add_parser("assign", help="the distribution administrator assigns an investor to a staff member")
+    assign.add_argument("investor", help="investor id or account number")
+    assign.add_argument("job", help="the staff member's job number")
+    assign.add_argument("--role", default="service_commissioner", help="the role they serve the investor in")
+    assign.add_argument("--by", default="administrator", help="who assigns (recorded with the change)")
+    assign.set_defaults(handler=in_session(cmd_assign, (LookupError, StaffError, CapacityError)))
+
+    route = commands.add_parser("route", help="how the ACD routes this investor's next call, and why")
+    route.add_argument("investor", help="investor id or account number")
+    route.add_argument("--category", default="trading", help="the menu category (the skill)")
+    route.set_defaults(handler=in_session(cmd_route, (LookupError, ValueError, TypeError)))
+
 
 def _utc(text: str) -> datetime:
     value = datetime.fromisoformat(text)
@@ -88,10 +107,10 @@ def _open(settings: HasDatabaseUrl) -> Database:
 
 def _investor_id(db: Database, ref: str) -> int | None:
     with db.session() as session:
-        if ref.isdigit() and session.get(Investor, int(ref)) is not None:
-            return int(ref)
-        investor = find_by_account(session, ref)
-        return investor.id if investor else None
+        try:
+            return _investor(session, ref).id
+        except LookupError:
+            return None
 
 
 def cmd_import(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
@@ -196,4 +215,30 @@ def cmd_synth(args: argparse.Namespace, settings: HasDatabaseUrl) -> int:
     print(f"added {args.investors} investors from id {first} in {time.perf_counter() - started:.1f}s")
     if args.recompute:
         return cmd_recompute(argparse.Namespace(chunk_size=50_000, as_of=None), settings)
+    return 0
+
+
+def _investor(session: Session, ref: str) -> Investor:
+    investor = session.get(Investor, int(ref)) if ref.isdigit() else None
+    investor = investor or find_by_account(session, ref)
+    if investor is None:
+        raise LookupError(f"no investor {ref!r}")
+    return investor
+
+
+def cmd_assign(args: argparse.Namespace, settings: object, session: Session) -> int:
+    """Pin the investor to the staff member in the role (capacity checked); the next call routes to them."""
+    investor = _investor(session, args.investor)
+    agent = get_by_job_number(session, args.job)
+    before = session.get(InvestorAssignment, (investor.id, args.role))
+    old = session.get(Agent, before.agent_id).job_number if before is not None else "nobody"  # type: ignore[union-attr]
+    assign_investors(session, [investor.id], agent.id, by=args.by, role_code=args.role)
+    print(f"{investor.account_number} {investor.name}: {args.role} {old} -> {agent.job_number}")
+    return 0
+
+
+def cmd_route(args: argparse.Namespace, settings: object, session: Session) -> int:
+    route = route_for(session, _investor(session, args.investor).id, args.category)
+    for key, value in route.detail().items():
+        print(f"{key}: {value}")
     return 0

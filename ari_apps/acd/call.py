@@ -36,12 +36,14 @@ from ari_apps.acd.model import (
     view,
 )
 from ari_apps.acd.moves import drop_consultation
+from ari_apps.acd.relationship import Preference
 from ari_apps.acd.state import step
 from ari_apps.ari import AriError
 from ari_apps.originate import originate
 from ari_apps.session import CallSession, SessionApp
 from crm_core import callbacks, calls
 from crm_core.agents import set_state as set_agent_state
+from crm_core.call_routing import CallRoute, route_for
 from crm_core.callbacks import PendingCallback
 from crm_core.events import CallLine
 from dialplan import variables as v
@@ -260,7 +262,7 @@ class AcdCallSession(CallSession):
             case fx.Write(action, args):
                 await db.record(action, self.call_id, **args)
             case fx.MarkQueued():
-                await self.feed(ev.Queued(await self._mark_queued()))
+                await self.feed(ev.Queued(*await self._mark_queued()))
             case fx.Enqueue():
                 await self._enqueue()
             case fx.Withdraw():
@@ -286,7 +288,7 @@ class AcdCallSession(CallSession):
             await self.feed(ev.Offer(agent_id, "callback", agent.job_number, agent.dial_string))
             return
         dispatcher.enqueue(self, skill=call.skill, language=call.language, priority=call.priority,
-                           entered_at=call.entered_at)
+                           entered_at=call.entered_at, preference=preference(call.route))
 
     async def _after_call(self, channel_id: str, bridge_id: str) -> None:
         """Offer the caller to the post-call survey (out of the bridge first); hung up unless it is taken."""
@@ -318,15 +320,18 @@ class AcdCallSession(CallSession):
             return None
         return endpoint if saved else None
 
-    async def _mark_queued(self) -> float:
-        """Write the call as queued; when it entered the queue by the record (else now: routed all the same)."""
+    async def _mark_queued(self) -> tuple[float, CallRoute | None]:
+        """Write the call as queued with the CRM's route for it; when it entered the queue by the record (else
+        now: routed all the same, by skill)."""
         call = self.call
         queued_at: float | None = None
+        route: CallRoute | None = None
         try:
-            queued_at = await self.deps.db.run(_mark_queued, call.call_id, call.skill, call.language, call.priority)
+            queued_at, route = await self.deps.db.run(_mark_queued, call.call_id, call.skill, call.language,
+                                                      call.priority)
         except (SQLAlchemyError, LookupError) as exc:  # the caller is routed all the same; the record is lost
             logger.error("call %s: queueing not recorded: %s", self.call_id, exc)
-        return queued_at or call.entered_at or time.time()
+        return queued_at or call.entered_at or time.time(), route
 
     # requests from the desk --------------------------------------------------------------------------
     async def perform(self, raw: dict[str, Any]) -> None:
@@ -366,10 +371,34 @@ class AcdCallSession(CallSession):
         return control_refusal(control, view(self.call)) is None and self.deps.dispatcher.take(agent_id)
 
 
-def _mark_queued(session: Any, call_id: str, skill: str, language: str, priority: int) -> float | None:
+def _mark_queued(session: Any, call_id: str, skill: str, language: str,
+                 priority: int) -> tuple[float | None, CallRoute | None]:
+    """The CRM's route (recorded with its reasons as the call's `routed` event), then the call as queued."""
+    route = _route(session, call_id, skill)
+    if route is not None and route.ruled:
+        priority = route.queue_priority(priority)
+        calls.record_event(session, call_id, "routed", **route.detail())
     calls.mark_queued(session, call_id, category=skill, language=language, priority=priority)
     queued_at = calls.get_call(session, call_id).queued_at
-    return queued_at.timestamp() if queued_at else None
+    return (queued_at.timestamp() if queued_at else None), route
+
+
+def _route(session: Any, call_id: str, skill: str) -> CallRoute | None:
+    """The route of the call's investor; None (routed by skill) if a rule cannot be evaluated."""
+    investor_id = calls.get_call(session, call_id).investor_id
+    try:
+        with session.begin_nested():
+            return route_for(session, investor_id, skill)
+    except (ValueError, TypeError) as exc:  # a rule that does not evaluate (ExpressionError, EvaluationError)
+        logger.error("call %s: CRM route not read, routed by skill: %s", call_id, exc)
+        return None
+
+
+def preference(route: CallRoute | None) -> Preference | None:
+    """The assigned agent the call goes to first, and how long it may wait for them."""
+    if route is None or route.agent_id is None:
+        return None
+    return Preference(route.agent_id, route.service.wait_for_agent_seconds)
 
 
 def _take_callback(session: Any, call_id: str, number: str, skill: str, language: str, priority: int,

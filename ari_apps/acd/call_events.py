@@ -16,6 +16,7 @@ from typing import Any
 from ari_apps.acd.model import AcdCall
 from ari_apps.acd.phones import rings
 from ari_apps.session import HANGUP_EVENTS
+from crm_core.call_routing import CallRoute
 
 # -- the call's life ------------------------------------------------------------------------------------
 
@@ -33,9 +34,11 @@ class Resumed:
 @dataclass(frozen=True)
 class Queued:
     """The call is written as queued (the interpreter's answer to a `MarkQueued` effect): when it entered the
-    queue, by the record (a recovered call keeps its first time)."""
+    queue, by the record (a recovered call keeps its first time); the CRM's route for the call (assigned agent,
+    service level), None if it could not be read."""
 
     entered_at: float
+    route: CallRoute | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import time
 from typing import Any, Protocol
 
 from ari_apps.acd.board import AgentBoard
+from ari_apps.acd.relationship import Preference, plan
 from ari_apps.acd.routing import Decision, Router, WaitingCall
 from ari_apps.acd.settings import AcdSettings
 from ari_apps.events import EventSink, discard
@@ -40,8 +41,11 @@ class Dispatcher:
         self._wrap_ups: dict[int, asyncio.Task[None]] = {}
 
     # calls -------------------------------------------------------------------------------------------
-    def enqueue(self, session: Offerable, *, skill: str, language: str, priority: int, entered_at: float) -> None:
+    def enqueue(self, session: Offerable, *, skill: str, language: str, priority: int, entered_at: float,
+                preference: Preference | None = None) -> None:
         call = WaitingCall(session.call_id, skill, language, priority, entered_at)
+        if preference is not None:
+            self._prefer(call, preference)
         self.router.call_waiting(call, time.time())
         self._waiting[call.id] = session
         decision = self.router.best_agent_for(call)
@@ -49,6 +53,14 @@ class Dispatcher:
             self._offer(decision)
         else:
             self._queue_changed(skill)
+
+    def _prefer(self, call: WaitingCall, preference: Preference) -> None:
+        """The investor's own agent first; wait for them while busy (relationship.plan)."""
+        agent_id = preference.agent_id
+        chosen = plan(preference, state=self.board.states.get(agent_id) if agent_id in self.board.agents else None,
+                      free=self.router.is_free(agent_id), waiting_for_agent=self.router.waiting_for(agent_id),
+                      max_waiting=self.settings.max_waiting_per_agent, entered_at=call.entered_at)
+        call.preferred, call.hold_until, call.fallback = agent_id, chosen.hold_until, chosen.fallback
 
     def withdraw(self, call_id: str) -> None:
         self.router.call_done(call_id)
@@ -64,7 +76,11 @@ class Dispatcher:
         return self.router.position(call_id)
 
     def expected_wait_seconds(self, call_id: str) -> float:
-        """Position times the average handling time, shared by the agents logged in."""
+        """Position times the average handling time, shared by the agents logged in (for a call held for its
+        assigned agent: that agent's share, at most until the hold ends)."""
+        if self.router.held(call_id):
+            own = self.position(call_id) * self.settings.average_handle_seconds
+            return max(0.0, min(own, self.router.hold_ends(call_id) - time.time()))
         staffed = max(1, sum(1 for state in self.board.states.values() if state is not AgentState.NOT_READY))
         return self.position(call_id) * self.settings.average_handle_seconds / staffed
 

@@ -11,6 +11,7 @@ from typing import Any
 from ari_apps.acd import effects as fx
 from ari_apps.acd.desk_rules import CallView, ControlRefused
 from ari_apps.originate import dial_string
+from crm_core.call_routing import CallRoute
 from crm_core.events import CallLine
 from crm_core.models import AgentState
 
@@ -78,6 +79,7 @@ class AcdCall:
     entered_at: float = 0.0  # when the call entered the queue (epoch seconds, the record's queued_at; see Queued)
     callback_offered: bool = False  # the waiting caller heard "press 1 to be called back"
     callback: Callback | None = None  # to be called back, or being called back (DIALING_OUT)
+    route: CallRoute | None = None  # the CRM's route (assigned agent, service level), read as it was queued
 
 
 @dataclass(frozen=True)

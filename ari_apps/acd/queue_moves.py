@@ -35,8 +35,11 @@ def wait_again(call: AcdCall, event: ev.Resumed, ctx: Context) -> Transition:
 
 
 def queued(call: AcdCall, event: ev.Queued, ctx: Context) -> Transition:
-    """Written as queued: the call is offered to the skill's queue (from the time the record gives) and waits."""
-    waiting = replace(call, entered_at=event.entered_at)
+    """Written as queued: the call is offered to the skill's queue (from the time the record gives) and waits,
+    with the priority and the assigned agent the CRM's route gives."""
+    route = event.route or call.route
+    priority = route.queue_priority(call.priority) if route is not None else call.priority
+    waiting = replace(call, entered_at=event.entered_at, route=route, priority=priority)
     return Transition(waiting, (fx.Publish(CallOffered(call.call_id, call.skill, event.entered_at)), fx.Enqueue()))
 
 

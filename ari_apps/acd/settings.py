@@ -25,3 +25,5 @@ class AcdSettings:
     callback_offer_after_seconds: float = 90.0
     callback_attempts: int = 3
     callback_retry_seconds: float = 300.0
+    # Relationship routing: at most this many calls wait for one assigned agent; the extra go by skill at once.
+    max_waiting_per_agent: int = 2

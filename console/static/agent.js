@@ -89,6 +89,8 @@ async function loadScreenPop(callId, consulted) {
   el("caller-callback").hidden = !pop.callback;
   text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
     : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
+  el("caller-relationship").hidden = !pop.relationship;
+  text("caller-relationship", pop.relationship || "");
   text("investor-class", investor.investor_class || "—");
   // The class suitability decides on, the back office's declared one beside it when they differ.
   text("risk-class", investor.risk_class_label || "—");
@@ -170,6 +172,35 @@ const deskEvents = {
 
 function mine(event) { return event.agent_id === desk.agentId; }
 
+async function loadBook() {
+  const query = el("book-search").value.trim();
+  const result = await api("GET", "/api/me/book" + (query ? "?q=" + encodeURIComponent(query) : ""));
+  if (!result.ok) { showError("desk-error", result.data.error || "no book"); return; }
+  const body = el("book-list").tBodies[0];
+  body.replaceChildren();
+  for (const client of result.data.investors) {
+    const row = body.insertRow();
+    row.dataset.account = client.account_number;
+    for (const value of [client.name, client.account_number, client.segment || "—", client.open_complaints,
+                         client.reminders, client.callbacks]) {
+      row.insertCell().textContent = String(value);
+    }
+    const call = document.createElement("button");
+    call.type = "button";
+    call.textContent = "call";
+    call.dataset.testid = "book-call-" + client.account_number;
+    call.disabled = !client.phone;
+    call.addEventListener("click", function () { dial(client.phone); });
+    row.insertCell().appendChild(call);
+  }
+}
+
+async function dial(number) {
+  const result = await api("POST", "/api/dial", { number: number });
+  if (result.ok) { text("dial-result", "calling… " + result.data.call_id); showError("desk-error", ""); }
+  else { showError("desk-error", result.data.error || "dial failed"); }
+}
+
 function needCall() {
   if (!desk.callId) { showError("desk-error", "no current call"); return false; }
   return true;
@@ -243,10 +274,9 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   el("dial-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
-    const result = await api("POST", "/api/dial", { number: el("dial-number").value.trim() });
-    if (result.ok) { text("dial-result", "calling… " + result.data.call_id); showError("desk-error", ""); }
-    else { showError("desk-error", result.data.error || "dial failed"); }
+    await dial(el("dial-number").value.trim());
   });
+  el("book-form").addEventListener("submit", function (submitted) { submitted.preventDefault(); loadBook(); });
   connectLive(deskEvents, { accept: mine });
-  loadMe();
+  loadMe().then(loadBook);  // my state first: the book is not urgent
 });

@@ -29,6 +29,8 @@ async function refresh() {
     if (complaints.ok) { renderComplaints(complaints.data.complaints); }
     const surveys = await api("GET", "/api/supervisor/surveys");
     if (surveys.ok) { renderSurveys(surveys.data.campaigns); renderPostCall(surveys.data.post_call); }
+    const levels = await api("GET", "/api/supervisor/service-levels");
+    if (levels.ok) { renderServiceLevels(levels.data.service_levels); }
   } finally {
     board.refreshing = false;
     if (board.again) { board.again = false; refresh(); }
@@ -181,5 +183,18 @@ function renderComplaints(complaints) {
       refresh();
     }));
     if (c.escalation_level > 0) { row.className = "alert"; }
+  }
+}
+
+function renderServiceLevels(levels) {
+  const body = el("service-levels").tBodies[0];
+  body.replaceChildren();
+  for (const level of levels) {
+    const row = body.insertRow();
+    row.dataset.rule = level.rule_code;
+    for (const value of [level.rule_code, level.condition, level.priority, level.answer_within_seconds,
+                         level.wait_for_agent_seconds]) {
+      row.insertCell().textContent = String(value);
+    }
   }
 }

@@ -38,8 +38,9 @@ def load_context(session: Session, ids: list[int] | None = None, names: set[str]
     return investor_context(attributes, current_paths(session, ids))
 
 
-def one_investor(session: Session, investor_id: int) -> dict[str, Any]:
-    context = load_context(session, [investor_id])
+def one_investor(session: Session, investor_id: int, names: set[str] | None = None) -> dict[str, Any]:
+    """One investor's context as a dict (missing values None); only the attributes `names` mentions, if given."""
+    context = load_context(session, [investor_id], names)
     row = context.loc[investor_id].to_dict()
     return {key: (None if _nan(value) else value) for key, value in row.items()}
 

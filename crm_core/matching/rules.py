@@ -12,6 +12,7 @@ from crm_core.models import MatchingRule
 
 KINDS = {
     "suitability": {"allow", "disclose", "refuse"}, "assignment": {"assign"}, "recommendation": {"recommend"},
+    "call_route": {"route"}, "service_level": {"serve"},  # read at each call (crm_core/call_routing.py)
 }
 
 # kind, code, priority, condition, outcome, params, reason
@@ -39,6 +40,17 @@ DEFAULT_RULES: list[tuple[str, str, int, str, str, dict[str, Any], str]] = [
     ("recommendation", "REC-DERIV", 100,
      "product.code == 'DERIV3' and investor.risk_class >= C4 and investor.experience_years >= 2", "recommend",
      {}, "derivatives briefing for experienced, risk-tolerant investors"),
+    ("call_route", "ROUTE-SERVICE", 10, "call.category in ['trading', 'account', 'complaints']", "route",
+     {"role": "service_commissioner"}, "trading, account and complaint calls go to the client's service commissioner"),
+    ("call_route", "ROUTE-PRODUCTS", 20, "call.category == 'products'", "route",
+     {"role": "marketing_manager"}, "funds and products calls go to the client's marketing service manager"),
+    ("service_level", "SL-HIGH-ASSETS", 10, "investor.assets >= 5_000_000", "serve",
+     {"priority": 20, "answer_within_seconds": 10, "wait_for_agent_seconds": 30},
+     "clients with five million or more are answered within 10 s"),
+    ("service_level", "SL-VIP", 20, "investor.vip", "serve",
+     {"priority": 10, "answer_within_seconds": 20, "wait_for_agent_seconds": 20}, "VIP clients first"),
+    ("service_level", "SL-DEFAULT", 1000, "true", "serve",
+     {"priority": 0, "answer_within_seconds": 30, "wait_for_agent_seconds": 10}, "every other call"),
 ]
 
 
@@ -47,13 +59,14 @@ class RuleError(ValueError):
 
 
 def seed_rules(session: Session) -> int:
-    if session.scalar(select(func.count()).select_from(MatchingRule)):
-        return 0
-    for kind, code, priority, condition, outcome, params, reason in DEFAULT_RULES:
+    """The default rules of each kind that has none yet (a kind added later is seeded in an existing CRM)."""
+    present = set(session.scalars(select(MatchingRule.kind).distinct()))
+    added = [row for row in DEFAULT_RULES if row[0] not in present]
+    for kind, code, priority, condition, outcome, params, reason in added:
         session.add(MatchingRule(kind=kind, code=code, version=1, priority=priority, condition=condition,
                                  outcome=outcome, params=params, reason=reason))
     session.flush()
-    return len(DEFAULT_RULES)
+    return len(added)
 
 
 def active_rules(session: Session, kind: str) -> list[MatchingRule]:

@@ -53,3 +53,60 @@ def test_a_bad_setting_is_named_and_nothing_runs(tmp_path: Path) -> None:
                                  "HOTLINE_ASTERISK_SIP_PORT": "five"})
     assert result.returncode == 2 and "asterisk.sip_port" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "var").exists()
+
+
+def test_the_administrator_reassigns_an_investor_and_the_route_follows(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    assert hotline(state, "db", "upgrade").returncode == 0
+    synth = hotline(state, "crm", "synth", "--investors", "12", "--recompute")
+    assert synth.returncode == 0, synth.stderr
+    before = hotline(state, "crm", "route", "1", "--category", "trading")
+    assert before.returncode == 0 and "role_code: service_commissioner" in before.stdout, before.stderr
+    assert "route_rule: ROUTE-SERVICE" in before.stdout and "service_rule: SL-" in before.stdout
+    current = next(line.split(": ")[1] for line in before.stdout.splitlines() if line.startswith("agent_job_number"))
+    other = next(job for job in ("S00000010000", "S00000010001", "S00000010002") if job != current)
+
+    moved = hotline(state, "crm", "assign", "1", other, "--by", "admin")
+    assert moved.returncode == 0 and moved.stdout.endswith(f"service_commissioner {current} -> {other}\n"), moved.stderr
+    after = hotline(state, "crm", "route", "1")
+    assert f"agent_job_number: {other}" in after.stdout and "assignment: manual by admin" in after.stdout
+
+    unknown = hotline(state, "crm", "assign", "1", "nobody")
+    assert unknown.returncode == 2 and "no agent with job number nobody" in unknown.stderr
+    no_role = hotline(state, "crm", "assign", "1", other, "--role", "marketing_manager")
+    assert no_role.returncode == 2 and "does not hold the role 'marketing_manager'" in no_role.stderr
+    assert "no investor '999'" in hotline(state, "crm", "route", "999").stderr
+
+
+ASSIGN = ".venv/bin/hotline crm assign 100000001 1003 --by admin"
+ROUTE = ".venv/bin/hotline crm route 100000001 --category products"
+
+
+def test_the_readmes_assign_and_route_commands_as_printed(tmp_path: Path) -> None:
+    from crm_core.agents import create_agent
+    from crm_core.seed import seed_reference_data
+    from crm_core.staff import grant_role, set_profile
+    from tests.support.cli import add_client, fresh_state, readme_command
+
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    add_client(database, "100000001", "Wang Fang")
+    with database.session() as session:
+        seed_reference_data(session)
+        agent = create_agent(session, job_number="1003", name="Agent 1003", password="pw-1003",
+                             sip_password="sip-1003", languages=["zh"], skills={"products": 5})
+        grant_role(session, agent.id, "service_commissioner")
+        grant_role(session, agent.id, "marketing_manager")
+        set_profile(session, agent.id, capacity=5)
+    database.dispose()
+
+    assigned = run_hotline(state, *readme_command(ASSIGN))
+    assert assigned.returncode == 0, assigned.stderr
+    assert assigned.stdout == "100000001 Wang Fang: service_commissioner nobody -> 1003\n"
+    route = run_hotline(state, *readme_command(ROUTE))
+    assert route.returncode == 0, route.stderr
+    assert "role_code: marketing_manager" in route.stdout and "agent_job_number: None" in route.stdout
+    products = run_hotline(state, "crm", "assign", "100000001", "1003", "--role", "marketing_manager")
+    assert products.returncode == 0, products.stderr
+    again = run_hotline(state, *readme_command(ROUTE))
+    assert "agent_job_number: 1003" in again.stdout and "route_rule: ROUTE-PRODUCTS" in again.stdout
