@@ -7,9 +7,9 @@ from typing import Any
 from aiohttp import web
 
 from console.context import context_of
-from console.errors import ApiError, Handler
 from crm_core import web_sessions
 from crm_core.web_sessions import StaffIdentity
+from webapi.errors import ApiError, Handler
 
 COOKIE = "hotline_session"
 # aiohttp >= 3.14 wants typed request keys; older versions take a plain string.

@@ -11,13 +11,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from console.desk import client_of_call, request_key
-from console.errors import ApiError
 from crm_core import audit
 from crm_core.complaints import intake, service
 from crm_core.complaints.escalation import overdue
 from crm_core.complaints.service import ComplaintRules
 from crm_core.models import Agent, Complaint, Investor
 from crm_core.web_sessions import StaffIdentity
+from webapi.errors import ApiError
 
 
 def open_on_call(session: Session, call_id: str, identity: StaffIdentity, *, category: str, summary: str,

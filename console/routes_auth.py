@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from console.auth import COOKIE, clear_session_cookie, home_page, require, set_session_cookie
 from console.context import context_of
-from console.errors import ApiError
 from console.live import agent_live_json
 from console.schemas import read_body
 from console.ws import close_session_sockets
 from crm_core import web_sessions
 from crm_core.models import Agent
 from crm_core.web_sessions import StaffIdentity
+from webapi.errors import ApiError
 
 routes = web.RouteTableDef()
 

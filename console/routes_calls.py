@@ -13,8 +13,7 @@ from aiohttp import web
 from console import desk
 from console.auth import require
 from console.context import ConsoleContext, context_of
-from console.errors import ApiError
-from console.schemas import parse_time, path_text, read_body
+from console.schemas import read_body
 from console.screen_pop import screen_pop
 from crm_core.agent_book import agent_book
 from crm_core.billing import budgets
@@ -23,6 +22,8 @@ from crm_core.models.base import utcnow
 from crm_core.notifications.reminders import ReminderRejected
 from crm_core.trading import SimulatedFeed
 from crm_core.web_sessions import StaffIdentity
+from webapi.errors import ApiError
+from webapi.validation import parse_time, path_text
 
 routes = web.RouteTableDef()
 

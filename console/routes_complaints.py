@@ -8,10 +8,11 @@ from aiohttp import BodyPartReader, web
 from console import complaints, desk
 from console.auth import require
 from console.context import context_of
-from console.errors import ApiError
-from console.schemas import COMPLAINT_CATEGORIES, path_int, path_text, read_body
+from console.schemas import COMPLAINT_CATEGORIES, read_body
 from crm_core.complaints.service import Attachment, ComplaintRejected
 from crm_core.models.base import utcnow
+from webapi.errors import ApiError
+from webapi.validation import path_int, path_text
 
 routes = web.RouteTableDef()
 

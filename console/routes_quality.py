@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from console.auth import require
 from console.context import context_of
-from console.errors import ApiError
-from console.schemas import path_int, query_day, query_text, read_body
+from console.schemas import read_body
 from crm_core import audit, reviews
 from crm_core.models import CallRecording
 from crm_core.recordings import AUDIO_TYPES, file_of
 from crm_core.reviews import CallFilter, ReviewError, ReviewFormError, ScoreError
 from crm_core.web_sessions import StaffIdentity
+from webapi.errors import ApiError
+from webapi.validation import path_int, query_day, query_text
 
 routes = web.RouteTableDef()
 

@@ -14,7 +14,7 @@ from console.auth import require
 from console.context import ConsoleContext, context_of
 from console.live import snapshot_json
 from console.ports import TelephonyError
-from console.schemas import path_int, path_text, read_body
+from console.schemas import read_body
 from crm_core import audit
 from crm_core.call_routing import service_levels
 from crm_core.models.base import utcnow
@@ -23,6 +23,7 @@ from crm_core.notifications.rules import Channel, Status
 from crm_core.surveys.post_call import post_call_overview
 from crm_core.surveys.results import overview as survey_overview
 from crm_core.web_sessions import StaffIdentity
+from webapi.validation import path_int, path_text
 
 routes = web.RouteTableDef()
 POST_CALL_DAYS = 7  # the supervisor's view of the post-call surveys: the last week

@@ -17,7 +17,8 @@ from aiohttp import web
 from crm_core import client_sessions
 from crm_core.client_sessions import ClientIdentity
 from portal.context import context_of
-from portal.errors import NOT_FOUND, ApiError, Handler
+from portal.errors import NOT_FOUND
+from webapi.errors import ApiError, Handler
 
 COOKIE = "hotline_portal"
 IDENTITY: Any = web.RequestKey("client", object) if hasattr(web, "RequestKey") else "client"

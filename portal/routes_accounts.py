@@ -14,9 +14,9 @@ from crm_core.trading import calendar
 from crm_core.trading.history import fills_between, orders_between
 from portal.auth import readable
 from portal.context import PortalContext, context_of
-from portal.errors import ApiError
 from portal.schemas import path_account
 from portal.views import fill_json, order_json, summary_json
+from webapi.errors import ApiError
 
 routes = web.RouteTableDef()
 MAX_HISTORY_DAYS = 366

@@ -11,8 +11,8 @@ from crm_core.client_sessions import ClientIdentity
 from crm_core.trading import LoginOutcome
 from portal.auth import clear_session_cookie, require, session_token, set_session_cookie
 from portal.context import context_of
-from portal.errors import ApiError
 from portal.schemas import read_body
+from webapi.errors import ApiError
 
 routes = web.RouteTableDef()
 

@@ -20,9 +20,9 @@ from crm_core.notifications import preferences, price_alerts, reminders
 from crm_core.notifications.reminders import ReminderRejected
 from portal.auth import require
 from portal.context import PortalContext, context_of
-from portal.errors import ApiError
 from portal.schemas import read_body
 from portal.views import yuan
+from webapi.errors import ApiError
 
 routes = web.RouteTableDef()
 

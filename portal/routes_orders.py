@@ -22,9 +22,10 @@ from crm_core.trading import OrderRejected, RejectReason
 from crm_core.trading.accounts import get_account
 from portal.auth import tradable
 from portal.context import PortalContext, context_of
-from portal.errors import ApiError
-from portal.schemas import path_account, path_int, read_body
+from portal.schemas import path_account, read_body
 from portal.views import preview_json, result_json
+from webapi.errors import ApiError
+from webapi.validation import path_int
 
 routes = web.RouteTableDef()
 

@@ -1,21 +1,17 @@
-"""Request bodies as JSON Schema (the OpenAPI document shows the same dicts) and a small validator.
-
-Malformed JSON or a body that is not an object: 400. A missing field, a wrong type, a value out of range or
-not in the enum or pattern: 422 naming the field. Strings with NUL or lone surrogates are refused. (The same
-rules as console/schemas.py, kept minimal here: the portal imports crm_core only.)
-"""
+"""The portal's request bodies as JSON Schema (the OpenAPI document shows the same dicts), checked by
+webapi.validation (400 for malformed JSON, 422 naming the field), and the {account} of a path."""
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from aiohttp import web
 
-from portal.errors import NOT_FOUND, ApiError
+from portal.errors import NOT_FOUND
+from webapi import validation
+from webapi.errors import ApiError
+from webapi.validation import MAX_DB_INT
 
-MAX_DB_INT = 2**31 - 1
 CHANNELS = ["preferred", "email", "sms", "voice", "fax"]
 
 
@@ -64,59 +60,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
 
 async def read_body(request: web.Request, name: str) -> dict[str, Any]:
     """The request's JSON object, checked against REQUESTS[name]."""
-    raw = await request.read()
-    try:
-        body = json.loads(raw) if raw else None
-    except (ValueError, RecursionError):
-        raise ApiError(400, "the body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "the body must be a JSON object")
-    check(REQUESTS[name], body)
-    return body
-
-
-def check(schema: dict[str, Any], body: dict[str, Any]) -> None:
-    for key in schema.get("required", []):
-        if key not in body or body[key] is None:
-            raise ApiError(422, f"{key} is required", field=key)
-    for key, rule in schema["properties"].items():
-        if body.get(key) is not None:
-            _check_value(key, rule, body[key])
-
-
-def _check_value(key: str, rule: dict[str, Any], value: Any) -> None:
-    kind = rule["type"]
-    if kind == "string":
-        _check_string(key, rule, value)
-    elif kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ApiError(422, f"{key} must be an integer", field=key)
-        if not rule.get("minimum", -MAX_DB_INT) <= value <= rule.get("maximum", MAX_DB_INT):
-            raise ApiError(422, f"{key} is out of range", field=key)
-    elif kind == "boolean" and not isinstance(value, bool):
-        raise ApiError(422, f"{key} must be true or false", field=key)
-
-
-def _check_string(key: str, rule: dict[str, Any], value: Any) -> None:
-    if not isinstance(value, str):
-        raise ApiError(422, f"{key} must be a string", field=key)
-    if "\x00" in value or not _encodable(value):
-        raise ApiError(422, f"{key} contains characters that are not allowed", field=key)
-    if "enum" in rule and value not in rule["enum"]:
-        raise ApiError(422, f"{key} must be one of: {', '.join(rule['enum'])}", field=key)
-    if not rule.get("minLength", 0) <= len(value) <= rule.get("maxLength", 10_000):
-        raise ApiError(422, f"{key} must have {rule.get('minLength', 0)} to {rule.get('maxLength')} characters",
-                       field=key)
-    if "pattern" in rule and not re.fullmatch(rule["pattern"].strip("^$"), value):
-        raise ApiError(422, f"{key} is not in the expected form", field=key)
-
-
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return await validation.read_body(request, REQUESTS[name])
 
 
 def path_account(request: web.Request) -> str:
@@ -125,10 +69,3 @@ def path_account(request: web.Request) -> str:
     if not 1 <= len(text) <= 32 or not (text.isascii() and text.isalnum()):
         raise ApiError(404, NOT_FOUND)
     return text
-
-
-def path_int(request: web.Request, name: str) -> int:
-    text = request.match_info[name]
-    if not text.isdigit() or not text.isascii() or not 1 <= int(text) <= MAX_DB_INT:
-        raise ApiError(404, f"no such {name.removesuffix('_id')}")
-    return int(text)

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from crm_core.client_sessions import ClientIdentity, csrf_matches, csrf_token
-from portal.errors import ApiError
 from portal.routes_accounts import history_days
 from portal.routes_orders import request_id_of
+from webapi.errors import ApiError
 
 
 def test_the_csrf_token_belongs_to_one_session_and_does_not_reveal_it() -> None:
