@@ -54,7 +54,8 @@ def registered_jobs(settings: Settings) -> list[Job]:
     if s.daily_report_at and to:
         policy = settings.notify.policy()
         jobs.append(Job("daily-report", _time(s.daily_report_at, "scheduler.daily_report_at"),
-                        lambda database: queue_daily_report(database, to, s.daily_report_language, policy)))
+                        lambda database: queue_daily_report(database, to, s.daily_report_language, policy,
+                                                                   zone=settings.reports.time_zone)))
     return jobs
 
 

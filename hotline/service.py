@@ -58,7 +58,8 @@ class HotlineService:
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish,
                           after_call=self.survey.take_over)
         self.supervision = SupervisionApp(SUPERVISE_APP, events=self.events.publish)
-        self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
+        self.telephony = HotlineTelephony(self.acd, self.supervision, self.db,
+                                          settings.reports.time_zone)
         self.notify = build_notify_app(settings, instance)
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],
@@ -134,7 +135,7 @@ class HotlineService:
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
                         recording_dirs=(self.instance.host_base / "spool" / "recording",
                                         self.settings.state_path / "recordings"),
-                        pdf_maker=html_to_pdf, reports=ReportViews())
+                        pdf_maker=html_to_pdf, reports=ReportViews(self.settings.reports.time_zone))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, c.bind, c.port).start()

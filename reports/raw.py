@@ -40,7 +40,7 @@ def queues_raw(session: Session, start: datetime, end: datetime, options: Option
     answered = first.c.at.is_not(None)
     abandoned = and_(first.c.at.is_(None), Call.status == "abandoned")
     short, target = options.short_abandon_seconds * 1000, options.service_level_seconds * 1000
-    at = bucket_sql(postgres, Call.entered_at, options.interval).label("at")
+    at = bucket_sql(postgres, Call.entered_at, options.interval, options.zone, (start, end)).label("at")
     query = (select(at, Call.category, func.count(), _count_if(answered), _count_if(abandoned),
                     _count_if(and_(abandoned, wait <= short)), _count_if(and_(answered, wait <= target)),
                     func.sum(case((answered, wait), else_=0)), func.max(wait))
@@ -52,8 +52,8 @@ def queues_raw(session: Session, start: datetime, end: datetime, options: Option
     rows: list[list[Cell]] = []
     for bucket_text, skill, offered, n_answered, n_abandoned, n_short, within, wait_sum, longest in \
             session.execute(query):
-        rows.append([label(bucket_value(bucket_text), options.interval), skill, offered, n_answered, n_abandoned,
-                     n_short,
+        rows.append([label(bucket_value(bucket_text, options.zone), options.interval), skill, offered, n_answered,
+                     n_abandoned, n_short,
                      per_cent(int(within), offered - int(n_short)), seconds(int(wait_sum), int(n_answered)),
                      seconds(int(longest))])
     return Report(COLUMNS, rows)
