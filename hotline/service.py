@@ -22,6 +22,7 @@ from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
+from crm_core import outage_calls
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import AsyncDatabase, Database
 from gateways.fax_documents import html_to_pdf
@@ -84,6 +85,7 @@ class HotlineService:
                                                             self.notifier.dispatcher.policy))
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
         surveys = asyncio.create_task(self.survey.run_requested_forever())
+        outage = asyncio.create_task(self._import_outage_calls())
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
@@ -99,6 +101,7 @@ class HotlineService:
             matching.cancel()
             notifying.cancel()
             surveys.cancel()
+            outage.cancel()
             if self.scheduler is not None:
                 self.scheduler.shutdown(wait=False)
             self.notifier.close()
@@ -161,6 +164,15 @@ class HotlineService:
         await self.runtime.connected.wait()
         if on_ready is not None:
             on_ready()
+
+    async def _import_outage_calls(self) -> None:
+        """Record the calls Asterisk answered while the service was down: at start, then periodically."""
+        while True:
+            try:
+                await self.db.run(outage_calls.import_file, self.instance.outage_records)
+            except Exception:
+                logger.exception("calls answered during an outage not imported (%s)", self.instance.outage_records)
+            await asyncio.sleep(self.settings.reports.outage_import_seconds)
 
     async def _sync_sip_accounts(self) -> None:
         """Push agents' SIP accounts from the database to Asterisk whenever they change."""

@@ -12,14 +12,14 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Call, CallEvent
-from crm_core.models.call import CallDirection
+from crm_core.models.call import FINAL_STATUSES, CallDirection
 from reports.contact_centre import Cell, Options, Report, per_cent, seconds
 from reports.periods import label
 from reports.sql import bucket_sql, bucket_value, is_postgres
 
 COLUMNS = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "service_level_pct",
            "asa_s", "longest_wait_s"]
-FINAL = ("completed", "abandoned", "failed")
+FINAL = tuple(sorted(FINAL_STATUSES))
 
 
 def _ms(postgres: bool, start: Any, end: Any) -> ColumnElement[Any]:
