@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 EVENT = "HOTLINE_OUTAGE"  # the dialplan's CELGenUserEvent name
 OUTAGE_SKILL = "outage"  # the queue these calls are counted in
+KNOWN_BATCH = 500  # uniqueids looked up per query
 COLUMNS = ("eventtype", "userdeftype", "eventtime", "uniqueid", "linkedid", "caller", "dialed")
 
 
@@ -99,9 +100,11 @@ def call_id_of(uniqueid: str) -> str:
 def import_records(session: Session, records: list[OutageRecord]) -> int:
     """Add the calls not yet recorded; returns how many were added."""
     added = 0
+    known = _known(session, records)
     for record in records:
-        if _known(session, record):
+        if record.uniqueid in known:
             continue
+        known.add(record.uniqueid)  # a line written twice
         try:
             with session.begin_nested():
                 _add(session, record)
@@ -111,9 +114,15 @@ def import_records(session: Session, records: list[OutageRecord]) -> int:
     return added
 
 
-def _known(session: Session, record: OutageRecord) -> bool:
-    return session.scalar(select(Call.id).where(
-        (Call.id == call_id_of(record.uniqueid)) | (Call.channel_id == record.uniqueid)).limit(1)) is not None
+def _known(session: Session, records: list[OutageRecord]) -> set[str]:
+    """The uniqueids of the records already in the database (imported, or recorded by the service itself)."""
+    known: set[str] = set()
+    for n in range(0, len(records), KNOWN_BATCH):
+        by_id = {call_id_of(r.uniqueid): r.uniqueid for r in records[n:n + KNOWN_BATCH]}
+        for call_id, channel_id in session.execute(select(Call.id, Call.channel_id).where(
+                Call.id.in_(by_id) | Call.channel_id.in_(list(by_id.values())))):
+            known.add(by_id.get(call_id, channel_id))
+    return known
 
 
 def _add(session: Session, record: OutageRecord) -> None:

@@ -15,7 +15,7 @@ from reports.catalogue import REPORTS, write_csv
 from reports.charts import BarChart, svg
 from reports.contact_centre import Cell, Options, Report
 from reports.day import charts
-from reports.periods import INTERVALS, BadRequest, period
+from reports.periods import INTERVALS, BadRequest, period, zone_of
 from reports.printable import period_text, printable_html, title_of
 
 MAX_DAYS = 366
@@ -57,6 +57,9 @@ class ReportViews:
 
     def __init__(self, zone: str = "UTC") -> None:
         self.zone = zone  # days and intervals are this zone's (`[reports] time_zone`)
+
+    def today(self, now: datetime | None = None) -> str:
+        return f"{(now or utcnow()).astimezone(zone_of(self.zone)):%Y-%m-%d}"
 
     def build(self, session: Session, name: str, start_day: str, end_day: str, interval: str,
               service_level_seconds: int, short_abandon_seconds: int) -> View:

@@ -59,6 +59,15 @@ def test_a_file_read_twice_adds_each_call_once(database: Database, tmp_path: Pat
         assert calls.open_calls(session) == []
 
 
+def test_a_line_written_twice_and_many_calls_at_once(database: Database) -> None:
+    [record] = parse(LINES[0]).records
+    many = [OutageRecord(f"1796092215.{n}", f"1796092215.{n}", AT, "13800000002", "95500") for n in range(1200)]
+    with database.session() as session:
+        assert import_records(session, [record, record]) == 1
+        assert import_records(session, [record, *many]) == 1200  # looked up in batches
+        assert import_records(session, many) == 0
+
+
 def test_a_channel_the_service_recorded_itself_is_not_added_again(database: Database) -> None:
     with database.session() as session:
         calls.open_call(session, channel_id="1764556214.17", caller_number="13800000002", dialed_number="95500")
