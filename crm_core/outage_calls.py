@@ -5,8 +5,8 @@ apology it raises a CEL user event that Asterisk's cel_custom writes, one CSV li
 columns of `COLUMNS` (config/cel_custom.conf.j2). The service reads that file when it starts and then
 periodically, and adds each call it has not seen as `lost_in_outage`: offered to the `outage` queue and not
 answered, so that the queue reports count it and the service level falls instead of the call vanishing.
-Importing is idempotent: the call's id comes from Asterisk's uniqueid, and a channel the service already
-recorded (it died between the lookup and the IVR) is left to that record."""
+Importing is idempotent: the call's id comes from Asterisk's uniqueid; a channel the service had already
+opened (it died between the caller's lookup and the IVR) is closed as lost instead of added again."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from crm_core import calls
 from crm_core.models import Call, CallStatus
+from crm_core.models.call import FINAL_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -98,31 +99,45 @@ def call_id_of(uniqueid: str) -> str:
 
 
 def import_records(session: Session, records: list[OutageRecord]) -> int:
-    """Add the calls not yet recorded; returns how many were added."""
-    added = 0
-    known = _known(session, records)
+    """Add the calls not yet recorded, and close as lost the ones the service opened but never served;
+    returns how many calls were added or closed."""
+    done = 0
+    recorded = _recorded(session, records)
     for record in records:
-        if record.uniqueid in known:
+        if record.uniqueid in recorded:
+            call_id, final = recorded[record.uniqueid]
+            if not final:
+                _close(session, call_id, record)
+                recorded[record.uniqueid] = (call_id, True)
+                done += 1
             continue
-        known.add(record.uniqueid)  # a line written twice
+        recorded[record.uniqueid] = (call_id_of(record.uniqueid), True)  # a line written twice
         try:
             with session.begin_nested():
                 _add(session, record)
         except IntegrityError:  # another service imported it at the same moment
             continue
-        added += 1
-    return added
+        done += 1
+    return done
 
 
-def _known(session: Session, records: list[OutageRecord]) -> set[str]:
-    """The uniqueids of the records already in the database (imported, or recorded by the service itself)."""
-    known: set[str] = set()
+def _recorded(session: Session, records: list[OutageRecord]) -> dict[str, tuple[str, bool]]:
+    """uniqueid → (call id, ended) for the records already in the database: imported, or opened by the service
+    itself (it died between the caller's lookup and the IVR, so the call was never closed)."""
+    recorded: dict[str, tuple[str, bool]] = {}
     for n in range(0, len(records), KNOWN_BATCH):
         by_id = {call_id_of(r.uniqueid): r.uniqueid for r in records[n:n + KNOWN_BATCH]}
-        for call_id, channel_id in session.execute(select(Call.id, Call.channel_id).where(
+        for call_id, channel_id, status in session.execute(select(Call.id, Call.channel_id, Call.status).where(
                 Call.id.in_(by_id) | Call.channel_id.in_(list(by_id.values())))):
-            known.add(by_id.get(call_id, channel_id))
-    return known
+            recorded[by_id.get(call_id, channel_id)] = (call_id, status in FINAL_STATUSES)
+    return recorded
+
+
+def _close(session: Session, call_id: str, record: OutageRecord) -> None:
+    call = calls.get_call(session, call_id)
+    call.category = call.category or OUTAGE_SKILL
+    call.queued_at = call.queued_at or record.at
+    calls.finish(session, call_id, status=CallStatus.LOST_IN_OUTAGE, hangup_by="system", at=record.at)
 
 
 def _add(session: Session, record: OutageRecord) -> None:

@@ -68,12 +68,22 @@ def test_a_line_written_twice_and_many_calls_at_once(database: Database) -> None
         assert import_records(session, many) == 0
 
 
-def test_a_channel_the_service_recorded_itself_is_not_added_again(database: Database) -> None:
+def test_a_call_the_service_opened_but_never_served_is_closed_as_lost_not_added(database: Database) -> None:
     with database.session() as session:
-        calls.open_call(session, channel_id="1764556214.17", caller_number="13800000002", dialed_number="95500")
+        call = calls.open_call(session, channel_id="1764556214.17", caller_number="13800000002",
+                               dialed_number="95500")
+        call.entered_at, opened = AT - timedelta(seconds=1), call.id  # the lookup a second before the apology
+        done = calls.open_call(session, channel_id="1764556299.21", caller_number="", dialed_number="95500").id
+        calls.finish(session, done, status=CallStatus.COMPLETED, hangup_by="caller")
     with database.session() as session:
-        assert import_records(session, parse(LINES[0]).records) == 0
-        assert session.scalar(select(func.count()).select_from(Call)) == 1
+        assert import_records(session, parse("\n".join(LINES)).records) == 1
+    with database.session() as session:
+        assert import_records(session, parse("\n".join(LINES)).records) == 0
+        assert session.scalar(select(func.count()).select_from(Call)) == 2
+        call = calls.get_call(session, opened)
+        assert (call.status, call.category, call.queued_at, call.ended_at) == (
+            CallStatus.LOST_IN_OUTAGE.value, OUTAGE_SKILL, AT, AT)
+        assert calls.get_call(session, done).status == CallStatus.COMPLETED.value  # an ended call is left alone
 
 
 def test_the_queue_report_counts_them_offered_and_not_answered(database: Database) -> None:
