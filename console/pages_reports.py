@@ -15,7 +15,6 @@ from aiohttp import web
 from console.context import ConsoleContext, context_of
 from console.pages import logged_in, render
 from console.ports import ReportSource
-from crm_core.models.base import utcnow
 
 routes = web.RouteTableDef()
 
@@ -40,8 +39,8 @@ class Query:
                                     self.service_level, self.short_abandon)
 
 
-def query_of(request: web.Request, name: str | None = None) -> Query:
-    today = f"{utcnow():%Y-%m-%d}"
+def query_of(request: web.Request, source: ReportSource, name: str | None = None) -> Query:
+    today = source.today()
     q = request.query
 
     def number(key: str, default: int) -> int:
@@ -64,7 +63,8 @@ async def reports_page(request: web.Request) -> web.Response:
     identity = logged_in(request)
     if not identity.may("supervise"):
         return render("forbidden.html", status=403, title="Forbidden", user=identity)
-    source, query = _source(request), query_of(request)
+    source = _source(request)
+    query = query_of(request, source)
     values: dict[str, Any] = {
         "title": "Reports", "user": identity, "query": query, "names": source.names, "intervals": source.intervals,
         "error": None, "view": None, "csv": query.link(".csv"), "pdf": query.link(".pdf"),
@@ -98,7 +98,8 @@ async def _checked(request: web.Request) -> tuple[Query, ReportSource, Any]:
     identity = logged_in(request)
     if not identity.may("supervise"):
         raise web.HTTPForbidden(text="this needs a supervisor role")
-    source, query = _source(request), query_of(request, request.match_info["name"])
+    source = _source(request)
+    query = query_of(request, source, request.match_info["name"])
     try:
         return query, source, await query.view(context_of(request), source)
     except ValueError as bad:

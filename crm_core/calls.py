@@ -14,9 +14,8 @@ from crm_core import investors, report_intervals
 from crm_core.billing import budgets
 from crm_core.models import Agent, Call, CallDetailRecord, CallEvent, CallStatus, Investor
 from crm_core.models.base import new_id, utcnow
+from crm_core.models.call import FINAL_STATUSES as FINAL_STATUSES  # callers know it as calls.FINAL_STATUSES
 from crm_core.models.call import CallDirection
-
-FINAL_STATUSES = {CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value}
 
 
 class CallNotFound(LookupError):

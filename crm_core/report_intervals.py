@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, aliased
 
 from crm_core.agent_time import StateKey, state_time
 from crm_core.call_figures import Key, Step, Timeline, add_into, contributions, interval_of
-from crm_core.models import AgentStateChange, Call, CallEvent, CallStatus
-from crm_core.models.call import CallDirection
+from crm_core.models import AgentStateChange, Call, CallEvent
+from crm_core.models.call import FINAL_STATUSES, CallDirection
 from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import FIGURES, MAXIMA, report_intervals
 
 REBUILD_BATCH = 2000
-FINAL = (CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value)
+FINAL = tuple(sorted(FINAL_STATUSES))
 
 
 def timeline_of(call: Call, events: Iterable[CallEvent]) -> Timeline:

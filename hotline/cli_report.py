@@ -25,7 +25,7 @@ from reports.views import ReportViews
 def add_report_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("report", help=f"contact-centre reports ({', '.join(REPORTS)}) or rebuild")
     p.add_argument("name", help=f"{', '.join(REPORTS)}; or rebuild (recompute the aggregates of the period)")
-    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (UTC)")
+    p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (in [reports] time_zone)")
     p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (included)")
     p.add_argument("--interval", default="day", help=f"one of {', '.join(INTERVALS)} (default: day)")
     out = p.add_mutually_exclusive_group()
@@ -38,9 +38,9 @@ def add_report_commands(subparsers: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    options = Options(args.interval, args.service_level, args.short_abandon)
+    options = Options(args.interval, args.service_level, args.short_abandon, settings.reports.time_zone)
     try:
-        start, end = period(args.start, args.end)
+        start, end = period(args.start, args.end, options.zone)
         options.check()
         if args.name != "rebuild" and args.name not in REPORTS:
             raise BadRequest(f"unknown report {args.name!r} (one of {', '.join(REPORTS)}, or rebuild)")
@@ -50,7 +50,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     try:
         if args.pdf and args.name != "rebuild":
-            return _write_pdf(database, args)
+            return _write_pdf(database, args, options.zone)
         report = _run(database, args, options, start, end)
     except SQLAlchemyError as failed:
         print(f"error: the database could not give the report ({type(failed).__name__}); "
@@ -63,10 +63,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write_pdf(database: Database, args: argparse.Namespace) -> int:
+def _write_pdf(database: Database, args: argparse.Namespace, zone: str) -> int:
     from gateways.fax_documents import DocumentError, html_to_pdf  # WeasyPrint loads Pango and fonts: only when asked
 
-    views = ReportViews()
+    views = ReportViews(zone)
     with database.session() as session:
         view = views.build(session, args.name, args.start, args.end, args.interval, args.service_level,
                            args.short_abandon)

@@ -1,17 +1,18 @@
-"""The daily report job: yesterday's (UTC) queues by hour, with its charts, queued through the outbox as one
-e-mail per recipient of `scheduler.daily_report_to`, once per day and address (the idempotency key), whatever
-retries or however many services run the job. The SMTP sender attaches the report as a PDF."""
+"""The daily report job: yesterday's queues (a day in the reports' zone) by hour, with its charts, queued
+through the outbox as one e-mail per recipient of `scheduler.daily_report_to`, once per day and address (the
+idempotency key), whatever retries or however many services run the job.
+The SMTP sender attaches the report as a PDF."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from crm_core.db import Database
 from crm_core.models.base import utcnow
 from crm_core.notifications.outbox import enqueue_to_staff
 from crm_core.notifications.rules import NotifyPolicy
-from reports.contact_centre import Options
 from reports.day import totals
 from reports.views import ReportViews
 
@@ -32,14 +33,14 @@ def key_of(day: str, address: str) -> str:
 
 
 def queue_daily_report(database: Database, to: list[str], language: str, policy: NotifyPolicy,
-                       now: datetime | None = None) -> str:
-    """Queue the report of the UTC day before `now` to each address; returns a line for the log."""
+                       now: datetime | None = None, zone: str = "UTC") -> str:
+    """Queue the report of the day (in `zone`) before `now`'s to each address; returns a line for the log."""
     now = now or utcnow()
-    day = f"{(now - timedelta(days=1)):%Y-%m-%d}"
-    views = ReportViews()
+    day = f"{(now.astimezone(ZoneInfo(zone)) - timedelta(days=1)):%Y-%m-%d}"
+    views = ReportViews(zone)
     with database.session() as session:
         view = views.build(session, "queues", day, day, "hour", 20, 5)
-        figures = totals(session, view.start, view.end, Options("hour"))
+        figures = totals(session, view.start, view.end, view.options)
         document = {"kind": "contact_centre_report", "html": views.html(view, now)}
         for address in to:
             enqueue_to_staff(session, key=key_of(day, address), purpose=PURPOSE, template="daily_report",

@@ -67,7 +67,8 @@ def registered_jobs(settings: Settings, publish: Callable[[ComplaintEscalated], 
     if s.daily_report_at and to:
         policy = settings.notify.policy()
         jobs.append(Job("daily-report", _time(s.daily_report_at, "scheduler.daily_report_at"),
-                        lambda database: queue_daily_report(database, to, s.daily_report_language, policy)))
+                        lambda database: queue_daily_report(database, to, s.daily_report_language, policy,
+                                                                   zone=settings.reports.time_zone)))
     every = settings.complaints.escalate_every_minutes
     if every > 0:
         rules = complaint_rules(settings)

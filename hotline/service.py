@@ -22,6 +22,7 @@ from ari_apps.prompts import Prompts
 from ari_apps.runtime import AriRuntime
 from ari_apps.supervise.app import SupervisionApp
 from console.ports import LiveEvents
+from crm_core import outage_calls
 from crm_core.client_sessions import PortalPolicy
 from crm_core.db import AsyncDatabase, Database
 from crm_core.events import LiveEvent
@@ -62,7 +63,8 @@ class HotlineService:
         self.acd = AcdApp(ACD_APP, self.db, prompts, settings.acd, events=self.events.publish,
                           after_call=self.survey.take_over)
         self.supervision = SupervisionApp(SUPERVISE_APP, events=self.events.publish)
-        self.telephony = HotlineTelephony(self.acd, self.supervision, self.db)
+        self.telephony = HotlineTelephony(self.acd, self.supervision, self.db,
+                                          settings.reports.time_zone)
         self.notify = build_notify_app(settings, instance)
         self.runtime = AriRuntime(self._connect, [self.ivr, self.acd, self.supervision, self.notify, self.fax,
                                                   self.survey],
@@ -95,6 +97,7 @@ class HotlineService:
         notifying = asyncio.create_task(self.notifier.dispatcher.run_forever())
         surveys = asyncio.create_task(self.survey.run_requested_forever())
         faxes = asyncio.create_task(self._sweep_complaint_faxes())
+        outage = asyncio.create_task(self._import_outage_calls())
         if self.scheduler is not None:
             self.scheduler.start()  # on this loop; the jobs run in its thread pool
         web = await self._start_console()
@@ -112,6 +115,7 @@ class HotlineService:
             notifying.cancel()
             surveys.cancel()
             faxes.cancel()
+            outage.cancel()
             if self.scheduler is not None:
                 self.scheduler.shutdown(wait=False)
             self.notifier.close()
@@ -150,7 +154,7 @@ class HotlineService:
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
                         recording_dirs=(self.instance.host_base / "spool" / "recording",
                                         self.settings.state_path / "recordings"),
-                        pdf_maker=html_to_pdf, reports=ReportViews(),
+                        pdf_maker=html_to_pdf, reports=ReportViews(self.settings.reports.time_zone),
                         complaint_rules=complaint_rules(self.settings))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
@@ -197,6 +201,15 @@ class HotlineService:
         await self.runtime.connected.wait()
         if on_ready is not None:
             on_ready()
+
+    async def _import_outage_calls(self) -> None:
+        """Record the calls Asterisk answered while the service was down: at start, then periodically."""
+        while True:
+            try:
+                await self.db.run(outage_calls.import_file, self.instance.outage_records)
+            except Exception:
+                logger.exception("calls answered during an outage not imported (%s)", self.instance.outage_records)
+            await asyncio.sleep(self.settings.reports.outage_import_seconds)
 
     async def _sync_sip_accounts(self) -> None:
         """Push agents' SIP accounts from the database to Asterisk whenever they change."""

@@ -84,10 +84,18 @@ class SchedulerSettings:
     timezone: str = "Asia/Shanghai"
     crm_recompute_at: str = "02:00"
     survey_batch_at: str = "19:00"  # the campaigns of `survey.batch_campaigns`, until the call window closes
-    daily_report_at: str = "09:00"  # yesterday's (UTC) queues report e-mailed to `daily_report_to`
+    daily_report_at: str = "09:00"  # yesterday's (reports.time_zone) queues report e-mailed to `daily_report_to`
     daily_report_to: str = ""  # e-mail addresses, comma-separated; "": no daily report
     daily_report_language: str = "zh"
     # complaint-escalation runs every `complaints.escalate_every_minutes`, not at a time of day
+
+
+@dataclass
+class ReportSettings:
+    """`[reports]`: report days, intervals and the board's "today" are this zone's wall-clock ones."""
+
+    time_zone: str = "Asia/Shanghai"
+    outage_import_seconds: float = 60.0  # how often the service reads Asterisk's record of calls it missed
 
 
 @dataclass
@@ -108,6 +116,7 @@ class Settings:
     survey: SurveySettings = field(default_factory=SurveySettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
     complaints: ComplaintSettings = field(default_factory=ComplaintSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
     @property
     def state_path(self) -> Path:

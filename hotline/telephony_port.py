@@ -25,8 +25,9 @@ STATS_EVERY_SECONDS = 3.0
 
 
 class HotlineTelephony:
-    def __init__(self, acd: AcdApp, supervision: SupervisionApp, db: AsyncDatabase) -> None:
+    def __init__(self, acd: AcdApp, supervision: SupervisionApp, db: AsyncDatabase, zone: str = "UTC") -> None:
         self.acd = acd
+        self.zone = zone  # "today" starts at midnight in this zone
         self.supervision = supervision
         self.db = db
         self._stats: dict[str, Any] = {"by_skill": {}, "calls_today": 0}
@@ -137,7 +138,7 @@ class HotlineTelephony:
         (their registration itself comes live from Asterisk's endpoint events)."""
         while True:
             try:
-                self._stats = await self.db.run(today_stats)
+                self._stats = await self.db.run(today_stats, self.zone)
                 ari = self.acd.ari
                 if ari is not None:
                     await self.acd.phones.follow(ari, await self.db.run(agent_service.dial_strings))

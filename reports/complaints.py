@@ -18,7 +18,7 @@ def complaints(session: Session, start: datetime, end: datetime, options: Option
     query = select(Complaint.opened_at, Complaint.category, Complaint.status).where(
         Complaint.opened_at >= start, Complaint.opened_at < end)
     for opened_at, category, status in session.execute(query):
-        row = counts.setdefault((bucket(opened_at, options.interval), category), [0, 0, 0])
+        row = counts.setdefault((bucket(opened_at, options.interval, options.zone), category), [0, 0, 0])
         row[0] += 1
         row[1 if status == "closed" else 2] += 1
     rows: list[list[Cell]] = [[label(at, options.interval), category, *row]

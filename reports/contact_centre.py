@@ -33,9 +33,10 @@ class Options:
     interval: str = "day"
     service_level_seconds: int = 20
     short_abandon_seconds: int = 5
+    zone: str = "UTC"  # the intervals are this zone's wall-clock ones (`[reports] time_zone`)
 
     def check(self) -> None:
-        bucket(datetime(2000, 1, 1), self.interval)  # raises BadRequest for an unknown interval
+        bucket(datetime(2000, 1, 1, tzinfo=UTC), self.interval, self.zone)  # BadRequest: unknown interval/zone
         for flag, value in (("--service-level", self.service_level_seconds),
                             ("--short-abandon", self.short_abandon_seconds)):
             if value not in WAIT_THRESHOLDS:
@@ -49,15 +50,15 @@ class Report:
 
 
 def summed(session: Session, kinds: tuple[str, ...], start: datetime, end: datetime, interval: str,
-           names: tuple[str, ...] = FIGURES) -> dict[Key, dict[str, int]]:
+           names: tuple[str, ...] = FIGURES, zone: str = "UTC") -> dict[Key, dict[str, int]]:
     """(interval start, kind, key) → the figures `names` summed over the 15-minute rows that interval holds."""
     table = report_intervals.c
-    at = bucket_sql(is_postgres(session), table.interval_start, interval).label("at")
+    at = bucket_sql(is_postgres(session), table.interval_start, interval, zone, (start, end)).label("at")
     query = (select(at, table.kind, table.key,
                     *(func.max(table[name]) if name in MAXIMA else func.sum(table[name]) for name in names))
              .where(table.kind.in_(kinds), table.interval_start >= start, table.interval_start < end)
              .group_by(at, table.kind, table.key))
-    return {(bucket_value(bucket_at), kind, key): dict(zip(names, map(int, figures), strict=True))
+    return {(bucket_value(bucket_at, zone), kind, key): dict(zip(names, map(int, figures), strict=True))
             for bucket_at, kind, key, *figures in session.execute(query)}
 
 
@@ -73,7 +74,8 @@ def queues(session: Session, start: datetime, end: datetime, options: Options) -
     columns = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "overflowed",
                "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s", "avg_hold_s", "longest_wait_s"]
     rows: list[list[Cell]] = []
-    for (at, _, skill), f in sorted(summed(session, ("skill",), start, end, options.interval).items()):
+    for (at, _, skill), f in sorted(summed(session, ("skill",), start, end, options.interval,
+                                                          zone=options.zone).items()):
         short = f[f"abandoned_within_{options.short_abandon_seconds}"]
         answered = f["answered"]
         rows.append([label(at, options.interval), skill, f["offered"], answered, f["abandoned"], short,
@@ -85,14 +87,14 @@ def queues(session: Session, start: datetime, end: datetime, options: Options) -
 
 
 def state_time(session: Session, start: datetime, end: datetime,
-               interval: str) -> dict[tuple[datetime, str, str, str], int]:
+               interval: str, zone: str = "UTC") -> dict[tuple[datetime, str, str, str], int]:
     """(interval start, agent id, state, reason) → milliseconds."""
     table = report_agent_states.c
-    at = bucket_sql(is_postgres(session), table.interval_start, interval).label("at")
+    at = bucket_sql(is_postgres(session), table.interval_start, interval, zone, (start, end)).label("at")
     query = (select(at, table.agent_id, table.state, table.reason, func.sum(table.ms))
              .where(table.interval_start >= start, table.interval_start < end)
              .group_by(at, table.agent_id, table.state, table.reason))
-    return {(bucket_value(bucket_at), str(agent_id), state, reason): int(spent)
+    return {(bucket_value(bucket_at, zone), str(agent_id), state, reason): int(spent)
             for bucket_at, agent_id, state, reason, spent in session.execute(query)}
 
 
@@ -107,12 +109,12 @@ def agents(session: Session, start: datetime, end: datetime, options: Options) -
     columns = ["interval", "agent", "name", "answered", "talk_s", "hold_s", "aht_s", "transferred_out",
                "login_s", "ready_s", "not_ready_s", "wrap_up_s", "occupancy_pct", "reviews", "review_score_pct"]
     calls = {(at, agent): f for (at, _, agent), f in summed(session, ("agent",), start, end, options.interval,
-                                                                        AGENT_FIGURES).items()}
+                                                                        AGENT_FIGURES, options.zone).items()}
     states: dict[tuple[datetime, str], dict[str, int]] = {}
-    for (at, agent, state, _), spent in state_time(session, start, end, options.interval).items():
+    for (at, agent, state, _), spent in state_time(session, start, end, options.interval, options.zone).items():
         by_state = states.setdefault((at, agent), {})
         by_state[state] = by_state.get(state, 0) + spent
-    reviewed = review_scores(session, start, end, options.interval)
+    reviewed = review_scores(session, start, end, options.interval, options.zone)
     names = agent_names(session)
     rows: list[list[Cell]] = []
     for at, agent in sorted(set(calls) | set(states) | set(reviewed)):
@@ -130,11 +132,11 @@ def agents(session: Session, start: datetime, end: datetime, options: Options) -
 
 
 def review_scores(session: Session, start: datetime, end: datetime,
-                  interval: str) -> dict[tuple[datetime, str], tuple[int, int]]:
+                  interval: str, zone: str = "UTC") -> dict[tuple[datetime, str], tuple[int, int]]:
     """(interval start, agent id) → (reviews, their totals summed in tenths of a per cent)."""
     out: dict[tuple[datetime, str], tuple[int, int]] = {}
     for call_at, agent_id, tenths in scores_by_agent(session, start, end):
-        key = (bucket(call_at.astimezone(UTC), interval), str(agent_id))
+        key = (bucket(call_at.astimezone(UTC), interval, zone), str(agent_id))
         count, total = out.get(key, (0, 0))
         out[key] = (count + 1, total + tenths)
     return out
@@ -145,7 +147,8 @@ def not_ready(session: Session, start: datetime, end: datetime, options: Options
     names = agent_names(session)
     rows: list[list[Cell]] = [
         [label(at, options.interval), names.get(agent, (f"#{agent}", ""))[0], reason or "-", seconds(spent)]
-        for (at, agent, state, reason), spent in sorted(state_time(session, start, end, options.interval).items())
+        for (at, agent, state, reason), spent in sorted(state_time(session, start, end, options.interval,
+                                                                   options.zone).items())
         if state == "not_ready"]
     return Report(["interval", "agent", "reason", "not_ready_s"], rows)
 
@@ -157,13 +160,13 @@ def ivr(session: Session, start: datetime, end: datetime, options: Options) -> R
         [label(at, options.interval), f["entered"], f["contained"], per_cent(f["contained"], f["entered"]),
          f["trades"]]
         for (at, _, _), f in sorted(summed(session, ("ivr",), start, end, options.interval,
-                                                        ("entered", "contained", "trades")).items())]
+                                                        ("entered", "contained", "trades"), options.zone).items())]
     return Report(columns, rows)
 
 
 def trading(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     """Phone-trading volumes: confirmations by action (orders, cancels, transfers ...)."""
-    by_action = summed(session, ("trade",), start, end, options.interval, ("trades",))
+    by_action = summed(session, ("trade",), start, end, options.interval, ("trades",), options.zone)
     rows: list[list[Cell]] = [[label(at, options.interval), action, f["trades"]]
                               for (at, _, action), f in sorted(by_action.items())]
     return Report(["interval", "action", "confirmations"], rows)

@@ -12,10 +12,10 @@ from reports.contact_centre import Options, agent_names, per_cent, state_time, s
 
 
 def by_hour(session: Session, start: datetime, end: datetime, options: Options) -> dict[int, dict[str, int]]:
-    """Hour of the day (UTC) → offered, answered, abandoned, answered within the service level and abandoned
-    within the short-abandon threshold, every skill together, over the period."""
+    """Hour of the day (in the report's zone) → offered, answered, abandoned, answered within the service
+    level and abandoned within the short-abandon threshold, every skill together, over the period."""
     hours: dict[int, dict[str, int]] = {}
-    for (at, _, _), f in summed(session, ("skill",), start, end, "hour").items():
+    for (at, _, _), f in summed(session, ("skill",), start, end, "hour", zone=options.zone).items():
         into = hours.setdefault(at.hour, {})
         for name in ("offered", "answered", "abandoned", f"answered_within_{options.service_level_seconds}",
                      f"abandoned_within_{options.short_abandon_seconds}"):
@@ -49,9 +49,9 @@ def charts(session: Session, start: datetime, end: datetime, options: Options) -
     occupancy = agent_occupancy(session, start, end)
     names = sorted(occupancy)
     return [
-        BarChart(f"Service level by hour (UTC), answered within {options.service_level_seconds} s", labels,
-                 service_level, "%", 100.0),
-        BarChart("Calls offered by hour (UTC)", labels, offered),
+        BarChart(f"Service level by hour ({options.zone}), answered within {options.service_level_seconds} s",
+                 labels, service_level, "%", 100.0),
+        BarChart(f"Calls offered by hour ({options.zone})", labels, offered),
         BarChart("Agent occupancy over the period", names, [occupancy[n] for n in names], "%", 100.0),
     ]
 

@@ -1,5 +1,5 @@
 """Today's per-skill counts for the supervisor board (answered, abandoned, answered within the target since
-queueing), and the number of calls that entered today, from midnight UTC."""
+queueing), and the number of calls that entered today, from midnight in the reports' zone."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Call, CallStatus
+from reports.periods import today
 
 SERVICE_LEVEL_TARGET_SECONDS = 20
 
 
-def today_stats(session: Session) -> dict[str, Any]:
-    since = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def today_stats(session: Session, zone: str = "UTC", now: datetime | None = None) -> dict[str, Any]:
+    since = today(now or datetime.now(UTC), zone)
     rows = session.execute(
         select(Call.category, Call.status, Call.queued_at, Call.answered_at).where(Call.entered_at >= since)
     ).all()

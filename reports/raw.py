@@ -12,14 +12,14 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import Call, CallEvent
-from crm_core.models.call import CallDirection
+from crm_core.models.call import FINAL_STATUSES, CallDirection
 from reports.contact_centre import Cell, Options, Report, per_cent, seconds
 from reports.periods import label
 from reports.sql import bucket_sql, bucket_value, is_postgres
 
 COLUMNS = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "service_level_pct",
            "asa_s", "longest_wait_s"]
-FINAL = ("completed", "abandoned", "failed")
+FINAL = tuple(sorted(FINAL_STATUSES))
 
 
 def _ms(postgres: bool, start: Any, end: Any) -> ColumnElement[Any]:
@@ -40,7 +40,7 @@ def queues_raw(session: Session, start: datetime, end: datetime, options: Option
     answered = first.c.at.is_not(None)
     abandoned = and_(first.c.at.is_(None), Call.status == "abandoned")
     short, target = options.short_abandon_seconds * 1000, options.service_level_seconds * 1000
-    at = bucket_sql(postgres, Call.entered_at, options.interval).label("at")
+    at = bucket_sql(postgres, Call.entered_at, options.interval, options.zone, (start, end)).label("at")
     query = (select(at, Call.category, func.count(), _count_if(answered), _count_if(abandoned),
                     _count_if(and_(abandoned, wait <= short)), _count_if(and_(answered, wait <= target)),
                     func.sum(case((answered, wait), else_=0)), func.max(wait))
@@ -52,8 +52,8 @@ def queues_raw(session: Session, start: datetime, end: datetime, options: Option
     rows: list[list[Cell]] = []
     for bucket_text, skill, offered, n_answered, n_abandoned, n_short, within, wait_sum, longest in \
             session.execute(query):
-        rows.append([label(bucket_value(bucket_text), options.interval), skill, offered, n_answered, n_abandoned,
-                     n_short,
+        rows.append([label(bucket_value(bucket_text, options.zone), options.interval), skill, offered, n_answered,
+                     n_abandoned, n_short,
                      per_cent(int(within), offered - int(n_short)), seconds(int(wait_sum), int(n_answered)),
                      seconds(int(longest))])
     return Report(COLUMNS, rows)

@@ -15,7 +15,7 @@ from reports.catalogue import REPORTS, write_csv
 from reports.charts import BarChart, svg
 from reports.contact_centre import Cell, Options, Report
 from reports.day import charts
-from reports.periods import INTERVALS, BadRequest, period
+from reports.periods import INTERVALS, BadRequest, period, zone_of
 from reports.printable import period_text, printable_html, title_of
 
 MAX_DAYS = 366
@@ -36,7 +36,7 @@ class View:
 
     @property
     def period(self) -> str:
-        return period_text(self.start, self.end)
+        return period_text(self.start, self.end, self.options.zone)
 
     @property
     def columns(self) -> list[str]:
@@ -55,10 +55,16 @@ class ReportViews:
     names: tuple[str, ...] = tuple(REPORTS)
     intervals: tuple[str, ...] = INTERVALS
 
+    def __init__(self, zone: str = "UTC") -> None:
+        self.zone = zone  # days and intervals are this zone's (`[reports] time_zone`)
+
+    def today(self, now: datetime | None = None) -> str:
+        return f"{(now or utcnow()).astimezone(zone_of(self.zone)):%Y-%m-%d}"
+
     def build(self, session: Session, name: str, start_day: str, end_day: str, interval: str,
               service_level_seconds: int, short_abandon_seconds: int) -> View:
-        options = Options(interval, service_level_seconds, short_abandon_seconds)
-        start, end = period(start_day, end_day)
+        options = Options(interval, service_level_seconds, short_abandon_seconds, self.zone)
+        start, end = period(start_day, end_day, self.zone)
         if end - start > timedelta(days=MAX_DAYS):
             raise BadRequest(f"a report covers at most {MAX_DAYS} days")
         options.check()

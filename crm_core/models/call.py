@@ -19,6 +19,14 @@ class CallStatus(StrEnum):
     COMPLETED = "completed"
     ABANDONED = "abandoned"
     FAILED = "failed"
+    # Asterisk answered while the service was down, played the apology and hung up: never served. Imported
+    # from Asterisk's own record (crm_core/outage_calls.py); offered to the `outage` queue, not answered.
+    LOST_IN_OUTAGE = "lost_in_outage"
+
+
+# A call in one of these has ended and is in the interval aggregates.
+FINAL_STATUSES = frozenset({CallStatus.COMPLETED.value, CallStatus.ABANDONED.value, CallStatus.FAILED.value,
+                            CallStatus.LOST_IN_OUTAGE.value})
 
 
 class CallDirection(StrEnum):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from crm_core.outage_calls import EVENT as OUTAGE_EVENT
 from dialplan import variables as channel_vars
 from hotline.asterisk.location import AsteriskLocation
 from hotline.progress import step
@@ -35,13 +36,14 @@ SUPERVISE_APP = "hotline-supervise"
 NOTIFY_APP = "hotline-notify"
 SURVEY_APP = "hotline-survey"
 AGENTS_FILE = "pjsip_agents.conf"
+OUTAGE_FILE = "hotline-outage.csv"
 
 # Modules the hotline never uses; not loading them keeps start-up quick and the attack surface small.
 NOLOAD = [
     "chan_iax2", "chan_unistim", "chan_motif", "chan_console", "chan_audiosocket", "chan_websocket",
     "res_xmpp", "res_snmp", "res_statsd", "res_prometheus", "res_hep", "res_hep_pjsip", "res_hep_rtcp",
     "cdr_adaptive_odbc", "cdr_csv", "cdr_custom", "cdr_manager", "cdr_odbc", "cdr_pgsql", "cdr_radius",
-    "cdr_sqlite3_custom", "cdr_tds", "cel_custom", "cel_manager", "cel_odbc", "cel_pgsql", "cel_radius",
+    "cdr_sqlite3_custom", "cdr_tds", "cel_manager", "cel_odbc", "cel_pgsql", "cel_radius",
     "cel_sqlite3_custom", "cel_tds", "res_config_ldap", "res_config_odbc", "res_config_pgsql",
     "res_config_sqlite3", "res_config_curl", "res_odbc", "res_odbc_transaction", "func_odbc",
     "app_voicemail_odbc", "pbx_lua", "pbx_ael", "pbx_dundi", "pbx_realtime", "res_calendar",
@@ -50,7 +52,7 @@ NOLOAD = [
     "res_smdi", "res_speech_aeap", "res_aeap", "res_pjsip_transport_websocket",
     "app_jack", "app_festival", "app_sms", "res_resolver_unbound", "res_geolocation",
     "res_pjsip_geolocation", "app_mp3", "res_stun_monitor", "app_sla", "app_minivm", "app_voicemail",
-    "res_mwi_devstate", "res_pjsip_mwi", "res_pjsip_mwi_body_generator", "res_cdrel_custom",
+    "res_mwi_devstate", "res_pjsip_mwi", "res_pjsip_mwi_body_generator",
     "app_adsiprog", "app_getcpeid", "res_adsi", "app_zapateller",
     "res_pjsip_publish_asterisk", "app_confbridge", "app_page", "app_agent_pool", "res_parking",
     "app_followme", "app_alarmreceiver", "res_http_media_cache", "res_pjsip_notify",
@@ -97,6 +99,11 @@ class AsteriskInstance:
         return f"http://127.0.0.1:{self.settings.asterisk.ari_port}/"
 
     @property
+    def outage_records(self) -> Path:
+        """Asterisk's record of the calls it answered while the service was down (crm_core/outage_calls.py)."""
+        return self.host_base / "log" / "cel-custom" / OUTAGE_FILE
+
+    @property
     def pid_file(self) -> Path:
         return self.host_base / "hotline-asterisk.pid"
 
@@ -126,6 +133,8 @@ class AsteriskInstance:
             "sim_ring_seconds": 1,
             "baseline_members": 20,
             "v": channel_vars,
+            "outage_event": OUTAGE_EVENT,
+            "outage_file": OUTAGE_FILE,
             "channelvars": ",".join(sorted(channel_vars.all_names().values())),
         }
 
@@ -139,8 +148,8 @@ class AsteriskInstance:
     def render(self) -> None:
         """Write every config file into the instance's etc folder (credentials mode 0600)."""
         etc = self.host_base / "etc"
-        for sub in ("etc", "run", "log", "spool", "spool/recording", "spool/fax/complaints", "lib", "lib/keys",
-                    "cache", "sounds", "recordings"):
+        for sub in ("etc", "run", "log", "log/cel-custom", "spool", "spool/recording", "spool/fax/complaints", "lib",
+                    "lib/keys", "cache", "sounds", "recordings"):
             (self.host_base / sub).mkdir(parents=True, exist_ok=True)
         context = self.template_context()
         for folder in (CONFIG_TEMPLATES, DIALPLAN_TEMPLATES):

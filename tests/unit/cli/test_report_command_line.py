@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
@@ -23,7 +24,7 @@ COMMANDS = [  # exactly as the README shows them
     ".venv/bin/hotline report agents --from 2026-12-01 --to 2026-12-31 --interval month --csv",
     ".venv/bin/hotline report rebuild --from 2026-12-01 --to 2026-12-31",
 ]
-DAY = datetime(2026, 12, 1, tzinfo=UTC)
+DAY = datetime(2026, 12, 1, tzinfo=ZoneInfo("Asia/Shanghai"))  # days are `[reports] time_zone` ones
 
 
 def answered_call(entered: datetime, wait: float, talk: float, agent: int) -> Timeline:
@@ -35,7 +36,8 @@ def answered_call(entered: datetime, wait: float, talk: float, agent: int) -> Ti
 
 @pytest.fixture
 def state(tmp_path: Path) -> Path:
-    """Three calls on 1 December between 09:00 and 10:00: answered at 12 s and 20 s, one abandoned at 3 s."""
+    """Three calls on 1 December between 09:00 and 10:00 Shanghai time (01:00 to 02:00 UTC):
+    answered at 12 s and 20 s, one abandoned at 3 s."""
     state = tmp_path / "var"
     database = fresh_state(state)
     with database.session() as session:
@@ -75,6 +77,17 @@ def test_a_rebuild_brings_back_lost_aggregates(state: Path) -> None:
     again = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--csv")
     assert again.stdout.splitlines()[1] == "2026-12-01,trading,3,2,1,1,0,0,100.0,16.0,150.0,150.0,0.0,20.0"
     database.dispose()
+
+
+def test_days_and_intervals_are_the_reports_time_zone_ones(state: Path) -> None:
+    """The same calls by UTC day and hour when the setting says UTC; a zone that does not exist is one error."""
+    utc = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--interval", "hour",
+                      "--csv", env={"HOTLINE_REPORTS_TIME_ZONE": "UTC"})
+    assert [line.split(",")[:3] for line in utc.stdout.splitlines()[1:]] == [["2026-12-01 01:00", "trading", "3"]]
+    bad = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01",
+                      env={"HOTLINE_REPORTS_TIME_ZONE": "Mars/Olympus"})
+    assert (bad.returncode, bad.stderr) == (2, "error: unknown time zone 'Mars/Olympus' (an IANA name such as "
+                                               "Asia/Shanghai)\n")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -85,3 +85,25 @@ def test_agents_and_strangers_are_refused_and_a_console_without_reports_says_so(
 
     # logged out: to the login page; an agent: 403 everywhere; an administrator: 200; no reports given: 503
     assert run(scenario) == [302, 403, 403, 403, 200, 200, 503, 503]
+
+
+def test_the_pages_days_and_hours_are_the_reports_zone_ones(database: Database, staff: Staff) -> None:
+    """With the reports in Shanghai time, 09:10 and 14:00 UTC are 17:00 and 22:00 of the same Shanghai day,
+    the period reads as that day, and the page's default period is today in Shanghai."""
+    two_calls(database, staff.agent_id)
+    views = ReportViews("Asia/Shanghai")
+
+    async def scenario() -> tuple[str, str]:
+        async with console_client(database, FakeTelephony(), reports=views) as client:
+            await login(client, "9001")
+            csv = await client.get("/reports/queues.csv", params={"from": "2026-12-01", "to": "2026-12-01",
+                                                                  "interval": "hour"})
+            page = await client.get("/reports")
+            return await csv.text(), await page.text()
+
+    csv, page = run(scenario)
+    assert [line.split(",")[:3] for line in csv.splitlines()[1:]] == [
+        ["2026-12-01 17:00", "funds", "1"], ["2026-12-01 22:00", "funds", "1"]]
+    assert f'value="{views.today()}"' in page
+    assert views.today(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)) == "2026-12-01"
+    assert views.today(datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == "2026-11-30"

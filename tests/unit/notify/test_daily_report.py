@@ -74,6 +74,23 @@ def test_one_email_per_recipient_per_day_however_often_the_job_runs(database: Da
     assert dispatch(database, smtp_server, Clock(RUN_AT + timedelta(hours=1))) == 0  # never twice
 
 
+def test_the_day_is_yesterday_in_the_reports_zone(database: Database) -> None:
+    """Run at 09:00 Shanghai time on 2 December, the report is of 1 December in Shanghai (16:00 UTC on
+    30 November to 16:00 UTC on 1 December): a call at 20:00 UTC on 30 November is in it, one at 17:00 UTC on
+    1 December is not; the job passes `[reports] time_zone`."""
+    with database.session() as session:
+        ensure_agents(session, 1)
+        for at in (DAY - timedelta(hours=4), DAY + timedelta(hours=17)):
+            write_call(session, Timeline(entered_at=at, ended_at=at + timedelta(seconds=60), status="abandoned",
+                                         skill="funds", queued_at=at + timedelta(seconds=5)))
+    line = queue_daily_report(database, ["ops@example.com"], "en", POLICY, now=RUN_AT, zone="Asia/Shanghai")
+    assert line == "daily report 2026-12-01 queued for 1 recipient(s)"
+    with database.session() as session:
+        [row] = session.scalars(select(Notification)).all()
+        assert (row.data["day"], row.data["offered"], row.data["abandoned"]) == ("2026-12-01", 1, 1)
+        assert "2026-12-01 04:00" in row.data["document"]["html"]  # the hour, in Shanghai time
+
+
 def test_a_bad_address_is_refused_and_nothing_is_queued(database: Database) -> None:
     with database.session() as session, pytest.raises(ValueError, match="not an e-mail address: 'ops at example'"):
         enqueue_to_staff(session, key="k", purpose="daily_report", template="daily_report",
