@@ -86,7 +86,7 @@ async function loadScreenPop(callId, consulted) {
   // A callback: the agent is calling the client back (they kept their place in the queue, or it was scheduled).
   el("caller-callback").hidden = !pop.callback;
   text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
-    : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
+    : pop.callback.origin === "portal" ? " (asked on the portal)" : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
   text("investor-class", investor.investor_class || "—");
   // The class suitability decides on, the back office's declared one beside it when they differ.
   text("risk-class", investor.risk_class_label || "—");
