@@ -26,6 +26,7 @@ from portal import (
     routes_docs,
     routes_notifications,
     routes_orders,
+    routes_survey,
 )
 from portal.auth import session_middleware
 from portal.context import CONTEXT, PortalContext
@@ -48,7 +49,7 @@ def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = Non
     app[CONTEXT] = PortalContext(db=db, broker=broker, policy=policy or PortalPolicy(), executor=executor,
                                  limiter=limiter or RateLimiter(), notify_policy=notify_policy or NotifyPolicy())
     for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks, routes_docs,
-                   pages):
+                   routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)
