@@ -3,7 +3,8 @@ the link's token is the key. One question a page, so that the survey's branching
 an unknown, expired or used link gets a page that says so.
 
     GET  /survey/{token}   the question to answer now (or the thanks)
-    POST /survey/{token}   question=<id>&key=<choice>: stored, then back to GET (303); a refused answer: 422
+    POST /survey/{token}   question=<id>&key=<choice>: stored, then back to GET (303), or the thanks after the
+                           last answer (the link is used up); a refused answer: the page again with why, 422
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ async def survey_answer(request: web.Request) -> web.Response:
     try:
         if not isinstance(question, str) or not isinstance(key, str):
             raise FormError("choose one of the answers")
-        await ctx.in_session(_answer, ctx, token, question, key)
+        state = await ctx.in_session(_answer, ctx, token, question, key)
     except LinkClosed as closed:
         return _closed(closed.reason)
     except FormError as refused:
@@ -53,6 +54,8 @@ async def survey_answer(request: web.Request) -> web.Response:
         except LinkClosed as closed:
             return _closed(closed.reason)
         return _page(state, error=str(refused), status=422)
+    if state.question == END:
+        return _page(state)  # the thanks, here: the link is used up now
     raise web.HTTPSeeOther(f"/survey/{token}", headers=PRIVATE)
 
 

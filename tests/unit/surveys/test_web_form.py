@@ -76,7 +76,7 @@ def test_a_recorded_comment_is_skipped_and_said_so() -> None:
     assert [c.label for c in choices(scale.question("nps"))][-1] == "10" and limits(scale) == []
 
 
-def campaign_with_clients(database: Database) -> dict[str, int]:
+def campaign_with_clients(database: Database, now: datetime = NOW) -> dict[str, int]:
     ids = {}
     with database.session() as session:
         publish(session, "satisfaction", example())
@@ -91,7 +91,7 @@ def campaign_with_clients(database: Database) -> dict[str, int]:
             session.add(SegmentMembership(investor_id=investor.id, segment_code="retail", path="root/retail"))
             ids[phone] = investor.id
         campaign = create_campaign(session, "dec", "satisfaction", "segment:retail")
-        load_targets(session, campaign, NOW)
+        load_targets(session, campaign, now)
         target = session.scalars(select(SurveyTarget).where(SurveyTarget.investor_id == ids["13800000003"])).one()
         target.status, target.outcome = "done", "completed"  # reached by phone already
     return ids

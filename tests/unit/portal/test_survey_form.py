@@ -1,0 +1,79 @@
+"""The survey by e-mail through a real SMTP server (aiosmtpd): the mail arrives with the link, and the link opens
+the portal's web form (no login), which stores the answers where the phone's go; a refused answer, an unknown and
+a used link each get a clear page."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from crm_core.db import Database
+from crm_core.models import Notification, SurveyAnswer, SurveyLink, SurveyTarget
+from crm_core.surveys.link_tokens import digest
+from crm_core.surveys.links import send
+from tests.support.smtp import SmtpServer
+from tests.unit.console.conftest import run
+from tests.unit.notify.test_email import Clock, dispatch
+from tests.unit.portal.conftest import portal_client
+from tests.unit.surveys.test_web_form import POLICY, campaign_with_clients
+
+BASE = "https://my.example.com"
+LINK = re.compile(re.escape(BASE) + r"/survey/([A-Za-z0-9_-]{43})\b")
+
+
+def mailed_token(database: Database, smtp_server: SmtpServer, now: datetime) -> str:
+    """`survey send` by e-mail, then one dispatcher round to the real SMTP server: the token read from the mail."""
+    with database.session() as session:
+        assert send(session, "dec", "email", base_url=BASE, now=now, policy=POLICY).queued == 2
+    assert dispatch(database, smtp_server, Clock(now)) == 1  # the client without an e-mail address gets none
+    (message,) = smtp_server.mailbox.messages
+    assert message["To"] == "a@example.com" and message["Subject"] == "A short survey: Service satisfaction"
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    found = LINK.findall(body)
+    assert len(found) == 1, body
+    return str(found[0])
+
+
+def test_the_mailed_link_opens_the_form_that_stores_the_answers(database: Database,
+                                                                smtp_server: SmtpServer) -> None:
+    now = datetime.now(UTC)
+    ids = campaign_with_clients(database, now)
+    token = mailed_token(database, smtp_server, now)
+    with database.session() as session:
+        assert session.scalars(select(SurveyLink.digest).where(SurveyLink.digest.is_not(None))).all() == [
+            digest(token)]
+        assert all(token not in str(n.data) for n in session.scalars(select(Notification)))
+
+    async def scenario() -> None:
+        async with portal_client(database) as client:
+            page = await client.get(f"/survey/{token}")
+            text = await page.text()
+            assert page.status == 200 and "How satisfied are you with our service?" in text, text
+            assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
+            assert "to speak to an agent, call us" in text
+            wrong = await client.post(f"/survey/{token}", data={"question": "recommend", "key": "1"})
+            assert wrong.status == 422 and "not the one to answer now" in await wrong.text()
+            bad = await client.post(f"/survey/{token}", data={"question": "satisfaction", "key": "9"})
+            assert bad.status == 422 and "choose one of the answers" in await bad.text()
+            step = await client.post(f"/survey/{token}", data={"question": "satisfaction", "key": "5"},
+                                     allow_redirects=False)
+            assert step.status == 303 and step.headers["Location"] == f"/survey/{token}"
+            assert "Would you recommend us" in await (await client.get(f"/survey/{token}")).text()
+            last = await client.post(f"/survey/{token}", data={"question": "recommend", "key": "1"})
+            assert last.status == 200 and "Thank you for your answers" in await last.text()
+            used = await client.get(f"/survey/{token}")
+            assert used.status == 410 and "already been answered" in await used.text()
+            replay = await client.post(f"/survey/{token}", data={"question": "recommend", "key": "2"})
+            assert replay.status == 410
+            for unknown in ("x" * 43, "short", token.swapcase()):
+                closed = await client.get(f"/survey/{unknown}")
+                assert closed.status == 404 and "not valid" in await closed.text()
+
+    run(scenario)
+    with database.session() as session:
+        answers = session.execute(select(SurveyAnswer.question, SurveyAnswer.key).join(
+            SurveyTarget, SurveyTarget.id == SurveyAnswer.target_id).where(
+            SurveyTarget.investor_id == ids["13800000001"]).order_by(SurveyAnswer.id)).all()
+        assert [tuple(a) for a in answers] == [("satisfaction", "5"), ("recommend", "1")]
