@@ -13,12 +13,16 @@ from sqlalchemy import select
 from crm_core.db import Database
 from crm_core.models import Notification, SurveyAnswer, SurveyLink, SurveyTarget
 from crm_core.surveys.link_tokens import digest
-from crm_core.surveys.links import send
+from crm_core.surveys.links import opened, send
+from tests.support.hotline import wait_for
+from tests.support.smsc import TestSmsc
 from tests.support.smtp import SmtpServer
 from tests.unit.console.conftest import run
 from tests.unit.notify.test_email import Clock, dispatch
+from tests.unit.notify.test_sms import dispatch as sms_dispatch
+from tests.unit.notify.test_sms import sender_for
 from tests.unit.portal.conftest import portal_client
-from tests.unit.surveys.test_web_form import POLICY, campaign_with_clients
+from tests.unit.surveys.test_web_form import NOW, POLICY, campaign_with_clients
 
 BASE = "https://my.example.com"
 LINK = re.compile(re.escape(BASE) + r"/survey/([A-Za-z0-9_-]{43})\b")
@@ -80,3 +84,24 @@ def test_the_mailed_link_opens_the_form_that_stores_the_answers(database: Databa
             SurveyTarget, SurveyTarget.id == SurveyAnswer.target_id).where(
             SurveyTarget.investor_id == ids["13800000001"]).order_by(SurveyAnswer.id)).all()
         assert [tuple(a) for a in answers] == [("satisfaction", "5"), ("recommend", "1")]
+
+
+def test_the_survey_by_sms_reaches_the_smsc_with_a_working_link(database: Database, smsc: TestSmsc) -> None:
+    ids = campaign_with_clients(database)  # at NOW: 11:00 in Shanghai, outside the SMS quiet hours
+    with database.session() as session:
+        assert send(session, "dec", "sms", base_url=BASE, now=NOW, policy=POLICY).queued == 2
+    sender = sender_for(database, smsc)
+    try:
+        assert sms_dispatch(database, sender, Clock(NOW)) == 2
+        assert wait_for(lambda: len(smsc.messages) == 2, timeout=10)
+    finally:
+        sender.close()
+    (message,) = [m for m in smsc.messages if m.destination == "13800000001"]
+    assert message.text.startswith("[Hotline] A short survey, Service satisfaction: ")
+    (token,) = LINK.findall(message.text)
+    with database.session() as session:
+        state = opened(session, token, NOW)
+        assert state.question == "satisfaction" and state.language == "en"
+        link = session.scalars(select(SurveyLink).where(SurveyLink.digest == digest(token))).one()
+        target = session.get(SurveyTarget, link.target_id)
+        assert target is not None and target.investor_id == ids["13800000001"] and link.channel == "sms"
