@@ -165,7 +165,7 @@ def cmd_send(args: argparse.Namespace, settings: Settings, session: Session) -> 
                          "clients open the survey at")
     done = send_links(session, args.code, args.by, base_url=base_url, now=utcnow(), policy=settings.notify.policy(),
                       valid_days=args.days)
-    print(f"{args.code}\t{args.by}\tqueued {done.queued}\talready sent {done.already}\treached by phone "
+    print(f"{args.code}\t{args.by}\tqueued {done.queued}\talready sent {done.already}\tskipped "
           f"{done.skipped}")
     return 0
 

@@ -28,7 +28,7 @@ from crm_core.surveys.web_form import check, current
 
 CHANNELS = ("email", "sms")
 TEMPLATE, PURPOSE = "survey_link", "survey"
-SENDABLE = ("pending", "exhausted")  # targets not reached by phone yet
+SENDABLE = ("pending", "exhausted")  # targets not reached by phone yet (nor on the do-not-call list)
 
 
 class LinkClosed(LookupError):
@@ -43,7 +43,7 @@ class LinkClosed(LookupError):
 class Sent:
     queued: int  # new notifications
     already: int  # targets sent before on this channel
-    skipped: int  # reached by phone already
+    skipped: int  # reached by phone already, being called, or on the do-not-call list
 
 
 def send(session: Session, code: str, channel: str, *, base_url: str, now: datetime, policy: NotifyPolicy,

@@ -176,10 +176,10 @@ def test_send_queues_the_survey_link_once_per_target_and_refuses_bad_input(tmp_p
 
     shown = readme_command("hotline survey send dec --by email --base-url https://my.example.com")
     sent = run_hotline(state, *shown)
-    assert (sent.returncode, sent.stdout) == (0, "dec\temail\tqueued 2\talready sent 0\treached by phone 0\n"), \
+    assert (sent.returncode, sent.stdout) == (0, "dec\temail\tqueued 2\talready sent 0\tskipped 0\n"), \
         sent.stderr
     again = run_hotline(state, *shown)
-    assert again.stdout == "dec\temail\tqueued 0\talready sent 2\treached by phone 0\n"
+    assert again.stdout == "dec\temail\tqueued 0\talready sent 2\tskipped 0\n"
     with database.session() as session:
         rows = session.scalars(select(Notification).order_by(Notification.id)).all()
         assert [(r.template, r.channel, r.address, r.status) for r in rows] == [
