@@ -10,12 +10,12 @@ crm_core.calls' functions, so that they are `Write` effects of the call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core import calls
+from crm_core import audit, calls
 from crm_core.models import Call, Investor, InvestorPhone, Reminder
 from crm_core.models.base import utcnow
 from crm_core.models.call import CallDirection, CallStatus
@@ -79,7 +79,7 @@ def phone_of(session: Session, investor_id: int) -> str | None:
 
 
 def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: datetime, skill: str, note: str,
-             key: str, reminder_id: int | None = None) -> Callback:
+             key: str, reminder_id: int | None = None, origin: str = "scheduled") -> Callback:
     """The desk's "Schedule callback": made at `at`, rung to `agent_id` first. Raises CallbackRefused when the
     investor has no phone number or a callback is already open for it (the same `key` again returns it)."""
     existing = by_key(session, key)
@@ -92,7 +92,7 @@ def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: da
     if open_for(session, number) is not None:
         raise CallbackRefused("already_pending", f"a callback to {number} is already open")
     row = Callback(number=number, open_number=number, investor_id=investor_id, skill=skill,
-                   language=investor.language, priority=10 if investor.vip else 0, origin="scheduled",
+                   language=investor.language, priority=10 if investor.vip else 0, origin=origin,
                    entered_at=at, due_at=at, status=CallbackStatus.SCHEDULED.value, attempts=0, agent_id=agent_id,
                    reminder_id=reminder_id, note=note, idempotency=key)
     session.add(row)
@@ -100,10 +100,70 @@ def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: da
     return row
 
 
+# -- asked by the client (the portal's "call me now" / "call me at ...") --------------------------------------------
+CLIENT_TOPICS = ("trading", "account", "products", "complaints", "general")  # the IVR's categories = ACD skills
+CLIENT_MAX_AHEAD = timedelta(days=14)
+CLIENT_GRACE = timedelta(minutes=1)  # a time typed a moment ago is "now", not refused
+
+
+def client_due(at: datetime | None, now: datetime) -> datetime:
+    """When a callback the client asks for is made: now (`at` None), or at a time from now to 14 days ahead.
+    CallbackRefused(bad_time) otherwise."""
+    if at is None:
+        return now
+    if at < now - CLIENT_GRACE:
+        raise CallbackRefused("bad_time", "the time has passed: choose a time from now on")
+    if at > now + CLIENT_MAX_AHEAD:
+        raise CallbackRefused("bad_time", f"choose a time within {CLIENT_MAX_AHEAD.days} days")
+    return max(at, now)
+
+
+def request_for_client(session: Session, investor_id: int, *, at: datetime | None, topic: str, now: datetime,
+                       key: str) -> Callback:
+    """The client asks to be called (the same path as the desk's "Schedule callback", with no agent: the queue
+    of the topic's skill makes it at its time). Refused (CallbackRefused) for an unknown topic, a bad time, no
+    phone number or a callback already open for it; the same `key` again returns the first one. Audited."""
+    existing = by_key(session, key)
+    if existing is not None:
+        return existing
+    if topic not in CLIENT_TOPICS:
+        raise CallbackRefused("bad_topic", f"topic must be one of: {', '.join(CLIENT_TOPICS)}")
+    row = schedule(session, agent_id=None, investor_id=investor_id, at=client_due(at, now), skill=topic,
+                   note="asked on the portal", key=key, origin="portal")
+    audit.record(session, actor=f"investor:{investor_id}", action="callback.request", outcome="scheduled",
+                 channel="web", subject=str(investor_id), callback_id=row.id, due_at=row.due_at.isoformat(),
+                 skill=topic)
+    return row
+
+
+def of_investor(session: Session, investor_id: int, limit: int = 20) -> list[Callback]:
+    """The investor's callbacks, newest first."""
+    return list(session.scalars(select(Callback).where(Callback.investor_id == investor_id)
+                                .order_by(Callback.id.desc()).limit(limit)))
+
+
+def cancel_for_client(session: Session, investor_id: int, callback_id: int) -> Callback:
+    """The client cancels their callback while it waits for its time (once it is in the ACD's queue it is made).
+    LookupError for none of theirs; CallbackRefused(in_progress) once queued or done; cancelling twice is one."""
+    # Locked, as open_due locks what it takes: a callback is either cancelled or queued, never both.
+    row = session.scalars(select(Callback).where(Callback.id == callback_id).with_for_update()).first()
+    if row is None or row.investor_id != investor_id:
+        raise LookupError(f"no such callback: {callback_id}")
+    if row.status == CallbackStatus.CANCELLED.value:
+        return row
+    if row.status != CallbackStatus.SCHEDULED.value:
+        raise CallbackRefused("in_progress", f"the callback is {row.status}: it can no longer be cancelled")
+    row.status, row.open_number = CallbackStatus.CANCELLED.value, None
+    audit.record(session, actor=f"investor:{investor_id}", action="callback.cancel", outcome="cancelled",
+                 channel="web", subject=str(investor_id), callback_id=row.id)
+    return row
+
+
 def open_due(session: Session, now: datetime) -> list[PendingCallback]:
     """Scheduled callbacks whose time has come: each gets its call record (queued from its time) and is pending."""
     due = session.scalars(select(Callback).where(Callback.status == CallbackStatus.SCHEDULED.value,
-                                                 Callback.due_at <= now).order_by(Callback.due_at, Callback.id))
+                                                 Callback.due_at <= now).order_by(Callback.due_at, Callback.id)
+                          .with_for_update(skip_locked=True))  # one being cancelled now is taken next time
     found = []
     for row in due:
         investor = session.get(Investor, row.investor_id) if row.investor_id is not None else None

@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session
 
 from crm_core.db import Database
 from crm_core.models import SurveyCampaign
+from crm_core.models.base import utcnow
 from crm_core.surveys import Progress, campaign_named, create_campaign, forbid, progress, publish, request_run, results
 from crm_core.surveys.dialing import zone
+from crm_core.surveys.links import CHANNELS as LINK_CHANNELS
+from crm_core.surveys.links import send as send_links
 from crm_core.surveys.post_call import post_call_results
 from hotline.cli_notify import FAILURES
 from hotline.cli_session import Handler, Work, in_session
@@ -33,7 +36,8 @@ def _in_session(work: Work) -> Handler:
 
 
 def add_survey_commands(subparsers: Any) -> None:
-    survey = subparsers.add_parser("survey", help="outbound surveys: publish, campaign, forbid, run, status, results")
+    survey = subparsers.add_parser("survey", help="outbound surveys: publish, campaign, forbid, run, send, status, "
+                                                     "results")
     commands = survey.add_subparsers(dest="survey_command", required=True)
 
     p = commands.add_parser("publish", help="publish a survey document (JSON) as the survey's next version")
@@ -73,6 +77,15 @@ def add_survey_commands(subparsers: Any) -> None:
     p = commands.add_parser("results", help="answers per week, agent, skill, question and key (tab-separated)")
     p.add_argument("code", nargs="?")
     p.set_defaults(handler=cmd_results)
+
+    p = commands.add_parser("send", help="send a campaign's survey by e-mail or SMS: a single-use link to the "
+                                         "portal's web form, queued in the outbox for every target not yet "
+                                         "reached by phone (once per target and channel)")
+    p.add_argument("code")
+    p.add_argument("--by", required=True, choices=list(LINK_CHANNELS))
+    p.add_argument("--base-url", help="the portal's public address (default: [portal] public_url)")
+    p.add_argument("--days", type=int, default=7, help="how long a link works (default 7)")
+    p.set_defaults(handler=cmd_send)
 
     p = commands.add_parser("post-call", help="the post-call surveys of the days given: each surveyed call with its "
                                               "agent, skill, disposition, outcome and answers (tab-separated)")
@@ -141,6 +154,19 @@ def cmd_results(args: argparse.Namespace, settings: Settings, session: Session) 
     for row in results(session, args.code):
         print(f"{row.week}\t{row.campaign}\t{row.agent_id or ''}\t{row.skill or ''}\t{row.question}\t{row.key}\t"
               f"{row.answers}")
+    return 0
+
+
+@_in_session
+def cmd_send(args: argparse.Namespace, settings: Settings, session: Session) -> int:
+    base_url = args.base_url or settings.portal.public_url
+    if not base_url:
+        raise ValueError("give --base-url or set [portal] public_url (HOTLINE_PORTAL_PUBLIC_URL): the address "
+                         "clients open the survey at")
+    done = send_links(session, args.code, args.by, base_url=base_url, now=utcnow(), policy=settings.notify.policy(),
+                      valid_days=args.days)
+    print(f"{args.code}\t{args.by}\tqueued {done.queued}\talready sent {done.already}\tskipped "
+          f"{done.skipped}")
     return 0
 
 

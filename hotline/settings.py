@@ -68,6 +68,7 @@ class PortalSettings:
     port: int = 8081
     session_minutes: int = 30
     login_attempts_per_minute: int = 10  # per address and per fund account
+    public_url: str = ""  # how clients reach it (survey links: `hotline survey send`), e.g. https://my.example.com
 
 
 @dataclass

@@ -18,7 +18,16 @@ from crm_core.client_sessions import PortalPolicy
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
-from portal import pages, routes_accounts, routes_auth, routes_docs, routes_notifications, routes_orders
+from portal import (
+    pages,
+    routes_accounts,
+    routes_auth,
+    routes_callbacks,
+    routes_docs,
+    routes_notifications,
+    routes_orders,
+    routes_survey,
+)
 from portal.auth import session_middleware
 from portal.context import CONTEXT, PortalContext
 from portal.errors import error_middleware, security_headers
@@ -39,7 +48,8 @@ def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = Non
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="portal-db")
     app[CONTEXT] = PortalContext(db=db, broker=broker, policy=policy or PortalPolicy(), executor=executor,
                                  limiter=limiter or RateLimiter(), notify_policy=notify_policy or NotifyPolicy())
-    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_docs, pages):
+    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks, routes_docs,
+                   routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     app.on_startup.append(_start_purging)

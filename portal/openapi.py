@@ -9,8 +9,10 @@ from portal.schemas import ACCOUNT, DAY, REQUESTS
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
 DESCRIBED = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
-             403: "CSRF token or origin refused, or not the fund account logged in with", 404:
-             "no such account, or not yours (the same answer)", 409: "the risk disclosure must be accepted first",
+             403: "CSRF token or origin refused, or not the fund account logged in with",
+             404: "no such account, or not yours (the same answer)",
+             409: "the risk disclosure must be accepted first, or (callbacks) one is already open, or it can no "
+                  "longer be cancelled",
              415: "not JSON", 422: "a field is missing or wrong, or an order rule refused it (code)",
              423: "locked after wrong trading passwords", 429: "too many logins"}
 
@@ -44,6 +46,8 @@ CSRF = {"name": "X-CSRF-Token", "in": "header", "required": False, "schema": {"t
         "description": "the session's CSRF token (GET /api/me); required on every POST but the login"}
 ACCOUNT_PARAM = {"name": "account", "in": "path", "required": True, "schema": ACCOUNT}
 ORDER_ID = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+CALLBACK_ID = {"name": "callback_id", "in": "path", "required": True,
+               "schema": {"type": "integer", "minimum": 1}}
 DAYS = [{"name": name, "in": "query", "required": False, "schema": DAY} for name in ("from", "to")]
 
 
@@ -82,6 +86,15 @@ def openapi_document() -> dict[str, Any]:
                                         "preferred hours, fill reports", codes=(401,)),
                              "put": _op("Declare my preferred channel (the CRM recomputes); fill reports by a "
                                         "channel or off", body="Preferences", codes=(401,))},
+        "/api/callbacks": {"get": _op("My callbacks, newest first: status (scheduled, pending, dialling, done, "
+                                      "failed, cancelled), topic, when (the notifications' time zone)", codes=(401,)),
+                           "post": _op("Call me now (no `at`) or at a local time about a topic: a callback the "
+                                       "ACD makes (an agent of the topic's skill, then my number); once per "
+                                       "request_id; 409 when a callback to my number is already open or I have "
+                                       "no number", body="CallMe", ok=201, codes=(401, 409))},
+        "/api/callbacks/{callback_id}/cancel": {"post": _op(
+            "Cancel my callback while it waits for its time (409 once the ACD has queued or made it)",
+            codes=(401, 403, 404, 409), params=[CALLBACK_ID])},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }
     schemas: dict[str, Any] = {name: _public(schema) for name, schema in REQUESTS.items()}

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from crm_core.callbacks import CLIENT_TOPICS
 from portal.errors import NOT_FOUND
 from webapi import validation
 from webapi.errors import ApiError
@@ -51,6 +52,12 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "code": CODE, "direction": {"type": "string", "enum": ["above", "below"]},
         "price": _string(12, 1, pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$", description="yuan, e.g. 1800.00"),
         "channel": {"type": "string", "enum": CHANNELS}, "request_id": REQUEST_ID}},
+    "CallMe": {"type": "object", "required": ["topic", "request_id"], "properties": {
+        "topic": {"type": "string", "enum": list(CLIENT_TOPICS), "description": "what about: the skill that calls"},
+        "at": _string(16, 16, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
+                      description="'YYYY-MM-DD HH:MM' in the notifications' time zone, up to 14 days ahead; "
+                                  "left out: call me now"),
+        "request_id": REQUEST_ID}},
     "Preferences": {"type": "object", "properties": {
         "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},
         "fill_reports": {"type": "string", "enum": ["off", *CHANNELS]}},

@@ -88,7 +88,7 @@ async function loadScreenPop(callId, consulted) {
   // A callback: the agent is calling the client back (they kept their place in the queue, or it was scheduled).
   el("caller-callback").hidden = !pop.callback;
   text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
-    : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
+    : pop.callback.origin === "portal" ? " (asked on the portal)" : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
   el("caller-relationship").hidden = !pop.relationship;
   text("caller-relationship", pop.relationship || "");
   text("investor-class", investor.investor_class || "—");

@@ -134,3 +134,8 @@ from crm_core.models.call_review import CallReview  # noqa: E402
 from crm_core.models.review_form_version import ReviewFormVersion  # noqa: E402
 
 __all__ += ["CallReview", "ReviewFormVersion"]
+
+# The survey by e-mail or SMS with a link to a web form (issue 13, item 6).
+from crm_core.models.survey_link import SurveyLink  # noqa: E402
+
+__all__ += ["SurveyLink"]

@@ -24,6 +24,7 @@ from crm_core.notifications.rules import (
     allowed_at,
     plan_chain,
 )
+from crm_core.surveys import link_tokens
 from crm_core.trading.once import claim as claim_once
 
 
@@ -59,7 +60,7 @@ def enqueue(session: Session, *, key: str, investor_id: int, purpose: str, templ
     investor = session.get(Investor, investor_id)
     if investor is None:
         raise NotificationNotFound(f"no investor {investor_id}")
-    templates.render(template, investor.language, {"name": investor.name, **data})  # a bad template fails here
+    templates.render(template, investor.language, {"name": investor.name, **link_tokens.preview_values(data)})
     documents.attachments(data, investor.language)  # and so does a bad document
     reachable = addresses(session, investor_id)
     if address is not None:
@@ -137,7 +138,8 @@ def claim_one(session: Session, notification_id: int, now: datetime) -> Outgoing
 def _take(session: Session, row: Notification, now: datetime) -> Outgoing:
     investor = session.get(Investor, row.investor_id) if row.investor_id is not None else None  # None: to staff
     assert row.channel is not None and row.address is not None
-    text = templates.render(row.template, row.language, {"name": investor.name if investor else "", **row.data})
+    data = link_tokens.message_values(session, row.data)  # a survey link's token, made now and only sent
+    text = templates.render(row.template, row.language, {"name": investor.name if investor else "", **data})
     row.status, row.attempts, row.updated_at = Status.SENDING.value, row.attempts + 1, now
     _event(session, row, now, f"attempt {row.attempts} to {row.address}")
     return Outgoing(row.id, row.key, row.channel, row.address, row.language, text.subject, text.text, text.sms,

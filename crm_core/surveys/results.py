@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import SurveyAnswer, SurveyAttempt, SurveyCampaign, SurveyTarget, SurveyVersion
+from crm_core.surveys.link_tokens import WEB_RUNNER
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class Progress:
     survey: str  # code v<version>
     status: str
     targets: int
-    dialled: int  # attempts made
+    dialled: int  # calls made (a web form answered from a survey link is not one)
     answered: int  # attempts answered by a person or a machine
     completed: int  # targets that answered every question asked
     remaining: int  # targets still to call (pending or being called)
@@ -35,7 +36,8 @@ def progress(session: Session, campaign: SurveyCampaign) -> Progress:
     outcomes = dict(session.execute(select(SurveyTarget.outcome, func.count()).where(
         SurveyTarget.campaign_id == campaign.id, SurveyTarget.outcome.is_not(None))
         .group_by(SurveyTarget.outcome)).all())
-    attempts = select(func.count()).select_from(SurveyAttempt).where(SurveyAttempt.campaign_id == campaign.id)
+    attempts = select(func.count()).select_from(SurveyAttempt).where(SurveyAttempt.campaign_id == campaign.id,
+                                                                    SurveyAttempt.runner != WEB_RUNNER)
     return Progress(campaign.code, f"{version.code} v{version.version}", campaign.status, sum(statuses.values()),
                     session.scalar(attempts) or 0,
                     session.scalar(attempts.where(SurveyAttempt.answered_at.is_not(None))) or 0,

@@ -37,6 +37,7 @@ from crm_core.surveys.dialing import (
     window_opens,
     within_window,
 )
+from crm_core.surveys.link_tokens import WEB_RUNNER
 from crm_core.surveys.targets import check_source, find_targets
 
 
@@ -299,7 +300,8 @@ def release_lease(session: Session, campaign: SurveyCampaign, runner: str, done:
 def close_left_open(session: Session, campaign_id: int, runner: str, now: datetime) -> int:
     left = session.scalars(select(SurveyAttempt).where(SurveyAttempt.campaign_id == campaign_id,
                                                        SurveyAttempt.outcome.is_(None),
-                                                       SurveyAttempt.runner != runner)).all()
+                                                       SurveyAttempt.runner != runner,
+                                                       SurveyAttempt.runner != WEB_RUNNER)).all()  # not a call
     for attempt in left:
         finish_attempt(session, attempt.id, Outcome.INTERRUPTED, f"left open by runner {attempt.runner}", now)
     return len(left)

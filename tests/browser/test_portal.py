@@ -4,7 +4,8 @@ suitability rule (a C2 client refused an R4 share; a C4 senior confirms after th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from console.ports import LiveEvents
 from crm_core.db import Database
-from crm_core.models import ClientReminder, RiskDisclosure, TradingOrder
+from crm_core.models import Callback, ClientReminder, InvestorPhone, RiskDisclosure, TradingOrder
 from crm_core.summary import account_summary
 from portal.app import build_app
 from portal.views import yuan
@@ -137,3 +138,28 @@ def test_a_client_sets_a_reminder_an_alert_and_how_to_be_reached(page: Page, por
     expect(page.get_by_test_id("fill-reports")).to_have_value("sms")
     with database.session() as session:
         assert session.scalars(select(ClientReminder.text)).all() == ["renew the questionnaire"]
+
+
+def test_a_client_asks_to_be_called_at_a_time_then_cancels(page: Page, portal: ServedApp, database: Database,
+                                                           clients: Clients) -> None:  # noqa: F811
+    with database.session() as session:
+        session.add(InvestorPhone(investor_id=clients.cautious_id, number="13900000012"))
+    at = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(days=1)).strftime("%Y-%m-%d 10:00")
+    log_in(page, portal, CAUTIOUS)
+    page.get_by_test_id("callme-topic").select_option("products")
+    page.get_by_test_id("callme-at").fill(at)
+    page.get_by_test_id("callme-now").click()
+    expect(page.get_by_test_id("callme-message")).to_have_text(f"We will call you at {at}.")
+    first = page.get_by_test_id("callbacks").locator("tbody tr").first
+    for shown in (at, "products", "*******0012", "scheduled"):
+        expect(first).to_contain_text(shown)
+    page.get_by_test_id("callme-at").fill("yesterday")
+    page.get_by_test_id("callme-now").click()
+    expect(page.get_by_test_id("callme-message")).to_contain_text("Refused")
+    page.get_by_test_id("callback-cancel").click()
+    expect(page.get_by_test_id("callme-message")).to_have_text("Cancelled.")
+    expect(first).to_contain_text("cancelled")
+    expect(page.get_by_test_id("callback-cancel")).to_have_count(0)
+    with database.session() as session:
+        assert [(c.status, c.skill, c.origin) for c in session.scalars(select(Callback))] == [
+            ("cancelled", "products", "portal")]

@@ -10,7 +10,15 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm_core.agents import create_agent
-from crm_core.models import Call, CallDisposition, DoNotCall, SegmentMembership, SurveyCampaign, SurveyVersion
+from crm_core.models import (
+    Call,
+    CallDisposition,
+    DoNotCall,
+    Notification,
+    SegmentMembership,
+    SurveyCampaign,
+    SurveyVersion,
+)
 from crm_core.models.base import utcnow
 from crm_core.surveys import claim_due, load_targets, mark_answered, record_answer
 from crm_core.surveys.dialing import Outcome
@@ -139,3 +147,41 @@ def test_the_post_call_survey_is_published_and_its_results_listed_with_agent_ski
     assert other_month.stdout.splitlines() == ["started\tcall\tagent\tskill\tdisposition\toutcome\tanswers\tcomments"]
     backwards = run_hotline(state, "survey", "post-call", "--from", "2026-12-31", "--to", "2026-12-01")
     assert backwards.returncode == 2 and "is before --from" in backwards.stderr and not backwards.stdout
+
+
+def test_send_queues_the_survey_link_once_per_target_and_refuses_bad_input(tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    for n in (1, 2):
+        investor_id = add_client(database, f"10000000{n}", f"Client {n}", email=f"c{n}@example.com",
+                                 phone=f"1380000000{n}")
+        with database.session() as session:
+            session.add(SegmentMembership(investor_id=investor_id, segment_code="retail", path="root/retail"))
+    assert run_hotline(state, "survey", "publish", "satisfaction", str(EXAMPLE)).returncode == 0
+    assert run_hotline(state, "survey", "campaign", "dec", "--survey", "satisfaction", "--source",
+                       "segment:retail").returncode == 0
+    with database.session() as session:
+        load_targets(session, session.scalars(select(SurveyCampaign)).one(), utcnow())
+
+    for bad, message in ((["--by", "email"], "give --base-url"),
+                         (["--by", "email", "--base-url", "ftp://x"], "base URL"),
+                         (["--by", "email", "--base-url", "https://x", "--days", "0"], "1 to 90 days"),
+                         (["--by", "fax", "--base-url", "https://x"], "invalid choice")):
+        refused = run_hotline(state, "survey", "send", "dec", *bad)
+        assert refused.returncode == 2 and message in refused.stderr, (bad, refused.stderr)
+    unknown = run_hotline(state, "survey", "send", "nov", "--by", "sms", "--base-url", "https://x")
+    assert unknown.returncode == 2 and "no survey campaign 'nov'" in unknown.stderr
+    with database.session() as session:
+        assert session.scalars(select(Notification)).all() == []  # nothing queued by a refused command
+
+    shown = readme_command("hotline survey send dec --by email --base-url https://my.example.com")
+    sent = run_hotline(state, *shown)
+    assert (sent.returncode, sent.stdout) == (0, "dec\temail\tqueued 2\talready sent 0\tskipped 0\n"), \
+        sent.stderr
+    again = run_hotline(state, *shown)
+    assert again.stdout == "dec\temail\tqueued 0\talready sent 2\tskipped 0\n"
+    with database.session() as session:
+        rows = session.scalars(select(Notification).order_by(Notification.id)).all()
+        assert [(r.template, r.channel, r.address, r.status) for r in rows] == [
+            ("survey_link", "email", "c1@example.com", "queued"), ("survey_link", "email", "c2@example.com", "queued")]
+        assert all(r.data["form_url"] == "https://my.example.com/survey/" for r in rows)
