@@ -35,7 +35,7 @@ class AgentLive:
     call_id: str | None
     caller_number: str | None
     phone_registered: bool | None  # None: not a SIP phone (simulated)
-    call_state: str | None = None  # talking | held | consult_ringing | consulting, while on a call
+    call_state: str | None = None  # talking | held | consult_ringing | consulting | conference, while on a call
 
 
 @dataclass(frozen=True)

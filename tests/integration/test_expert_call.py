@@ -220,3 +220,26 @@ def test_the_desk_brings_in_an_expert_lets_them_go_then_hands_the_caller_to_the_
     page.close()
     assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
     assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+
+
+def test_a_three_way_call_carries_on_across_a_service_restart(hotline: Hotline) -> None:
+    agent, agents, call_id, caller, bridge_id, agent_channel = agent_with_an_expert_ready(hotline)
+    assert agent.post(f"/api/calls/{call_id}/conference", {"to_job_number": "2101"})[0] == 200
+    expert = three_in_the_bridge(hotline, bridge_id, caller, agent_channel)
+    assert wait_for(lambda: agent.live().get("call_state") == "conference", timeout=5)
+
+    hotline.service.kill()  # SIGKILL while the three talk
+    hotline.service.start()
+    # Recovered as the three-way call it was: nobody queued again, nobody hung up.
+    assert wait_for(lambda: agent.live().get("call_state") == "conference", timeout=15), agent.live()
+    assert {caller, agent_channel, expert} <= set(bridges(hotline.asterisk)[bridge_id])
+    assert agent_state(hotline, agents["2101"]) == "busy"
+
+    status, body = agent.post(f"/api/calls/{call_id}/conference/leave", {"who": "agent"})
+    assert status == 200, body
+    assert wait_for(lambda: agent_channel not in channel_names(hotline.asterisk), timeout=5)
+    assert call_row(hotline, call_id).agent_id == agents["2101"]
+    assert event_kinds(hotline, call_id).count("queued") == 1
+    assert ari_delete(hotline.asterisk, f"channels/{caller}") == 204
+    assert wait_for(lambda: call_row(hotline, call_id).status == "completed", timeout=10)
+    assert len(expert_recordings(hotline, call_id)) == 1
