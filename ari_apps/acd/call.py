@@ -214,7 +214,8 @@ class AcdCallSession(CallSession):
     def _context(self) -> Context:
         settings = self.deps.settings
         return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds,
-                       time.time(), settings.callback_attempts, settings.callback_retry_seconds)
+                       time.time(), settings.callback_attempts, settings.callback_retry_seconds,
+                       settings.record_conferences)
 
     def _sync_owned(self) -> None:
         """Route to this call the events of what it has now, and no longer those of what it let go (before

@@ -31,10 +31,13 @@ def recording_name(call: AcdCall, ctx: Context) -> str:
 
 def join(call: AcdCall, event: ev.Conference | ev.TargetAnswered, ctx: Context) -> Transition:
     """The agent and the target leave their consultation bridge for the call's: the caller's music stops, all
-    three talk, and the call's bridge is recorded from now on (until the call ends)."""
+    three talk, and the call's bridge is recorded from now on (until the call ends; unless the ACD's
+    record_conferences is off)."""
     consult = call.consult
     assert consult is not None and call.agent_channel_id is not None
     conference = replace(call, phase=Phase.CONFERENCE)
+    recorder = (fx.RecordBridge(call.bridge_id, recording_name(call, ctx), RECORDING_PURPOSE),) \
+        if ctx.record_conferences else ()
     return Transition(conference, (
         fx.RemoveFromBridge(consult.bridge_id, consult.channel_id),
         fx.RemoveFromBridge(consult.bridge_id, call.agent_channel_id), fx.DestroyBridge(consult.bridge_id),
@@ -42,8 +45,7 @@ def join(call: AcdCall, event: ev.Conference | ev.TargetAnswered, ctx: Context) 
         fx.AddToBridge(call.bridge_id, consult.channel_id),
         fx.Write(calls.record_event, {"kind": "conference", "agent_id": call.agent_id,
                                       "expert_agent_id": consult.agent_id, "number": consult.number}),
-        fx.RecordBridge(call.bridge_id, recording_name(call, ctx), RECORDING_PURPOSE),
-        publish_line(conference)))
+        *recorder, publish_line(conference)))
 
 
 def target_answers(call: AcdCall, event: ev.TargetAnswered, ctx: Context) -> Transition:

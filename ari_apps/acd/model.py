@@ -95,6 +95,7 @@ class Context:
     now: float
     callback_attempts: int = 3  # attempts the customer may leave unanswered before the agent gets a reminder
     callback_retry_seconds: float = 300.0  # between attempts
+    record_conferences: bool = True  # a three-way call's bridge is recorded
 
 
 @dataclass(frozen=True)

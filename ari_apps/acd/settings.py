@@ -25,3 +25,5 @@ class AcdSettings:
     callback_offer_after_seconds: float = 90.0
     callback_attempts: int = 3
     callback_retry_seconds: float = 300.0
+    # Expert help: a three-way call is recorded (a bridge recording linked to the call, as trading calls are).
+    record_conferences: bool = True

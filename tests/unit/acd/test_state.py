@@ -549,6 +549,10 @@ def test_an_expert_consulted_joins_the_caller_and_the_agent_in_the_calls_bridge_
     assert published(joined) == [CallState(7, "c1", "conference", target_agent_id=8)]
     assert "channel:target-k0" in owned(joined.call)  # the expert's hang-up is still this call's
     assert step(joined.call, ev.Conference(), CTX).refusal.code == "in_conference"  # type: ignore[union-attr]
+    unrecorded = step(CONSULTING, ev.Conference(), replace(CTX, record_conferences=False))  # the ACD's setting off
+    assert unrecorded.call == joined.call
+    assert [e for e in unrecorded.effects if not isinstance(e, fx.RecordBridge)] == list(unrecorded.effects)
+    assert len(unrecorded.effects) == len(joined.effects) - 1
 
 
 def test_an_expert_rung_to_join_goes_straight_into_the_conference_on_answer() -> None:
