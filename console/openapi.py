@@ -119,6 +119,18 @@ def openapi_document() -> dict[str, Any]:
         "/api/calls/{call_id}/transfer/cancel": {"post": _op("Attended transfer: hang up the target and take the "
                                                              "caller back", codes=(*CALL_CODES, 409),
                                                              params=[CALL_ID])},
+        "/api/calls/{call_id}/conference": {"post": _op("Three-way call: the consulted target (an expert) joins "
+                                                        "the caller and me, or an expert (agent or number) is "
+                                                        "rung straight in; the conference is recorded",
+                                                        body="Conference", codes=(*CALL_CODES, 409),
+                                                        params=[CALL_ID])},
+        "/api/calls/{call_id}/conference/leave": {"post": _op("Three-way call: I leave (the caller stays with the "
+                                                              "expert) or the expert leaves (back to two)",
+                                                              body="ConferenceLeave", codes=(*CALL_CODES, 409),
+                                                              params=[CALL_ID])},
+        "/api/calls/{call_id}/queue": {"post": _op("Hand the caller to a queue (the expert pool by topic, or a "
+                                                   "skill) and leave the call", body="ToQueue",
+                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number (for a campaign if named); 403 "
                                   "when an outbound budget it counts against is spent, saying which",
                                   body="Dial", ok=201, codes=(401, 403, 409))},

@@ -35,7 +35,7 @@ class AgentLive:
     call_id: str | None
     caller_number: str | None
     phone_registered: bool | None  # None: not a SIP phone (simulated)
-    call_state: str | None = None  # talking | held | consult_ringing | consulting, while on a call
+    call_state: str | None = None  # talking | held | consult_ringing | consulting | conference, while on a call
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,17 @@ class TelephonyPort(Protocol):
 
     async def cancel_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
         """Attended transfer: the target is hung up and the caller is back with the agent."""
+
+    async def conference(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
+                         by_agent: int | None = None) -> None:
+        """Three-way: with no target, the answered consultation's target joins the caller and the agent; with a
+        target (an agent or a number), it is rung and joins once it answers. The conference is recorded."""
+
+    async def leave_conference(self, call_id: str, who: str, *, by_agent: int | None = None) -> None:
+        """`agent`: the agent leaves, the caller stays with the expert; `expert`: the expert is hung up."""
+
+    async def to_queue(self, call_id: str, skill: str, *, by_agent: int | None = None) -> None:
+        """The agent leaves; the caller waits in the skill's queue (e.g. the expert pool's)."""
 
     async def dial(self, agent_id: int, number: str) -> str:
         """Click-to-dial: ring the agent's phone, then the number; returns the new call id."""

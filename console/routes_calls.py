@@ -1,5 +1,6 @@
 """Call handling from the desk: screen-pop, disposition, reply, the client's reminders and price alerts, hold,
-transfer, click-to-dial, callbacks, the agent's own book of clients."""
+transfer, an expert's three-way conference, a hand-over to a queue, click-to-dial, callbacks, the agent's own
+book of clients."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from console.screen_pop import screen_pop
 from crm_core.agent_book import agent_book
 from crm_core.billing import budgets
 from crm_core.callbacks import CallbackRefused
+from crm_core.experts import expert_skill
 from crm_core.models.base import utcnow
 from crm_core.notifications.reminders import ReminderRejected
 from crm_core.trading import SimulatedFeed
@@ -147,6 +149,52 @@ async def _end_consultation(request: web.Request, *, complete: bool) -> web.Resp
     finish = ctx.telephony.complete_transfer if complete else ctx.telephony.cancel_transfer
     await finish(call_id, by_agent=_acting_agent(identity))
     return web.json_response({"call_id": call_id, "transfer": "completed" if complete else "cancelled"})
+
+
+@routes.post("/api/calls/{call_id}/conference")
+async def post_conference(request: web.Request) -> web.Response:
+    """Three-way with an expert: the consulted target joins, or the one named is rung straight in."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "Conference")
+    to_job, to_number = body.get("to_job_number"), body.get("to_number")
+    if to_job is not None and to_number is not None:
+        raise ApiError(422, "give at most one of to_job_number and to_number", field="to_job_number")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    if to_job is not None:
+        await ctx.in_session(desk.agent_by_job_number, to_job)
+    await ctx.telephony.conference(call_id, to_job_number=to_job, to_number=to_number,
+                                   by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "to_job_number": to_job, "to_number": to_number,
+                              "conference": "joined" if to_job is None and to_number is None else "ringing"})
+
+
+@routes.post("/api/calls/{call_id}/conference/leave")
+async def post_conference_leave(request: web.Request) -> web.Response:
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "ConferenceLeave")
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    await ctx.telephony.leave_conference(call_id, body["who"], by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "left": body["who"]})
+
+
+@routes.post("/api/calls/{call_id}/queue")
+async def post_to_queue(request: web.Request) -> web.Response:
+    """Hand the caller to a queue: the expert pool by topic, or any skill's."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    body = await read_body(request, "ToQueue")
+    topic, skill = body.get("topic"), body.get("skill")
+    if (topic is None) == (skill is None):
+        raise ApiError(422, "give exactly one of topic and skill", field="topic")
+    queue = expert_skill(topic) if topic is not None else str(skill)
+    ctx = context_of(request)
+    await ctx.in_session(desk.visible_call, call_id, identity)
+    await ctx.telephony.to_queue(call_id, queue, by_agent=_acting_agent(identity))
+    return web.json_response({"call_id": call_id, "skill": queue})
 
 
 @routes.post("/api/dial")

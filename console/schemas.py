@@ -9,6 +9,7 @@ from aiohttp import web
 
 from crm_core.complaints.categories import CATEGORIES
 from crm_core.complaints.deadlines import SEVERITIES
+from crm_core.experts import EXPERT_TOPICS
 from webapi import validation
 from webapi.validation import MAX_DB_INT
 
@@ -42,6 +43,16 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "Transfer": {"type": "object", "properties": {
         "to_job_number": _string(20), "to_number": PHONE_NUMBER, "attended": {"type": "boolean"}},
         "description": "exactly one of to_job_number and to_number; a number needs attended: true"},
+    "Conference": {"type": "object", "properties": {"to_job_number": _string(20), "to_number": PHONE_NUMBER},
+                   "description": "none: the consulted target (answered) joins; one of to_job_number and "
+                                  "to_number: rung straight into the conference (the caller held meanwhile)"},
+    "ConferenceLeave": {"type": "object", "required": ["who"], "properties": {
+        "who": {"type": "string", "enum": ["agent", "expert"],
+                "description": "agent: I leave, the caller stays with the expert; expert: back to two"}}},
+    "ToQueue": {"type": "object", "properties": {
+        "topic": {"type": "string", "enum": list(EXPERT_TOPICS), "description": "the expert pool's topic"},
+        "skill": _string(40, description="any skill's queue")},
+        "description": "exactly one of topic and skill"},
     "Dial": {"type": "object", "required": ["number"], "properties": {
         "number": PHONE_NUMBER,
         "campaign": {"type": "string", "minLength": 1, "maxLength": 60,

@@ -42,6 +42,10 @@ def ensure_skill(session: Session, code: str, name: str | None = None) -> Skill:
     return skill
 
 
+def skill_exists(session: Session, code: str) -> bool:
+    return session.scalars(select(Skill.id).where(Skill.code == code)).first() is not None
+
+
 def create_agent(session: Session, *, job_number: str, name: str, password: str, sip_password: str,
                  languages: list[str], skills: dict[str, int], role: str = "agent",
                  device: str | None = None) -> Agent:

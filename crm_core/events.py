@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar, Literal
 
-CallLine = Literal["ringing", "talking", "held", "consult_ringing", "consulting"]
+CallLine = Literal["ringing", "talking", "held", "consult_ringing", "consulting", "conference"]
 AbandonedWhere = Literal["queue", "ringing"]
 
 
@@ -62,7 +62,7 @@ class PhoneRegistration(_Event):
 @dataclass(frozen=True)
 class CallState(_Event):
     """The desk's call line for the agent's call: ringing (Asterisk reports the agent's phone ringing),
-    talking, held, consult_ringing, consulting."""
+    talking, held, consult_ringing, consulting, conference (three-way with the target: an expert)."""
 
     type: ClassVar[str] = "call_state"
     agent_id: int | None

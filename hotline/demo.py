@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from crm_core import agents as agent_service
 from crm_core import reviews
+from crm_core.experts import EXPERT_SKILL_NAMES
 from crm_core.models import Agent, AgentState, Investor, InvestorPhone
 from crm_core.rematch import rematch_investors
 from crm_core.seed import seed_reference_data
@@ -23,7 +24,7 @@ from crm_core.trading.demo import seed_demo_trading
 from hotline.accounts_file import ClientLogin, StaffLogin, write
 
 SKILLS = {"trading": "Trading help", "account": "Account and funds", "products": "Funds and products",
-          "complaints": "Complaints", "general": "Operator desk"}
+          "complaints": "Complaints", "general": "Operator desk", **EXPERT_SKILL_NAMES}
 
 INVESTORS = [
     # account, name, class, risk, language, vip, phone
@@ -42,6 +43,9 @@ AGENTS = [
     ("1004", "Grace Wu", ["en", "zh"], {"trading": 6, "account": 6, "products": 8, "general": 5}),
     ("1005", "Qian Hao", ["zh"], {"general": 9, "trading": 3}),
     ("1006", "Lin Yu", ["zh", "en"], {"trading": 7, "products": 7, "complaints": 5, "general": 4}),
+    # research analysts: the expert pool brought into calls (crm_core/experts.py)
+    ("1101", "Xu Ming", ["zh", "en"], {"expert_stocks": 9, "expert_options": 7}),
+    ("1102", "Tang Yan", ["zh"], {"expert_funds": 9, "expert_bonds": 8}),
 ]
 
 # Staff who take no calls: the supervisor listens, whispers and barges from their own phone.

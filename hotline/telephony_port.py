@@ -68,27 +68,49 @@ class HotlineTelephony:
 
     async def transfer(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
                        attended: bool = False, by_agent: int | None = None) -> None:
+        if to_number is not None and not attended:
+            raise TelephonyError("not_supported", "a blind transfer goes to an agent; for an outside number "
+                                                  "use an attended transfer")
+        target = await self._target(to_job_number, to_number)
+        if not attended:
+            await self._control(call_id, Control.BLIND, by_agent, agent_id=target["agent_id"])
+            return
+        await self._control(call_id, Control.CONSULT, by_agent, **target)
+
+    async def conference(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
+                         by_agent: int | None = None) -> None:
+        if to_job_number is None and to_number is None:
+            await self._control(call_id, Control.CONFERENCE, by_agent)
+            return
+        target = await self._target(to_job_number, to_number)
+        await self._control(call_id, Control.CONSULT, by_agent, join=True, **target)
+
+    async def leave_conference(self, call_id: str, who: str, *, by_agent: int | None = None) -> None:
+        if who not in ("agent", "expert"):
+            raise TelephonyError("bad_party", f"who leaves is agent or expert, not {who!r}")
+        await self._control(call_id, Control.COMPLETE if who == "agent" else Control.CANCEL, by_agent)
+
+    async def to_queue(self, call_id: str, skill: str, *, by_agent: int | None = None) -> None:
+        if not await self.db.run(agent_service.skill_exists, skill):
+            raise TelephonyError("unknown_skill", f"no skill {skill!r}")
+        await self._control(call_id, Control.TO_QUEUE, by_agent, skill=skill)
+
+    async def _target(self, to_job_number: str | None, to_number: str | None) -> dict[str, Any]:
+        """A transfer's or a conference's target: an agent by job number (their id and phone) or an outside
+        number (its endpoint), as the ACD's Consult control takes them."""
         if (to_job_number is None) == (to_number is None):
             raise TelephonyError("bad_target", "name either the agent or the number to transfer to")
         if to_number is not None:
-            if not attended:
-                raise TelephonyError("not_supported", "a blind transfer goes to an agent; for an outside number "
-                                                      "use an attended transfer")
             try:
                 endpoint = dial_endpoint(self.acd.deps.settings.outbound_dial, dial_digits(to_number))
             except ControlRefused as refused:
                 raise TelephonyError(refused.code, str(refused)) from None
-            await self._control(call_id, Control.CONSULT, by_agent, number=to_number, endpoint=endpoint)
-            return
+            return {"number": to_number, "endpoint": endpoint}
         assert to_job_number is not None
         target = await self.db.run(_agent_id, to_job_number)
         if target is None:
             raise TelephonyError("unknown_agent", f"no agent with job number {to_job_number}")
-        if not attended:
-            await self._control(call_id, Control.BLIND, by_agent, agent_id=target)
-            return
-        dial_string = await self.db.run(_agent_dial_string, target)
-        await self._control(call_id, Control.CONSULT, by_agent, agent_id=target, endpoint=dial_string)
+        return {"agent_id": target, "endpoint": await self.db.run(_agent_dial_string, target)}
 
     async def complete_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
         await self._control(call_id, Control.COMPLETE, by_agent)

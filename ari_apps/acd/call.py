@@ -41,7 +41,7 @@ from ari_apps.acd.state import step
 from ari_apps.ari import AriError
 from ari_apps.originate import originate
 from ari_apps.session import CallSession, SessionApp
-from crm_core import callbacks, calls
+from crm_core import callbacks, calls, recordings
 from crm_core.agents import set_state as set_agent_state
 from crm_core.call_routing import CallRoute, route_for
 from crm_core.callbacks import PendingCallback
@@ -50,6 +50,7 @@ from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
 
+RECORDING_FORMAT = "wav"  # as trading calls' recordings
 CONTROL = "HotlineControl"  # internal event: {"type", "control": Control, "args": {...}, "done": Future}
 
 
@@ -215,7 +216,8 @@ class AcdCallSession(CallSession):
     def _context(self) -> Context:
         settings = self.deps.settings
         return Context(uuid.uuid4().hex, self.app.name, settings.ring_timeout_seconds, settings.dial_timeout_seconds,
-                       time.time(), settings.callback_attempts, settings.callback_retry_seconds)
+                       time.time(), settings.callback_attempts, settings.callback_retry_seconds,
+                       settings.record_conferences)
 
     def _sync_owned(self) -> None:
         """Route to this call the events of what it has now, and no longer those of what it let go (before
@@ -242,6 +244,8 @@ class AcdCallSession(CallSession):
                 await self.ari.request_quietly("bridges", "startMoh", bridgeId=bridge_id)
             case fx.StopMoh(bridge_id):
                 await self.ari.request_quietly("bridges", "stopMoh", bridgeId=bridge_id)
+            case fx.RecordBridge(bridge_id, name, purpose):
+                await self._record_bridge(bridge_id, name, purpose)
             case fx.HangUp(channel_id):
                 await self.ari.request_quietly("channels", "hangup", channelId=channel_id)
             case fx.AfterCall(channel_id, bridge_id):
@@ -277,6 +281,20 @@ class AcdCallSession(CallSession):
                 await dispatcher.agent_missed(agent_id)
             case fx.Publish(event):
                 self.deps.events(event)
+
+    async def _record_bridge(self, bridge_id: str, name: str, purpose: str) -> None:
+        """Record the bridge and link the recording to the call; a recorder that fails is logged and noted on the
+        call, and the call goes on (as a trading call's recording)."""
+        try:
+            await self.ari.request("bridges", "record", bridgeId=bridge_id, name=name, format=RECORDING_FORMAT,
+                                   ifExists="fail")
+            await self.deps.db.run(recordings.add, self.call_id, name, format=RECORDING_FORMAT, purpose=purpose,
+                                   at=datetime.now(UTC))
+        except (AriError, SQLAlchemyError) as exc:
+            logger.error("call %s: %s call not recorded: %s", self.call_id, purpose, exc)
+            await self.deps.db.record(calls.record_event, self.call_id, "recording_failed", error=str(exc)[:200])
+            return
+        await self.deps.db.record(calls.record_event, self.call_id, "recording", name=name)
 
     async def _enqueue(self) -> None:
         """Into the router's queue in the call's place; a callback whose agent (who scheduled it) is free is
@@ -361,9 +379,12 @@ class AcdCallSession(CallSession):
         if control is Control.CONSULT:
             target = args.get("agent_id")
             available = target is None or self._take(control, int(target))
-            return ev.Consult(target, args.get("number"), args["endpoint"], available)
+            return ev.Consult(target, args.get("number"), args["endpoint"], available, bool(args.get("join")))
+        if control is Control.TO_QUEUE:
+            return ev.ToQueue(str(args["skill"]))
         simple: dict[Control, ev.DeskControl] = {Control.HOLD: ev.Hold(), Control.UNHOLD: ev.Unhold(),
-                                                 Control.COMPLETE: ev.Complete(), Control.CANCEL: ev.Cancel()}
+                                                 Control.COMPLETE: ev.Complete(), Control.CANCEL: ev.Cancel(),
+                                                 Control.CONFERENCE: ev.Conference()}
         return simple[control]
 
     def _take(self, control: Control, agent_id: int) -> bool:

@@ -169,6 +169,7 @@ class Consult:
     number: str | None
     endpoint: str
     available: bool = True
+    join: bool = False  # straight into a three-way conference once the target answers
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,19 @@ class Cancel:
     pass
 
 
-DeskControl = Hold | Unhold | Blind | Consult | Complete | Cancel
+@dataclass(frozen=True)
+class Conference:
+    """The answered consultation's target (an expert) joins the caller and the agent: three-way."""
+
+
+@dataclass(frozen=True)
+class ToQueue:
+    """The agent hands the caller to a skill's queue (e.g. the expert pool) and leaves."""
+
+    skill: str
+
+
+DeskControl = Hold | Unhold | Blind | Consult | Complete | Cancel | Conference | ToQueue
 CallEvent = (Start | Resumed | Queued | Offer | AnnounceDue | AnnounceDone | KeyPressed | CallbackSaved | CallbackDue
              | CallerAnswered | CallerGone | AgentRinging | AgentAnswered | AgentGone | TargetAnswered | TargetGone
              | OriginateFailed | DeskControl)

@@ -63,7 +63,7 @@ def consult(call: AcdCall, event: ev.Consult, ctx: Context) -> Transition:
     if event.agent_id is not None and not event.available:
         return Transition(call, refusal=ControlRefused("agent_unavailable", "that agent is not ready"))
     assert call.agent_channel_id is not None
-    target = Consultation(f"target-{ctx.key}", f"consult-{ctx.key}", event.agent_id, event.number)
+    target = Consultation(f"target-{ctx.key}", f"consult-{ctx.key}", event.agent_id, event.number, event.join)
     held = replace(call, phase=Phase.HELD)
     hold_first = (*hold_effects(call), publish_line(held)) if call.phase is Phase.TALKING else ()
     ringing = replace(call, phase=Phase.CONSULT_RINGING, consult=target)

@@ -1,4 +1,5 @@
-"""What an agent may do from the desk, decided without I/O: click-to-dial, hold, transfers.
+"""What an agent may do from the desk, decided without I/O: click-to-dial, hold, transfers, an expert brought
+into a three-way conference, the caller handed to a skill's queue (the expert pool).
 
 The call sessions and the telephony port ask these functions and act on the answer; a refusal is a
 `ControlRefused` whose code the console shows (HTTP 409 with the code).
@@ -29,8 +30,10 @@ class Control(StrEnum):
     UNHOLD = "unhold"
     BLIND = "blind"  # blind transfer to another agent
     CONSULT = "consult"  # first half of an attended transfer: the caller on hold, the target rung
-    COMPLETE = "complete"  # the target takes the caller, the agent leaves
-    CANCEL = "cancel"  # the target is hung up, the caller is back with the agent
+    COMPLETE = "complete"  # the target takes the caller, the agent leaves (also: the agent leaves a conference)
+    CANCEL = "cancel"  # the target is hung up, the caller is back with the agent (also: the expert leaves)
+    CONFERENCE = "conference"  # the answered consultation's target joins the call: three-way
+    TO_QUEUE = "to_queue"  # the agent leaves; the caller waits in a skill's queue (e.g. the expert pool)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class CallView:
     held: bool
     consulting: bool  # a consultation leg exists (ringing or answered)
     consult_answered: bool
+    conference: bool = False  # the target joined the caller and the agent (three-way)
 
 
 def dial_digits(number: str) -> str:
@@ -75,12 +79,16 @@ def control_refusal(control: Control, call: CallView) -> ControlRefused | None:
     """Whether `control` can be applied to the call as it is now."""
     if not call.talking:
         return ControlRefused("not_on_call", "the call is not connected (ringing, queued or ended)")
-    if control in (Control.COMPLETE, Control.CANCEL):
+    if control in (Control.COMPLETE, Control.CANCEL, Control.CONFERENCE):
         if not call.consulting:
             return ControlRefused("no_consultation", "there is no attended transfer in progress")
-        if control is Control.COMPLETE and not call.consult_answered:
+        if control is not Control.CANCEL and not call.consult_answered:
             return ControlRefused("consult_not_answered", "the transfer target has not answered yet")
+        if control is Control.CONFERENCE and call.conference:
+            return ControlRefused("in_conference", "the expert is in the conference already")
         return None
+    if call.conference:
+        return ControlRefused("in_conference", "a three-way call is in progress: leave it or let the expert go first")
     if call.consulting:
         return ControlRefused("consulting", "an attended transfer is in progress: complete or cancel it first")
     return None

@@ -54,6 +54,17 @@ class StopMoh:
 
 
 @dataclass(frozen=True)
+class RecordBridge:
+    """Record what the bridge hears (Asterisk's bridge recording, until the bridge goes) and link the recording to
+    the call (a `call_recordings` row, as a trading call's). A recording that cannot start is logged and noted
+    on the call; the call goes on."""
+
+    bridge_id: str
+    name: str
+    purpose: str
+
+
+@dataclass(frozen=True)
 class Ring:
     """Originate a channel into the ACD app (ari_apps.originate: our own channel id, variables, timeout)."""
 
@@ -175,6 +186,6 @@ class Publish:
     event: LiveEvent
 
 
-Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | Ring | HangUp
-          | AfterCall | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw | RecordAgentState
-          | SetAgentState | AgentBack | AgentMissed | Publish)
+Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | RecordBridge | Ring
+          | HangUp | AfterCall | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw
+          | RecordAgentState | SetAgentState | AgentBack | AgentMissed | Publish)

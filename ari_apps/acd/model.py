@@ -23,20 +23,22 @@ class Phase(StrEnum):
     HELD = "held"  # the caller hears music; the agent's phone stays up, out of the bridge
     CONSULT_RINGING = "consult_ringing"  # the caller held; the agent waits for the transfer target
     CONSULTING = "consulting"  # the caller held; the agent talks with the target
+    CONFERENCE = "conference"  # three-way: the caller, the agent and the target (an expert) in the call's bridge
     DIALING_OUT = "dialing_out"  # click-to-dial: the agent's phone rings, then the customer's
     CALLBACK_PENDING = "callback_pending"  # to be called back: queued (or awaiting its next attempt), no caller
     DONE = "done"
 
 
-CONNECTED = frozenset({Phase.TALKING, Phase.HELD, Phase.CONSULT_RINGING, Phase.CONSULTING})
+CONNECTED = frozenset({Phase.TALKING, Phase.HELD, Phase.CONSULT_RINGING, Phase.CONSULTING, Phase.CONFERENCE})
 
 
 @dataclass(frozen=True)
 class Consultation:
     channel_id: str  # the target's leg
-    bridge_id: str  # the agent's and the target's bridge
+    bridge_id: str  # the agent's and the target's bridge (gone once the target joins a conference)
     agent_id: int | None  # the target agent; None for an outside number
     number: str | None
+    join: bool = False  # rung straight into a conference: the target joins the call's bridge on answer
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Context:
     now: float
     callback_attempts: int = 3  # attempts the customer may leave unanswered before the agent gets a reminder
     callback_retry_seconds: float = 300.0  # between attempts
+    record_conferences: bool = True  # a three-way call's bridge is recorded
 
 
 @dataclass(frozen=True)
@@ -111,11 +114,13 @@ def view(call: AcdCall) -> CallView:
     """What the desk rules need to know about the call."""
     return CallView(talking=call.phase in CONNECTED and call.agent_channel_id is not None,
                     held=call.phase is not Phase.TALKING, consulting=call.consult is not None,
-                    consult_answered=call.phase is Phase.CONSULTING)
+                    consult_answered=call.phase in (Phase.CONSULTING, Phase.CONFERENCE),
+                    conference=call.phase is Phase.CONFERENCE)
 
 
 def line(call: AcdCall) -> CallLine | None:
-    """The desk's call line for a connected call (talking, held, consult_ringing, consulting), else None."""
+    """The desk's call line for a connected call (talking, held, consult_ringing, consulting, conference), else
+    None."""
     return call.phase.value if call.phase in CONNECTED else None  # type: ignore[return-value]
 
 

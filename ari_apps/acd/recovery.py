@@ -5,6 +5,7 @@
       ... and this call's agent leg up in no bridge, on hold by the record      ─▶ HELD
       ... and this call's agent leg in a consultation bridge                   ─▶ CONSULT_RINGING / CONSULTING
     caller with an agent's (or an outside party's) leg in the call's bridge    ─▶ TALKING
+    caller with the agent's leg and a consultation target's in the call's bridge ─▶ CONFERENCE
 
 A consultation whose target is already gone is resumed as ringing and then told the target is gone (the
 caller goes back to the agent). Click-to-dial calls not connected yet (a customer in no bridge) are not
@@ -86,10 +87,12 @@ def recovered(caller: Mapping[str, Any], bridge_of: Mapping[str, Mapping[str, An
         return Recovered(replace(new_call(caller, f"acd-{uuid.uuid4().hex}", overflow_skill), entered_at=entered_at),
                          ev.Start())
     call = replace(new_call(caller, bridge["id"], overflow_skill), entered_at=entered_at)
-    leg = next((other for other in bridge.get("channels", []) if other != caller["id"]
-                and variables(channels.get(other)).get(v.ROLE) in LEG_ROLES), None)
-    if leg is not None:
-        return _with_agent(call, leg, channels, Phase.TALKING)
+    in_bridge = [other for other in bridge.get("channels", []) if other != caller["id"]
+                 and variables(channels.get(other)).get(v.ROLE) in LEG_ROLES]
+    if len(in_bridge) > 1:
+        return _conference(call, in_bridge, channels, record.consult_number)
+    if in_bridge:
+        return _with_agent(call, in_bridge[0], channels, Phase.TALKING)
     legs = [other for other, channel in channels.items() if other == first_half(other)
             and variables(channel).get(v.ROLE) in LEG_ROLES and variables(channel).get(v.CALL_ID) == call.call_id]
     for leg in legs:  # the agent's leg in a consultation bridge (the other one there is the target's)
@@ -111,6 +114,19 @@ def _with_agent(call: AcdCall, leg: str, channels: Channels, phase: Phase) -> Re
     agent_id = int(variables(channels.get(leg)).get(v.AGENT_ID) or 0) or None
     agents = {agent_id: AgentState.BUSY} if agent_id is not None else {}
     return Recovered(replace(call, phase=phase, agent_id=agent_id, agent_channel_id=leg), ev.Resumed(), agents=agents)
+
+
+def _conference(call: AcdCall, legs: list[str], channels: Channels, number: str | None) -> Recovered:
+    """Three-way: the target's leg (named by its consultation) is the expert's; the other is the agent's."""
+    target = next((leg for leg in legs if leg.startswith(TARGET)), legs[-1])
+    agent_leg = next(leg for leg in legs if leg != target)
+    with_agent = _with_agent(call, agent_leg, channels, Phase.CONFERENCE)
+    agent_id = int(variables(channels.get(target)).get(v.AGENT_ID) or 0) or None
+    consult = Consultation(target, CONSULT_BRIDGE + target[len(TARGET):], agent_id, None if agent_id else number)
+    agents = dict(with_agent.agents)
+    if agent_id is not None:
+        agents[agent_id] = AgentState.BUSY
+    return Recovered(replace(with_agent.call, consult=consult), ev.Resumed(), agents=agents)
 
 
 def _consulting(held: Recovered, bridge: Mapping[str, Any], channels: Channels,

@@ -27,3 +27,5 @@ class AcdSettings:
     callback_retry_seconds: float = 300.0
     # Relationship routing: at most this many calls wait for one assigned agent; the extra go by skill at once.
     max_waiting_per_agent: int = 2
+    # Expert help: a three-way call is recorded (a bridge recording linked to the call, as trading calls are).
+    record_conferences: bool = True

@@ -8,6 +8,10 @@ calls are paths through this one table:
     blind        TALKING/HELD ─blind─▶ RINGING (the new agent, into the same bridge)
     attended     TALKING/HELD ─consult─▶ CONSULT_RINGING ─target answers─▶ CONSULTING ─complete─▶ TALKING
                  CONSULT_RINGING/CONSULTING ─cancel, target gone or unanswered─▶ TALKING (back with the agent)
+    conference   CONSULTING ─conference─▶ CONFERENCE (caller, agent and expert in the call's bridge, recorded);
+                 CONSULT_RINGING ─target rung to join answers─▶ CONFERENCE; CONFERENCE ─complete or the agent
+                 hangs up─▶ TALKING with the expert; ─cancel or the expert hangs up─▶ TALKING with the agent
+    to a queue   TALKING/HELD ─to_queue─▶ WAITING (the agent leaves; queued again under the skill given)
     end          the caller hangs up: DONE (abandoned before an answer, completed after); the agent hangs up
                  while connected: DONE (completed; an answered consultation target takes the caller instead)
 
@@ -24,8 +28,8 @@ transferred, abandoned while ringing, completed, failed) and for the call, CallA
 when the caller hangs up before an answer. QueueChanged is the dispatcher's, AgentStateChanged the board's.
 
 The call's data is in model.py; the transitions, by path, in queue_moves.py (WAITING, RINGING),
-desk_moves.py (TALKING, HELD, CONSULT_RINGING, CONSULTING) and dial_moves.py (DIALING_OUT), built from the
-pieces in moves.py; callbacks in callback_moves.py:
+desk_moves.py (TALKING, HELD, CONSULT_RINGING, CONSULTING), conference_moves.py (CONFERENCE, to a queue) and
+dial_moves.py (DIALING_OUT), built from the pieces in moves.py; callbacks in callback_moves.py:
 
     callback     WAITING ─1 pressed (offered in the announcement)─▶ CALLBACK_PENDING: the caller hears the
                  confirmation and is hung up; the call keeps its place in the queue without a caller
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import callback_moves as back
+from ari_apps.acd import conference_moves as conf
 from ari_apps.acd import desk_moves as desk
 from ari_apps.acd import dial_moves as dial
 from ari_apps.acd import queue_moves as queue
@@ -63,6 +68,7 @@ def step(call: AcdCall, event: ev.CallEvent, ctx: Context) -> Transition:
 # -- the table --------------------------------------------------------------------------------------------------
 W, R, T, H = Phase.WAITING, Phase.RINGING, Phase.TALKING, Phase.HELD
 CR, C, D, CB = Phase.CONSULT_RINGING, Phase.CONSULTING, Phase.DIALING_OUT, Phase.CALLBACK_PENDING
+CF = Phase.CONFERENCE
 
 TABLE: dict[tuple[Phase, type], Handler] = {
     (W, ev.Start): queue.arrive,
@@ -86,6 +92,7 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (T, ev.Unhold): desk.already,
     (T, ev.Blind): desk.blind,
     (T, ev.Consult): desk.consult,
+    (T, ev.ToQueue): conf.to_queue,
     (T, ev.AgentGone): desk.agent_leaves,
     (T, ev.CallerGone): desk.caller_leaves,
     (T, ev.AnnounceDone): queue.announced,
@@ -94,10 +101,11 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (H, ev.Hold): desk.already,
     (H, ev.Blind): desk.blind,
     (H, ev.Consult): desk.consult,
+    (H, ev.ToQueue): conf.to_queue,
     (H, ev.AgentGone): desk.agent_leaves,
     (H, ev.CallerGone): desk.caller_leaves,
 
-    (CR, ev.TargetAnswered): desk.target_answers,
+    (CR, ev.TargetAnswered): conf.target_answers,  # a consultation, or straight into a conference
     (CR, ev.TargetGone): desk.target_fails,
     (CR, ev.OriginateFailed): desk.target_fails,
     (CR, ev.Cancel): desk.cancel,
@@ -109,6 +117,13 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (C, ev.TargetGone): desk.target_leaves,
     (C, ev.AgentGone): desk.complete,  # the agent hung up: the target takes the caller
     (C, ev.CallerGone): desk.caller_leaves,
+    (C, ev.Conference): conf.join,
+
+    (CF, ev.Complete): conf.agent_leaves,  # the agent leaves the caller with the expert
+    (CF, ev.AgentGone): conf.agent_leaves,
+    (CF, ev.Cancel): conf.expert_leaves,  # the expert leaves: back to two
+    (CF, ev.TargetGone): conf.expert_leaves,
+    (CF, ev.CallerGone): desk.caller_leaves,
 
     (D, ev.Start): dial.dial_agent,
     (D, ev.AgentRinging): queue.phone_rings,
@@ -127,5 +142,6 @@ TABLE: dict[tuple[Phase, type], Handler] = {
 
 CONTROL_OF: dict[type, Control] = {
     ev.Hold: Control.HOLD, ev.Unhold: Control.UNHOLD, ev.Blind: Control.BLIND, ev.Consult: Control.CONSULT,
-    ev.Complete: Control.COMPLETE, ev.Cancel: Control.CANCEL,
+    ev.Complete: Control.COMPLETE, ev.Cancel: Control.CANCEL, ev.Conference: Control.CONFERENCE,
+    ev.ToQueue: Control.TO_QUEUE,
 }

@@ -14,6 +14,8 @@
                          ─▶ MAIN_MENU
     MAIN_MENU ─ key 8 ─▶ REMINDER (reminder.py): the same login, a kind, a date, read back, confirmed
                          ─▶ MAIN_MENU
+    MAIN_MENU ─ key 9 ─▶ EXPERT: a topic (stocks, funds, bonds, options) ─▶ QUEUE for that expert pool
+                         (no valid key after N tries ─▶ QUEUE for the operator desk)
 
 A call recovered after a restart while it was in TRADING resumes there (the channel keeps the fund
 account, never the password) and first finishes any confirmed instruction (trading/once.py).
@@ -35,6 +37,8 @@ from ari_apps.ivr.ask import ask, choice
 from ari_apps.ivr.deps import IvrDeps
 from ari_apps.ivr.fax_back import fax_back
 from ari_apps.ivr.menu import (
+    EXPERT_KEY,
+    EXPERT_MENU,
     FAX_BACK_KEY,
     LANGUAGE_KEYS,
     MAIN_MENU,
@@ -43,6 +47,7 @@ from ari_apps.ivr.menu import (
     REMINDER_KEY,
     TRADING_DESK,
     TRADING_KEY,
+    expert_category,
 )
 from ari_apps.ivr.price_alert import price_alert
 from ari_apps.ivr.reminder import date_reminder
@@ -65,6 +70,7 @@ class IvrState(StrEnum):
     FAX_BACK = "fax_back"
     PRICE_ALERT = "price_alert"
     REMINDER = "reminder"
+    EXPERT = "expert"
     QUEUE = "queue"
     DONE = "done"
 
@@ -93,6 +99,7 @@ class IvrCall(CallSession):
             IvrState.GREETING: self.greet,
             IvrState.LANGUAGE: self.choose_language,
             IvrState.MAIN_MENU: self.main_menu,
+            IvrState.EXPERT: self.expert,
             IvrState.TRADING: self.trading,
             IvrState.FAX_BACK: self.fax_back,
             IvrState.PRICE_ALERT: self.price_alert,
@@ -137,9 +144,12 @@ class IvrCall(CallSession):
         return IvrState.MAIN_MENU
 
     async def main_menu(self) -> IvrState:
-        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, *SELF_SERVICE})
+        key = await self._menu("main_menu", {*MAIN_MENU, TRADING_KEY, *SELF_SERVICE, EXPERT_KEY})
         if key is None:
             return await self._to_operator()
+        if key == EXPERT_KEY:
+            await self.note("menu", menu="main", key=key, category="expert")
+            return IvrState.EXPERT
         if key == TRADING_KEY:
             await self.note("menu", menu="main", key=key, category="trading_self_service")
             return IvrState.TRADING
@@ -148,6 +158,15 @@ class IvrCall(CallSession):
             return SELF_SERVICE[key]
         self.category = MAIN_MENU[key].category
         await self.note("menu", menu="main", key=key, category=self.category)
+        return IvrState.QUEUE
+
+    async def expert(self) -> IvrState:
+        """The topic the caller wants an expert for: queued to that research analysts' pool."""
+        key = await self._menu("expert_menu", EXPERT_MENU)
+        if key is None:
+            return await self._to_operator()
+        self.category = expert_category(key)
+        await self.note("menu", menu="expert", key=key, category=self.category)
         return IvrState.QUEUE
 
     async def trading(self) -> IvrState:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crm_core.experts import expert_skill
+
 LANGUAGE_KEYS = {"1": "zh", "2": "en"}
 
 OPERATOR = "general"  # the operator desk is the general skill
@@ -36,3 +38,12 @@ PRICE_ALERT_KEY = "7"
 # Not a queue: a date reminder (subscription day, maturity, a note of their own) set by phone, after the same
 # login (reminder.py).
 REMINDER_KEY = "8"
+# An expert on the line: the caller keys a topic and waits for the research analysts' pool of that topic (a skill
+# per topic, crm_core/experts.py).
+EXPERT_KEY = "9"
+EXPERT_MENU = {"1": "stocks", "2": "funds", "3": "bonds", "4": "options"}  # key -> topic
+
+
+def expert_category(key: str) -> str:
+    """The queue (skill) of the expert topic keyed in the expert menu."""
+    return expert_skill(EXPERT_MENU[key])

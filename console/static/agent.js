@@ -131,15 +131,24 @@ function showNotifications(notifications) {
     }));
 }
 
-// ringing | talking | held | consult_ringing | consulting (from call_state events), ended, missed, abandoned, none;
-// `target`: whom a consultation talks to
+// ringing | talking | held | consult_ringing | consulting | conference (from call_state events), ended, missed,
+// abandoned, none; `target`: whom a consultation (or a three-way call) talks to
 function showCallState(state, target) {
   text("call-state", state.replace("_", " "));
   const held = state === "held" || state.startsWith("consult");
   el("hold-button").dataset.on = String(held);
   el("hold-button").textContent = held ? "Resume" : "Hold";
   el("consultation").hidden = !state.startsWith("consult");
+  el("conference").hidden = state !== "conference";
   if (target && state.startsWith("consult")) { text("consult-target", target); }
+  if (target && state === "conference") { text("conference-target", target); }
+}
+
+// Expert help: a three-way call with the consulted expert, either side leaving it, or the expert queue.
+async function callControl(path, body, failed) {
+  if (!needCall()) { return; }
+  const result = await api("POST", "/api/calls/" + encodeURIComponent(desk.callId) + path, body);
+  showError("desk-error", result.ok ? "" : (result.data.error || failed));
 }
 
 // The call Asterisk reports ringing on my phone, before its screen-pop makes it my call.
@@ -237,6 +246,16 @@ document.addEventListener("DOMContentLoaded", function () {
       showError("desk-error", result.ok ? "" : (result.data.error || "transfer " + action + " failed"));
     });
   }
+  el("conference-join").addEventListener("click", function () { callControl("/conference", {}, "no three-way call"); });
+  for (const who of ["agent", "expert"]) {
+    el("conference-leave-" + who).addEventListener("click", function () {
+      callControl("/conference/leave", { who: who }, "could not leave the three-way call");
+    });
+  }
+  el("expert-form").addEventListener("submit", function (submitted) {
+    submitted.preventDefault();
+    callControl("/queue", { topic: el("expert-topic").value }, "not handed to the expert queue");
+  });
   el("transfer-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
     if (!needCall()) { return; }

@@ -116,3 +116,13 @@ def test_a_target_who_took_the_call_and_holds_it_is_recovered_as_holding() -> No
     channels = {CALLER: channel(CALLER), "target-k1": agent("target-k1", 8)}
     found = recovered(channel(CALLER), holding(bridge("acd-b1", CALLER)), channels, Record(on_hold=True), "general")
     assert (found.call.phase, found.call.agent_id, found.call.agent_channel_id) == (Phase.HELD, 8, "target-k1")
+
+
+def test_a_three_way_conference_is_carried_on_whatever_the_order_asterisk_lists_the_legs() -> None:
+    channels = {CALLER: channel(CALLER), "agent-k0": agent("agent-k0", 7), "target-k1": agent("target-k1", 8)}
+    for members in ((CALLER, "agent-k0", "target-k1"), ("target-k1", CALLER, "agent-k0")):
+        found = recovered(channel(CALLER), holding(bridge("acd-b1", *members)), channels, Record(), "general")
+        assert (found.call.phase, found.call.agent_id, found.call.agent_channel_id) == (Phase.CONFERENCE, 7,
+                                                                                         "agent-k0")
+        assert found.call.consult == Consultation("target-k1", "consult-k1", 8, None)
+        assert found.agents == {7: AgentState.BUSY, 8: AgentState.BUSY} and found.first == ev.Resumed()

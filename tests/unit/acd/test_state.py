@@ -42,6 +42,8 @@ HELD = replace(TALKING, phase=Phase.HELD)
 CONSULT_RINGING = replace(HELD, phase=Phase.CONSULT_RINGING, consult=Consultation("target-k0", "consult-k0", 8, None))
 CONSULTING = replace(CONSULT_RINGING, phase=Phase.CONSULTING)
 OUTSIDE = replace(CONSULTING, consult=Consultation("target-k0", "consult-k0", None, "13900000001"))
+CONFERENCE = replace(CONSULTING, phase=Phase.CONFERENCE)  # the caller, agent 7 and expert 8 in acd-b1
+JOINING = replace(CONSULT_RINGING, consult=Consultation("target-k0", "consult-k0", 8, None, join=True))
 DIALLING = Dialling("PJSIP/agent2001", "Local/13900000001@hotline-customer-sim/n", AgentState.NOT_READY)
 DIALING = AcdCall(call_id="c2", channel_id="dial-k0", bridge_id="dial-c2", caller_number="13900000001",
                   skill="general", phase=Phase.DIALING_OUT, agent_id=7, agent_channel_id="agent-k0", dialling=DIALLING)
@@ -56,7 +58,7 @@ CALLBACK_DIALING = replace(PENDING, phase=Phase.DIALING_OUT, channel_id="callbac
 CALLBACK_DIALED = replace(CALLBACK_DIALING, dialling=replace(CALLBACK_DIALING.dialling, agent_answered=True))
 CALLS = {Phase.WAITING: WAITING, Phase.RINGING: RINGING, Phase.TALKING: TALKING, Phase.HELD: HELD,
          Phase.CONSULT_RINGING: CONSULT_RINGING, Phase.CONSULTING: CONSULTING, Phase.DIALING_OUT: DIALING,
-         Phase.CALLBACK_PENDING: PENDING, Phase.DONE: DONE}
+         Phase.CALLBACK_PENDING: PENDING, Phase.CONFERENCE: CONFERENCE, Phase.DONE: DONE}
 
 
 # -- ARI payloads, as Asterisk 22 sends them to the app ------------------------------------------------------
@@ -164,6 +166,8 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (TALKING, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "AfterCall"]),
     (TALKING, ev.CallerGone("16"), Phase.DONE, ["HangUp", "Withdraw", "Write", "Publish", "AgentBack"]),
     (replace(TALKING, announcing="k0"), ev.AnnounceDone("k0"), Phase.TALKING, []),
+    (TALKING, ev.ToQueue("expert_funds"), Phase.WAITING,
+     ["HangUp", "Write", "Publish", "AgentBack", "StartMoh", "MarkQueued"]),
 
     (HELD, ev.Unhold(), Phase.TALKING, ["StopMoh", "AddToBridge", "Write", "Publish"]),
     (HELD, ev.Hold(), Phase.HELD, []),
@@ -173,6 +177,8 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
      ["CreateBridge", "AddToBridge", "Write", "Ring", "Publish"]),
     (HELD, ev.AgentGone("16"), Phase.DONE, ["Withdraw", "Write", "Publish", "AgentBack", "AfterCall"]),
     (HELD, ev.CallerGone("16"), Phase.DONE, ["HangUp", "Withdraw", "Write", "Publish", "AgentBack"]),
+    (HELD, ev.ToQueue("expert_funds"), Phase.WAITING,
+     ["HangUp", "Write", "Publish", "AgentBack", "StartMoh", "MarkQueued"]),
 
     (CONSULT_RINGING, ev.TargetAnswered(), Phase.CONSULTING, ["AddToBridge", "SetAgentState", "Publish", "Write",
                                                                "Publish"]),
@@ -204,6 +210,17 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (CONSULTING, ev.AgentGone("16"), Phase.TALKING,
      ["RemoveFromBridge", "StopMoh", "AddToBridge", "DestroyBridge", "Write", "Publish", "AgentBack", "Publish"]),
     (CONSULTING, ev.CallerGone("16"), Phase.DONE,
+     ["HangUp", "RemoveFromBridge", "DestroyBridge", "AgentBack", "HangUp", "Withdraw", "Write", "Publish",
+      "AgentBack"]),
+    (CONSULTING, ev.Conference(), Phase.CONFERENCE,
+     ["RemoveFromBridge", "RemoveFromBridge", "DestroyBridge", "StopMoh", "AddToBridge", "AddToBridge", "Write",
+      "RecordBridge", "Publish"]),
+
+    (CONFERENCE, ev.Complete(), Phase.TALKING, ["HangUp", "Write", "Publish", "AgentBack", "Publish"]),
+    (CONFERENCE, ev.AgentGone("16"), Phase.TALKING, ["Write", "Publish", "AgentBack", "Publish"]),
+    (CONFERENCE, ev.Cancel(), Phase.TALKING, ["HangUp", "AgentBack", "Write", "Publish"]),
+    (CONFERENCE, ev.TargetGone("16"), Phase.TALKING, ["AgentBack", "Write", "Publish"]),
+    (CONFERENCE, ev.CallerGone("16"), Phase.DONE,
      ["HangUp", "RemoveFromBridge", "DestroyBridge", "AgentBack", "HangUp", "Withdraw", "Write", "Publish",
       "AgentBack"]),
 
@@ -255,10 +272,12 @@ def test_every_row_publishes_typed_live_events(call: AcdCall, event: ev.CallEven
 
 # -- what each state refuses or ignores ---------------------------------------------------------------------------
 CONTROLS: list[ev.CallEvent] = [ev.Hold(), ev.Unhold(), ev.Blind(9, True, "2009", "PJSIP/agent2009"),
-                                ev.Consult(8, None, "PJSIP/agent2002"), ev.Complete(), ev.Cancel()]
+                                ev.Consult(8, None, "PJSIP/agent2002"), ev.Complete(), ev.Cancel(),
+                                ev.Conference(), ev.ToQueue("expert_stocks")]
 REFUSED = {
-    Phase.TALKING: "no_consultation", Phase.HELD: "no_consultation",  # complete and cancel
-    Phase.CONSULT_RINGING: "consulting", Phase.CONSULTING: "consulting",  # hold, unhold, blind, consult
+    Phase.TALKING: "no_consultation", Phase.HELD: "no_consultation",  # complete, cancel and conference
+    Phase.CONSULT_RINGING: "consulting", Phase.CONSULTING: "consulting",  # hold, unhold, blind, consult, to_queue
+    Phase.CONFERENCE: "in_conference",  # all but complete and cancel (who leaves)
 }
 
 
@@ -271,7 +290,7 @@ def test_desk_controls_a_state_has_no_row_for_are_refused(phase: Phase, control:
     transition = step(call, control, CTX)
     assert transition.call == call and transition.effects == ()
     assert transition.refusal is not None
-    if phase is Phase.CONSULT_RINGING and isinstance(control, ev.Complete):
+    if phase is Phase.CONSULT_RINGING and isinstance(control, ev.Complete | ev.Conference):
         expected = "consult_not_answered"
     else:
         expected = REFUSED.get(phase, "not_on_call")
@@ -514,3 +533,79 @@ def test_the_agent_hanging_up_offers_the_caller_to_the_post_call_survey_unseen_b
     assert ended.effects[-1] == fx.AfterCall("1733111111.12", "acd-b1")  # kept or hung up: the survey's policy
     assert fx.HangUp("1733111111.12") not in ended.effects
     assert published(ended) == [CallEnded(7, "c1", "completed", "agent")]  # the desk hears the call ended, no more
+
+
+# -- expert help: the three-way conference, and a hand-over to the expert queue ----------------------------------
+def test_an_expert_consulted_joins_the_caller_and_the_agent_in_the_calls_bridge_recorded() -> None:
+    joined = step(CONSULTING, ev.Conference(), CTX)
+    assert joined.call.phase is Phase.CONFERENCE and line(joined.call) == "conference"
+    assert joined.effects[:6] == (fx.RemoveFromBridge("consult-k0", "target-k0"),
+                                  fx.RemoveFromBridge("consult-k0", "agent-k0"), fx.DestroyBridge("consult-k0"),
+                                  fx.StopMoh("acd-b1"), fx.AddToBridge("acd-b1", "agent-k0"),
+                                  fx.AddToBridge("acd-b1", "target-k0"))
+    assert fx.RecordBridge("acd-b1", "expert-c1-k1", "expert") in joined.effects  # the call's bridge, named by call
+    assert fx.Write(calls.record_event, {"kind": "conference", "agent_id": 7, "expert_agent_id": 8,
+                                         "number": None}) in joined.effects
+    assert published(joined) == [CallState(7, "c1", "conference", target_agent_id=8)]
+    assert "channel:target-k0" in owned(joined.call)  # the expert's hang-up is still this call's
+    assert step(joined.call, ev.Conference(), CTX).refusal.code == "in_conference"  # type: ignore[union-attr]
+    unrecorded = step(CONSULTING, ev.Conference(), replace(CTX, record_conferences=False))  # the ACD's setting off
+    assert unrecorded.call == joined.call
+    assert [e for e in unrecorded.effects if not isinstance(e, fx.RecordBridge)] == list(unrecorded.effects)
+    assert len(unrecorded.effects) == len(joined.effects) - 1
+
+
+def test_an_expert_rung_to_join_goes_straight_into_the_conference_on_answer() -> None:
+    ringing = step(TALKING, ev.Consult(8, None, "PJSIP/agent2002", join=True), CTX)
+    assert ringing.call.consult == Consultation("target-k1", "consult-k1", 8, None, join=True)
+    answered = step(JOINING, read(JOINING, stasis_start("target-k0", "consult")), CTX)
+    assert answered.call.phase is Phase.CONFERENCE
+    assert fx.SetAgentState(8, AgentState.BUSY) in answered.effects
+    assert fx.AddToBridge("acd-b1", "target-k0") in answered.effects
+    assert [e for e in answered.effects if isinstance(e, fx.RecordBridge)] == [
+        fx.RecordBridge("acd-b1", "expert-c1-k1", "expert")]
+    assert published(answered)[-1] == CallState(7, "c1", "conference", target_agent_id=8)
+    # An expert not yet answering cannot be conferenced by hand either.
+    assert step(JOINING, ev.Conference(), CTX).refusal.code == "consult_not_answered"  # type: ignore[union-attr]
+
+
+def test_the_agent_leaves_the_conference_and_the_caller_stays_with_the_expert() -> None:
+    for event in (ev.Complete(), read(CONFERENCE, stasis_end("agent-k0"))):
+        left = step(CONFERENCE, event, CTX)
+        assert (left.call.phase, left.call.agent_id, left.call.agent_channel_id, left.call.consult) == (
+            Phase.TALKING, 8, "target-k0", None)
+        assert (fx.HangUp("agent-k0") in left.effects) is isinstance(event, ev.Complete)
+        assert not [e for e in left.effects if isinstance(e, fx.AddToBridge | fx.RemoveFromBridge)]  # already in
+        assert fx.AgentBack(7, wrap_up=True) in left.effects
+        assert published(left) == [CallEnded(7, "c1", "transferred", "agent"), CallState(8, "c1", "talking")]
+
+
+def test_the_expert_leaves_the_conference_and_the_agent_talks_on_with_the_caller() -> None:
+    for event, by in ((ev.Cancel(), "agent"), (read(CONFERENCE, destroyed("target-k0", 16, "Normal")), "expert")):
+        left = step(CONFERENCE, event, CTX)
+        assert (left.call.phase, left.call.agent_id, left.call.consult) == (Phase.TALKING, 7, None)
+        assert (fx.HangUp("target-k0") in left.effects) is (by == "agent")
+        assert fx.AgentBack(8, wrap_up=False) in left.effects
+        assert fx.Write(calls.record_event, {"kind": "conference_ended", "expert_agent_id": 8, "number": None,
+                                             "by": by}) in left.effects
+        assert published(left) == [CallState(7, "c1", "talking")]
+        assert "channel:target-k0" not in owned(left.call)
+
+
+def test_a_conference_refuses_hold_transfers_and_queueing_until_someone_leaves() -> None:
+    for control in (ev.Hold(), ev.Blind(9, True), ev.Consult(9, None, "PJSIP/agent2009"), ev.ToQueue("general")):
+        refused = step(CONFERENCE, control, CTX)
+        assert refused.call == CONFERENCE and refused.refusal is not None
+        assert refused.refusal.code == "in_conference"
+
+
+def test_the_agent_hands_the_caller_to_the_expert_queue() -> None:
+    handed = step(TALKING, ev.ToQueue("expert_funds"), CTX)
+    assert (handed.call.phase, handed.call.skill, handed.call.agent_id, handed.call.agent_channel_id) == (
+        Phase.WAITING, "expert_funds", None, None)
+    assert handed.effects[:2] == (fx.HangUp("agent-k0"), fx.Write(calls.record_event, {
+        "kind": "transferred", "from_agent_id": 7, "to_skill": "expert_funds"}))
+    assert fx.AgentBack(7, wrap_up=True) in handed.effects and handed.effects[-1] == fx.MarkQueued()
+    assert "channel:agent-k0" not in owned(handed.call)
+    queued = step(handed.call, ev.Queued(ENTERED), CTX)  # offered to the expert pool's queue
+    assert published(queued) == [CallOffered("c1", "expert_funds", ENTERED)]

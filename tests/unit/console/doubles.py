@@ -58,6 +58,16 @@ class FakeTelephony:
     async def cancel_transfer(self, call_id: str, *, by_agent: int | None = None) -> None:
         self._record("cancel_transfer", call_id, by_agent)
 
+    async def conference(self, call_id: str, *, to_job_number: str | None = None, to_number: str | None = None,
+                         by_agent: int | None = None) -> None:
+        self._record("conference", call_id, to_job_number, to_number, by_agent)
+
+    async def leave_conference(self, call_id: str, who: str, *, by_agent: int | None = None) -> None:
+        self._record("leave_conference", call_id, who, by_agent)
+
+    async def to_queue(self, call_id: str, skill: str, *, by_agent: int | None = None) -> None:
+        self._record("to_queue", call_id, skill, by_agent)
+
     async def dial(self, agent_id: int, number: str) -> str:
         self._record("dial", agent_id, number)
         return f"dialled-{next(self._ids)}"
