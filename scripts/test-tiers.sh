@@ -7,7 +7,8 @@
 #   - outbound: the calls the hotline makes (voice and fax notifications, a killed sender, survey batches) and
 #     the complaints that come in by fax and e-mail,
 #   - features: the calls that go beyond the first answer (callbacks, the post-call survey, complaints opened on
-#     a call and escalated, the client portal, reminders keyed by phone, routing to the client's own agent),
+#     a call and escalated, the client portal, reminders keyed by phone, routing to the client's own agent,
+#     expert three-way calls, callbacks asked for on the portal),
 #   - unit: the unit and browser tiers.
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
@@ -27,7 +28,8 @@ outbound=(tests/integration/test_notify_voice.py tests/integration/test_notify_f
 features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_call_survey.py
           tests/integration/test_complaint_desk_e2e.py tests/integration/test_complaint_escalation_e2e.py
           tests/integration/test_portal_e2e.py tests/integration/test_ivr_reminder.py
-          tests/integration/test_relationship_routing.py)
+          tests/integration/test_relationship_routing.py tests/integration/test_expert_call.py
+          tests/integration/test_portal_callback.py)
 groups=(slow front outbound features unit)
 
 declare -A pids
