@@ -2,8 +2,9 @@
 
 Columns (header names; only account_number and name are required):
 account_number, name, phone, language, risk_class, investor_class, vip, birth_date, investing_since,
-annual_income, financial_assets, city, email, address, preferred_channel, notes
-Money is in yuan ("1234.56"), dates are ISO (2026-01-31). An existing account number is updated.
+annual_income, financial_assets, city, email, address, preferred_channel, notes, time_zone
+Money is in yuan ("1234.56"), dates are ISO (2026-01-31), a time zone is an IANA name (Europe/London; empty:
+the brokerage's own). An existing account number is updated.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from sqlalchemy.orm import Session
 
 from crm_core.models import Investor, InvestorDetail, InvestorPhone
 from crm_core.phones import normalize_number
+from crm_core.time_zones import zone_named
 
 REQUIRED = ("account_number", "name")
 KNOWN = {*REQUIRED, "phone", "language", "risk_class", "investor_class", "vip", "birth_date", "investing_since",
-         "annual_income", "financial_assets", "city", "email", "address", "preferred_channel", "notes"}
+         "annual_income", "financial_assets", "city", "email", "address", "preferred_channel", "notes", "time_zone"}
 LANGUAGES = {"zh", "en"}
 CHANNELS = {"", "phone", "sms", "email", "wechat", "app", "mail"}
 
@@ -93,6 +95,8 @@ def parse_row(line: int, raw: dict[str, str]) -> Row:
         raise RowError(f"vip {values['vip']!r} is not a yes/no value")
     if values["preferred_channel"] not in CHANNELS:
         raise RowError(f"preferred_channel {values['preferred_channel']!r} is not one of {sorted(CHANNELS - {''})}")
+    if values["time_zone"] and zone_named(values["time_zone"]) is None:
+        raise RowError(f"time_zone {values['time_zone']!r} is not a known IANA time zone (e.g. Asia/Shanghai)")
     phone = normalize_number(values["phone"]) if values["phone"] else None
     if values["phone"] and (not phone or len(phone) < 7):
         raise RowError(f"phone {values['phone']!r} is not a telephone number")
@@ -105,7 +109,7 @@ def parse_row(line: int, raw: dict[str, str]) -> Row:
         "annual_income_cents": _money(values["annual_income"], "annual_income"),
         "financial_assets_cents": _money(values["financial_assets"], "financial_assets"),
         "city": values["city"], "email": values["email"], "address": values["address"],
-        "preferred_channel": values["preferred_channel"], "notes": values["notes"],
+        "preferred_channel": values["preferred_channel"], "notes": values["notes"], "time_zone": values["time_zone"],
     }, phone)
 
 

@@ -5,7 +5,9 @@ UTC; a bound or a bucket is converted once, here."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from crm_core.time_zones import zone_named
 
 INTERVALS = ("15m", "hour", "day", "month")
 
@@ -15,10 +17,10 @@ class BadRequest(ValueError):
 
 
 def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadRequest(f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)") from None
+    found = zone_named(name)
+    if found is None:
+        raise BadRequest(f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)")
+    return found
 
 
 def parse_day(text: str, what: str, zone: str = "UTC") -> datetime:

@@ -23,4 +23,5 @@ class InvestorDetail(Base):
     city: Mapped[str] = mapped_column(String(100), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     preferred_channel: Mapped[str] = mapped_column(String(20), default="")  # declared; empty = unknown
+    time_zone: Mapped[str] = mapped_column(String(64), default="", server_default="")  # IANA; empty: the brokerage's
     notes: Mapped[str] = mapped_column(Text, default="")

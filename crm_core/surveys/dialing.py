@@ -13,7 +13,9 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from crm_core.time_zones import zone_named
 
 
 class Outcome(StrEnum):
@@ -60,10 +62,10 @@ class DialPolicy:
 
 
 def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise PolicyError(f"unknown time zone {name!r}") from exc
+    found = zone_named(name)
+    if found is None:
+        raise PolicyError(f"unknown time zone {name!r}")
+    return found
 
 
 def within_window(now: datetime, policy: DialPolicy, holidays: Container[date], timezone: str = "") -> bool:

@@ -18,6 +18,7 @@ from crm_core import calls
 from crm_core.models import (
     DoNotCall,
     Investor,
+    InvestorDetail,
     InvestorPhone,
     SurveyAnswer,
     SurveyAttempt,
@@ -39,6 +40,7 @@ from crm_core.surveys.dialing import (
 )
 from crm_core.surveys.link_tokens import WEB_RUNNER
 from crm_core.surveys.targets import check_source, find_targets
+from crm_core.time_zones import zone_named
 
 
 class CampaignError(ValueError):
@@ -122,6 +124,7 @@ def load_targets(session: Session, campaign: SurveyCampaign, now: datetime) -> i
     phones = _first_phones(session, [f.investor_id for f in found])
     languages = dict(session.execute(select(Investor.id, Investor.language)
                                      .where(Investor.id.in_([f.investor_id for f in found]))).all())
+    zones = _own_zones(session, [f.investor_id for f in found])
     blocked = set(session.scalars(select(DoNotCall.number).where(DoNotCall.number.in_(phones.values()))))
     added = 0
     for f in found:
@@ -129,12 +132,19 @@ def load_targets(session: Session, campaign: SurveyCampaign, now: datetime) -> i
         if number is None:
             continue
         session.add(SurveyTarget(campaign_id=campaign.id, investor_id=f.investor_id, number=number,
-                                 language=languages.get(f.investor_id, "zh"), timezone="",
+                                 language=languages.get(f.investor_id, "zh"), timezone=zones.get(f.investor_id, ""),
                                  status="do_not_call" if number in blocked else "pending", attempts=0,
                                  next_at=now, agent_id=f.agent_id, skill=f.skill, call_id=f.call_id))
         added += 1
     session.flush()
     return added
+
+
+def _own_zones(session: Session, investor_ids: list[int]) -> dict[int, str]:
+    """The clients' own time zones, where the CRM knows one that exists (else the campaign's is theirs)."""
+    rows = session.execute(select(InvestorDetail.investor_id, InvestorDetail.time_zone)
+                           .where(InvestorDetail.investor_id.in_(investor_ids), InvestorDetail.time_zone != "")).all()
+    return {investor_id: name for investor_id, name in rows if zone_named(name) is not None}
 
 
 def _first_phones(session: Session, investor_ids: list[int]) -> dict[int, str]:

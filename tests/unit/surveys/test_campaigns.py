@@ -20,6 +20,7 @@ from crm_core.models import (
     CampaignTarget,
     Complaint,
     Investor,
+    InvestorDetail,
     InvestorPhone,
     SegmentMembership,
     SurveyAttempt,
@@ -238,3 +239,20 @@ def test_the_next_callable_moment_skips_closed_windows_and_holidays(db: Database
         thursday_9 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
         assert next_callable(session, campaign.id, NIGHT, set()) == thursday_9
         assert next_callable(session, campaign.id, NOON, {NOON.date()}) == thursday_9
+
+
+def test_a_client_is_called_within_the_window_of_their_own_time_zone(db: Database) -> None:
+    """09:00-21:00 in the client's zone when the CRM knows it (a name that names no zone: the campaign's)."""
+    with db.session() as session:
+        shanghai, london, wrong = (investor(session, n, "root/retail") for n in (1, 2, 3))
+        session.add_all([InvestorDetail(investor_id=london, time_zone="Europe/London"),
+                         InvestorDetail(investor_id=wrong, time_zone="Mars/Olympus")])
+        campaign = create_campaign(session, "zones", "satisfaction", "segment:retail", POLICY)
+        early = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, 02:00 in London
+        load_targets(session, campaign, early)
+        zones = {t.investor_id: t.timezone for t in session.scalars(select(SurveyTarget))}
+        assert zones == {shanghai: "", london: "Europe/London", wrong: ""}
+        assert [c.number for c in claim_due(session, campaign, early, set(), 10, "r1")] == \
+            ["13900000001", "13900000003"]
+        assert [c.number for c in claim_due(session, campaign, NIGHT, set(), 10, "r1")] == \
+            ["13900000002"]  # 22:00 in Shanghai is 14:00 in London
