@@ -230,10 +230,10 @@ def test_the_readmes_other_commands(newcomer: Newcomer) -> None:
     assert migrated.returncode == 0 and "database at the newest schema: sqlite:///" in migrated.stdout
     assert newcomer.query("SELECT count(*) FROM alembic_version") == [(1,)]
     loaded = newcomer.run("demo-data")
-    assert loaded.returncode == 0 and "demo data loaded (8 staff accounts" in loaded.stdout, loaded.stdout
+    assert loaded.returncode == 0 and "demo data loaded (10 staff accounts" in loaded.stdout, loaded.stdout
     assert newcomer.run("demo-data").stdout.strip() == "demo data already present"
     assert newcomer.query("SELECT role, count(*) FROM agents GROUP BY role ORDER BY role") == [
-        ("administrator", 1), ("agent", 6), ("supervisor", 1)]
+        ("administrator", 1), ("agent", 8), ("supervisor", 1)]
 
     assert newcomer.run("agent", "1004", "ready").stdout.strip() == "agent 1004: ready"
     assert newcomer.query("SELECT state FROM agents WHERE job_number = '1004'") == [("ready",)]
