@@ -7,7 +7,6 @@ serves it (see console/README.md). Database work runs in the app's own ThreadPoo
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -36,10 +35,10 @@ from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
 from crm_core.web_sessions import LoginPolicy, purge_stale
+from webapi.lifecycle import run_alongside, shut_down_with
 
 logger = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
-PURGER = web.AppKey("purger", asyncio.Task)
 
 
 def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, session_minutes: int = 480,
@@ -60,8 +59,8 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                          lockout_minutes=lockout_minutes)
     notify_policy = notify_policy or NotifyPolicy()
     app[CONTEXT] = ConsoleContext(db=db, telephony=telephony, events=events, policy=policy, executor=executor,
-                                  wrap_up_seconds=wrap_up_seconds, broker=broker,
-                                  notify_policy=notify_policy or NotifyPolicy(), notify_senders=notify_senders,
+                                  wrap_up_seconds=wrap_up_seconds, broker=broker, notify_policy=notify_policy,
+                                  notify_senders=notify_senders,
                                   recording_dirs=recording_dirs, pdf_maker=pdf_maker,
                                   reports=reports,
                                   complaint_rules=complaint_rules or ComplaintRules(notify=notify_policy))
@@ -69,15 +68,10 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                    pages, pages_quality, pages_reports):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
-    app.on_startup.append(_start_purging)
+    run_alongside(app, "console-purge", lambda: _purge_forever(app[CONTEXT]))
     app.on_shutdown.append(ws.close_sockets)
-    app.on_cleanup.append(_stop_purging)
-    app.on_cleanup.append(_stop_executor)
+    shut_down_with(app, executor)
     return app
-
-
-async def _start_purging(app: web.Application) -> None:
-    app[PURGER] = asyncio.create_task(_purge_forever(app[CONTEXT]), name="console-purge")
 
 
 async def _purge_forever(ctx: ConsoleContext) -> None:
@@ -90,15 +84,3 @@ async def _purge_forever(ctx: ConsoleContext) -> None:
         except Exception:  # a dead database now must not stop the purging later
             logger.exception("purging web sessions failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)
-
-
-async def _stop_purging(app: web.Application) -> None:
-    task = app.get(PURGER)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _stop_executor(app: web.Application) -> None:
-    app[CONTEXT].executor.shutdown(wait=True)

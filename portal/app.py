@@ -7,7 +7,6 @@ port (hotline/service.py). Database work runs in the app's own ThreadPoolExecuto
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,10 +31,10 @@ from portal.auth import session_middleware
 from portal.context import CONTEXT, PortalContext
 from portal.errors import error_middleware, security_headers
 from portal.ratelimit import RateLimiter
+from webapi.lifecycle import run_alongside, shut_down_with
 
 logger = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600.0
-PURGER = web.AppKey("portal_purger", asyncio.Task)
 
 
 def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = None,
@@ -52,14 +51,9 @@ def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = Non
                    routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
-    app.on_startup.append(_start_purging)
-    app.on_cleanup.append(_stop_purging)
-    app.on_cleanup.append(_stop_executor)
+    run_alongside(app, "portal-purge", lambda: _purge_forever(app[CONTEXT]))
+    shut_down_with(app, executor)
     return app
-
-
-async def _start_purging(app: web.Application) -> None:
-    app[PURGER] = asyncio.create_task(_purge_forever(app[CONTEXT]), name="portal-purge")
 
 
 async def _purge_forever(ctx: PortalContext) -> None:
@@ -72,15 +66,3 @@ async def _purge_forever(ctx: PortalContext) -> None:
         except Exception:  # a dead database now must not stop the purging later
             logger.exception("purging portal sessions failed")
         await asyncio.sleep(PURGE_EVERY_SECONDS)
-
-
-async def _stop_purging(app: web.Application) -> None:
-    task = app.get(PURGER)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _stop_executor(app: web.Application) -> None:
-    app[CONTEXT].executor.shutdown(wait=True)
