@@ -55,17 +55,17 @@ class TransferResult:
 def transfer(session: Session, account_number: str, direction: str, amount_cents: int, bank_password: str, *,
              request_id: str, now: datetime, channel: str = "phone", call_id: str | None = None,
              gateway: BankGateway | None = None, config: BankConfig | None = None) -> TransferResult:
-    existing = once.find(session, BankTransfer, request_id)
+    account = get_account(session, account_number)
+    existing = once.find(session, BankTransfer, request_id, account.id)
     if existing is not None:
         return _repeated(existing, call_id)
     gateway = gateway if gateway is not None else LedgerBank()
     config = config or BankConfig()
-    account = get_account(session, account_number)
     amount = amount_cents if isinstance(amount_cents, int) and not isinstance(amount_cents, bool) else 0
     row = BankTransfer(request_id=request_id, account_id=account.id, direction=str(direction)[:20],
                        amount_cents=amount, status="pending", channel=channel, call_id=call_id, created_at=now)
     if not once.claim(session, row):
-        winner = once.find(session, BankTransfer, request_id)
+        winner = once.find(session, BankTransfer, request_id, account.id)
         assert winner is not None
         return _repeated(winner, call_id)
     account = lock_account(session, account.id)

@@ -4,6 +4,9 @@ The first insert of a request id wins; a concurrent or later duplicate hits the 
 PostgreSQL it waits for the first transaction to commit), the savepoint is rolled back, and the caller
 reads the winner's row and returns its original outcome.
 
+A request id is one account's: a repeat that names another account is refused (`RequestIdTaken`), never
+answered with the first account's outcome.
+
 The claimed row belongs to the caller's transaction: it is committed with the rest of the work (the freeze,
 the ledger, the audit row, the call it came from) or not at all. A service killed in between leaves no row,
 so the recovered call's retry of the same request id does the whole work, never half of it.
@@ -24,9 +27,21 @@ class FromACall(Protocol):
     call_id: str | None
 
 
-def find(session: Session, model: type[Row], request_id: str) -> Row | None:
+class RequestIdTaken(ValueError):
+    """The request id was already used for another account's request."""
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__(f"request id {request_id!r} belongs to another account's request")
+        self.request_id = request_id
+
+
+def find(session: Session, model: type[Row], request_id: str, account_id: int | None = None) -> Row | None:
+    """The row claimed for `request_id`, if any; with `account_id`, a row of another account raises."""
     column: Any = model.request_id  # type: ignore[attr-defined]
-    return session.scalars(select(model).where(column == request_id)).one_or_none()
+    row = session.scalars(select(model).where(column == request_id)).one_or_none()
+    if row is not None and account_id is not None and row.account_id != account_id:  # type: ignore[attr-defined]
+        raise RequestIdTaken(request_id)
+    return row
 
 
 def claim(session: Session, row: object) -> bool:

@@ -95,15 +95,15 @@ def place_order(session: Session, account_number: str, side: str, code: str, pri
                 *, request_id: str, now: datetime, channel: str = "phone", call_id: str | None = None,
                 disclosure_id: int | None = None, broker: Broker | None = None) -> OrderResult:
     """Place an order once per `request_id`: a repeat returns the first result (`repeated=True`)."""
-    existing = once.find(session, TradingOrder, request_id)
+    account = get_account(session, account_number)
+    existing = once.find(session, TradingOrder, request_id, account.id)
     if existing is not None:
         return _repeat(session, existing, account_number, channel, call_id, now)
     broker = _broker(broker)
-    account = get_account(session, account_number)
     order, problem = _draft(account, side, code, price, quantity, now, request_id)
     order.channel, order.call_id = channel, call_id  # inserted with its call, committed with the placement
     if not once.claim(session, order):
-        winner = once.find(session, TradingOrder, request_id)
+        winner = once.find(session, TradingOrder, request_id, account.id)
         assert winner is not None
         return _repeat(session, winner, account_number, channel, call_id, now)
     account = lock_account(session, account.id)
@@ -144,15 +144,15 @@ def cancel_order(session: Session, account_number: str, order_id: int, *, reques
                  channel: str = "phone", call_id: str | None = None,
                  broker: Broker | None = None) -> CancelResult:
     """Cancel the unfilled remainder once per `request_id`, releasing frozen funds or shares."""
-    existing = once.find(session, OrderCancel, request_id)
+    account = get_account(session, account_number)
+    existing = once.find(session, OrderCancel, request_id, account.id)
     if existing is not None:
         return _repeated_cancel(existing, call_id)
     broker = _broker(broker)
-    account = get_account(session, account_number)
     row = OrderCancel(request_id=request_id, account_id=account.id, order_id=order_id, outcome="cancelled",
                       channel=channel, call_id=call_id, created_at=now)
     if not once.claim(session, row):
-        winner = once.find(session, OrderCancel, request_id)
+        winner = once.find(session, OrderCancel, request_id, account.id)
         assert winner is not None
         return _repeated_cancel(winner, call_id)
     account = lock_account(session, account.id)

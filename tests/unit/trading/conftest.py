@@ -33,6 +33,17 @@ def add_investor(session: Session, account_number: str, risk: str) -> int:
     return investor.id
 
 
+OTHER_ACCOUNT = "100000002"
+
+
+def add_other_account(db: Database) -> None:
+    """A second client's account, for checks that one client's request ids never reach another's."""
+    with db.session() as session:
+        other = add_investor(session, OTHER_ACCOUNT, "C3")
+        seed_demo_trading(session, other, cash_cents=CASH, password=PASSWORD, bank_password=BANK_PASSWORD,
+                          positions={"600036": 1000}, bank_balance_cents=BANK, now=NOW)
+
+
 @dataclass
 class Desk:
     db: Database

@@ -25,7 +25,8 @@ from crm_core.trading import (
     todays_fills,
     validate_order,
 )
-from tests.unit.trading.conftest import ACCOUNT, CASH, NOW, Desk
+from crm_core.trading.once import RequestIdTaken
+from tests.unit.trading.conftest import ACCOUNT, CASH, NOW, OTHER_ACCOUNT, Desk, add_other_account
 
 EVENING = NOW + timedelta(hours=9)  # 19:00 in Shanghai
 
@@ -172,3 +173,21 @@ def test_same_request_id_twice_is_one_order(desk: Desk) -> None:
         assert second.repeated and second.order_id == first.order_id
         assert session.scalar(select(func.count(TradingOrder.id))) == 1
         assert funds(session, ACCOUNT).frozen_cents == first.frozen_cents
+
+
+def test_another_accounts_request_id_is_refused_not_answered(desk: Desk) -> None:
+    """A repeat names its own account: another account reusing the id gets an error, not the first outcome."""
+    add_other_account(desk.db)
+    with desk.db.session() as session:
+        first = place(desk, session, "buy", "600036", "38.62", 100, "shared-1")
+        cancel_order(session, ACCOUNT, first.order_id, request_id="cancel-1", now=NOW, broker=desk.broker)
+    with desk.db.session() as session:
+        with pytest.raises(RequestIdTaken, match="shared-1"):
+            place_order(session, OTHER_ACCOUNT, "buy", "600036", "38.62", 100, request_id="shared-1", now=NOW,
+                        broker=desk.broker)
+        with pytest.raises(RequestIdTaken, match="cancel-1"):
+            cancel_order(session, OTHER_ACCOUNT, first.order_id, request_id="cancel-1", now=NOW, broker=desk.broker)
+    with desk.db.session() as session:
+        assert session.scalar(select(func.count(TradingOrder.id))) == 1
+        assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "order.repeat")) == 0
+        assert funds(session, OTHER_ACCOUNT).frozen_cents == 0

@@ -18,7 +18,17 @@ from crm_core.banking import (
 )
 from crm_core.models import AuditEntry, BankTransfer, LedgerEntry, TradingAccount
 from crm_core.trading import funds, place_order
-from tests.unit.trading.conftest import ACCOUNT, BANK, BANK_PASSWORD, CASH, NOW, Desk
+from crm_core.trading.once import RequestIdTaken
+from tests.unit.trading.conftest import (
+    ACCOUNT,
+    BANK,
+    BANK_PASSWORD,
+    CASH,
+    NOW,
+    OTHER_ACCOUNT,
+    Desk,
+    add_other_account,
+)
 
 
 def move(session, direction: str, cents: int, request_id: str, password: str = BANK_PASSWORD,  # type: ignore[no-untyped-def]
@@ -91,3 +101,14 @@ def test_same_request_id_moves_money_once(desk: Desk) -> None:
         assert again.repeated and again.transfer_id == first.transfer_id
         assert session.scalar(select(func.count(BankTransfer.id))) == 1
         assert funds(session, ACCOUNT).total_cents == CASH + 1_000_000
+
+
+def test_another_accounts_request_id_moves_nothing(desk: Desk) -> None:
+    add_other_account(desk.db)
+    with desk.db.session() as session:
+        move(session, BANK_TO_BROKER, 1_000_000, "shared")
+    with desk.db.session() as session:
+        with pytest.raises(RequestIdTaken):
+            transfer(session, OTHER_ACCOUNT, BANK_TO_BROKER, 1_000_000, BANK_PASSWORD, request_id="shared", now=NOW)
+        assert funds(session, OTHER_ACCOUNT).total_cents == CASH
+        assert session.scalar(select(func.count(BankTransfer.id))) == 1
