@@ -85,15 +85,22 @@ class Batch:
         try:
             media = await asyncio.to_thread(self.app.media_for, started.version_id, started.survey)
             await self._loop(started, media, started.until)
+        except asyncio.CancelledError:  # the service stops: the lease goes back, the campaign stays asked to run
+            await self._stop_calls()
+            await asyncio.shield(self.db.run(journal.stop, started.campaign_id, self.runner))
+            raise
         finally:
-            if self._active:  # cancelled: the calls stop, their attempts stay open for the next runner
-                for task in self._active:
-                    task.cancel()
-                await asyncio.gather(*self._active, return_exceptions=True)
+            await self._stop_calls()
         result = await self.db.run(journal.end, started.campaign_id, self.runner)
         if self.on_progress is not None:
             self.on_progress(result)
         return result
+
+    async def _stop_calls(self) -> None:
+        """Cancel the calls in progress: their attempts stay open for the next runner to close."""
+        for task in self._active:
+            task.cancel()
+        await asyncio.gather(*self._active, return_exceptions=True)
 
     async def _loop(self, started: journal.Started, media: dict[str, dict[str, str]], stop_at: datetime) -> None:
         pacer = Pacer(self.settings.calls_per_second)

@@ -18,6 +18,7 @@ from crm_core.surveys import (
     campaign_named,
     claim_due,
     finish_attempt,
+    hand_back_lease,
     hand_to_agent,
     load_targets,
     mark_answered,
@@ -83,6 +84,11 @@ def end(session: Session, campaign_id: int, runner: str) -> Progress:
     release_lease(session, campaign, runner, done=remaining(session, campaign_id) == 0)
     session.refresh(campaign)
     return progress(session, campaign)
+
+
+def stop(session: Session, campaign_id: int, runner: str) -> None:
+    """The runner was stopped before the end: the lease goes back at once (service.hand_back_lease)."""
+    hand_back_lease(session, _campaign(session, campaign_id), runner)
 
 
 def progress_of(session: Session, campaign_id: int) -> Progress:

@@ -14,6 +14,7 @@ from crm_core.surveys.service import (
     create_campaign,
     finish_attempt,
     forbid,
+    hand_back_lease,
     hand_to_agent,
     load_targets,
     mark_answered,
@@ -33,7 +34,8 @@ from crm_core.surveys.targets import SourceError
 __all__ = [
     "END", "Calendar", "CampaignError", "Claim", "DialPolicy", "Next", "Outcome", "Pacer", "PolicyError",
     "Progress", "Question", "ResultRow", "SourceError", "Survey", "SurveyError", "after_outcome",
-    "campaign_named", "claim_due", "create_campaign", "finish_attempt", "forbid", "hand_to_agent", "load_targets",
+    "campaign_named", "claim_due", "create_campaign", "finish_attempt", "forbid", "hand_back_lease",
+    "hand_to_agent", "load_targets",
     "mark_answered", "next_callable", "next_question", "parse_dates", "parse_survey", "policy_of", "progress",
     "publish", "record_answer", "release_lease", "remaining", "request_run", "results", "runnable", "survey_of",
     "take_lease", "within_window",

@@ -307,6 +307,14 @@ def release_lease(session: Session, campaign: SurveyCampaign, runner: str, done:
                     .execution_options(synchronize_session=False))
 
 
+def hand_back_lease(session: Session, campaign: SurveyCampaign, runner: str) -> None:
+    """A runner stopped before the campaign's end (the service is shutting down): the lease is given back at
+    once, the campaign still asked to run, so the next runner (the restarted service) takes it up without
+    waiting for the lease to expire and closes the attempts this one left open."""
+    session.execute(update(SurveyCampaign).where(SurveyCampaign.id == campaign.id, SurveyCampaign.runner == runner)
+                    .values(runner=None, lease_until=None).execution_options(synchronize_session=False))
+
+
 def close_left_open(session: Session, campaign_id: int, runner: str, now: datetime) -> int:
     left = session.scalars(select(SurveyAttempt).where(SurveyAttempt.campaign_id == campaign_id,
                                                        SurveyAttempt.outcome.is_(None),

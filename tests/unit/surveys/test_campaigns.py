@@ -37,6 +37,7 @@ from crm_core.surveys import (
     create_campaign,
     finish_attempt,
     forbid,
+    hand_back_lease,
     load_targets,
     mark_answered,
     next_callable,
@@ -44,7 +45,9 @@ from crm_core.surveys import (
     publish,
     record_answer,
     remaining,
+    request_run,
     results,
+    runnable,
     survey_of,
     take_lease,
 )
@@ -208,6 +211,21 @@ def test_a_runner_taking_over_closes_what_a_dead_runner_left_open(db: Database) 
         assert claim_due(session, campaign, NOON + timedelta(seconds=31), set(), 3, "next") == []  # retry delay
         (retried,) = claim_due(session, campaign, NOON + timedelta(hours=1), set(), 3, "next")
         assert retried.target_id == rang.target_id and retried.attempt == 2
+
+
+def test_a_runner_stopped_cleanly_hands_the_lease_back_at_once(db: Database) -> None:
+    with db.session() as session:
+        investor(session, 1, "root/retail")
+        campaign = create_campaign(session, "stop", "satisfaction", "segment:retail", POLICY)
+        request_run(session, "stop")
+        load_targets(session, campaign, NOON)
+        assert take_lease(session, campaign, "stopping", NOON, 30)
+        (left,) = claim_due(session, campaign, NOON, set(), 3, "stopping")
+        assert runnable(session, NOON) == []
+        hand_back_lease(session, campaign, "stopping")
+        assert runnable(session, NOON) == ["stop"]  # not after the lease's 30 s: now
+        assert take_lease(session, campaign, "restarted", NOON, 30)
+        assert session.get(SurveyAttempt, left.attempt_id).outcome == "interrupted"  # type: ignore[union-attr]
 
 
 def test_results_are_counted_per_week_agent_skill_question_and_key(db: Database) -> None:
