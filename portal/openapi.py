@@ -93,7 +93,8 @@ def openapi_document() -> dict[str, Any]:
                                        "request_id; 409 when a callback to my number is already open or I have "
                                        "no number", body="CallMe", ok=201, codes=(401, 409))},
         "/api/callbacks/{callback_id}/cancel": {"post": _op(
-            "Cancel my callback while it waits for its time (409 once the ACD has queued or made it)",
+            "Cancel my callback at any time before it is made, waiting for its time or in the queue (409 once an "
+            "agent's phone rings for it or my number is dialled, or when it is over)",
             codes=(401, 403, 404, 409), params=[CALLBACK_ID])},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }

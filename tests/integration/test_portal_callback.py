@@ -69,7 +69,7 @@ def test_call_me_now_on_the_portal_rings_the_topics_agent_then_the_client(hotlin
         page.close()
     steps = [(k, d.get("reason")) for k, d, _ in events(hotline, call_id) if k in ("callback_due", "offered",
                                                                                       "callback_dialling", "answered")]
-    # offered by skill (no agent asked it, unlike the desk's, whose agent is rung first: reason "callback")
-    assert steps == [("callback_due", None), ("offered", "skill"), ("callback_dialling", None), ("answered", None)]
+    # matched by its skill (no agent asked it), offered as a callback like the desk's (issue 15)
+    assert steps == [("callback_due", None), ("offered", "callback"), ("callback_dialling", None), ("answered", None)]
     done = callback_of(hotline, NUMBER)
     assert done is not None and done.status == "done" and done.call_id == call_id

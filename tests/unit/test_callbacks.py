@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crm_core import callbacks, calls
+from crm_core import audit, callbacks, calls
 from crm_core.callbacks import CallbackRefused
 from crm_core.db import Database
 from crm_core.models import Call, Callback, Reminder
@@ -115,3 +115,60 @@ def test_retries_then_a_reminder_for_the_agent(database: Database) -> None:
         reminder = session.scalars(select(Reminder)).one()
         assert reminder.agent_id == agent and reminder.investor_id == investor and "3 attempts" in reminder.text
         assert row.reminder_id == reminder.id
+
+
+def test_a_client_may_cancel_until_the_callback_is_being_made() -> None:
+    for status in ("scheduled", "pending", "cancelled"):  # waiting for its time, in the ACD's queue; again
+        assert callbacks.client_cancel_refusal(status) is None
+    ringing = callbacks.client_cancel_refusal("dialling")
+    assert ringing is not None and ringing.code == "in_progress" and "calling you now" in str(ringing)
+    for status in ("done", "failed"):
+        over = callbacks.client_cancel_refusal(status)
+        assert over is not None and over.code == "finished" and status in str(over)
+
+
+def portal_callback(database: Database, investor: int) -> tuple[int, str]:
+    """A client's "call me now", taken into the ACD's queue (open_due)."""
+    with database.session() as session:
+        row = callbacks.request_for_client(session, investor, at=None, topic="trading", now=utcnow(), key="web:1")
+        [due] = callbacks.open_due(session, utcnow() + timedelta(seconds=1))
+        return row.id, due.call_id
+
+
+def test_a_queued_callback_cancelled_by_its_client_is_never_made(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
+    callback_id, call_id = portal_callback(database, investor)
+    cancelled_at = utcnow()
+    with database.session() as session:
+        with pytest.raises(LookupError):
+            callbacks.cancel_for_client(session, investor + 1, callback_id, cancelled_at)  # not theirs
+        row = callbacks.cancel_for_client(session, investor, callback_id, cancelled_at)
+        assert (row.status, row.open_number, row.cancelled_by) == ("cancelled", None, f"investor:{investor}")
+        assert row.cancelled_at == cancelled_at
+    with database.session() as session:
+        assert callbacks.cancel_for_client(session, investor, callback_id, utcnow()).cancelled_at == cancelled_at
+        assert callbacks.cancelled_among(session, [call_id, "another"]) == [call_id]  # the ACD's check
+        assert callbacks.attempt_started(session, call_id, agent_id=agent) is False  # the check before ringing
+        call = calls.get_call(session, call_id)
+        assert (call.status, call.hangup_by) == ("abandoned", "customer")
+        kinds = [e.kind for e in calls.events_of(session, call_id)]
+        assert "callback_cancelled" in kinds and "callback_dialling" not in kinds
+        entries = audit.entries(session, action_prefix="callback.cancel")
+        assert [(e.actor, e.outcome) for e in entries] == [(f"investor:{investor}", "cancelled")]  # once
+        assert callbacks.open_for(session, "13800000002") is None  # the number may ask again
+
+
+def test_once_the_agent_is_rung_the_client_can_no_longer_cancel(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
+    callback_id, call_id = portal_callback(database, investor)
+    with database.session() as session:
+        assert callbacks.attempt_started(session, call_id, agent_id=agent) is True
+    with database.session() as session, pytest.raises(CallbackRefused) as refused:
+        callbacks.cancel_for_client(session, investor, callback_id, utcnow())
+    assert refused.value.code == "in_progress"
+    with database.session() as session:
+        row = session.get(Callback, callback_id)
+        assert row is not None and row.status == "dialling" and row.cancelled_at is None
+        assert callbacks.cancelled_among(session, [call_id]) == []
