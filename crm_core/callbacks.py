@@ -3,7 +3,7 @@ makes them. One open callback per number (the database's unique `open_number`); 
 key, so a retried request (a double press, a double click) is one callback.
 
 The ACD reads open callbacks as `PendingCallback` values (no ORM object crosses into async code); the functions
-it writes through (`attempt_started`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
+it writes through (`claim_attempt`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
 crm_core.calls' functions, so that they are `Write` effects of the call.
 """
 
@@ -161,7 +161,7 @@ def client_cancel_refusal(status: str) -> CallbackRefused | None:
 def cancel_for_client(session: Session, investor_id: int, callback_id: int, now: datetime) -> Callback:
     """The client cancels their callback at any time before it is made (client_cancel_refusal): the row says who
     and when, the call record of a queued one ends (the ACD withdraws it from its queue when it next looks, or
-    at the latest right before it would ring an agent: `attempt_started`). LookupError for none of theirs;
+    at the latest right before it would ring an agent: `claim_attempt`). LookupError for none of theirs;
     CallbackRefused once it is being made or is over; cancelling twice is one. Audited."""
     row = session.scalars(select(Callback).where(Callback.id == callback_id)).first()
     if row is None or row.investor_id != investor_id:
@@ -169,7 +169,7 @@ def cancel_for_client(session: Session, investor_id: int, callback_id: int, now:
     actor = f"investor:{investor_id}"
     refusal = client_cancel_refusal(row.status)
     if refusal is None and row.status != CallbackStatus.CANCELLED.value:
-        # One conditional UPDATE, as attempt_started's: either the cancel or the ACD's offer wins, never both.
+        # One conditional UPDATE, as claim_attempt's: either the cancel or the ACD's offer wins, never both.
         taken = cast(CursorResult[Any], session.execute(update(Callback).where(Callback.id == row.id,
                                                        Callback.status.in_(CLIENT_CANCELLABLE))
                                 .values(status=CallbackStatus.CANCELLED.value, open_number=None, cancelled_at=now,
@@ -253,7 +253,7 @@ def _of(session: Session, call_id: str) -> Callback:
 
 
 # -- what the ACD writes, by the callback's call id -------------------------------------------------------------
-def attempt_started(session: Session, call_id: str, *, agent_id: int) -> bool:
+def claim_attempt(session: Session, call_id: str) -> bool:
     """Right before the agent's phone is rung: the callback is being made (dialling), unless its client cancelled
     it meanwhile: False, and nobody is rung. A conditional UPDATE, as the cancel's: one of them wins."""
     session.execute(update(Callback).where(Callback.call_id == call_id,
@@ -264,7 +264,6 @@ def attempt_started(session: Session, call_id: str, *, agent_id: int) -> bool:
     if row.status == CallbackStatus.CANCELLED.value:
         return False
     row.status = CallbackStatus.DIALLING.value
-    calls.record_event(session, call_id, "callback_dialling", agent_id=agent_id, attempt=row.attempts + 1)
     return True
 
 

@@ -271,7 +271,7 @@ class AcdCallSession(CallSession):
             case fx.SaveCallback():
                 await self.feed(ev.CallbackSaved(await self._save_callback()))
             case fx.ClaimCallback(offer):
-                await self.feed(ev.CallbackClaimed(offer, await self._claim_callback(offer.agent_id)))
+                await self.feed(ev.CallbackClaimed(offer, await self._claim_callback()))
             case fx.Write(action, args):
                 await db.record(action, self.call_id, **args)
             case fx.MarkQueued():
@@ -347,11 +347,11 @@ class AcdCallSession(CallSession):
             return None
         return endpoint if saved else None
 
-    async def _claim_callback(self, agent_id: int) -> bool:
+    async def _claim_callback(self) -> bool:
         """The callback is being made for this agent, unless its client cancelled it (False). A database that does
         not answer does not stop it: made as decided (the cancel's own update then finds it dialling: 409)."""
         try:
-            return bool(await self.deps.db.run(callbacks.attempt_started, self.call_id, agent_id=agent_id))
+            return bool(await self.deps.db.run(callbacks.claim_attempt, self.call_id))
         except (SQLAlchemyError, LookupError) as exc:
             logger.error("call %s: callback not claimed in the database, made all the same: %s", self.call_id, exc)
             return True

@@ -127,7 +127,9 @@ def dial_back(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
     return Transition(rung.call, (
         fx.HangUp(call.channel_id), fx.DestroyBridge(call.bridge_id),
         fx.Write(calls.mark_offered, {"agent_id": event.agent_id, "job_number": event.job_number,
-                                      "reason": offer_reason(event.reason)}), *rung.effects))
+                                      "reason": offer_reason(event.reason)}),
+        fx.Write(calls.record_event, {"kind": "callback_dialling", "agent_id": event.agent_id,
+                                      "attempt": call.callback.attempts + 1}), *rung.effects))
 
 
 # -- DIALING_OUT, nobody reached ----------------------------------------------------------------------------------

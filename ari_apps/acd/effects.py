@@ -140,7 +140,7 @@ class SaveCallback:
 @dataclass(frozen=True)
 class ClaimCallback:
     """Right before a callback's agent is rung: take it for this attempt in the database (crm_core.callbacks.
-    attempt_started), unless its client cancelled it; the answer comes back as a `CallbackClaimed` event."""
+    claim_attempt), unless its client cancelled it; the answer comes back as a `CallbackClaimed` event."""
 
     offer: Offer
 

@@ -239,7 +239,7 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (PENDING, ev.CallbackDue(), Phase.CALLBACK_PENDING, ["Enqueue"]),
     (PENDING, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), Phase.CALLBACK_PENDING, ["ClaimCallback"]),
     (PENDING, ev.CallbackClaimed(ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), True), Phase.DIALING_OUT,
-     ["HangUp", "DestroyBridge", "Write", "RecordAgentState", "Ring"]),
+     ["HangUp", "DestroyBridge", "Write", "Write", "RecordAgentState", "Ring"]),
     (PENDING, ev.CallbackCancelled(), Phase.DONE, ["Withdraw", "HangUp", "DestroyBridge", "Write"]),
 ]
 

@@ -16,7 +16,6 @@ from crm_core.callbacks import CallbackRefused
 from crm_core.db import Database
 from crm_core.models import Callback, InvestorPhone
 from crm_core.notifications.rules import NotifyPolicy
-from tests.support.hotline import AgentSpec, add_agents
 from tests.unit.console.conftest import run
 from tests.unit.portal.conftest import CAUTIOUS, SENIOR, Clients, log_in, portal_client
 
@@ -98,7 +97,6 @@ def test_call_me_now_is_cancellable_in_the_queue_and_no_longer_once_the_agent_is
                                                                                      clients: Clients) -> None:
     with database.session() as session:
         session.add(InvestorPhone(investor_id=clients.cautious_id, number="13900000002"))
-    agent = add_agents(database, [AgentSpec("2001", {"general": 9})])["2001"]
 
     async def ask(client: TestClient[Any, Any], mine: dict[str, str], request_id: str) -> tuple[int, str]:
         """Call me now, taken into the ACD's queue at once (open_due)."""
@@ -121,7 +119,7 @@ def test_call_me_now_is_cancellable_in_the_queue_and_no_longer_once_the_agent_is
 
             ringing, call_id = await ask(client, mine, "callme-now2")
             with database.session() as session:
-                assert callbacks.attempt_started(session, call_id, agent_id=agent)  # the ACD rings the agent
+                assert callbacks.claim_attempt(session, call_id)  # the ACD rings the agent
             late = await client.post(f"/api/callbacks/{ringing}/cancel", headers=mine)
             body = await late.json()
             assert late.status == 409 and body["code"] == "in_progress" and "calling you now" in body["error"]
