@@ -149,8 +149,12 @@ class AcdCallSession(CallSession):
                     if read is not None:
                         await self.feed(read)
         finally:
-            fail_pending(self.events)
+            stranded = fail_pending(self.events)
             self.deps.dispatcher.withdraw(self.call_id)
+            for agent_id in stranded:  # offered as the call ended (a caller gone, a callback cancelled): free again
+                logger.info("call %s: ended with an offer to agent %s unread; the agent is free again",
+                            self.call_id, agent_id)
+                await self.deps.dispatcher.agent_back(agent_id, wrap_up=False)
             for effect in drop_consultation(self.call):  # only if the task ends in the middle of one
                 await self.carry_out(effect)
             await self.ari.request_quietly("bridges", "destroy", bridgeId=self.call.bridge_id)
@@ -446,12 +450,17 @@ def _take_callback(session: Any, call_id: str, number: str, skill: str, language
                                    priority=priority, entered_at=datetime.fromtimestamp(entered_at, UTC)) is not None
 
 
-def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:
-    """The call ended: desk requests still queued are answered with a refusal."""
+def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> list[int]:
+    """The call ended: desk requests still queued are answered with a refusal; returns the agents of offers still
+    queued (the dispatcher took them for this call: they must be freed, or they stay ringing for nothing)."""
+    stranded = []
     while not events.empty():
         event = events.get_nowait()
         if event.get("type") == CONTROL:
             _settle(event["done"], error=ControlRefused("not_on_call", "the call has ended"))
+        elif event.get("type") == OFFER:
+            stranded.append(int(event["agent_id"]))
+    return stranded
 
 
 def _settle(done: asyncio.Future[Any], *, error: Exception | None = None) -> None:

@@ -4,11 +4,16 @@ reminder. The rows themselves are listed with every other in test_state.py (acce
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+from typing import Any
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
+from ari_apps.acd.call import CALLBACK_CANCELLED, CONTROL, fail_pending
 from ari_apps.acd.callback_moves import offer_due, offer_reason
+from ari_apps.acd.desk_rules import ControlRefused
+from ari_apps.acd.dispatcher import OFFER
 from ari_apps.acd.model import Phase, callback_endpoint, owned
 from ari_apps.acd.state import step
 from ari_apps.originate import Originate
@@ -160,3 +165,21 @@ def test_a_click_to_dial_that_reaches_nobody_still_fails_at_once() -> None:
 
 def test_the_confirmation_ending_is_the_only_playback_that_hangs_the_caller_up() -> None:
     assert step(PENDING, ev.AnnounceDone("other"), CTX).effects == ()
+
+
+def test_a_call_that_ends_with_an_offer_unread_frees_that_agent_and_refuses_desk_requests() -> None:
+    """A callback cancelled (or a caller gone) just as the dispatcher offered it: the offer is still in the call's
+    queue when its task ends; the agent it took is handed back, not left ringing for nothing."""
+    async def scenario() -> tuple[list[int], BaseException | None]:
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        events.put_nowait({"type": CALLBACK_CANCELLED})
+        events.put_nowait({"type": OFFER, "agent_id": 7, "reason": "skill"})
+        events.put_nowait({"type": CONTROL, "control": "hold", "args": {}, "done": done})
+        stranded = fail_pending(events)
+        assert events.empty()
+        return stranded, done.exception()
+
+    stranded, refused = asyncio.run(scenario())
+    assert stranded == [7]
+    assert isinstance(refused, ControlRefused) and refused.code == "not_on_call"
