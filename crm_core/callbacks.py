@@ -169,18 +169,23 @@ def cancel_for_client(session: Session, investor_id: int, callback_id: int, now:
     actor = f"investor:{investor_id}"
     refusal = client_cancel_refusal(row.status)
     if refusal is None and row.status != CallbackStatus.CANCELLED.value:
-        # One conditional UPDATE, as claim_attempt's: either the cancel or the ACD's offer wins, never both.
-        taken = cast(CursorResult[Any], session.execute(update(Callback).where(Callback.id == row.id,
-                                                       Callback.status.in_(CLIENT_CANCELLABLE))
-                                .values(status=CallbackStatus.CANCELLED.value, open_number=None, cancelled_at=now,
-                                        cancelled_by=actor).execution_options(synchronize_session=False))).rowcount
-        session.refresh(row)
-        if taken:
+        won = _cancel_if_open(session, row.id, actor, now)
+        session.refresh(row)  # cancelled now, or taken by the ACD meanwhile (refused below)
+        if won:
             _cancelled(session, row, investor_id, now)
         refusal = client_cancel_refusal(row.status)
     if refusal is not None:
         raise refusal
     return row
+
+
+def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetime) -> bool:
+    """One conditional UPDATE, as claim_attempt's: either the cancel or the ACD's offer wins, never both."""
+    result = session.execute(update(Callback).where(Callback.id == callback_id,
+                                                    Callback.status.in_(CLIENT_CANCELLABLE))
+                             .values(status=CallbackStatus.CANCELLED.value, open_number=None, cancelled_at=now,
+                                     cancelled_by=actor).execution_options(synchronize_session=False))
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def _cancelled(session: Session, row: Callback, investor_id: int, now: datetime) -> None:
