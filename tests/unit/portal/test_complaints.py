@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from crm_core import audit
@@ -25,6 +26,7 @@ LODGE = {"category": "fees", "department": "Shanghai Lujiazui branch", "text": "
          "request_id": "complaint-0001"}
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the domain runs on both: tests/unit/complaints
 def test_a_client_lodges_a_complaint_once_and_follows_it_to_its_resolution(database: Database,
                                                                           clients: Clients) -> None:
     with database.session() as session:

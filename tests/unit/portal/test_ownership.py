@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from crm_core.client_sessions import resolve
@@ -119,6 +120,7 @@ def test_a_new_login_ends_the_session_the_browser_had(database: Database, client
     run(scenario)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a question of the route, not the database
 def test_another_clients_complaint_is_neither_listed_nor_readable(database: Database, clients: Clients) -> None:
     with database.session() as session:
         theirs = from_web(session, clients.cautious_id, "fees", "Charged twice by Li Wei's branch", "theirs-1",
