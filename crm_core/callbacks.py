@@ -3,7 +3,7 @@ makes them. One open callback per number (the database's unique `open_number`); 
 key, so a retried request (a double press, a double click) is one callback.
 
 The ACD reads open callbacks as `PendingCallback` values (no ORM object crosses into async code); the functions
-it writes through (`attempt_started`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
+it writes through (`claim_attempt`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
 crm_core.calls' functions, so that they are `Write` effects of the call.
 """
 
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from crm_core import audit, calls
@@ -142,21 +143,66 @@ def of_investor(session: Session, investor_id: int, limit: int = 20) -> list[Cal
                                 .order_by(Callback.id.desc()).limit(limit)))
 
 
-def cancel_for_client(session: Session, investor_id: int, callback_id: int) -> Callback:
-    """The client cancels their callback while it waits for its time (once it is in the ACD's queue it is made).
-    LookupError for none of theirs; CallbackRefused(in_progress) once queued or done; cancelling twice is one."""
-    # Locked, as open_due locks what it takes: a callback is either cancelled or queued, never both.
-    row = session.scalars(select(Callback).where(Callback.id == callback_id).with_for_update()).first()
+CLIENT_CANCELLABLE = (CallbackStatus.SCHEDULED.value, CallbackStatus.PENDING.value)
+
+
+def client_cancel_refusal(status: str) -> CallbackRefused | None:
+    """Whether the client may cancel a callback in this status: at any time before it is made (waiting for its
+    time, or in the ACD's queue), not once the agent's phone rings or the client's number is dialled, nor after.
+    None: cancelled (again, for one already cancelled)."""
+    if status in CLIENT_CANCELLABLE or status == CallbackStatus.CANCELLED.value:
+        return None
+    if status == CallbackStatus.DIALLING.value:
+        return CallbackRefused("in_progress", "we are calling you now (an agent's phone is ringing or your number "
+                                              "is being dialled): it can no longer be cancelled")
+    return CallbackRefused("finished", f"the callback is already {status}: there is nothing left to cancel")
+
+
+def cancel_for_client(session: Session, investor_id: int, callback_id: int, now: datetime) -> Callback:
+    """The client cancels their callback at any time before it is made (client_cancel_refusal): the row says who
+    and when, the call record of a queued one ends (the ACD withdraws it from its queue when it next looks, or
+    at the latest right before it would ring an agent: `claim_attempt`). LookupError for none of theirs;
+    CallbackRefused once it is being made or is over; cancelling twice is one. Audited."""
+    row = session.scalars(select(Callback).where(Callback.id == callback_id)).first()
     if row is None or row.investor_id != investor_id:
         raise LookupError(f"no such callback: {callback_id}")
-    if row.status == CallbackStatus.CANCELLED.value:
-        return row
-    if row.status != CallbackStatus.SCHEDULED.value:
-        raise CallbackRefused("in_progress", f"the callback is {row.status}: it can no longer be cancelled")
-    row.status, row.open_number = CallbackStatus.CANCELLED.value, None
-    audit.record(session, actor=f"investor:{investor_id}", action="callback.cancel", outcome="cancelled",
-                 channel="web", subject=str(investor_id), callback_id=row.id)
+    actor = f"investor:{investor_id}"
+    refusal = client_cancel_refusal(row.status)
+    if refusal is None and row.status != CallbackStatus.CANCELLED.value:
+        won = _cancel_if_open(session, row.id, actor, now)
+        session.refresh(row)  # cancelled now, or taken by the ACD meanwhile (refused below)
+        if won:
+            _cancelled(session, row, investor_id, now)
+        refusal = client_cancel_refusal(row.status)
+    if refusal is not None:
+        raise refusal
     return row
+
+
+def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetime) -> bool:
+    """One conditional UPDATE, as claim_attempt's: either the cancel or the ACD's offer wins, never both."""
+    result = session.execute(update(Callback).where(Callback.id == callback_id,
+                                                    Callback.status.in_(CLIENT_CANCELLABLE))
+                             .values(status=CallbackStatus.CANCELLED.value, open_number=None, cancelled_at=now,
+                                     cancelled_by=actor).execution_options(synchronize_session=False))
+    return bool(cast(CursorResult[Any], result).rowcount)
+
+
+def _cancelled(session: Session, row: Callback, investor_id: int, now: datetime) -> None:
+    actor = row.cancelled_by
+    if row.call_id is not None:  # queued: its call record ends, never served
+        calls.record_event(session, row.call_id, "callback_cancelled", by=actor)
+        calls.finish(session, row.call_id, status=CallStatus.ABANDONED, hangup_by="customer", at=now)
+    audit.record(session, actor=actor, action="callback.cancel", outcome="cancelled", channel="web",
+                 subject=str(investor_id), callback_id=row.id, was="queued" if row.call_id else "scheduled")
+
+
+def cancelled_among(session: Session, call_ids: list[str]) -> list[str]:
+    """Of the callbacks the ACD holds (by call id), those cancelled since: they leave its queue."""
+    if not call_ids:
+        return []
+    return list(session.scalars(select(Callback.call_id).where(Callback.call_id.in_(call_ids),
+                                                               Callback.status == CallbackStatus.CANCELLED.value)))
 
 
 def open_due(session: Session, now: datetime) -> list[PendingCallback]:
@@ -212,10 +258,18 @@ def _of(session: Session, call_id: str) -> Callback:
 
 
 # -- what the ACD writes, by the callback's call id -------------------------------------------------------------
-def attempt_started(session: Session, call_id: str, *, agent_id: int) -> None:
+def claim_attempt(session: Session, call_id: str) -> bool:
+    """Right before the agent's phone is rung: the callback is being made (dialling), unless its client cancelled
+    it meanwhile: False, and nobody is rung. A conditional UPDATE, as the cancel's: one of them wins."""
+    session.execute(update(Callback).where(Callback.call_id == call_id,
+                                           Callback.status == CallbackStatus.PENDING.value)
+                    .values(status=CallbackStatus.DIALLING.value).execution_options(synchronize_session=False))
     row = _of(session, call_id)
+    session.refresh(row)
+    if row.status == CallbackStatus.CANCELLED.value:
+        return False
     row.status = CallbackStatus.DIALLING.value
-    calls.record_event(session, call_id, "callback_dialling", agent_id=agent_id, attempt=row.attempts + 1)
+    return True
 
 
 def connected(session: Session, call_id: str) -> None:

@@ -170,7 +170,8 @@ class HotlineService:
         app = build_portal(self.database, self.trading.broker,
                            policy=PortalPolicy(session_minutes=p.session_minutes, auth=self.trading.auth),
                            limiter=RateLimiter(attempts=p.login_attempts_per_minute, window_seconds=60),
-                           notify_policy=self.notifier.dispatcher.policy)
+                           notify_policy=self.notifier.dispatcher.policy,
+                           complaint_rules=complaint_rules(self.settings))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, p.bind, p.port).start()

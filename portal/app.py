@@ -14,6 +14,7 @@ from aiohttp import web
 
 from crm_core import client_sessions
 from crm_core.client_sessions import PortalPolicy
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -22,6 +23,7 @@ from portal import (
     routes_accounts,
     routes_auth,
     routes_callbacks,
+    routes_complaints,
     routes_docs,
     routes_notifications,
     routes_orders,
@@ -39,16 +41,19 @@ PURGE_EVERY_SECONDS = 3600.0
 
 def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = None,
               limiter: RateLimiter | None = None, notify_policy: NotifyPolicy | None = None,
-              db_threads: int = 4) -> web.Application:
+              complaint_rules: ComplaintRules | None = None, db_threads: int = 4) -> web.Application:
     """`policy`: session length and the phone's lock-out (`AuthConfig`); `limiter`: login attempts per address
-    and per fund account; `notify_policy`: the outbox's (the time zone reminders are given in)."""
+    and per fund account; `notify_policy`: the outbox's (the time zone reminders are given in);
+    `complaint_rules`: `[complaints]` (deadlines, calendar; by default with `notify_policy`)."""
     app = web.Application(middlewares=[security_headers, error_middleware, session_middleware],
                           client_max_size=64 * 1024)
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="portal-db")
+    notify_policy = notify_policy or NotifyPolicy()
     app[CONTEXT] = PortalContext(db=db, broker=broker, policy=policy or PortalPolicy(), executor=executor,
-                                 limiter=limiter or RateLimiter(), notify_policy=notify_policy or NotifyPolicy())
-    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks, routes_docs,
-                   routes_survey, pages):
+                                 limiter=limiter or RateLimiter(), notify_policy=notify_policy,
+                                 complaint_rules=complaint_rules or ComplaintRules(notify=notify_policy))
+    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks,
+                   routes_complaints, routes_docs, routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     run_alongside(app, "portal-purge", lambda: _purge_forever(app[CONTEXT]))

@@ -15,6 +15,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from crm_core.client_sessions import PortalPolicy
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker
@@ -35,6 +36,7 @@ class PortalContext:
     executor: ThreadPoolExecutor
     limiter: RateLimiter = field(default_factory=RateLimiter)
     notify_policy: NotifyPolicy = field(default_factory=NotifyPolicy)  # the time zone reminders are set in
+    complaint_rules: ComplaintRules = field(default_factory=ComplaintRules)  # deadlines, the outbox's policy
     clock: Callable[[], datetime] = _utcnow
     monotonic: Callable[[], float] = time.monotonic
 

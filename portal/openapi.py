@@ -46,6 +46,8 @@ CSRF = {"name": "X-CSRF-Token", "in": "header", "required": False, "schema": {"t
         "description": "the session's CSRF token (GET /api/me); required on every POST but the login"}
 ACCOUNT_PARAM = {"name": "account", "in": "path", "required": True, "schema": ACCOUNT}
 ORDER_ID = {"name": "order_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+COMPLAINT_ID = {"name": "complaint_id", "in": "path", "required": True,
+                "schema": {"type": "integer", "minimum": 1}}
 CALLBACK_ID = {"name": "callback_id", "in": "path", "required": True,
                "schema": {"type": "integer", "minimum": 1}}
 DAYS = [{"name": name, "in": "query", "required": False, "schema": DAY} for name in ("from", "to")]
@@ -93,8 +95,18 @@ def openapi_document() -> dict[str, Any]:
                                        "request_id; 409 when a callback to my number is already open or I have "
                                        "no number", body="CallMe", ok=201, codes=(401, 409))},
         "/api/callbacks/{callback_id}/cancel": {"post": _op(
-            "Cancel my callback while it waits for its time (409 once the ACD has queued or made it)",
+            "Cancel my callback at any time before it is made, waiting for its time or in the queue (409 once an "
+            "agent's phone rings for it or my number is dialled, or when it is over)",
             codes=(401, 403, 404, 409), params=[CALLBACK_ID])},
+        "/api/complaints": {"get": _op("My complaints, newest first, as I see them: status (open, acknowledged, "
+                                       "closed), the deadlines promised (acknowledge by, resolve by), the steps of "
+                                       "their progress, the resolution once given; the categories; times in the "
+                                       "complaints' time zone", codes=(401,)),
+                            "post": _op("Lodge a complaint about a category (and a branch or department), once per "
+                                        "request_id: acknowledged by my preferred channel, with its deadlines",
+                                        body="Complaint", ok=201, codes=(401,))},
+        "/api/complaints/{complaint_id}": {"get": _op("One of my complaints (another client's is the same 404)",
+                                                      params=[COMPLAINT_ID])},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }
     schemas: dict[str, Any] = {name: _public(schema) for name, schema in REQUESTS.items()}

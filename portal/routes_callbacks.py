@@ -4,7 +4,8 @@ makes it at its time, agent first, then the client.
 
     GET  /api/callbacks                        my callbacks, newest first, with their status
     POST /api/callbacks                        call me now (no `at`) or at a local time, once per request id
-    POST /api/callbacks/{callback_id}/cancel   cancel while it waits for its time
+    POST /api/callbacks/{callback_id}/cancel   cancel at any time before it is made (waiting for its time or in
+                                               the ACD's queue); 409 once an agent is rung or the client dialled
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ async def cancel_callback(request: web.Request) -> web.Response:
 
 def callback_json(row: Callback, time_zone: str) -> dict[str, Any]:
     return {"id": row.id, "status": row.status, "topic": row.skill, "number": masked(row.number),
-            "at": reminders.local_text(row.due_at, time_zone), "cancellable": row.status == "scheduled"}
+            "at": reminders.local_text(row.due_at, time_zone),
+            "cancellable": row.status in callbacks.CLIENT_CANCELLABLE}
 
 
 def masked(number: str) -> str:
@@ -87,7 +89,7 @@ def _ask(session: Session, ctx: PortalContext, investor_id: int, body: dict[str,
 
 def _cancel(session: Session, ctx: PortalContext, investor_id: int, callback_id: int) -> dict[str, Any]:
     try:
-        row = callbacks.cancel_for_client(session, investor_id, callback_id)
+        row = callbacks.cancel_for_client(session, investor_id, callback_id, ctx.clock())
     except LookupError:
         raise ApiError(404, "no such callback") from None
     except CallbackRefused as refused:

@@ -8,6 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from crm_core.callbacks import CLIENT_TOPICS
+from crm_core.complaints.categories import CATEGORIES
+from crm_core.complaints.intake import DEPARTMENT_LIMIT, SUMMARY_LIMIT
 from portal.errors import NOT_FOUND
 from webapi import validation
 from webapi.errors import ApiError
@@ -57,6 +59,11 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "at": _string(16, 16, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$",
                       description="'YYYY-MM-DD HH:MM' in the notifications' time zone, up to 14 days ahead; "
                                   "left out: call me now"),
+        "request_id": REQUEST_ID}},
+    "Complaint": {"type": "object", "required": ["category", "text", "request_id"], "properties": {
+        "category": {"type": "string", "enum": list(CATEGORIES), "description": "what it is about"},
+        "department": _string(DEPARTMENT_LIMIT, 0, description="the branch or department it is about, if any"),
+        "text": _string(SUMMARY_LIMIT, 1, description="what happened (not only spaces)"),
         "request_id": REQUEST_ID}},
     "Preferences": {"type": "object", "properties": {
         "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},

@@ -141,15 +141,23 @@ class AcdApp(SessionApp):
             self._callbacks = asyncio.create_task(self._run_callbacks(), name="acd-callbacks")
 
     async def _run_callbacks(self) -> None:
-        """Scheduled callbacks whose time has come enter the queue (the desk's "Schedule callback")."""
+        """Scheduled callbacks whose time has come enter the queue (the desk's "Schedule callback"); pending ones
+        their client cancelled leave it."""
         while True:
             try:
                 if self.ari is not None:
                     for pending in await self.deps.db.run(callbacks.open_due, utcnow()):
                         self._start_callback(pending)
+                    await self._withdraw_cancelled()
             except Exception:
                 logger.exception("ACD callbacks check failed; retrying")
             await asyncio.sleep(self.deps.settings.agent_refresh_seconds)
+
+    async def _withdraw_cancelled(self) -> None:
+        held = {s.call_id: s for s in self.sessions() if s.phase is Phase.CALLBACK_PENDING}
+        for call_id in await self.deps.db.run(callbacks.cancelled_among, list(held)):
+            logger.info("call %s: callback cancelled by its client; out of the queue", call_id)
+            held[call_id].callback_cancelled()
 
     def _start_callback(self, pending: PendingCallback) -> bool:
         if self.call(pending.call_id) is not None:

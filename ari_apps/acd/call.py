@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
-from ari_apps.acd.callback_moves import offer_due
+from ari_apps.acd.callback_moves import CALLBACK_REASON, offer_due
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.desk_rules import Control, ControlRefused, control_refusal
 from ari_apps.acd.dispatcher import OFFER
@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 RECORDING_FORMAT = "wav"  # as trading calls' recordings
 CONTROL = "HotlineControl"  # internal event: {"type", "control": Control, "args": {...}, "done": Future}
+CALLBACK_CANCELLED = "HotlineCallbackCancelled"  # internal event: the ACD's check found the callback cancelled
 
 
 class AcdCallSession(CallSession):
@@ -148,8 +149,12 @@ class AcdCallSession(CallSession):
                     if read is not None:
                         await self.feed(read)
         finally:
-            fail_pending(self.events)
+            stranded = fail_pending(self.events)
             self.deps.dispatcher.withdraw(self.call_id)
+            for agent_id in stranded:  # offered as the call ended (a caller gone, a callback cancelled): free again
+                logger.info("call %s: ended with an offer to agent %s unread; the agent is free again",
+                            self.call_id, agent_id)
+                await self.deps.dispatcher.agent_back(agent_id, wrap_up=False)
             for effect in drop_consultation(self.call):  # only if the task ends in the middle of one
                 await self.carry_out(effect)
             await self.ari.request_quietly("bridges", "destroy", bridgeId=self.call.bridge_id)
@@ -170,7 +175,13 @@ class AcdCallSession(CallSession):
         else:
             await self._announce_due()
 
+    def callback_cancelled(self) -> None:
+        """Its client cancelled this pending callback: told to the task, in order with its other events."""
+        self.events.put_nowait({"type": CALLBACK_CANCELLED})
+
     def _read(self, raw: dict[str, Any]) -> ev.CallEvent | None:
+        if raw.get("type") == CALLBACK_CANCELLED:
+            return ev.CallbackCancelled()
         if raw.get("type") != OFFER:
             return ev.read(self.call, raw)
         agent = self.deps.board.agents[raw["agent_id"]]
@@ -263,6 +274,8 @@ class AcdCallSession(CallSession):
                                                media=[self.deps.prompts.uri(prompt, language)])
             case fx.SaveCallback():
                 await self.feed(ev.CallbackSaved(await self._save_callback()))
+            case fx.ClaimCallback(offer):
+                await self.feed(ev.CallbackClaimed(offer, await self._claim_callback()))
             case fx.Write(action, args):
                 await db.record(action, self.call_id, **args)
             case fx.MarkQueued():
@@ -303,7 +316,7 @@ class AcdCallSession(CallSession):
         agent_id = call.callback.agent_id if call.callback is not None else None
         if agent_id is not None and agent_id in board.agents and dispatcher.take(agent_id):
             agent = board.agents[agent_id]
-            await self.feed(ev.Offer(agent_id, "callback", agent.job_number, agent.dial_string))
+            await self.feed(ev.Offer(agent_id, CALLBACK_REASON, agent.job_number, agent.dial_string))
             return
         dispatcher.enqueue(self, skill=call.skill, language=call.language, priority=call.priority,
                            entered_at=call.entered_at, preference=preference(call.route))
@@ -337,6 +350,15 @@ class AcdCallSession(CallSession):
             logger.error("call %s: callback not written: %s", self.call_id, exc)
             return None
         return endpoint if saved else None
+
+    async def _claim_callback(self) -> bool:
+        """The callback is being made for this agent, unless its client cancelled it (False). A database that does
+        not answer does not stop it: made as decided (the cancel's own update then finds it dialling: 409)."""
+        try:
+            return bool(await self.deps.db.run(callbacks.claim_attempt, self.call_id))
+        except (SQLAlchemyError, LookupError) as exc:
+            logger.error("call %s: callback not claimed in the database, made all the same: %s", self.call_id, exc)
+            return True
 
     async def _mark_queued(self) -> tuple[float, CallRoute | None]:
         """Write the call as queued with the CRM's route for it; when it entered the queue by the record (else
@@ -428,12 +450,17 @@ def _take_callback(session: Any, call_id: str, number: str, skill: str, language
                                    priority=priority, entered_at=datetime.fromtimestamp(entered_at, UTC)) is not None
 
 
-def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> None:
-    """The call ended: desk requests still queued are answered with a refusal."""
+def fail_pending(events: asyncio.Queue[dict[str, Any]]) -> list[int]:
+    """The call ended: desk requests still queued are answered with a refusal; returns the agents of offers still
+    queued (the dispatcher took them for this call: they must be freed, or they stay ringing for nothing)."""
+    stranded = []
     while not events.empty():
         event = events.get_nowait()
         if event.get("type") == CONTROL:
             _settle(event["done"], error=ControlRefused("not_on_call", "the call has ended"))
+        elif event.get("type") == OFFER:
+            stranded.append(int(event["agent_id"]))
+    return stranded
 
 
 def _settle(done: asyncio.Future[Any], *, error: Exception | None = None) -> None:

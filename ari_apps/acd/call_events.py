@@ -88,6 +88,20 @@ class CallbackDue:
     """A callback's next attempt is due: it goes back to the queue, in its old place."""
 
 
+@dataclass(frozen=True)
+class CallbackClaimed:
+    """The interpreter's answer to `ClaimCallback`, right before the agent is rung: the callback is being made
+    (`claimed`), or its client cancelled it meanwhile (the offer is dropped, nobody is rung)."""
+
+    offer: Offer
+    claimed: bool
+
+
+@dataclass(frozen=True)
+class CallbackCancelled:
+    """The ACD's check of the database found the pending callback cancelled by its client: it leaves the queue."""
+
+
 # -- the legs, from ARI -------------------------------------------------------------------------------------
 
 
@@ -196,8 +210,8 @@ class ToQueue:
 
 DeskControl = Hold | Unhold | Blind | Consult | Complete | Cancel | Conference | ToQueue
 CallEvent = (Start | Resumed | Queued | Offer | AnnounceDue | AnnounceDone | KeyPressed | CallbackSaved | CallbackDue
-             | CallerAnswered | CallerGone | AgentRinging | AgentAnswered | AgentGone | TargetAnswered | TargetGone
-             | OriginateFailed | DeskControl)
+             | CallbackClaimed | CallbackCancelled | CallerAnswered | CallerGone | AgentRinging | AgentAnswered
+             | AgentGone | TargetAnswered | TargetGone | OriginateFailed | DeskControl)
 
 
 def read(call: AcdCall, event: dict[str, Any]) -> CallEvent | None:

@@ -3,7 +3,10 @@ back, you keep your place", and CALLBACK_PENDING, a call with no caller channel 
 caller's old place (their entry time and priority), or for its next attempt.
 
     WAITING ─1 pressed─▶ (written) ─▶ CALLBACK_PENDING ─confirmation played─▶ the caller is hung up
-    CALLBACK_PENDING ─offer─▶ DIALING_OUT: the agent's phone first (screen-pop "callback"), then the customer's
+    CALLBACK_PENDING ─offer─▶ (claimed in the database, unless cancelled) ─▶ DIALING_OUT: the agent's phone
+                 first (screen-pop "callback"), then the customer's
+    CALLBACK_PENDING ─cancelled by the client (found by the ACD's check, or when claimed)─▶ DONE: out of the
+                 queue, the agent offered it (if any) free again, nobody rung
     DIALING_OUT ─customer answers─▶ TALKING (the callback is done)
     DIALING_OUT ─customer busy or no answer─▶ CALLBACK_PENDING until its next attempt (retried by policy), then
                  DONE (failed, a reminder for the agent)
@@ -23,10 +26,22 @@ from ari_apps.acd.dial_moves import dial_agent
 from ari_apps.acd.dial_moves import dial_fails as click_to_dial_fails
 from ari_apps.acd.model import AcdCall, Callback, Context, Dialling, Phase, Transition
 from ari_apps.acd.moves import ended
+from ari_apps.acd.routing import LEVEL_NAMES, NATIVE
 from crm_core import callbacks, calls
 from crm_core.models import AgentState, CallStatus
 
 TAKE_KEY = "1"
+CALLBACK_REASON = "callback"  # the `offered` event's reason: the timeline and the trace say it is a callback
+
+
+def offer_reason(routed: str) -> str:
+    """Why a callback is offered, as its `offered` event says: `callback` when the router matched it by its skill
+    (a callback asked in the queue or on the portal) as when its own agent takes it, with the router's why kept
+    after it; a callback that overflowed (overflow, any agent) keeps that reason, which the reports count."""
+    native = LEVEL_NAMES[NATIVE]
+    if routed == native or routed.startswith(native + ":"):
+        return CALLBACK_REASON + routed[len(native):]
+    return routed
 
 
 def offer_due(waited: float, offer_after: float, dialable: bool) -> bool:
@@ -76,9 +91,34 @@ def due(call: AcdCall, event: ev.CallbackDue, ctx: Context) -> Transition:
     return Transition(call, (fx.Enqueue(),))
 
 
+def offered(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
+    """An agent is free for the callback (taken for it): first, in the database, the callback is claimed for
+    this attempt unless its client has cancelled it (the check right before ringing)."""
+    return Transition(call, (fx.ClaimCallback(event),))
+
+
+def claimed(call: AcdCall, event: ev.CallbackClaimed, ctx: Context) -> Transition:
+    if event.claimed:
+        return dial_back(call, event.offer, ctx)
+    return withdrawn(call, event.offer.agent_id)
+
+
+def cancelled(call: AcdCall, event: ev.CallbackCancelled, ctx: Context) -> Transition:
+    return withdrawn(call, None)
+
+
+def withdrawn(call: AcdCall, agent_id: int | None) -> Transition:
+    """The client cancelled the callback (crm_core.callbacks wrote it and ended its call record): it leaves the
+    queue and the call's task ends; an agent taken for it is free again at once (no wrap-up: never rung)."""
+    back = (fx.AgentBack(agent_id, wrap_up=False),) if agent_id is not None else ()
+    return Transition(replace(call, phase=Phase.DONE, announcing=None), (
+        fx.Withdraw(), fx.HangUp(call.channel_id), fx.DestroyBridge(call.bridge_id),
+        fx.Write(calls.record_event, {"kind": "callback_withdrawn", "agent_id": agent_id}), *back))
+
+
 def dial_back(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
-    """An agent is free for the callback: the click-to-dial path from here (agent first, then the customer), on
-    new legs and a new bridge (the caller's, if still there after the confirmation, are let go)."""
+    """The callback is claimed for the agent: the click-to-dial path from here (agent first, then the customer),
+    on new legs and a new bridge (the caller's, if still there after the confirmation, are let go)."""
     assert call.callback is not None
     dialling = Dialling(event.dial_string, call.callback.endpoint, AgentState.READY)
     out = replace(call, phase=Phase.DIALING_OUT, channel_id=f"callback-{ctx.key}", bridge_id=f"cbbridge-{ctx.key}",
@@ -87,8 +127,9 @@ def dial_back(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
     return Transition(rung.call, (
         fx.HangUp(call.channel_id), fx.DestroyBridge(call.bridge_id),
         fx.Write(calls.mark_offered, {"agent_id": event.agent_id, "job_number": event.job_number,
-                                      "reason": event.reason}),
-        fx.Write(callbacks.attempt_started, {"agent_id": event.agent_id}), *rung.effects))
+                                      "reason": offer_reason(event.reason)}),
+        fx.Write(calls.record_event, {"kind": "callback_dialling", "agent_id": event.agent_id,
+                                      "attempt": call.callback.attempts + 1}), *rung.effects))
 
 
 # -- DIALING_OUT, nobody reached ----------------------------------------------------------------------------------

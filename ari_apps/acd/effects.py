@@ -4,18 +4,21 @@ interpreter (call.py) carries these out in order through ARI, the database, the 
 Telephony effects whose failure means the call cannot go on as decided (`CreateBridge`, `AddToBridge`) raise;
 the others are quiet (a channel already gone, music already stopped). A failed `Originate` ends its
 transition's effects and comes back to the machine as an `OriginateFailed` event; `MarkQueued` comes back as
-a `Queued` event (the time the record gives).
+a `Queued` event (the time the record gives), `ClaimCallback` as a `CallbackClaimed` event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ari_apps.originate import Originate
 from crm_core.events import LiveEvent
 from crm_core.models import AgentState
+
+if TYPE_CHECKING:  # call_events imports this module (through model)
+    from ari_apps.acd.call_events import Offer
 
 # -- Asterisk -------------------------------------------------------------------------------------------
 
@@ -135,6 +138,14 @@ class SaveCallback:
 
 
 @dataclass(frozen=True)
+class ClaimCallback:
+    """Right before a callback's agent is rung: take it for this attempt in the database (crm_core.callbacks.
+    claim_attempt), unless its client cancelled it; the answer comes back as a `CallbackClaimed` event."""
+
+    offer: Offer
+
+
+@dataclass(frozen=True)
 class Enqueue:
     """The caller waits for an agent in the router's queue, from the call's `entered_at`. A callback whose agent
     (who scheduled it) is free is offered to them at once."""
@@ -187,5 +198,5 @@ class Publish:
 
 
 Effect = (CreateBridge | DestroyBridge | AddToBridge | RemoveFromBridge | StartMoh | StopMoh | RecordBridge | Ring
-          | HangUp | AfterCall | Announce | Say | Write | SaveCallback | MarkQueued | Enqueue | Withdraw
+          | HangUp | AfterCall | Announce | Say | Write | SaveCallback | ClaimCallback | MarkQueued | Enqueue | Withdraw
           | RecordAgentState | SetAgentState | AgentBack | AgentMissed | Publish)

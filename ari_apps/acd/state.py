@@ -33,7 +33,8 @@ dial_moves.py (DIALING_OUT), built from the pieces in moves.py; callbacks in cal
 
     callback     WAITING ─1 pressed (offered in the announcement)─▶ CALLBACK_PENDING: the caller hears the
                  confirmation and is hung up; the call keeps its place in the queue without a caller
-                 CALLBACK_PENDING ─offer─▶ DIALING_OUT (as click-to-dial) ─customer answers─▶ TALKING
+                 CALLBACK_PENDING ─offer, claimed─▶ DIALING_OUT (as click-to-dial) ─customer answers─▶ TALKING
+                 CALLBACK_PENDING ─cancelled by the client (before the claim, or found by the ACD's check)─▶ DONE
                  DIALING_OUT ─customer not reached─▶ CALLBACK_PENDING (next attempt) or DONE (attempts spent)
                  a scheduled or restarted callback starts in CALLBACK_PENDING (Resumed)
  An event with no row for the phase changes nothing; a desk control is answered with
@@ -137,7 +138,9 @@ TABLE: dict[tuple[Phase, type], Handler] = {
     (CB, ev.CallerGone): back.caller_left,
     (CB, ev.Resumed): back.resume,
     (CB, ev.CallbackDue): back.due,
-    (CB, ev.Offer): back.dial_back,
+    (CB, ev.Offer): back.offered,
+    (CB, ev.CallbackClaimed): back.claimed,
+    (CB, ev.CallbackCancelled): back.cancelled,
 }
 
 CONTROL_OF: dict[type, Control] = {

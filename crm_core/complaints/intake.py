@@ -1,5 +1,5 @@
 """Complaints that arrive by themselves: a fax to the complaints number (its pages as a PDF), an e-mail to the
-complaints mailbox (its text and attachments), a client's form on the web (the portal calls `from_web`), a letter
+complaints mailbox (its text and attachments), a client's form on the client portal (`from_web`), a letter
 scanned and uploaded. Each is opened once per source (the fax's Asterisk unique id, the e-mail's Message-ID, the web
 form's request id, the scan's content) and acknowledged automatically when the sender is a known client
 (crm_core.complaints.service)."""
@@ -14,11 +14,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm_core.complaints.categories import CATEGORIES
 from crm_core.complaints.service import Attachment, ComplaintRejected, ComplaintRules, open_complaint
 from crm_core.models import Complaint, Investor, InvestorContact, InvestorDetail, InvestorPhone
 
 INTAKE_CATEGORY = "other"  # a person reads the pages and sets the category
 SUMMARY_LIMIT = 4000
+DEPARTMENT_LIMIT = 60  # complaints.department
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,15 @@ def from_email(session: Session, mail: MailReceived, now: datetime, rules: Compl
 
 def from_web(session: Session, investor_id: int, category: str, summary: str, request_id: str, now: datetime,
              rules: ComplaintRules, *, department: str = "", severity: str = "normal") -> Complaint:
-    """A complaint a logged-in client sends from the web (the client portal calls this): acknowledged by e-mail;
-    the same `request_id` (a resubmitted form) is the same complaint."""
+    """A complaint a logged-in client sends from the web (the client portal calls this): about one of the
+    configured categories, acknowledged by their preferred channel; the same `request_id` (a resubmitted form)
+    is the same complaint."""
     if not request_id.strip():
         raise ComplaintRejected("a web complaint needs its request id (a resubmitted form must not open two)")
+    if category not in CATEGORIES:
+        raise ComplaintRejected(f"the category must be one of: {', '.join(CATEGORIES)}")
+    if len(summary) > SUMMARY_LIMIT or len(department) > DEPARTMENT_LIMIT:
+        raise ComplaintRejected(f"at most {SUMMARY_LIMIT} characters of text and {DEPARTMENT_LIMIT} of department")
     return open_complaint(session, category=category, summary=summary, channel="web", now=now, rules=rules,
                           actor=f"web:investor:{investor_id}", investor_id=investor_id, department=department,
                           severity=severity, source_key=f"web:{investor_id}:{request_id.strip()}"[:300])

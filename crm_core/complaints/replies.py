@@ -15,13 +15,11 @@ class ReplyWay:
 
 
 def reply_way(channel: str, sender: str) -> ReplyWay:
-    """fax → fax back to the sending number; e-mail → to the sending address; web → e-mail; phone and letter
-    → the client's preferred channel."""
+    """fax → fax back to the sending number; e-mail → to the sending address; web (the portal, a logged-in
+    client), phone and letter → the client's preferred channel (then the purpose's chain: e-mail first)."""
     sender = sender.strip()
     if channel == "fax":
         return ReplyWay(Channel.FAX.value, sender or None)
     if channel == "email":
         return ReplyWay(Channel.EMAIL.value, sender or None)
-    if channel == "web":
-        return ReplyWay(Channel.EMAIL.value, None)
     return ReplyWay(None, None)

@@ -4,6 +4,7 @@ original entry time and priority) or scheduled at the desk for a time (rung to t
     scheduled ─due─▶ pending ─offered─▶ dialling ─customer answers─▶ done
                        ▲                    │ no answer, busy: retried by policy, then failed (a reminder)
                        └────────────────────┘
+    scheduled, pending ─the client cancels─▶ cancelled (`cancelled_by`, `cancelled_at`; not once dialling)
 
 `open_number` is the number while the callback is open (scheduled, pending, dialling) and NULL after: a unique
 column, so the database itself keeps one open callback per number.
@@ -43,7 +44,7 @@ class Callback(Base):
     skill: Mapped[str] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(5), default="zh")
     priority: Mapped[int] = mapped_column(Integer, default=0)
-    origin: Mapped[str] = mapped_column(String(10))  # queue | scheduled
+    origin: Mapped[str] = mapped_column(String(10))  # queue | scheduled | portal
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime)  # its place in the queue (the caller's entry)
     due_at: Mapped[datetime] = mapped_column(UtcDateTime)  # not offered before
     status: Mapped[str] = mapped_column(String(10), default=CallbackStatus.PENDING.value)
@@ -53,6 +54,8 @@ class Callback(Base):
     # The agent's reminder about it: the desk's when scheduled, the one left when its attempts were spent.
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="SET NULL"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    cancelled_by: Mapped[str] = mapped_column(String(60), default="")  # e.g. investor:12
     idempotency: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

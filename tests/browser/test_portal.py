@@ -1,5 +1,6 @@
 """The clients' portal in a real Chromium: log in, the funds and holdings the phone reads, web orders with the
-suitability rule (a C2 client refused an R4 share; a C4 senior confirms after the risk disclosure)."""
+suitability rule (a C2 client refused an R4 share; a C4 senior confirms after the risk disclosure), reminders,
+click to call, and a complaint followed from its deadline to its resolution."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from console.ports import LiveEvents
+from crm_core.complaints import service
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
-from crm_core.models import Callback, ClientReminder, InvestorPhone, RiskDisclosure, TradingOrder
+from crm_core.models import Callback, ClientReminder, Complaint, InvestorPhone, RiskDisclosure, TradingOrder
 from crm_core.summary import account_summary
 from portal.app import build_app
 from portal.views import yuan
@@ -163,3 +166,32 @@ def test_a_client_asks_to_be_called_at_a_time_then_cancels(page: Page, portal: S
     with database.session() as session:
         assert [(c.status, c.skill, c.origin) for c in session.scalars(select(Callback))] == [
             ("cancelled", "products", "portal")]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the page's path: the database does not matter
+def test_a_client_lodges_a_complaint_sees_its_deadline_then_its_resolution(page: Page, portal: ServedApp,
+                                                                          database: Database) -> None:
+    log_in(page, portal, CAUTIOUS)
+    expect(page.get_by_test_id("complaints-time-zone")).to_have_text("Asia/Shanghai")
+    page.get_by_test_id("complaint-category").select_option("fees")
+    page.get_by_test_id("complaint-department").fill("Lujiazui branch")
+    page.get_by_test_id("complaint-text").fill("The transfer fee was charged twice.")
+    page.get_by_test_id("complaint-send").click()
+    expect(page.get_by_test_id("complaint-message")).to_contain_text("received. We will reply by")
+    with database.session() as session:
+        row = session.scalars(select(Complaint)).one()
+        reference, resolve_by = service.reference(row), service.local_text(row.resolve_by, "Asia/Shanghai")
+    listed = page.get_by_test_id("complaints").locator("tbody tr").first
+    for shown in (reference, "fees (Lujiazui branch)", "acknowledged", resolve_by, "Received"):
+        expect(listed).to_contain_text(shown)
+    expect(page.get_by_test_id("complaint-message")).to_contain_text(resolve_by)
+
+    with database.session() as session:  # the complaints desk resolves it, as a staff member would
+        service.resolve(session, row.id, "The second fee was refunded on 3 Dec.", datetime.now(UTC),
+                        ComplaintRules(), "agent:1003")
+    page.reload()
+    listed = page.get_by_test_id("complaints").locator("tbody tr").first
+    expect(listed).to_contain_text("closed")
+    expect(listed).to_contain_text("The second fee was refunded on 3 Dec.")
+    expect(listed).to_contain_text("Resolved")
+    expect(page.get_by_test_id("complaints").locator("tbody tr")).to_have_count(1)

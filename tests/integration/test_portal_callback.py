@@ -2,21 +2,27 @@
 about trading on the portal in Chromium; the ACD makes the callback like the desk's scheduled ones: the trading
 agent's phone rings with the screen-pop saying callback (asked on the portal), then the client's number is
 dialled (a simulated customer: acd.outbound_dial = Local/{number}@hotline-customer-sim/n), and the portal shows
-the callback done."""
+the callback done. A callback cancelled on the portal while it waits in the ACD's queue leaves it: no agent's
+phone rings when an agent becomes ready."""
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
 
-from crm_core.models import Call
+from crm_core import agents as agent_service
+from crm_core.models import AgentState, Call
 from crm_core.seed import seed_reference_data
 from crm_core.trading.demo import seed_demo_trading
 from tests.integration.conftest import Hotline
 from tests.integration.test_callbacks_e2e import SETTINGS, callback_of, events, hang_up_the_customer, record
 from tests.support.desk import ConsoleApi, LiveSocket
-from tests.support.hotline import AgentSpec, add_agents, add_investor, wait_for
+from tests.support.hotline import AgentSpec, add_agents, add_investor, ari_list, set_agent_state, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # telephony: SQLite is enough
@@ -69,7 +75,68 @@ def test_call_me_now_on_the_portal_rings_the_topics_agent_then_the_client(hotlin
         page.close()
     steps = [(k, d.get("reason")) for k, d, _ in events(hotline, call_id) if k in ("callback_due", "offered",
                                                                                       "callback_dialling", "answered")]
-    # offered by skill (no agent asked it, unlike the desk's, whose agent is rung first: reason "callback")
-    assert steps == [("callback_due", None), ("offered", "skill"), ("callback_dialling", None), ("answered", None)]
+    # matched by its skill (no agent asked it), offered as a callback like the desk's (issue 15)
+    assert steps == [("callback_due", None), ("offered", "callback"), ("callback_dialling", None), ("answered", None)]
     done = callback_of(hotline, NUMBER)
     assert done is not None and done.status == "done" and done.call_id == call_id
+
+
+class PortalApi:
+    """One client logged in on the service's portal (`/api`): the session cookie and its CSRF token."""
+
+    def __init__(self, base_url: str, account: str, password: str) -> None:
+        self.base_url, self.cookie, self.csrf = base_url, "", ""
+        status, body = self.post("/api/login", {"account": account, "password": password})
+        assert status == 200, body
+        self.csrf = body["csrf_token"]
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        data = json.dumps(body if body is not None else {}).encode()
+        request = urllib.request.Request(self.base_url + path, method="POST", data=data, headers={
+            "Content-Type": "application/json", "Cookie": self.cookie, "X-CSRF-Token": self.csrf})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                cookie = response.headers.get("Set-Cookie")
+                self.cookie = cookie.split(";")[0] if cookie else self.cookie
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+
+def test_a_callback_cancelled_in_the_queue_leaves_it_and_no_agent_is_rung(hotline: Hotline) -> None:
+    investor_id = add_investor(hotline.db, ACCOUNT, "Qian Yu", NUMBER)
+    with hotline.db.session() as session:
+        seed_reference_data(session)
+        seed_demo_trading(session, investor_id, cash_cents=1_000_000, password=PASSWORD, bank_password="9999",
+                          positions={})
+    agent = add_agents(hotline.db, [AgentSpec("2002", {"trading": 9}, state=AgentState.NOT_READY)])["2002"]
+    hotline.service.start(**SETTINGS)
+    client = PortalApi(f"http://127.0.0.1:{hotline.service.env['HOTLINE_PORTAL_PORT']}", ACCOUNT, PASSWORD)
+    status, asked = client.post("/api/callbacks", {"topic": "trading", "request_id": "callme-queued-1"})
+    assert status == 201, asked
+    queued = wait_for(lambda: (r := callback_of(hotline, NUMBER)) is not None and r.status == "pending" and r,
+                      timeout=20)
+    assert queued and queued.call_id, f"the ACD never took the callback into its queue: {callback_of(hotline, NUMBER)}"
+    call_id = queued.call_id
+
+    status, cancelled = client.post(f"/api/callbacks/{asked['id']}/cancel")
+    assert status == 200 and cancelled["status"] == "cancelled", cancelled
+    withdrawn = wait_for(lambda: "callback_withdrawn" in [k for k, _, _ in events(hotline, call_id)], timeout=15)
+    assert withdrawn, f"the ACD kept the cancelled callback: {events(hotline, call_id)}"
+
+    set_agent_state(hotline.db, agent, AgentState.READY)  # a ready agent now: nothing is offered to them
+    rung: list[str] = []
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        rung += [c["id"] for c in ari_list(hotline.asterisk, "channels") if c["id"].startswith("agent-")]
+        time.sleep(0.2)
+    assert rung == [], f"an agent's phone rang for a cancelled callback: {rung}"
+    kinds = [k for k, _, _ in events(hotline, call_id)]
+    assert "offered" not in kinds and "callback_dialling" not in kinds, kinds
+    with hotline.db.session() as session:
+        assert agent_service.get_by_job_number(session, "2002").state == AgentState.READY.value
+    row = callback_of(hotline, NUMBER)
+    assert row is not None and row.status == "cancelled" and row.cancelled_by == f"investor:{investor_id}"
+    assert record(hotline, call_id).status == "abandoned"  # its call record ended, never served
+    status, again = client.post(f"/api/callbacks/{asked['id']}/cancel")
+    assert status == 200 and again["status"] == "cancelled"  # cancelling twice is one

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crm_core import callbacks, calls
+from crm_core import audit, callbacks, calls
 from crm_core.callbacks import CallbackRefused
 from crm_core.db import Database
 from crm_core.models import Call, Callback, Reminder
@@ -87,11 +87,10 @@ def test_a_desk_callback_for_an_investor_without_a_phone_is_refused(database: Da
 
 
 def test_a_restart_finds_pending_callbacks_and_a_lost_attempt_is_not_counted(database: Database) -> None:
-    agent = add_agents(database, [AgentSpec("2001", {"trading": 9})])["2001"]
     call_id = queued_call(database)
     take(database, call_id)
     with database.session() as session:
-        callbacks.attempt_started(session, call_id, agent_id=agent)
+        callbacks.claim_attempt(session, call_id)
         [pending] = callbacks.open_pending(session)
         assert (pending.call_id, pending.attempts, pending.entered_at) == (call_id, 0, ENTERED.timestamp())
         assert callbacks.of_call(session, call_id).status == "pending"  # type: ignore[union-attr]
@@ -115,3 +114,58 @@ def test_retries_then_a_reminder_for_the_agent(database: Database) -> None:
         reminder = session.scalars(select(Reminder)).one()
         assert reminder.agent_id == agent and reminder.investor_id == investor and "3 attempts" in reminder.text
         assert row.reminder_id == reminder.id
+
+
+def test_a_client_may_cancel_until_the_callback_is_being_made() -> None:
+    for status in ("scheduled", "pending", "cancelled"):  # waiting for its time, in the ACD's queue; again
+        assert callbacks.client_cancel_refusal(status) is None
+    ringing = callbacks.client_cancel_refusal("dialling")
+    assert ringing is not None and ringing.code == "in_progress" and "calling you now" in str(ringing)
+    for status in ("done", "failed"):
+        over = callbacks.client_cancel_refusal(status)
+        assert over is not None and over.code == "finished" and status in str(over)
+
+
+def portal_callback(database: Database, investor: int) -> tuple[int, str]:
+    """A client's "call me now", taken into the ACD's queue (open_due)."""
+    with database.session() as session:
+        row = callbacks.request_for_client(session, investor, at=None, topic="trading", now=utcnow(), key="web:1")
+        [due] = callbacks.open_due(session, utcnow() + timedelta(seconds=1))
+        return row.id, due.call_id
+
+
+def test_a_queued_callback_cancelled_by_its_client_is_never_made(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    callback_id, call_id = portal_callback(database, investor)
+    cancelled_at = utcnow()
+    with database.session() as session:
+        with pytest.raises(LookupError):
+            callbacks.cancel_for_client(session, investor + 1, callback_id, cancelled_at)  # not theirs
+        row = callbacks.cancel_for_client(session, investor, callback_id, cancelled_at)
+        assert (row.status, row.open_number, row.cancelled_by) == ("cancelled", None, f"investor:{investor}")
+        assert row.cancelled_at == cancelled_at
+    with database.session() as session:
+        assert callbacks.cancel_for_client(session, investor, callback_id, utcnow()).cancelled_at == cancelled_at
+        assert callbacks.cancelled_among(session, [call_id, "another"]) == [call_id]  # the ACD's check
+        assert callbacks.claim_attempt(session, call_id) is False  # the check before ringing
+        call = calls.get_call(session, call_id)
+        assert (call.status, call.hangup_by) == ("abandoned", "customer")
+        assert callbacks.of_call(session, call_id).status == "cancelled"  # type: ignore[union-attr]
+        assert "callback_cancelled" in [e.kind for e in calls.events_of(session, call_id)]
+        entries = audit.entries(session, action_prefix="callback.cancel")
+        assert [(e.actor, e.outcome) for e in entries] == [(f"investor:{investor}", "cancelled")]  # once
+        assert callbacks.open_for(session, "13800000002") is None  # the number may ask again
+
+
+def test_once_the_agent_is_rung_the_client_can_no_longer_cancel(database: Database) -> None:
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    callback_id, call_id = portal_callback(database, investor)
+    with database.session() as session:
+        assert callbacks.claim_attempt(session, call_id) is True
+    with database.session() as session, pytest.raises(CallbackRefused) as refused:
+        callbacks.cancel_for_client(session, investor, callback_id, utcnow())
+    assert refused.value.code == "in_progress"
+    with database.session() as session:
+        row = session.get(Callback, callback_id)
+        assert row is not None and row.status == "dialling" and row.cancelled_at is None
+        assert callbacks.cancelled_among(session, [call_id]) == []

@@ -4,11 +4,16 @@ reminder. The rows themselves are listed with every other in test_state.py (acce
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+from typing import Any
 
 from ari_apps.acd import call_events as ev
 from ari_apps.acd import effects as fx
-from ari_apps.acd.callback_moves import offer_due
+from ari_apps.acd.call import CALLBACK_CANCELLED, CONTROL, fail_pending
+from ari_apps.acd.callback_moves import offer_due, offer_reason
+from ari_apps.acd.desk_rules import ControlRefused
+from ari_apps.acd.dispatcher import OFFER
 from ari_apps.acd.model import Phase, callback_endpoint, owned
 from ari_apps.acd.state import step
 from ari_apps.originate import Originate
@@ -29,6 +34,8 @@ from tests.unit.acd.test_state import (
     read,
     stasis_start,
 )
+
+CALLBACK_PENDING_QUEUED = replace(PENDING, announcing=None)  # confirmed, waiting in the queue
 
 
 def dtmf(channel_id: str, digit: str) -> dict:
@@ -73,14 +80,17 @@ def test_a_taken_callback_keeps_the_place_then_rings_the_agent_first_then_the_cu
     assert step(hung_up.call, read(hung_up.call, destroyed("1733111111.12")), CTX).effects == \
         (fx.DestroyBridge("acd-b1"),)
 
-    offered = step(hung_up.call, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), CTX)
+    offer = ev.Offer(7, "skill", "2001", "PJSIP/agent2001")  # matched by its skill in the router's queue
+    claiming = step(hung_up.call, offer, CTX)
+    assert claiming.call == hung_up.call and claiming.effects == (fx.ClaimCallback(offer),)  # nobody rung yet
+    offered = step(hung_up.call, ev.CallbackClaimed(offer, claimed=True), CTX)
     out = offered.call
     assert out.phase is Phase.DIALING_OUT and (out.channel_id, out.bridge_id) == ("callback-k1", "cbbridge-k1")
     assert owned(out) == {"channel:callback-k1", "bridge:cbbridge-k1", "channel:agent-k1"}
     assert offered.effects == (
         fx.HangUp("1733111111.12"), fx.DestroyBridge("acd-b1"),
-        fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2001", "reason": "skill"}),
-        fx.Write(callbacks.attempt_started, {"agent_id": 7}),
+        fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2001", "reason": "callback"}),
+        fx.Write(calls.record_event, {"kind": "callback_dialling", "agent_id": 7, "attempt": 1}),
         fx.RecordAgentState(7, AgentState.BUSY),
         fx.Ring(Originate(endpoint="PJSIP/agent2001", app="hotline-acd", channel_id="agent-k1", ring_seconds=15,
                           app_args="agent", caller_id='"13800000002" <13800000002>',
@@ -94,6 +104,29 @@ def test_a_taken_callback_keeps_the_place_then_rings_the_agent_first_then_the_cu
     talking = step(picked_up.call, read(picked_up.call, stasis_start("callback-k1", "customer")), CTX)
     assert talking.call.phase is Phase.TALKING
     assert fx.Write(callbacks.connected) in talking.effects
+
+
+def test_a_callback_offered_by_its_skill_says_callback_as_the_desks_and_overflow_is_kept() -> None:
+    assert offer_reason("skill") == "callback"  # a portal's or a queue's callback, matched by its skill
+    assert offer_reason("callback") == "callback"  # its own agent took it
+    assert offer_reason("skill: assigned agent still busy") == "callback: assigned agent still busy"
+    assert offer_reason("overflow") == "overflow" and offer_reason("any agent") == "any agent"  # counted in reports
+    widened = step(CALLBACK_PENDING_QUEUED, ev.CallbackClaimed(ev.Offer(7, "overflow", "2001", "PJSIP/a"), True), CTX)
+    assert fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2001", "reason": "overflow"}) in widened.effects
+
+
+def test_a_callback_its_client_cancelled_leaves_the_queue_and_nobody_is_rung() -> None:
+    found = step(CALLBACK_PENDING_QUEUED, ev.CallbackCancelled(), CTX)  # the ACD's check of the database
+    assert found.call.phase is Phase.DONE
+    assert found.effects == (fx.Withdraw(), fx.HangUp("1733111111.12"), fx.DestroyBridge("acd-b1"),
+                             fx.Write(calls.record_event, {"kind": "callback_withdrawn", "agent_id": None}))
+    offer = ev.Offer(7, "skill", "2001", "PJSIP/agent2001")
+    too_late = step(CALLBACK_PENDING_QUEUED, ev.CallbackClaimed(offer, claimed=False), CTX)  # cancelled meanwhile
+    assert too_late.call.phase is Phase.DONE
+    assert not [e for e in too_late.effects if isinstance(e, fx.Ring | fx.RecordAgentState)]  # no phone rings
+    assert too_late.effects[-2:] == (
+        fx.Write(calls.record_event, {"kind": "callback_withdrawn", "agent_id": 7}),
+        fx.AgentBack(7, wrap_up=False))  # the agent taken for it is offered the next call at once
 
 
 def test_an_agent_who_does_not_answer_misses_it_and_the_callback_waits_in_its_place_again() -> None:
@@ -132,3 +165,21 @@ def test_a_click_to_dial_that_reaches_nobody_still_fails_at_once() -> None:
 
 def test_the_confirmation_ending_is_the_only_playback_that_hangs_the_caller_up() -> None:
     assert step(PENDING, ev.AnnounceDone("other"), CTX).effects == ()
+
+
+def test_a_call_that_ends_with_an_offer_unread_frees_that_agent_and_refuses_desk_requests() -> None:
+    """A callback cancelled (or a caller gone) just as the dispatcher offered it: the offer is still in the call's
+    queue when its task ends; the agent it took is handed back, not left ringing for nothing."""
+    async def scenario() -> tuple[list[int], BaseException | None]:
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        events.put_nowait({"type": CALLBACK_CANCELLED})
+        events.put_nowait({"type": OFFER, "agent_id": 7, "reason": "skill"})
+        events.put_nowait({"type": CONTROL, "control": "hold", "args": {}, "done": done})
+        stranded = fail_pending(events)
+        assert events.empty()
+        return stranded, done.exception()
+
+    stranded, refused = asyncio.run(scenario())
+    assert stranded == [7]
+    assert isinstance(refused, ControlRefused) and refused.code == "not_on_call"

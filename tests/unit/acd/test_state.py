@@ -237,8 +237,10 @@ ROWS: list[tuple[AcdCall, ev.CallEvent, Phase, list[str]]] = [
     (PENDING, ev.CallerGone("16"), Phase.CALLBACK_PENDING, ["DestroyBridge"]),
     (PENDING, ev.Resumed(), Phase.CALLBACK_PENDING, ["Enqueue"]),
     (PENDING, ev.CallbackDue(), Phase.CALLBACK_PENDING, ["Enqueue"]),
-    (PENDING, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), Phase.DIALING_OUT,
+    (PENDING, ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), Phase.CALLBACK_PENDING, ["ClaimCallback"]),
+    (PENDING, ev.CallbackClaimed(ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), True), Phase.DIALING_OUT,
      ["HangUp", "DestroyBridge", "Write", "Write", "RecordAgentState", "Ring"]),
+    (PENDING, ev.CallbackCancelled(), Phase.DONE, ["Withdraw", "HangUp", "DestroyBridge", "Write"]),
 ]
 
 
@@ -300,6 +302,7 @@ def test_desk_controls_a_state_has_no_row_for_are_refused(phase: Phase, control:
 OTHER_EVENTS: list[ev.CallEvent] = [
     ev.Start(), ev.Resumed(), ev.Queued(ENTERED), ev.Offer(7, "skill", "2001", "PJSIP/agent2001"),
     ev.AnnounceDue(1, 1), ev.KeyPressed("1"), ev.CallbackSaved(CALLBACK.endpoint), ev.CallbackDue(),
+    ev.CallbackClaimed(ev.Offer(7, "skill", "2001", "PJSIP/agent2001"), True), ev.CallbackCancelled(),
     ev.AnnounceDone("k0"), ev.CallerAnswered(), ev.CallerGone(), ev.AgentRinging(), ev.AgentAnswered(),
     ev.AgentGone(), ev.TargetAnswered(), ev.TargetGone(), ev.OriginateFailed("agent-k0", 500)]
 

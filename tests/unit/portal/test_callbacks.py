@@ -1,15 +1,17 @@
 """Click to call on the portal: the client asks to be called now or at a time about a topic, sees the status and
-cancels while it waits; the callback is crm_core.callbacks' (the ACD's open_due takes it at its time)."""
+cancels it until it is being made; the callback is crm_core.callbacks' (the ACD's open_due takes it at its time)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from crm_core import audit, callbacks
+from crm_core import audit, callbacks, calls
 from crm_core.callbacks import CallbackRefused
 from crm_core.db import Database
 from crm_core.models import Callback, InvestorPhone
@@ -91,28 +93,45 @@ def test_call_me_at_a_time_is_one_callback_seen_and_cancelled_only_by_its_client
         assert actions == ["callback.request", "callback.cancel", "callback.request"]
 
 
-def test_call_me_now_is_due_at_once_and_no_longer_cancellable_once_queued(database: Database,
-                                                                          clients: Clients) -> None:
+def test_call_me_now_is_cancellable_in_the_queue_and_no_longer_once_the_agent_is_rung(database: Database,
+                                                                                     clients: Clients) -> None:
     with database.session() as session:
         session.add(InvestorPhone(investor_id=clients.cautious_id, number="13900000002"))
 
-    async def scenario() -> int:
+    async def ask(client: TestClient[Any, Any], mine: dict[str, str], request_id: str) -> tuple[int, str]:
+        """Call me now, taken into the ACD's queue at once (open_due)."""
+        asked = await client.post("/api/callbacks", json={"topic": "general", "request_id": request_id},
+                                  headers=mine)
+        assert asked.status == 201
+        with database.session() as session:
+            [due] = callbacks.open_due(session, datetime.now(UTC) + timedelta(seconds=1))
+            assert due.number == "13900000002"
+        return int((await asked.json())["id"]), due.call_id
+
+    async def scenario() -> tuple[int, int]:
         async with portal_client(database) as client:
             mine = {"X-CSRF-Token": await log_in(client, CAUTIOUS)}
-            asked = await client.post("/api/callbacks", json={"topic": "general", "request_id": "callme-now1"},
-                                      headers=mine)
-            assert asked.status == 201
-            callback_id: int = (await asked.json())["id"]
-            with database.session() as session:
-                due = callbacks.open_due(session, datetime.now(UTC) + timedelta(seconds=1))
-                assert [d.number for d in due] == ["13900000002"]
-            late = await client.post(f"/api/callbacks/{callback_id}/cancel", headers=mine)
-            assert late.status == 409 and (await late.json())["code"] == "in_progress"
+            queued, _ = await ask(client, mine, "callme-now1")
             listed = await (await client.get("/api/callbacks")).json()
-            assert [(c["status"], c["cancellable"]) for c in listed["callbacks"]] == [("pending", False)]
-            return callback_id
+            assert [(c["status"], c["cancellable"]) for c in listed["callbacks"]] == [("pending", True)]
+            cancelled = await client.post(f"/api/callbacks/{queued}/cancel", headers=mine)
+            assert cancelled.status == 200 and (await cancelled.json())["status"] == "cancelled"
 
-    callback_id = run(scenario)
+            ringing, call_id = await ask(client, mine, "callme-now2")
+            with database.session() as session:
+                assert callbacks.claim_attempt(session, call_id)  # the ACD rings the agent
+            late = await client.post(f"/api/callbacks/{ringing}/cancel", headers=mine)
+            body = await late.json()
+            assert late.status == 409 and body["code"] == "in_progress" and "calling you now" in body["error"]
+            listed = await (await client.get("/api/callbacks")).json()
+            assert [(c["status"], c["cancellable"]) for c in listed["callbacks"]] == [
+                ("dialling", False), ("cancelled", False)]
+            return queued, ringing
+
+    queued, ringing = run(scenario)
     with database.session() as session:
-        row = session.get(Callback, callback_id)
-        assert row is not None and row.status == "pending" and row.call_id is not None
+        first, second = session.get(Callback, queued), session.get(Callback, ringing)
+        assert first is not None and first.cancelled_by == f"investor:{clients.cautious_id}"
+        assert first.cancelled_at is not None and first.call_id is not None
+        assert calls.get_call(session, first.call_id).status == "abandoned"  # its call record ended, never served
+        assert second is not None and second.status == "dialling" and second.cancelled_at is None

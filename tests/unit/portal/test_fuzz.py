@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
+from crm_core.complaints.intake import from_web
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from portal.app import build_app
 from portal.ratelimit import RateLimiter
@@ -24,7 +27,8 @@ from tests.unit.console.doubles import ServedApp
 from tests.unit.portal.conftest import CAUTIOUS, PASSWORD, SENIOR, Clients, practice_broker
 
 EXAMPLES_PER_OPERATION = 12
-THEIRS = (CAUTIOUS, "Li Wei")  # what must never come back to the senior client
+THEIR_COMPLAINT = "Margin call without notice"
+THEIRS = (CAUTIOUS, "Li Wei", THEIR_COMPLAINT)  # what must never come back to the senior client
 statuses: set[int] = set()  # every status seen: the session reached the handlers (200, 201, 409, 422...)
 
 
@@ -32,6 +36,9 @@ statuses: set[int] = set()  # every status seen: the session reached the handler
 def served(database: Database, clients: Clients) -> Iterator[ServedApp]:
     from console.ports import LiveEvents  # ServedApp keeps a LiveEvents; the portal publishes none
 
+    with database.session() as session:  # the other client's complaint: never in the senior's answers
+        from_web(session, clients.cautious_id, "trading", THEIR_COMPLAINT, "theirs-1", datetime.now(UTC),
+                 ComplaintRules())
     app = ServedApp(lambda: build_app(database, practice_broker(), limiter=RateLimiter(attempts=10_000)),
                     LiveEvents()).start()
     yield app

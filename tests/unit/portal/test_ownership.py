@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from crm_core.client_sessions import resolve
+from crm_core.complaints.intake import from_web
+from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import TradingOrder
 from crm_core.trading.demo import seed_demo_trading
@@ -113,5 +116,23 @@ def test_a_new_login_ends_the_session_the_browser_had(database: Database, client
             await log_in(client, CAUTIOUS)
             with database.session() as session:
                 assert resolve(session, first, now=datetime.now(UTC)) is None
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a question of the route, not the database
+def test_another_clients_complaint_is_neither_listed_nor_readable(database: Database, clients: Clients) -> None:
+    with database.session() as session:
+        theirs = from_web(session, clients.cautious_id, "fees", "Charged twice by Li Wei's branch", "theirs-1",
+                          datetime.now(UTC), ComplaintRules()).id
+
+    async def scenario() -> None:
+        async with portal_client(database) as client:
+            await log_in(client, SENIOR)
+            listed = await client.get("/api/complaints")
+            assert listed.status == 200 and (await listed.json())["complaints"] == []
+            for complaint_id in (theirs, theirs + 1000):  # theirs is the same answer as none
+                response = await client.get(f"/api/complaints/{complaint_id}")
+                assert (response.status, await response.json()) == (404, {"error": "no such complaint"})
 
     run(scenario)
