@@ -57,9 +57,11 @@ def test_the_readmes_report_commands(state: Path) -> None:
     header, row = queues.stdout.splitlines()
     assert header.split() == ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short",
                               "overflowed", "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s",
-                              "avg_hold_s", "longest_wait_s"]
+                              "avg_hold_s", "longest_wait_s", "callbacks_queue", "callbacks_desk",
+                              "callbacks_portal", "callbacks_made", "callbacks_reached", "callbacks_failed",
+                              "callbacks_cancelled"]
     assert row.split() == ["2026-12-01", "09:00", "trading", "3", "2", "1", "1", "0", "0", "100.0", "16.0",
-                           "150.0", "150.0", "0.0", "20.0"]
+                           "150.0", "150.0", "0.0", "20.0", *"0000000"]
     assert list(csv.reader(io.StringIO(agents.stdout)))[1:] == [
         ["2026-12", "8001", "Agent 1", "1", "100.0", "0.0", "100.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""],
         ["2026-12", "8002", "Agent 2", "1", "200.0", "0.0", "200.0", "0", "0.0", "0.0", "0.0", "0.0", "", "0", ""]]
@@ -75,7 +77,7 @@ def test_a_rebuild_brings_back_lost_aggregates(state: Path) -> None:
     assert empty.stdout.splitlines()[1:] == []
     assert run_hotline(state, "report", "rebuild", "--from", "2026-12-01", "--to", "2026-12-01").returncode == 0
     again = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--csv")
-    assert again.stdout.splitlines()[1] == "2026-12-01,trading,3,2,1,1,0,0,100.0,16.0,150.0,150.0,0.0,20.0"
+    assert again.stdout.splitlines()[1] == "2026-12-01,trading,3,2,1,1,0,0,100.0,16.0,150.0,150.0,0.0,20.0" + ",0" * 7
     database.dispose()
 
 
@@ -95,7 +97,8 @@ def test_days_and_intervals_are_the_reports_time_zone_ones(state: Path) -> None:
     (["rebuild", "--from", "2026-12-01", "--to", "yesterday"], "error: --to 'yesterday' is not a date (YYYY-MM-DD)"),
     (["rebuild", "--from", "2026-12-02", "--to", "2026-12-01"], "error: --to 2026-12-01 is before --from 2026-12-02"),
     (["calls", "--from", "2026-12-01", "--to", "2026-12-01"],
-     "error: unknown report 'calls' (one of queues, agents, not-ready, ivr, trading, complaints, or rebuild)"),
+     "error: unknown report 'calls' (one of queues, agents, not-ready, ivr, trading, complaints, surveys, "
+     "or rebuild)"),
     (["queues", "--from", "2026-12-01", "--to", "2026-12-01", "--interval", "week"],
      "error: unknown interval 'week' (one of 15m, hour, day, month)"),
     (["queues", "--from", "2026-12-01", "--to", "2026-12-01", "--service-level", "25"],

@@ -58,7 +58,7 @@ def test_a_supervisor_reads_the_day_report_with_charts_csv_and_pdf(database: Dat
     status, content_type, pdf = out["pdf"]
     assert (status, content_type) == (200, "application/pdf") and pdf.startswith(b"%PDF-") and len(pdf) > 2000
     assert out["bad"][0] == 400 and "--to 2026-12-01 is before --from 2026-12-02" in out["bad"][1]
-    assert out["bad_csv"] == (400, "unknown report 'nope' (one of queues, agents, not-ready, ivr, trading, complaints)")
+    assert out["bad_csv"] == (400, "unknown report 'nope' (one of queues, agents, not-ready, ivr, trading, complaints, surveys)")
 
 
 def test_agents_and_strangers_are_refused_and_a_console_without_reports_says_so(database: Database,
