@@ -14,8 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete
 
+from crm_core import calls
 from crm_core.call_figures import Step, Timeline
-from crm_core.models import report_intervals
+from crm_core.complaints import service
+from crm_core.complaints.deadlines import parse_policy
+from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.settings import ComplaintSettings
+from crm_core.models import PostCallSurvey, report_intervals
+from crm_core.surveys.calendar import Calendar
+from crm_core.surveys.post_call import record_post_call_answer
+from crm_core.surveys.service import publish
 from tests.support.cli import fresh_state, readme_command, run_hotline
 from tests.unit.reports.timelines import aggregate_rows, ensure_agents, write_call
 
@@ -25,6 +33,7 @@ COMMANDS = [  # exactly as the README shows them
     ".venv/bin/hotline report rebuild --from 2026-12-01 --to 2026-12-31",
 ]
 DAY = datetime(2026, 12, 1, tzinfo=ZoneInfo("Asia/Shanghai"))  # days are `[reports] time_zone` ones
+SURVEY = Path(__file__).parents[3] / "crm_core" / "surveys" / "post_call.json"
 
 
 def answered_call(entered: datetime, wait: float, talk: float, agent: int) -> Timeline:
@@ -136,3 +145,38 @@ def test_the_readmes_pdf_report(state: Path, tmp_path: Path) -> None:
     unwritable = run_hotline(state, "report", "queues", "--from", "2026-12-01", "--to", "2026-12-01", "--pdf",
                              str(tmp_path / "no-such-folder" / "day.pdf"))
     assert unwritable.returncode == 1 and unwritable.stderr.startswith("error: cannot write")
+
+
+OWN_COMMANDS = [  # exactly as the README shows them
+    ".venv/bin/hotline report complaints --from 2026-12-01 --to 2026-12-31 --interval month",
+    ".venv/bin/hotline report surveys --from 2026-12-01 --to 2026-12-31 --csv",
+]
+
+
+def test_the_complaints_and_surveys_reports_on_the_command_line(tmp_path: Path) -> None:
+    """A complaint resolved on time, a day and a half after it came in (with the default `[complaints]`
+    settings), and a post-call survey with a skipped question, through the README's commands."""
+    state = tmp_path / "var"
+    database = fresh_state(state)
+    rules = ComplaintRules(parse_policy(ComplaintSettings().policy), Calendar("CN"))
+    with database.session() as session:
+        complaint = service.open_complaint(session, category="fees", summary="x", channel="fax", now=DAY,
+                                           rules=rules, actor="fax:1", sender="02100000000")
+        service.resolve(session, complaint.id, "refunded", DAY + timedelta(hours=36), rules, "agent:1")
+        version = publish(session, "post_call", SURVEY.read_text(), by="test")
+        call = calls.open_call(session, channel_id="ch-1", caller_number="13800000001", dialed_number="95500")
+        survey = PostCallSurvey(call_id=call.id, survey_version_id=version.id, skill="funds", channel_id="ch-1",
+                                started_at=DAY + timedelta(hours=9))
+        session.add(survey)
+        session.flush()
+        record_post_call_answer(session, survey.id, "satisfaction", "4", DAY + timedelta(hours=9))
+    database.dispose()
+    complaints, surveys = [run_hotline(state, *readme_command(line)) for line in OWN_COMMANDS]
+    assert (complaints.returncode, surveys.returncode) == (0, 0), (complaints.stderr, surveys.stderr)
+    header, row = complaints.stdout.splitlines()
+    assert header.split()[:8] == ["interval", "category", "opened", "acknowledged_on_time", "acknowledged_late",
+                                  "resolved_on_time", "resolved_late", "open_overdue"]
+    assert row.split() == ["2026-12", "fees", "1", "0", "0", "1", "0", "0", "0", "0", "-", "1.5"]
+    assert list(csv.reader(io.StringIO(surveys.stdout)))[1:] == [
+        ["2026-12-01", "post-call", "post_call v1", "recommend", "0-10", "", "", "funds", "1", "0", "", ""],
+        ["2026-12-01", "post-call", "post_call v1", "satisfaction", "1-5", "", "", "funds", "1", "1", "4.0", "0.0"]]
