@@ -49,4 +49,4 @@ def write_table(report: Report, out: TextIO) -> None:
     for row in cells:
         out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
     if not report.rows:
-        out.write("(no calls in this period)\n")
+        out.write("(nothing in this period)\n")
