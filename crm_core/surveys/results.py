@@ -13,8 +13,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm_core.models import (
-    PostCallAnswer,
-    PostCallSurvey,
     SurveyAnswer,
     SurveyAttempt,
     SurveyCampaign,
@@ -23,6 +21,7 @@ from crm_core.models import (
 )
 from crm_core.surveys.definition import key_value
 from crm_core.surveys.link_tokens import WEB_RUNNER
+from crm_core.surveys.post_call import post_call_results
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,9 @@ class Taken:
 
 
 def taken(session: Session, since: datetime, until: datetime) -> list[Taken]:
-    """The surveys started in [since, until) that have answers, oldest first."""
-    found: dict[tuple[str, int], Taken] = {}
+    """The surveys started in [since, until) that have answers, oldest first: a campaign's attempts (outbound
+    calls, web forms) and the post-call surveys as the supervisor's page reads them (`post_call_results`)."""
+    found: dict[int, Taken] = {}  # by attempt
     for at, runner, version_id, agent_id, skill, attempt_id, question, key in session.execute(
             _campaign_answers(SurveyAttempt.started_at, SurveyAttempt.runner, SurveyCampaign.survey_version_id,
                               SurveyTarget.agent_id, SurveyTarget.skill, SurveyAnswer.attempt_id,
@@ -109,17 +109,14 @@ def taken(session: Session, since: datetime, until: datetime) -> list[Taken]:
             .join(SurveyAttempt, SurveyAttempt.id == SurveyAnswer.attempt_id)
             .where(SurveyAttempt.started_at >= since, SurveyAttempt.started_at < until)):
         channel = "web" if runner == WEB_RUNNER else "outbound"
-        one = found.setdefault((channel, attempt_id), Taken(at, channel, version_id, agent_id, skill, {}))
+        one = found.setdefault(attempt_id, Taken(at, channel, version_id, agent_id, skill, {}))
         one.values[question] = key_value(key)
-    for at, version_id, agent_id, skill, survey_id, question, key in session.execute(
-            select(PostCallSurvey.started_at, PostCallSurvey.survey_version_id, PostCallSurvey.agent_id,
-                   PostCallSurvey.skill, PostCallAnswer.survey_id, PostCallAnswer.question, PostCallAnswer.key)
-            .join(PostCallSurvey, PostCallSurvey.id == PostCallAnswer.survey_id)
-            .where(PostCallSurvey.started_at >= since, PostCallSurvey.started_at < until)):
-        one = found.setdefault(("post-call", survey_id), Taken(at, "post-call", version_id, agent_id, skill, {}))
-        if key:  # "" : a spoken comment
-            one.values[question] = int(key)
-    return sorted(found.values(), key=lambda t: (t.at, t.channel))
+    surveys = list(found.values())
+    for row in post_call_results(session, since, until):
+        if row.answers:  # a spoken comment's value is "": it has none
+            surveys.append(Taken(row.started_at, "post-call", row.version_id, row.agent_id, row.skill,
+                                 {question: int(value) for question, value in row.answers.items() if value}))
+    return sorted(surveys, key=lambda t: (t.at, t.channel))
 
 
 def overview(session: Session) -> list[dict[str, object]]:
