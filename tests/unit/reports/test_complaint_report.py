@@ -14,8 +14,9 @@ from crm_core.complaints.escalation import Standing, overdue
 from crm_core.complaints.service import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import Investor
-from reports.complaints import Calendar, ComplaintFacts, complaint_charts, complaints, tally
+from reports.complaints import COLUMNS, Calendar, ComplaintFacts, complaint_charts, complaints, tally
 from reports.contact_centre import Options
+from reports.views import ReportViews
 
 SH = ZoneInfo("Asia/Shanghai")
 HOLIDAY = date(2026, 12, 3)  # a Thursday
@@ -100,3 +101,8 @@ def test_through_the_service_with_its_chart(database: Database) -> None:
             "2026-12-01", "trading", 1, 1, 0, 0, 1, 0, 0, 0, 0.0, 4.0]
         on_time, late_chart = complaint_charts(session, *whole, options, now=later)
         assert (on_time.labels, on_time.values, late_chart.values) == (["2026-11-30"], [0.0], [1.0])
+        # The printable page (the PDF's) and the CSV: the report's own charts and columns.
+        views = ReportViews("Asia/Shanghai", rules)
+        view = views.build(session, "complaints", "2026-11-30", "2026-12-13", "day", 20, 5)
+        assert "Complaints resolved late, by week opened" in views.html(view) and len(view.charts) == 2
+        assert views.csv(view).startswith(",".join(COLUMNS) + "\n2026-12-01,fees,1,")
