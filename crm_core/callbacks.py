@@ -5,6 +5,9 @@ key, so a retried request (a double press, a double click) is one callback.
 The ACD reads open callbacks as `PendingCallback` values (no ORM object crosses into async code); the functions
 it writes through (`claim_attempt`, `connected`, `retry_later`, `give_up`) take the callback's call id, like
 crm_core.calls' functions, so that they are `Write` effects of the call.
+
+Each step a report counts (asked, first dialled, reached, failed, cancelled) is added to the skill's interval
+aggregates in the same transaction (crm_core/callback_figures.py), once.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from crm_core import audit, calls
-from crm_core.models import Call, Investor, InvestorPhone, Reminder
+from crm_core.callback_figures import DIALLING, ENDED, MADE, asked_figure, one
+from crm_core.models import Call, CallEvent, Investor, InvestorPhone, Reminder
 from crm_core.models.base import utcnow
 from crm_core.models.call import CallDirection, CallStatus
 from crm_core.models.callback import Callback, CallbackStatus
+from crm_core.report_intervals import add_rows
 
 
 class CallbackRefused(ValueError):
@@ -70,6 +75,7 @@ def take_in_queue(session: Session, call_id: str, *, number: str, skill: str, la
                    status=CallbackStatus.PENDING.value, attempts=0, call_id=call_id, note="", idempotency=key)
     session.add(row)
     session.flush()
+    _count(session, row, asked_figure(row.origin))
     calls.record_event(session, call_id, "callback_requested", callback_id=row.id, number=number)
     return row
 
@@ -98,6 +104,7 @@ def schedule(session: Session, *, agent_id: int | None, investor_id: int, at: da
                    reminder_id=reminder_id, note=note, idempotency=key)
     session.add(row)
     session.flush()
+    _count(session, row, asked_figure(row.origin))
     return row
 
 
@@ -190,6 +197,7 @@ def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetim
 
 def _cancelled(session: Session, row: Callback, investor_id: int, now: datetime) -> None:
     actor = row.cancelled_by
+    _count(session, row, ENDED[CallbackStatus.CANCELLED.value])
     if row.call_id is not None:  # queued: its call record ends, never served
         calls.record_event(session, row.call_id, "callback_cancelled", by=actor)
         calls.finish(session, row.call_id, status=CallStatus.ABANDONED, hangup_by="customer", at=now)
@@ -272,8 +280,19 @@ def claim_attempt(session: Session, call_id: str) -> bool:
     return True
 
 
+def attempt_started(session: Session, call_id: str, *, agent_id: int) -> None:
+    """The agent's phone is being rung for the claimed callback: the attempt's event, and the callback counted
+    as made at its first attempt (an attempt lost in a restart left its event: not counted again)."""
+    row = _of(session, call_id)
+    if not dialled_before(session, call_id):
+        _count(session, row, MADE)
+    calls.record_event(session, call_id, DIALLING, agent_id=agent_id, attempt=row.attempts + 1)
+
+
 def connected(session: Session, call_id: str) -> None:
     row = _of(session, call_id)
+    if row.status != CallbackStatus.DONE.value:
+        _count(session, row, ENDED[CallbackStatus.DONE.value])
     row.status, row.open_number = CallbackStatus.DONE.value, None
 
 
@@ -290,6 +309,8 @@ def give_up(session: Session, call_id: str, *, attempts: int, agent_id: int | No
     """Attempts spent: the callback failed and the agent (who scheduled it, else who tried last) gets a
     reminder to call the customer."""
     row = _of(session, call_id)
+    if row.status != CallbackStatus.FAILED.value:
+        _count(session, row, ENDED[CallbackStatus.FAILED.value])
     row.status, row.attempts, row.open_number = CallbackStatus.FAILED.value, attempts, None
     owner = row.agent_id or agent_id
     if row.investor_id is not None:
@@ -299,3 +320,13 @@ def give_up(session: Session, call_id: str, *, attempts: int, agent_id: int | No
         session.flush()
         row.reminder_id = reminder.id
     calls.record_event(session, call_id, "callback_failed", attempts=attempts, agent_id=owner)
+
+
+def dialled_before(session: Session, call_id: str) -> bool:
+    """Whether the callback's call was dialled already (an attempt lost in a restart counts as made)."""
+    return session.scalar(select(CallEvent.id).where(CallEvent.call_id == call_id, CallEvent.kind == DIALLING)
+                          .limit(1)) is not None
+
+
+def _count(session: Session, row: Callback, figure: str) -> None:
+    add_rows(session, one(row.created_at, row.skill, figure))

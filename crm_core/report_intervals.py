@@ -1,5 +1,6 @@
-"""The interval aggregates: added to in the transaction that finishes a call, rebuilt for a period from the
-calls and their events (the same figures, from `call_figures.contributions`)."""
+"""The interval aggregates: added to in the transaction that finishes a call (or moves a callback on), rebuilt
+for a period from the calls and their events and the callbacks asked then (the same figures, from
+`call_figures.contributions` and `callback_figures.callback_rows`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from sqlalchemy.orm import Session, aliased
 
 from crm_core.agent_time import StateKey, state_time
 from crm_core.call_figures import Key, Step, Timeline, add_into, contributions, interval_of
+from crm_core.callback_figures import DIALLING, CallbackFacts, callback_rows
 from crm_core.models import AgentStateChange, Call, CallEvent
 from crm_core.models.call import FINAL_STATUSES, CallDirection
+from crm_core.models.callback import Callback
 from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import FIGURES, MAXIMA, report_intervals
 
@@ -69,11 +72,21 @@ def rebuild(session: Session, start: datetime, end: datetime) -> int:
         for call in batch:
             add_into(total, contributions(timeline_of(call, events.get(call.id, []))))
         read += len(batch)
+    _add_callbacks(session, start, end, total)
     if total:
         session.execute(report_intervals.insert(), [
             {"interval_start": s, "kind": kind, "key": key, **dict.fromkeys(FIGURES, 0), **figures}
             for (s, kind, key), figures in total.items()])
     return read
+
+
+def _add_callbacks(session: Session, start: datetime, end: datetime, total: dict[Key, dict[str, int]]) -> None:
+    """The callbacks asked in [start, end), as their rows and their calls' dialling events stand."""
+    dialled = select(CallEvent.call_id).where(CallEvent.call_id == Callback.call_id, CallEvent.kind == DIALLING)
+    query = select(Callback.created_at, Callback.skill, Callback.origin, Callback.status, dialled.exists()).where(
+        Callback.created_at >= start, Callback.created_at < end)
+    for asked_at, skill, origin, status, made in session.execute(query):
+        add_into(total, callback_rows(CallbackFacts(asked_at, skill, origin, bool(made), status)))
 
 
 def _check_bounds(start: datetime, end: datetime) -> None:

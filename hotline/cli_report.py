@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crm_core.db import Database
 from crm_core.report_intervals import rebuild, rebuild_agent_states
+from hotline.complaint_wiring import complaint_rules
 from hotline.settings import Settings
 from reports.catalogue import REPORTS, write_csv, write_table
 from reports.contact_centre import Options, Report
@@ -38,7 +39,8 @@ def add_report_commands(subparsers: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    options = Options(args.interval, args.service_level, args.short_abandon, settings.reports.time_zone)
+    options = Options(args.interval, args.service_level, args.short_abandon, settings.reports.time_zone,
+                      complaint_rules(settings))
     try:
         start, end = period(args.start, args.end, options.zone)
         options.check()
@@ -50,7 +52,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     try:
         if args.pdf and args.name != "rebuild":
-            return _write_pdf(database, args, options.zone)
+            return _write_pdf(database, args, options)
         report = _run(database, args, options, start, end)
     except SQLAlchemyError as failed:
         print(f"error: the database could not give the report ({type(failed).__name__}); "
@@ -63,10 +65,10 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write_pdf(database: Database, args: argparse.Namespace, zone: str) -> int:
+def _write_pdf(database: Database, args: argparse.Namespace, options: Options) -> int:
     from gateways.fax_documents import DocumentError, html_to_pdf  # WeasyPrint loads Pango and fonts: only when asked
 
-    views = ReportViews(zone)
+    views = ReportViews(options.zone, options.complaints)
     with database.session() as session:
         view = views.build(session, args.name, args.start, args.end, args.interval, args.service_level,
                            args.short_abandon)

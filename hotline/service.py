@@ -154,7 +154,8 @@ class HotlineService:
                         notify_senders=frozenset(self.notifier.dispatcher.senders),
                         recording_dirs=(self.instance.host_base / "spool" / "recording",
                                         self.settings.state_path / "recordings"),
-                        pdf_maker=html_to_pdf, reports=ReportViews(self.settings.reports.time_zone),
+                        pdf_maker=html_to_pdf,
+                        reports=ReportViews(self.settings.reports.time_zone, complaint_rules(self.settings)),
                         complaint_rules=complaint_rules(self.settings))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

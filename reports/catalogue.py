@@ -1,13 +1,20 @@
-"""The reports by name, and how a report is written out (a text table or CSV)."""
+"""The reports by name (and the charts of those that have their own), and how a report is written out (a text
+table or CSV)."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
+from datetime import datetime
 from typing import TextIO
 
+from sqlalchemy.orm import Session
+
 from reports import contact_centre
-from reports.complaints import complaints
-from reports.contact_centre import Builder, Cell, Report
+from reports.charts import BarChart
+from reports.complaints import complaint_charts, complaints
+from reports.contact_centre import Builder, Cell, Options, Report
+from reports.surveys import survey_charts, surveys
 
 REPORTS: dict[str, Builder] = {
     "queues": contact_centre.queues,
@@ -16,6 +23,12 @@ REPORTS: dict[str, Builder] = {
     "ivr": contact_centre.ivr,
     "trading": contact_centre.trading,
     "complaints": complaints,
+    "surveys": surveys,
+}
+ChartBuilder = Callable[[Session, datetime, datetime, Options], list[BarChart]]
+CHARTS: dict[str, ChartBuilder] = {  # a report's own charts; the others show the day's (reports/day.py)
+    "complaints": complaint_charts,
+    "surveys": survey_charts,
 }
 
 
@@ -36,4 +49,4 @@ def write_table(report: Report, out: TextIO) -> None:
     for row in cells:
         out.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() + "\n")
     if not report.rows:
-        out.write("(no calls in this period)\n")
+        out.write("(nothing in this period)\n")

@@ -4,22 +4,25 @@
 Service level = calls answered within the threshold / (offered - abandoned within the short-abandon
 threshold): short abandons count neither for nor against it. Average speed of answer and handle time are
 per answered call; a skill's handle time is talk + hold (wrap-up is an agent's state, not tied to a call, so
-it is in the agents' handle time only).
+it is in the agents' handle time only). A skill's callbacks (asked in the queue, at the desk, on the portal;
+made, reached, failed after all attempts, cancelled) count in the interval they were asked in
+(crm_core/callback_figures.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.call_figures import Key
+from crm_core.complaints.service import ComplaintRules
 from crm_core.models import Agent
 from crm_core.models.report_agent_state import report_agent_states
-from crm_core.models.report_interval import FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals
+from crm_core.models.report_interval import CALLBACK_COUNTS, FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals
 from crm_core.reviews import scores_by_agent
 from reports.periods import BadRequest, bucket, label
 from reports.sql import bucket_sql, bucket_value, is_postgres
@@ -34,6 +37,7 @@ class Options:
     service_level_seconds: int = 20
     short_abandon_seconds: int = 5
     zone: str = "UTC"  # the intervals are this zone's wall-clock ones (`[reports] time_zone`)
+    complaints: ComplaintRules = field(default_factory=ComplaintRules)  # their calendar (`[complaints]`)
 
     def check(self) -> None:
         bucket(datetime(2000, 1, 1, tzinfo=UTC), self.interval, self.zone)  # BadRequest: unknown interval/zone
@@ -72,7 +76,8 @@ def seconds(total_ms: int, count: int = 1) -> float | None:
 
 def queues(session: Session, start: datetime, end: datetime, options: Options) -> Report:
     columns = ["interval", "skill", "offered", "answered", "abandoned", "abandoned_short", "overflowed",
-               "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s", "avg_hold_s", "longest_wait_s"]
+               "transferred", "service_level_pct", "asa_s", "aht_s", "avg_talk_s", "avg_hold_s", "longest_wait_s",
+               *CALLBACK_COUNTS]
     rows: list[list[Cell]] = []
     for (at, _, skill), f in sorted(summed(session, ("skill",), start, end, options.interval,
                                                           zone=options.zone).items()):
@@ -82,7 +87,8 @@ def queues(session: Session, start: datetime, end: datetime, options: Options) -
                      f["overflowed"], f["transferred"],
                      per_cent(f[f"answered_within_{options.service_level_seconds}"], f["offered"] - short),
                      seconds(f["answer_wait_ms"], answered), seconds(f["talk_ms"] + f["hold_ms"], answered),
-                     seconds(f["talk_ms"], answered), seconds(f["hold_ms"], answered), seconds(f["max_wait_ms"])])
+                     seconds(f["talk_ms"], answered), seconds(f["hold_ms"], answered), seconds(f["max_wait_ms"]),
+                     *(f[name] for name in CALLBACK_COUNTS)])
     return Report(columns, rows)
 
 

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from crm_core.complaints.service import ComplaintRules
 from crm_core.models.base import utcnow
-from reports.catalogue import REPORTS, write_csv
+from reports.catalogue import CHARTS, REPORTS, write_csv
 from reports.charts import BarChart, svg
 from reports.contact_centre import Cell, Options, Report
 from reports.day import charts
@@ -55,15 +56,16 @@ class ReportViews:
     names: tuple[str, ...] = tuple(REPORTS)
     intervals: tuple[str, ...] = INTERVALS
 
-    def __init__(self, zone: str = "UTC") -> None:
+    def __init__(self, zone: str = "UTC", complaints: ComplaintRules | None = None) -> None:
         self.zone = zone  # days and intervals are this zone's (`[reports] time_zone`)
+        self.complaints = complaints or ComplaintRules()  # the complaints' calendar (`[complaints]`)
 
     def today(self, now: datetime | None = None) -> str:
         return f"{(now or utcnow()).astimezone(zone_of(self.zone)):%Y-%m-%d}"
 
     def build(self, session: Session, name: str, start_day: str, end_day: str, interval: str,
               service_level_seconds: int, short_abandon_seconds: int) -> View:
-        options = Options(interval, service_level_seconds, short_abandon_seconds, self.zone)
+        options = Options(interval, service_level_seconds, short_abandon_seconds, self.zone, self.complaints)
         start, end = period(start_day, end_day, self.zone)
         if end - start > timedelta(days=MAX_DAYS):
             raise BadRequest(f"a report covers at most {MAX_DAYS} days")
@@ -71,7 +73,7 @@ class ReportViews:
         if name not in REPORTS:
             raise BadRequest(f"unknown report {name!r} (one of {', '.join(REPORTS)})")
         return View(name, start, end, options, REPORTS[name](session, start, end, options),
-                    charts(session, start, end, options))
+                    CHARTS.get(name, charts)(session, start, end, options))
 
     def csv(self, view: View) -> str:
         out = io.StringIO()

@@ -128,8 +128,7 @@ def dial_back(call: AcdCall, event: ev.Offer, ctx: Context) -> Transition:
         fx.HangUp(call.channel_id), fx.DestroyBridge(call.bridge_id),
         fx.Write(calls.mark_offered, {"agent_id": event.agent_id, "job_number": event.job_number,
                                       "reason": offer_reason(event.reason)}),
-        fx.Write(calls.record_event, {"kind": "callback_dialling", "agent_id": event.agent_id,
-                                      "attempt": call.callback.attempts + 1}), *rung.effects))
+        fx.Write(callbacks.attempt_started, {"agent_id": event.agent_id}), *rung.effects))
 
 
 # -- DIALING_OUT, nobody reached ----------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ crm_core.surveys.calendar.Calendar); Saturdays and Sundays are not working days.
 
 A deadline of N working days is the end (24:00 local) of the Nth working day after the day the complaint came
 in: a complaint in on Friday with "acknowledge within 1 working day" must be acknowledged by Monday night.
-A high-severity complaint has half the resolve days (rounded up, at least 1)."""
+A high-severity complaint has half the resolve days (rounded up, at least 1). The deadline is that 24:00, the
+first instant of the next day: a step taken at that instant is late (`missed`), as escalation counts the complaint
+overdue from then. Time taken is counted in working days (`working_time`: only the hours of working days)."""
 
 from __future__ import annotations
 
@@ -83,3 +85,24 @@ def deadlines(opened_at: datetime, category: str, severity: str, policy: Deadlin
     resolve_days = max(1, -(-rule.resolve_days // 2)) if severity == "high" else rule.resolve_days
     return (end_of_working_days(opened_at, rule.acknowledge_days, holidays, policy.time_zone),
             end_of_working_days(opened_at, resolve_days, holidays, policy.time_zone))
+
+
+def missed(by: datetime | None, at: datetime) -> bool:
+    """Whether something done (or still not done) at `at` misses the deadline `by` (None: no deadline)."""
+    return by is not None and at >= by
+
+
+def working_time(start: datetime, end: datetime, holidays: Container[date], time_zone: str) -> timedelta:
+    """The part of [start, end) that falls on working days (local days in the zone): a complaint in on Friday
+    at 18:00 and acknowledged on Monday at 06:00 took 12 working hours."""
+    zone = ZoneInfo(time_zone)
+    total = timedelta(0)
+    day = start.astimezone(zone).date()
+    while end > start:
+        following = datetime.combine(day + timedelta(days=1), time(0), zone)
+        if is_working_day(day, holidays):
+            total += min(end, following) - max(start, datetime.combine(day, time(0), zone))
+        if following >= end:
+            break
+        day += timedelta(days=1)
+    return total

@@ -12,7 +12,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from crm_core.complaints.deadlines import end_of_working_days
+from crm_core.complaints.deadlines import end_of_working_days, missed
 
 SUPERVISOR, HEAD_OF_SERVICE = 1, 2
 
@@ -38,9 +38,9 @@ def overdue(standing: Standing, now: datetime) -> str | None:
     """Why the complaint is overdue now, or None."""
     if standing.status == "closed":
         return None
-    if standing.resolve_by is not None and now >= standing.resolve_by:
+    if standing.resolve_by is not None and missed(standing.resolve_by, now):
         return f"not resolved by {standing.resolve_by.isoformat()}"
-    if standing.status == "open" and standing.acknowledge_by is not None and now >= standing.acknowledge_by:
+    if standing.status == "open" and standing.acknowledge_by is not None and missed(standing.acknowledge_by, now):
         return f"not acknowledged by {standing.acknowledge_by.isoformat()}"
     return None
 

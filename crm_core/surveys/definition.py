@@ -170,3 +170,32 @@ def _only(value: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(value) - allowed)
     if unknown:
         raise SurveyError(f"{where}: unknown field(s) {', '.join(unknown)}")
+
+
+MIN_SCALE = 5  # keys in a run that make a question a score
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A question answered on a scale of numbers (a score): its lowest and highest values."""
+
+    low: int
+    high: int
+
+    def is_top(self, value: int) -> bool:
+        """A top score: the highest value; on a scale of more than 5 points (0 to 10) the top two (9 and 10, the
+        promoters as NPS counts them)."""
+        return value >= (self.high - 1 if self.high - self.low + 1 > MIN_SCALE else self.high)
+
+    def per_cent(self, value: int) -> float:
+        """Where the value sits on the scale, 0 (lowest) to 100 (highest): scales of different lengths side by side."""
+        return 100 * (value - self.low) / (self.high - self.low)
+
+
+def scale_of(question: Question) -> Scale | None:
+    """The question's scale when its keys are a run of at least 5 consecutive values (1 to 5, 0 to 10); None for
+    a choice (yes or no, a reason) or a spoken comment, which have no average."""
+    if question.record_seconds or len(question.keys) < MIN_SCALE:
+        return None
+    values = sorted(key_value(k) for k in question.keys)
+    return Scale(values[0], values[-1]) if values == list(range(values[0], values[-1] + 1)) else None

@@ -117,6 +117,8 @@ class PostCallRow:
     outcome: str | None
     answers: dict[str, str] = field(default_factory=dict)  # question -> value ("" for a comment)
     comments: dict[str, str] = field(default_factory=dict)  # question -> recording name
+    agent_id: int | None = None
+    version_id: int = 0  # the survey version asked
 
 
 def post_call_results(session: Session, since: datetime, until: datetime) -> list[PostCallRow]:
@@ -138,7 +140,8 @@ def post_call_results(session: Session, since: datetime, until: datetime) -> lis
                              .order_by(CallDisposition.at, CallDisposition.id)):
         dispositions[d.call_id] = d.code  # the latest wins
     return [PostCallRow(s.call_id, s.started_at, job, s.skill, dispositions.get(s.call_id), s.outcome,
-                        answers.get(s.id, {}), comments.get(s.id, {})) for s, job in surveys]
+                        answers.get(s.id, {}), comments.get(s.id, {}), s.agent_id, s.survey_version_id)
+            for s, job in surveys]
 
 
 def post_call_overview(session: Session, since: datetime) -> dict[str, object]:

@@ -1,17 +1,27 @@
 """What a campaign has done, as data: its progress (for the progress bar, the CLI and the console) and its
-answers counted per week, agent, skill, question and key (for the reports)."""
+answers counted per week, agent, skill, question and key (the supervisor's page); and every survey taken in a
+period, post-call, outbound or on the web form, with its agent, skill, version and values (the `surveys` report)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from crm_core.models import SurveyAnswer, SurveyAttempt, SurveyCampaign, SurveyTarget, SurveyVersion
+from crm_core.models import (
+    SurveyAnswer,
+    SurveyAttempt,
+    SurveyCampaign,
+    SurveyTarget,
+    SurveyVersion,
+)
+from crm_core.surveys.definition import key_value
 from crm_core.surveys.link_tokens import WEB_RUNNER
+from crm_core.surveys.post_call import post_call_results
 
 
 @dataclass(frozen=True)
@@ -58,10 +68,8 @@ class ResultRow:
 
 def results(session: Session, campaign_code: str | None = None) -> list[ResultRow]:
     """Answers counted per week, campaign, agent, skill, question and key."""
-    query = (select(SurveyAnswer.answered_at, SurveyCampaign.code, SurveyTarget.agent_id, SurveyTarget.skill,
-                    SurveyAnswer.question, SurveyAnswer.key)
-             .join(SurveyTarget, SurveyTarget.id == SurveyAnswer.target_id)
-             .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswer.campaign_id))
+    query = _campaign_answers(SurveyAnswer.answered_at, SurveyCampaign.code, SurveyTarget.agent_id,
+                              SurveyTarget.skill, SurveyAnswer.question, SurveyAnswer.key)
     if campaign_code is not None:
         query = query.where(SurveyCampaign.code == campaign_code)
     counts: Counter[tuple[date, str, int | None, str | None, str, str]] = Counter()
@@ -69,6 +77,46 @@ def results(session: Session, campaign_code: str | None = None) -> list[ResultRo
         day = at.date()
         counts[(day - timedelta(days=day.weekday()), code, agent_id, skill, question, key)] += 1
     return [ResultRow(*k, n) for k, n in sorted(counts.items(), key=lambda kv: tuple(map(str, kv[0])))]
+
+
+def _campaign_answers(*columns: Any) -> Select[Any]:
+    """A campaign's answers (outbound calls and web forms) with their target (agent, skill) and campaign."""
+    return (select(*columns).join(SurveyTarget, SurveyTarget.id == SurveyAnswer.target_id)
+            .join(SurveyCampaign, SurveyCampaign.id == SurveyAnswer.campaign_id))
+
+
+@dataclass(frozen=True)
+class Taken:
+    """One survey a client took (answered at least one question): when it started, by which channel
+    (post-call, outbound, web), which version, the agent and skill it is about, and its keyed values."""
+
+    at: datetime
+    channel: str
+    version_id: int
+    agent_id: int | None
+    skill: str | None
+    values: dict[str, int]  # question -> value (a spoken comment has none)
+
+
+def taken(session: Session, since: datetime, until: datetime) -> list[Taken]:
+    """The surveys started in [since, until) that have answers, oldest first: a campaign's attempts (outbound
+    calls, web forms) and the post-call surveys as the supervisor's page reads them (`post_call_results`)."""
+    found: dict[int, Taken] = {}  # by attempt
+    for at, runner, version_id, agent_id, skill, attempt_id, question, key in session.execute(
+            _campaign_answers(SurveyAttempt.started_at, SurveyAttempt.runner, SurveyCampaign.survey_version_id,
+                              SurveyTarget.agent_id, SurveyTarget.skill, SurveyAnswer.attempt_id,
+                              SurveyAnswer.question, SurveyAnswer.key)
+            .join(SurveyAttempt, SurveyAttempt.id == SurveyAnswer.attempt_id)
+            .where(SurveyAttempt.started_at >= since, SurveyAttempt.started_at < until)):
+        channel = "web" if runner == WEB_RUNNER else "outbound"
+        one = found.setdefault(attempt_id, Taken(at, channel, version_id, agent_id, skill, {}))
+        one.values[question] = key_value(key)
+    surveys = list(found.values())
+    for row in post_call_results(session, since, until):
+        if row.answers:  # a spoken comment's value is "": it has none
+            surveys.append(Taken(row.started_at, "post-call", row.version_id, row.agent_id, row.skill,
+                                 {question: int(value) for question, value in row.answers.items() if value}))
+    return sorted(surveys, key=lambda t: (t.at, t.channel))
 
 
 def overview(session: Session) -> list[dict[str, object]]:

@@ -15,7 +15,10 @@ from sqlalchemy import select
 
 from crm_core import callbacks, calls
 from crm_core.models import AgentState, Call, Callback, Reminder
+from crm_core.models.report_interval import CALLBACK_COUNTS
 from hotline.scripted_call import CallScript
+from reports import contact_centre
+from reports.contact_centre import Options
 from tests.integration.conftest import Hotline
 from tests.support.desk import ConsoleApi, LiveSocket, ari_delete
 from tests.support.hotline import (
@@ -195,3 +198,9 @@ def test_a_client_who_never_answers_is_tried_by_policy_then_the_agent_gets_a_rem
     with hotline.db.session() as session:
         reminder = session.get(Reminder, failed.reminder_id)
         assert reminder is not None and reminder.agent_id == agent and "2 attempts" in reminder.text
+        # The queue report counts it once as the ACD moved it on: asked at the desk, made, failed.
+        day = failed.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        [figures] = [dict(zip(CALLBACK_COUNTS, row[-len(CALLBACK_COUNTS):], strict=True)) for row in
+                     contact_centre.queues(session, day, day + timedelta(days=1), Options("day")).rows]
+    assert figures == {"callbacks_queue": 0, "callbacks_desk": 1, "callbacks_portal": 0, "callbacks_made": 1,
+                       "callbacks_reached": 0, "callbacks_failed": 1, "callbacks_cancelled": 0}

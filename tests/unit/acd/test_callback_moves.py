@@ -90,7 +90,7 @@ def test_a_taken_callback_keeps_the_place_then_rings_the_agent_first_then_the_cu
     assert offered.effects == (
         fx.HangUp("1733111111.12"), fx.DestroyBridge("acd-b1"),
         fx.Write(calls.mark_offered, {"agent_id": 7, "job_number": "2001", "reason": "callback"}),
-        fx.Write(calls.record_event, {"kind": "callback_dialling", "agent_id": 7, "attempt": 1}),
+        fx.Write(callbacks.attempt_started, {"agent_id": 7}),
         fx.RecordAgentState(7, AgentState.BUSY),
         fx.Ring(Originate(endpoint="PJSIP/agent2001", app="hotline-acd", channel_id="agent-k1", ring_seconds=15,
                           app_args="agent", caller_id='"13800000002" <13800000002>',

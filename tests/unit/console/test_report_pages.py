@@ -41,7 +41,9 @@ def test_a_supervisor_reads_the_day_report_with_charts_csv_and_pdf(database: Dat
             pdf = await client.get("/reports/queues.pdf", params=query)
             bad = await client.get("/reports", params={"name": "queues", "from": "2026-12-02", "to": "2026-12-01"})
             bad_csv = await client.get("/reports/nope.csv", params=query)
-            return {"page": (page.status, await page.text()), "csv": (csv.status, csv.headers.get(
+            own = [await (await client.get("/reports", params={"name": name, **query})).text()
+                   for name in ("complaints", "surveys")]
+            return {"own": own, "page": (page.status, await page.text()), "csv": (csv.status, csv.headers.get(
                 "Content-Disposition"), await csv.text()), "pdf": (pdf.status, pdf.content_type, await pdf.read()),
                 "bad": (bad.status, await bad.text()), "bad_csv": (bad_csv.status, await bad_csv.text())}
 
@@ -57,8 +59,13 @@ def test_a_supervisor_reads_the_day_report_with_charts_csv_and_pdf(database: Dat
     assert lines[2].startswith("2026-12-01 14:00,funds,1,1,0,0,0,0,0.0,40.0")
     status, content_type, pdf = out["pdf"]
     assert (status, content_type) == (200, "application/pdf") and pdf.startswith(b"%PDF-") and len(pdf) > 2000
+    complaints_page, surveys_page = out["own"]  # the reports with charts of their own
+    assert complaints_page.count("<svg") == 2 and "Complaints resolved late, by week opened" in complaints_page
+    assert "median_resolve_working_days" in complaints_page and "Service level by hour" not in complaints_page
+    assert surveys_page.count("<svg") == 1 and "Survey score per agent" in surveys_page
     assert out["bad"][0] == 400 and "--to 2026-12-01 is before --from 2026-12-02" in out["bad"][1]
-    assert out["bad_csv"] == (400, "unknown report 'nope' (one of queues, agents, not-ready, ivr, trading, complaints)")
+    assert out["bad_csv"] == (400, "unknown report 'nope' (one of queues, agents, not-ready, ivr, trading, "
+                                   "complaints, surveys)")
 
 
 def test_agents_and_strangers_are_refused_and_a_console_without_reports_says_so(database: Database,
