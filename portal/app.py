@@ -22,6 +22,7 @@ from portal import (
     routes_accounts,
     routes_auth,
     routes_callbacks,
+    routes_chats,
     routes_docs,
     routes_notifications,
     routes_orders,
@@ -47,8 +48,8 @@ def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = Non
     executor = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="portal-db")
     app[CONTEXT] = PortalContext(db=db, broker=broker, policy=policy or PortalPolicy(), executor=executor,
                                  limiter=limiter or RateLimiter(), notify_policy=notify_policy or NotifyPolicy())
-    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks, routes_docs,
-                   routes_survey, pages):
+    for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks, routes_chats,
+                   routes_docs, routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     run_alongside(app, "portal-purge", lambda: _purge_forever(app[CONTEXT]))

@@ -58,6 +58,11 @@ REQUESTS: dict[str, dict[str, Any]] = {
                       description="'YYYY-MM-DD HH:MM' in the notifications' time zone, up to 14 days ahead; "
                                   "left out: call me now"),
         "request_id": REQUEST_ID}},
+    "ChatOpen": {"type": "object", "required": ["topic"], "properties": {
+        "topic": {"type": "string", "enum": list(CLIENT_TOPICS), "description": "what about: the skill that answers"}}},
+    "ChatPost": {"type": "object", "required": ["text", "request_id"], "properties": {
+        "text": _string(60_000, 0, description="at most 1000 characters once trimmed; empty or longer: 400"),
+        "request_id": REQUEST_ID}},
     "Preferences": {"type": "object", "properties": {
         "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},
         "fill_reports": {"type": "string", "enum": ["off", *CHANNELS]}},
