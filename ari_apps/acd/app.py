@@ -145,6 +145,15 @@ class AcdApp(SessionApp):
         if self._chats is None:  # chats need no Asterisk: they carry on while ARI is away
             self._chats = asyncio.create_task(self.chats.run_forever(), name="acd-chats")
 
+    async def stop_ticking(self) -> None:
+        """Stop the dispatcher's ticks, the callbacks' and the chats' polling (the service's end, a test's)."""
+        tasks = [task for task in (self._ticker, self._callbacks, self._chats) if task is not None]
+        self._ticker = self._callbacks = self._chats = None
+        self.chats.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _run_callbacks(self) -> None:
         """Scheduled callbacks whose time has come enter the queue (the desk's "Schedule callback")."""
         while True:

@@ -1,5 +1,6 @@
 """Chat with an agent on the portal, through the API: one open chat per client, messages checked and numbered
-once per request id, an ended chat refuses more; the rules themselves, pure; another client's chat is a 404."""
+once per request id, an ended chat refuses more; the rules themselves, pure
+(another client's chat: test_ownership.py)."""
 
 from __future__ import annotations
 
