@@ -27,7 +27,7 @@ from console.ports import LiveEvents
 from crm_core.agents import create_agent
 from crm_core.db import AsyncDatabase, Database
 from crm_core.models import Agent, Chat, ChatMessage
-from hotline.telephony_port import HotlineTelephony
+from hotline.telephony_port import HotlineTelephony, chat_queue
 from portal.app import build_app as build_portal
 from tests.browser.test_console_pages import log_in as staff_log_in
 from tests.browser.test_console_pages import wait_for
@@ -42,24 +42,24 @@ TRADER = "3001"  # an agent of the trading skill, on a simulated phone (always r
 
 @pytest.fixture
 def desk(database: Database, staff: Staff,
-         clients: Clients) -> Iterator[tuple[ServedApp, AcdApp]]:  # noqa: F811
+         clients: Clients) -> Iterator[tuple[ServedApp, AcdApp, HotlineTelephony]]:  # noqa: F811
     with database.session() as session:
         create_agent(session, job_number=TRADER, name="Zhou Min", password=PASSWORD, sip_password="sip3001",
                      languages=["zh"], skills={"trading": 5}, device=f"Local/{TRADER}@hotline-agent-sim/n")
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="acd-db")
     events = LiveEvents()
     settings = AcdSettings(wrap_up_seconds=2.0, agent_refresh_seconds=0.3)
-    made: dict[str, AcdApp] = {}
+    made: dict[str, Any] = {}
 
     def make() -> Any:  # on the console's loop: the ACD's tasks run there
         db = AsyncDatabase(database, executor)
         acd = made["acd"] = AcdApp("t-acd", db, Prompts("/tmp"), settings, events=events.publish)
         acd.start_ticking()
-        telephony = HotlineTelephony(acd, SupervisionApp("t-supervise", events=events.publish), db)
+        telephony = made["telephony"] = HotlineTelephony(acd, SupervisionApp("t-supervise", events=events.publish), db)
         return build_console(database, telephony, events, wrap_up_seconds=2)
 
     served = ServedApp(make, events).start()
-    yield served, made["acd"]
+    yield served, made["acd"], made["telephony"]
     asyncio.run_coroutine_threadsafe(made["acd"].stop_ticking(), served.loop).result(timeout=10)
     served.stop()
     executor.shutdown(wait=True)
@@ -72,9 +72,14 @@ def portal(database: Database, clients: Clients) -> Iterator[ServedApp]:  # noqa
     served.stop()
 
 
+def chats_waiting(telephony: HotlineTelephony) -> int:
+    return sum(queue.waiting for queue in telephony.live().queues if queue.skill == chat_queue("trading"))
+
+
 def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
-        browser: Browser, desk: tuple[ServedApp, AcdApp], portal: ServedApp, database: Database) -> None:
-    console, acd = desk
+        browser: Browser, desk: tuple[ServedApp, AcdApp, HotlineTelephony], portal: ServedApp,
+        database: Database) -> None:
+    console, acd, telephony = desk
     client: Page = browser.new_page()
     agent: Page = browser.new_page()
     for page in (client, agent):
@@ -88,7 +93,7 @@ def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
     client.get_by_test_id("chat-topic").select_option("trading")
     client.get_by_test_id("chat-start").click()
     expect(client.get_by_test_id("chat-status")).to_have_text("Waiting for an agent (you are number 1)…")
-    wait_for(lambda: any(s.state.phase == "waiting" for s in acd.chats.sessions.values()))  # queued: nobody ready
+    wait_for(lambda: chats_waiting(telephony) == 1)  # queued, nobody ready: the supervisors' board counts it
 
     staff_log_in(agent, console, TRADER)
     expect(agent.get_by_test_id("live-connection")).to_have_text("connected")
@@ -98,6 +103,7 @@ def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
     expect(agent.get_by_test_id("caller-chat")).to_be_visible()
     expect(agent.get_by_test_id("chat-topic")).to_have_text("trading")
     expect(agent.get_by_test_id("agent-state")).to_have_text("ringing")
+    assert chats_waiting(telephony) == 0
 
     agent.get_by_test_id("chat-answer").click()
     expect(agent.get_by_test_id("agent-state")).to_have_text("busy")
