@@ -199,8 +199,8 @@ def _ended(chat: AcdChat, view: ChatView, ctx: Context, *, wrap_up: bool) -> Tra
     effects: tuple[Effect, ...] = (_end_by_timeout(),) if timed_out else ()
     by = "timeout" if timed_out else view.ended_by
     return Transition(replace(chat, phase=ChatPhase.ENDED), (
-        *effects, AgentBack(agent_id, wrap_up=wrap_up),
-        Publish(ChatChanged(agent_id, chat.chat_id, "ended", view.last_seq, by))))
+        *effects, Publish(ChatChanged(agent_id, chat.chat_id, "ended", view.last_seq, by)),
+        AgentBack(agent_id, wrap_up=wrap_up)))
 
 
 def _end_by_timeout() -> Write:

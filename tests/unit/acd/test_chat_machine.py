@@ -81,7 +81,7 @@ def test_the_client_ends_a_chat_the_agent_wraps_up() -> None:
     row = replace(ROW, status="ended", agent_id=7, last_seq=3, ended_by="client")
     moved = step(TALKING, Polled(row), CTX)
     assert moved.chat.phase is ChatPhase.ENDED
-    assert moved.effects == (AgentBack(7, wrap_up=True), Publish(ChatChanged(7, 5, "ended", 3, "client")))
+    assert moved.effects == (Publish(ChatChanged(7, 5, "ended", 3, "client")), AgentBack(7, wrap_up=True))
 
 
 def test_a_client_gone_silent_ends_after_the_idle_timeout_and_frees_the_agent() -> None:
@@ -89,14 +89,14 @@ def test_a_client_gone_silent_ends_after_the_idle_timeout_and_frees_the_agent() 
     assert step(TALKING, Polled(row), CTX).chat == TALKING
     moved = step(TALKING, Polled(row), later(1))
     assert moved.chat.phase is ChatPhase.ENDED
-    assert moved.effects == (Write(chats.end_idle), AgentBack(7, wrap_up=True),
-                             Publish(ChatChanged(7, 5, "ended", 1, "timeout")))
+    assert moved.effects == (Write(chats.end_idle), Publish(ChatChanged(7, 5, "ended", 1, "timeout")),
+                             AgentBack(7, wrap_up=True))
 
 
 def test_an_offered_chat_that_ends_lets_the_agent_go_without_wrap_up() -> None:
     moved = step(OFFERED, Polled(replace(ROW, status="ended", agent_id=7, ended_by="client")), CTX)
     assert moved.chat.phase is ChatPhase.ENDED
-    assert moved.effects == (AgentBack(7, wrap_up=False), Publish(ChatChanged(7, 5, "ended", 1, "client")))
+    assert moved.effects == (Publish(ChatChanged(7, 5, "ended", 1, "client")), AgentBack(7, wrap_up=False))
 
 
 def test_a_waiting_chat_ends_by_the_client_or_the_idle_timeout_and_leaves_the_queue() -> None:
