@@ -67,8 +67,8 @@ def test_chats_are_taken_up_after_a_restart_and_an_ended_chat_frees_its_agent(da
             await board.refresh()
             await acd.chats.poll()
             await until(lambda: board.states.get(talking_agent) is AgentState.BUSY
-                        and board.states.get(free_agent) is AgentState.RINGING)
-            assert ChatChanged(free_agent, queued, "offered") in published
+                        and ChatChanged(free_agent, queued, "offered") in published)
+            assert board.states.get(free_agent) is AgentState.RINGING
             assert acd.chats.busy_agents() == {talking_agent: AgentState.BUSY, free_agent: AgentState.RINGING}
             with database.session() as session:
                 chats.end(session, session.get(Chat, answered), "client", now=utcnow())

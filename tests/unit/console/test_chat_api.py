@@ -4,6 +4,7 @@ client's next pop (a call's too) shows the transcript in the contact history."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from crm_core import chats
@@ -12,6 +13,8 @@ from crm_core.models import AuditEntry, Investor
 from crm_core.models.base import utcnow
 from tests.unit.console.conftest import Staff, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the portal's tests run both
 
 
 def queued_chat(database: Database, offered_to: int | None) -> tuple[int, int]:
