@@ -210,7 +210,7 @@ class AcdApp(SessionApp):
         for pending in await self.deps.db.run(callbacks.open_pending):  # callbacks waiting, in their place
             self._start_callback(pending)
             recovered_calls.add(pending.call_id)
-        keep.update(self.chats.busy_agents())  # an agent chatting is busy with no channel
+        keep.update(await self.chats.held())  # an agent chatting is busy with no channel
         await self._reconcile(keep, recovered_calls)
         self.start_ticking()
 

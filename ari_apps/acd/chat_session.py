@@ -149,6 +149,14 @@ class ChatRunner:
                 logger.exception("ACD chats check failed; retrying")
             await asyncio.sleep(self.deps.settings.agent_refresh_seconds)
 
+    async def held(self) -> dict[int, AgentState]:
+        """The agents chats hold, by the rows too: at a restart the ACD reconciles agent states before its first
+        poll, and an agent answering a chat must stay busy through it."""
+        held = {view.agent_id: AgentState.BUSY for view in await self.deps.db.run(chats.followed, [])
+                if view.status == "talking" and view.agent_id is not None}
+        held.update(self.busy_agents())
+        return held
+
     def busy_agents(self) -> dict[int, AgentState]:
         """The agents a chat holds (offered: ringing; answered: busy), kept when the ACD reconciles states."""
         held = {}

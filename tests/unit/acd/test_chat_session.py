@@ -65,6 +65,8 @@ def test_chats_are_taken_up_after_a_restart_and_an_ended_chat_frees_its_agent(da
             acd = acd_on(database, executor, published)
             board = acd.dispatcher.board
             await board.refresh()
+            # before the first poll (a restart's reconciliation): the row says who is chatting
+            assert await acd.chats.held() == {talking_agent: AgentState.BUSY}
             await acd.chats.poll()
             await until(lambda: board.states.get(talking_agent) is AgentState.BUSY
                         and ChatChanged(free_agent, queued, "offered") in published)
