@@ -56,12 +56,16 @@ class ChatSession:
     async def run(self) -> None:
         await self._apply(machine.Start(self.view))
         while not self.ended:
-            event = await self.events.get()
-            if event["type"] == OFFER:
-                await self._apply(machine.Offer(event["agent_id"], event.get("reason", "")))
-            elif event["type"] == POLLED:
-                self.view = event["view"]
-                await self._apply(machine.Polled(event["view"]))
+            await self._take(await self.events.get())
+        while not self.events.empty():  # an offer the dispatcher made just as the chat ended: the agent goes back
+            await self._take(self.events.get_nowait())
+
+    async def _take(self, event: dict[str, Any]) -> None:
+        if event["type"] == OFFER:
+            await self._apply(machine.Offer(event["agent_id"], event.get("reason", "")))
+        elif event["type"] == POLLED:
+            self.view = event["view"]
+            await self._apply(machine.Polled(event["view"]))
 
     async def _apply(self, event: machine.ChatEvent) -> None:
         settings = self.deps.settings

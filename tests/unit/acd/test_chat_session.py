@@ -8,9 +8,12 @@ import asyncio
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
 from ari_apps.acd.app import AcdApp
+from ari_apps.acd.chat_session import POLLED, ChatSession
+from ari_apps.acd.dispatcher import OFFER
 from ari_apps.acd.settings import AcdSettings
 from ari_apps.prompts import Prompts
 from crm_core import agents as agent_service
@@ -104,3 +107,26 @@ def test_a_client_gone_silent_is_ended_by_the_idle_timeout_and_the_agent_freed(d
     with database.session() as session:
         chat = session.get(Chat, chat_id)
         assert chat is not None and (chat.status, chat.ended_by, chat.open_investor_id) == ("ended", "timeout", None)
+
+
+def test_an_offer_made_just_as_the_chat_ended_hands_the_agent_back(database: Database) -> None:
+    agent_id = ready_agent(database, "2001")
+    chat_id = client_chat(database, "400000004")
+    with database.session() as session:
+        chats.end(session, session.get(Chat, chat_id), "client", now=utcnow())  # type: ignore[arg-type]
+        ended = chats.followed(session, [chat_id])[0]
+    published: list[LiveEvent] = []
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            acd = acd_on(database, executor, published)
+            board = acd.dispatcher.board
+            await board.refresh()
+            session = ChatSession(acd.deps, replace(ended, status="queued"))
+            board.mark_offered(agent_id)  # the dispatcher took the agent for it...
+            session.events.put_nowait({"type": POLLED, "view": ended})  # ...but the row said ended first
+            session.events.put_nowait({"type": OFFER, "agent_id": agent_id, "reason": "native"})
+            await session.run()
+            assert session.ended and board.states.get(agent_id) is AgentState.READY
+
+    asyncio.run(scenario())
