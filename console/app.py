@@ -20,6 +20,7 @@ from console import (
     pages_reports,
     routes_auth,
     routes_calls,
+    routes_chats,
     routes_complaints,
     routes_docs,
     routes_quality,
@@ -64,8 +65,8 @@ def build_app(db: Database, telephony: TelephonyPort, events: LiveEvents, *, ses
                                   recording_dirs=recording_dirs, pdf_maker=pdf_maker,
                                   reports=reports,
                                   complaint_rules=complaint_rules or ComplaintRules(notify=notify_policy))
-    for module in (routes_auth, routes_calls, routes_complaints, routes_supervisor, routes_quality, routes_docs, ws,
-                   pages, pages_quality, pages_reports):
+    for module in (routes_auth, routes_calls, routes_chats, routes_complaints, routes_supervisor, routes_quality,
+                   routes_docs, ws, pages, pages_quality, pages_reports):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     run_alongside(app, "console-purge", lambda: _purge_forever(app[CONTEXT]))

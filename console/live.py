@@ -8,11 +8,20 @@ import json
 from typing import Any
 
 from console.ports import TelephonyPort
-from crm_core.events import SCHEMA, AgentStateChanged, CallEnded, CallState, LiveEvent, PhoneRegistration, ScreenPop
+from crm_core.events import (
+    SCHEMA,
+    AgentStateChanged,
+    CallEnded,
+    CallState,
+    ChatChanged,
+    LiveEvent,
+    PhoneRegistration,
+    ScreenPop,
+)
 from crm_core.web_sessions import StaffIdentity
 
 # What an agent's desk receives, of their own calls and state only; supervisors receive every live event.
-DESK_EVENTS = (ScreenPop, AgentStateChanged, CallState, CallEnded, PhoneRegistration)
+DESK_EVENTS = (ScreenPop, AgentStateChanged, CallState, CallEnded, PhoneRegistration, ChatChanged)
 
 
 def snapshot_json(telephony: TelephonyPort) -> dict[str, Any]:
@@ -31,7 +40,7 @@ def agent_live_json(telephony: TelephonyPort, agent_id: int) -> dict[str, Any] |
 
 def visible_to(identity: StaffIdentity, event: LiveEvent) -> bool:
     """Supervisors see everything; an agent sees only their own screen-pops, state changes, call states
-    (ringing, hold, consultation), call ends and phone registration."""
+    (ringing, hold, consultation), call ends, phone registration and their chats."""
     if identity.may("supervise"):
         return True
     return isinstance(event, DESK_EVENTS) and event.agent_id == identity.agent_id

@@ -12,8 +12,10 @@ OBJECT = {"type": "object"}
 
 
 def _responses(ok: int = 200, *codes: int) -> dict[str, Any]:
-    described = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
-                 403: "the role lacks the permission", 404: "unknown id", 409: "the telephony refused (code)",
+    described = {200: "done", 201: "created", 400: "malformed JSON or not an object, or (chats) bad text",
+                 401: "not logged in",
+                 403: "the role lacks the permission", 404: "unknown id",
+                 409: "the telephony refused (code), or (chats) not answered yet or ended",
                  413: "too large", 422: "a field is missing, of the wrong type or out of range",
                  423: "locked after failed logins"}
     out: dict[str, Any] = {str(ok): {"description": described[ok],
@@ -57,6 +59,7 @@ QUALITY_QUERY = [{"name": name, "in": "query", "required": False, "schema": sche
 COMPLAINT_ID = _path_param("complaint_id", {"type": "integer", "minimum": 1})
 SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
 CALL_CODES = (401, 403, 404)
+CHAT_ID = _path_param("chat_id", {"type": "integer", "minimum": 1})
 SUPERVISOR_CODES = (401, 403)
 
 
@@ -131,6 +134,20 @@ def openapi_document() -> dict[str, Any]:
         "/api/calls/{call_id}/queue": {"post": _op("Hand the caller to a queue (the expert pool by topic, or a "
                                                    "skill) and leave the call", body="ToQueue",
                                                    codes=(*CALL_CODES, 409), params=[CALL_ID])},
+        "/api/me/chat": {"get": _op("The client's chat offered to me or that I am in (null if none)")},
+        "/api/chats/{chat_id}/screen-pop": {"get": _op("A chat's client as a call's screen-pop shows them (labelled "
+                                                       "chat)", codes=(401, 404), params=[CHAT_ID])},
+        "/api/chats/{chat_id}/messages": {
+            "get": _op("The chat's transcript after `after` (a message number)", codes=(401, 404, 422),
+                       params=[CHAT_ID, {"name": "after", "in": "query", "required": False,
+                                         "schema": {"type": "integer", "minimum": 0}}]),
+            "post": _op("Write to the client, once per request_id; 400 when empty or over 1000 characters, 409 "
+                        "before answering or once ended", body="ChatPost", ok=201, codes=(401, 404, 409),
+                        params=[CHAT_ID])},
+        "/api/chats/{chat_id}/answer": {"post": _op("Take the chat the ACD offers me (I am busy until it ends)",
+                                                    codes=(401, 404, 409), params=[CHAT_ID])},
+        "/api/chats/{chat_id}/end": {"post": _op("End the chat (I go to wrap-up)", codes=(401, 404),
+                                                 params=[CHAT_ID])},
         "/api/dial": {"post": _op("Click-to-dial: ring my phone, then the number (for a campaign if named); 403 "
                                   "when an outbound budget it counts against is spent, saying which",
                                   body="Dial", ok=201, codes=(401, 403, 409))},

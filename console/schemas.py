@@ -37,6 +37,10 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "state": {"type": "string", "enum": AGENT_STATES},
         "reason": {"type": "string", "enum": NOT_READY_REASONS,
                    "description": "required when state is not_ready"}}},
+    "ChatPost": {"type": "object", "required": ["text", "request_id"], "properties": {
+        "text": _string(60_000, 0, description="at most 1000 characters once trimmed; empty or longer: 400"),
+        "request_id": _string(64, 8, pattern=r"^[A-Za-z0-9_-]{8,64}$",
+                              description="made by the page once per message; a repeat returns the first")}},
     "Disposition": {"type": "object", "required": ["code"], "properties": {
         "code": {"type": "string", "enum": DISPOSITION_CODES}, "note": _string(4000, 0)}},
     "Hold": {"type": "object", "required": ["on"], "properties": {"on": {"type": "boolean"}}},

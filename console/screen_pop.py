@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core import callbacks
+from crm_core import callbacks, chats
 from crm_core.agent_book import in_book
 from crm_core.complaints.categories import category_for_call
 from crm_core.complaints.service import reference
@@ -71,23 +71,61 @@ def screen_pop(session: Session, call_id: str, identity: StaffIdentity, *, now: 
     if not may_see(call, events, identity, in_book=mine):
         raise CallNotVisible(call_id)
     investor = session.get(Investor, call.investor_id) if call.investor_id is not None else None
-    summary = investor_summary(session, investor.id, now=now, broker=broker) if investor else None
     pop: dict[str, Any] = {
         "call_id": call.id, "caller_number": call.caller_number, "status": call.status,
         "direction": call.direction,
         "language": call.language, "category": call.category,
-        "caller_name": investor.name if investor else "unknown number",
-        "known": investor is not None, "vip": bool(investor.vip if investor else call.vip),
-        "relationship": "your client" if mine else None,
-        "investor": _investor(investor, summary.risk if summary else None),
+        "vip": bool(investor.vip if investor else call.vip),
         "ivr_path": [{"at": e.at.isoformat(), "kind": e.kind, "detail": e.detail} for e in events],
         "recent_calls": _recent_calls(session, call, investor),
         "callback": _callback(session, call.id),
         "complaint_draft": {"category": category_for_call(call.category), "channel": "phone"},
+        "chat": None,
     }
-    pop.update(_trading(summary.accounts if summary else ()))
-    pop.update(_customer_data(session, investor))
+    pop.update(_client_part(session, investor, mine, now=now, broker=broker))
     return pop
+
+
+def chat_pop(session: Session, chat_id: int, identity: StaffIdentity, *, now: datetime,
+             broker: Broker | None = None) -> dict[str, Any]:
+    """The same screen-pop for a client's text chat (labelled chat): LookupError when the chat is not offered to
+    or taken by the agent (a supervisor sees any)."""
+    chat = chats.for_agent(session, chat_id, None if identity.may("supervise") else identity.agent_id)
+    investor = session.get(Investor, chat.investor_id)
+    mine = investor is not None and in_book(session, identity.agent_id, investor.id)
+    pop: dict[str, Any] = {
+        "call_id": None, "caller_number": None, "status": chat.status, "direction": "chat",
+        "language": chat.language, "category": chat.skill, "vip": bool(investor and investor.vip),
+        "ivr_path": [], "recent_calls": _recent_calls_of(session, investor.id) if investor else [],
+        "callback": None, "complaint_draft": {"category": category_for_call(chat.skill), "channel": "web"},
+        "chat": {"id": chat.id, "topic": chat.skill, "status": chat.status, "last_seq": chat.last_seq},
+    }
+    pop.update(_client_part(session, investor, mine, now=now, broker=broker))
+    return pop
+
+
+def _client_part(session: Session, investor: Investor | None, mine: bool, *, now: datetime,
+                 broker: Broker | None) -> dict[str, Any]:
+    """What a call's and a chat's screen-pop show alike of the client: the summary, their data, their chats."""
+    summary = investor_summary(session, investor.id, now=now, broker=broker) if investor else None
+    part: dict[str, Any] = {
+        "caller_name": investor.name if investor else "unknown number", "known": investor is not None,
+        "relationship": "your client" if mine else None,
+        "investor": _investor(investor, summary.risk if summary else None),
+        "recent_chats": _recent_chats(session, investor.id) if investor else [],
+    }
+    part.update(_trading(summary.accounts if summary else ()))
+    part.update(_customer_data(session, investor))
+    return part
+
+
+def _recent_chats(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    """The client's latest chats with their transcript (kept for ever: the contact history shows it)."""
+    return [{"id": c.id, "created_at": c.created_at.isoformat(), "topic": c.skill, "status": c.status,
+             "ended_by": c.ended_by,
+             "transcript": [{"seq": m.seq, "author": m.author, "text": m.text}
+                            for m in chats.messages_after(session, c.id, 0)]}
+            for c in chats.history(session, investor_id, RECENT_CALLS)]
 
 
 def _callback(session: Session, call_id: str) -> dict[str, Any] | None:
@@ -172,6 +210,15 @@ def _recent_calls(session: Session, call: Call, investor: Investor | None) -> li
         query = query.where(Call.caller_number == call.caller_number)
     else:
         return []
+    return _calls_with_notes(session, query)
+
+
+def _recent_calls_of(session: Session, investor_id: int) -> list[dict[str, Any]]:
+    query = select(Call, Agent.name).outerjoin(Agent, Agent.id == Call.agent_id).where(Call.investor_id == investor_id)
+    return _calls_with_notes(session, query)
+
+
+def _calls_with_notes(session: Session, query: Any) -> list[dict[str, Any]]:
     rows = session.execute(query.order_by(Call.entered_at.desc()).limit(RECENT_CALLS)).all()
     notes = _notes(session, [row[0].id for row in rows])
     return [{"call_id": c.id, "entered_at": c.entered_at.isoformat(), "status": c.status, "category": c.category,

@@ -152,6 +152,20 @@ class ComplaintEscalated(_Event):
 
 
 @dataclass(frozen=True)
+class ChatChanged(_Event):
+    """A client's text chat, for the agent it is offered to: offered (the desk shows it with the screen-pop),
+    talking (answered), message (the chat's messages now go up to `seq`), missed (not answered in time, offered
+    to another agent), ended (by the client, the agent or the idle timeout: `ended_by`)."""
+
+    type: ClassVar[str] = "chat"
+    agent_id: int | None
+    chat_id: int
+    state: str
+    seq: int = 0
+    ended_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Hello(_Event):
     """The WebSocket's first message to each socket: subscribed, every later event reaches it."""
 
@@ -161,10 +175,10 @@ class Hello(_Event):
 
 
 LiveEvent = (ScreenPop | AgentStateChanged | PhoneRegistration | CallState | CallEnded | QueueChanged
-             | SupervisionChanged | CallOffered | CallAnswered | CallAbandoned | ComplaintEscalated)
+             | SupervisionChanged | CallOffered | CallAnswered | CallAbandoned | ComplaintEscalated | ChatChanged)
 LIVE_EVENTS: tuple[type[LiveEvent], ...] = (ScreenPop, AgentStateChanged, PhoneRegistration, CallState, CallEnded,
                                             QueueChanged, SupervisionChanged, CallOffered, CallAnswered,
-                                            CallAbandoned, ComplaintEscalated)
+                                            CallAbandoned, ComplaintEscalated, ChatChanged)
 
 # Each message the WebSocket carries, by wire name: its fields, "type" first (what the browser scripts read).
 SCHEMA: dict[str, list[str]] = {cls.type: ["type", *(f.name for f in fields(cls))]

@@ -146,6 +146,8 @@ class HotlineTelephony:
         waiting: dict[str, list[float]] = {}
         for call in self.acd.waiting_calls():
             waiting.setdefault(call.skill, []).append(now - call.entered_at)
+        for skill, waited in self.acd.chats.waiting():  # chats wait in the same queues, counted apart
+            waiting.setdefault(chat_queue(skill), []).append(waited)
         queues = []
         for skill in sorted(set(waiting) | set(self._stats["by_skill"])):
             stats = self._stats["by_skill"].get(skill, {})
@@ -167,6 +169,11 @@ class HotlineTelephony:
             except Exception:
                 logger.exception("live statistics not refreshed")
             await asyncio.sleep(STATS_EVERY_SECONDS)
+
+
+def chat_queue(skill: str) -> str:
+    """The board's row of the chats waiting for a skill."""
+    return f"{skill} (chat)"
 
 
 def _agent_dial_string(session: Session, agent_id: int) -> str | None:

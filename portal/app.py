@@ -23,6 +23,7 @@ from portal import (
     routes_accounts,
     routes_auth,
     routes_callbacks,
+    routes_chats,
     routes_complaints,
     routes_docs,
     routes_notifications,
@@ -53,7 +54,7 @@ def build_app(db: Database, broker: Broker, *, policy: PortalPolicy | None = Non
                                  limiter=limiter or RateLimiter(), notify_policy=notify_policy,
                                  complaint_rules=complaint_rules or ComplaintRules(notify=notify_policy))
     for module in (routes_auth, routes_accounts, routes_orders, routes_notifications, routes_callbacks,
-                   routes_complaints, routes_docs, routes_survey, pages):
+                   routes_complaints, routes_chats, routes_docs, routes_survey, pages):
         app.add_routes(module.routes)
     app.router.add_static("/static", pages.STATIC)
     run_alongside(app, "portal-purge", lambda: _purge_forever(app[CONTEXT]))

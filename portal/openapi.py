@@ -8,11 +8,12 @@ from typing import Any
 from portal.schemas import ACCOUNT, DAY, REQUESTS
 
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
-DESCRIBED = {200: "done", 201: "created", 400: "malformed JSON or not an object", 401: "not logged in",
+DESCRIBED = {200: "done", 201: "created",
+             400: "malformed JSON or not an object, or (chats) a message empty or too long", 401: "not logged in",
              403: "CSRF token or origin refused, or not the fund account logged in with",
              404: "no such account, or not yours (the same answer)",
              409: "the risk disclosure must be accepted first, or (callbacks) one is already open, or it can no "
-                  "longer be cancelled",
+                  "longer be cancelled, or (chats) one is already open, or it has ended",
              415: "not JSON", 422: "a field is missing or wrong, or an order rule refused it (code)",
              423: "locked after wrong trading passwords", 429: "too many logins"}
 
@@ -50,6 +51,9 @@ COMPLAINT_ID = {"name": "complaint_id", "in": "path", "required": True,
                 "schema": {"type": "integer", "minimum": 1}}
 CALLBACK_ID = {"name": "callback_id", "in": "path", "required": True,
                "schema": {"type": "integer", "minimum": 1}}
+CHAT_ID = {"name": "chat_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+AFTER = {"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
+         "description": "the last message number the page has (default 0: all)"}
 DAYS = [{"name": name, "in": "query", "required": False, "schema": DAY} for name in ("from", "to")]
 
 
@@ -107,6 +111,20 @@ def openapi_document() -> dict[str, Any]:
                                         body="Complaint", ok=201, codes=(401,))},
         "/api/complaints/{complaint_id}": {"get": _op("One of my complaints (another client's is the same 404)",
                                                       params=[COMPLAINT_ID])},
+        "/api/chats/current": {"get": _op("My open chat with an agent (null if none) and the topics to choose from",
+                                          codes=(401,))},
+        "/api/chats": {"post": _op("Open a chat with an agent about a topic: queued for an agent of the topic's "
+                                   "skill (the ACD, as a call); 409 while I have one open", body="ChatOpen", ok=201,
+                                   codes=(401, 409))},
+        "/api/chats/{chat_id}/messages": {
+            "get": _op("My chat's status (waiting with my place, talking with the agent's name, ended) and its "
+                       "messages after `after`; asking keeps the chat open (the idle timeout ends a chat nobody "
+                       "asks about)", codes=(401, 404, 422), params=[CHAT_ID, AFTER]),
+            "post": _op("Write in my chat, once per request_id; 400 when the text is empty or over 1000 characters, "
+                        "409 once the chat has ended", body="ChatPost", ok=201, codes=(401, 404, 409),
+                        params=[CHAT_ID])},
+        "/api/chats/{chat_id}/end": {"post": _op("End my chat (the agent is told; ending again changes nothing)",
+                                                 codes=(401, 403, 404), params=[CHAT_ID])},
         "/api/openapi.json": {"get": _op("This document", public=True, codes=())},
     }
     schemas: dict[str, Any] = {name: _public(schema) for name, schema in REQUESTS.items()}

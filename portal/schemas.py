@@ -65,6 +65,11 @@ REQUESTS: dict[str, dict[str, Any]] = {
         "department": _string(DEPARTMENT_LIMIT, 0, description="the branch or department it is about, if any"),
         "text": _string(SUMMARY_LIMIT, 1, description="what happened (not only spaces)"),
         "request_id": REQUEST_ID}},
+    "ChatOpen": {"type": "object", "required": ["topic"], "properties": {
+        "topic": {"type": "string", "enum": list(CLIENT_TOPICS), "description": "what about: the skill that answers"}}},
+    "ChatPost": {"type": "object", "required": ["text", "request_id"], "properties": {
+        "text": _string(60_000, 0, description="at most 1000 characters once trimmed; empty or longer: 400"),
+        "request_id": REQUEST_ID}},
     "Preferences": {"type": "object", "properties": {
         "preferred_channel": {"type": "string", "enum": ["phone", "sms", "email", "fax"]},
         "fill_reports": {"type": "string", "enum": ["off", *CHANNELS]}},

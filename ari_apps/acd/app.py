@@ -11,6 +11,7 @@ from typing import Any
 from ari_apps.acd import call_events as ev
 from ari_apps.acd.board import AgentBoard
 from ari_apps.acd.call import CONTROL, AcdCallSession
+from ari_apps.acd.chat_session import ChatRunner
 from ari_apps.acd.deps import AcdDeps, AfterCallHook
 from ari_apps.acd.desk_rules import Control, ControlRefused, dial_digits, dial_endpoint, dial_refusal
 from ari_apps.acd.dispatcher import Dispatcher
@@ -49,8 +50,10 @@ class AcdApp(SessionApp):
         self.dispatcher = Dispatcher(router, board, settings, events)
         self.deps = AcdDeps(db=db, prompts=prompts, settings=settings, board=board, dispatcher=self.dispatcher,
                             events=events, after_call=after_call)
+        self.chats = ChatRunner(self.deps)
         self._ticker: asyncio.Task[None] | None = None
         self._callbacks: asyncio.Task[None] | None = None
+        self._chats: asyncio.Task[None] | None = None
 
     def handle(self, event: dict[str, Any]) -> None:
         if event.get("type") in ENDPOINT_EVENTS:
@@ -139,6 +142,17 @@ class AcdApp(SessionApp):
             self._ticker = asyncio.create_task(self.dispatcher.run(), name="acd-ticker")
         if self._callbacks is None:
             self._callbacks = asyncio.create_task(self._run_callbacks(), name="acd-callbacks")
+        if self._chats is None:  # chats need no Asterisk: they carry on while ARI is away
+            self._chats = asyncio.create_task(self.chats.run_forever(), name="acd-chats")
+
+    async def stop_ticking(self) -> None:
+        """Stop the dispatcher's ticks, the callbacks' and the chats' polling (the service's end, a test's)."""
+        tasks = [task for task in (self._ticker, self._callbacks, self._chats) if task is not None]
+        self._ticker = self._callbacks = self._chats = None
+        self.chats.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _run_callbacks(self) -> None:
         """Scheduled callbacks whose time has come enter the queue (the desk's "Schedule callback"); pending ones
@@ -204,6 +218,7 @@ class AcdApp(SessionApp):
         for pending in await self.deps.db.run(callbacks.open_pending):  # callbacks waiting, in their place
             self._start_callback(pending)
             recovered_calls.add(pending.call_id)
+        keep.update(await self.chats.held())  # an agent chatting is busy with no channel
         await self._reconcile(keep, recovered_calls)
         self.start_ticking()
 
@@ -223,8 +238,10 @@ class AcdApp(SessionApp):
     def suspend(self) -> None:
         super().suspend()
         # Waiting calls are re-enqueued by recovery; the router must not keep stale entries.
+        chats = {session.call_id for session in self.chats.sessions.values()}
         for call in self.dispatcher.router.waiting():
-            self.dispatcher.withdraw(call.id)
+            if call.id not in chats:  # chats wait on: they need no Asterisk
+                self.dispatcher.withdraw(call.id)
 
 
 def _open_outbound(session: Any, channel_id: str, agent_id: int, number: str) -> str:

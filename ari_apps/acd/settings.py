@@ -29,3 +29,8 @@ class AcdSettings:
     max_waiting_per_agent: int = 2
     # Expert help: a three-way call is recorded (a bridge recording linked to the call, as trading calls are).
     record_conferences: bool = True
+    # Text chat from the portal (issue 14, item 2): an offered chat waits this long for the agent to answer (then
+    # it is offered to another, the agent not ready); a chat whose client page stopped asking for news (the
+    # browser closed) ends after chat_idle_seconds, the agent freed.
+    chat_answer_seconds: float = 30.0
+    chat_idle_seconds: float = 120.0

@@ -7,9 +7,11 @@ async function setState(state, reason) {
   showError("desk-error", "");
   const body = { state: state };
   if (reason) { body.reason = reason; }
+  const eventsBefore = desk.stateEvents;
   const result = await api("PUT", "/api/me/state", body);
   if (!result.ok) { showError("desk-error", result.data.error || "could not change state"); return false; }
-  showState(result.data.state, result.data.reason);
+  // The ACD may have moved me on meanwhile (ready, then offered a contact at once): its event is newer.
+  if (desk.stateEvents === eventsBefore) { showState(result.data.state, result.data.reason); }
   return true;
 }
 
@@ -54,6 +56,7 @@ async function loadMe() {
     showPhone(live && live.phone_registered !== null ? live.phone_registered : (live ? "simulated" : "unknown"));
   }
   if (live && live.call_id && !desk.callId) { await loadScreenPop(live.call_id); }
+  await resumeChat();
 }
 
 // What Asterisk says of the agent's SIP phone: true (registered), false, or "simulated" / "unknown".
@@ -68,15 +71,17 @@ function describeStep(step) {
 
 function complaintLine(c) { return c.reference + " " + c.category + ": " + c.summary + " (" + c.status + ")"; }
 
-async function loadScreenPop(callId, consulted) {
-  const result = await api("GET", "/api/calls/" + encodeURIComponent(callId) + "/screen-pop");
+// A call's screen-pop, or (chatId) a chat's: the same component, labelled chat.
+async function loadScreenPop(callId, consulted, chatId) {
+  const path = chatId ? "/api/chats/" + chatId : "/api/calls/" + encodeURIComponent(callId);
+  const result = await api("GET", path + "/screen-pop");
   if (!result.ok) { showError("desk-error", result.data.error || "no screen-pop"); return; }
   const pop = result.data;
   const investor = pop.investor || {};
   desk.callId = pop.call_id;
   desk.offeredCallId = "";
   // A consultation (someone's attended transfer to me) shows the caller before the call is mine.
-  showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status));
+  if (!pop.chat) { showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status)); }
   desk.investorId = investor.id || null;
   el("screen-pop").dataset.callId = pop.call_id;
   el("screen-pop-empty").hidden = true;
@@ -89,13 +94,14 @@ async function loadScreenPop(callId, consulted) {
   el("caller-callback").hidden = !pop.callback;
   text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
     : pop.callback.origin === "portal" ? " (asked on the portal)" : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
+  el("caller-chat").hidden = !pop.chat;
   el("caller-relationship").hidden = !pop.relationship;
   text("caller-relationship", pop.relationship || "");
   text("investor-class", investor.investor_class || "—");
   // The class suitability decides on, the back office's declared one beside it when they differ.
   text("risk-class", investor.risk_class_label || "—");
   text("segment-path", pop.segment_path || "—");
-  text("call-id", pop.call_id);
+  text("call-id", pop.chat ? "chat " + pop.chat.id : pop.call_id);
   fillList("ivr-path", pop.ivr_path, describeStep);
   fillTable("holdings", ["Account", "Security", "Name", "Quantity", "Sellable", "Last price", "Market value"],
     pop.holdings.map(function (h) {
@@ -115,6 +121,10 @@ async function loadScreenPop(callId, consulted) {
     const notes = c.notes.map(function (n) { return n.code + (n.note ? ": " + n.note : ""); }).join("; ");
     return c.entered_at.slice(0, 16).replace("T", " ") + " " + c.status + (c.agent ? " · " + c.agent : "") +
       (notes ? " — " + notes : "");
+  });
+  fillList("recent-chats", pop.recent_chats, function (c) {
+    return c.created_at.slice(0, 16).replace("T", " ") + " " + c.topic + " " + c.status + " — " +
+      c.transcript.map(function (m) { return m.author + ": " + m.text; }).join(" / ");
   });
   fillList("complaints", pop.complaints, complaintLine);
   fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
@@ -168,6 +178,8 @@ const deskEvents = {
       showCallState(event.state, event.target_number || ("agent " + event.target_agent_id));
     }
   },
+  // A client's chat: offered (with its screen-pop), answered, a new message, missed or ended (desk_chat.js).
+  chat: function (event) { chatChanged(event.chat_id, event.state, event.seq, event.ended_by); },
   call_ended: function (event) {
     if (offered(event.call_id)) {  // rang and was not answered, or the caller gave up
       desk.offeredCallId = "";

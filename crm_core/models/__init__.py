@@ -139,3 +139,9 @@ __all__ += ["CallReview", "ReviewFormVersion"]
 from crm_core.models.survey_link import SurveyLink  # noqa: E402
 
 __all__ += ["SurveyLink"]
+
+# Text chat with an agent (issue 14, item 2).
+from crm_core.models.chat import Chat, ChatStatus  # noqa: E402
+from crm_core.models.chat_message import ChatMessage  # noqa: E402
+
+__all__ += ["Chat", "ChatMessage", "ChatStatus"]

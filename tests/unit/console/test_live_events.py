@@ -22,6 +22,7 @@ from crm_core.events import (
     CallEnded,
     CallOffered,
     CallState,
+    ChatChanged,
     ComplaintEscalated,
     Hello,
     LiveEvent,
@@ -62,6 +63,8 @@ EXAMPLES: list[tuple[LiveEvent, dict[str, object]]] = [
     (ComplaintEscalated(4, 1, "9001", "not acknowledged by 2026-12-02T16:00:00+00:00"),
      {"type": "complaint_escalated", "complaint_id": 4, "level": 1, "to": "9001",
       "reason": "not acknowledged by 2026-12-02T16:00:00+00:00"}),
+    (ChatChanged(7, 5, "ended", 3, "client"),
+     {"type": "chat", "agent_id": 7, "chat_id": 5, "state": "ended", "seq": 3, "ended_by": "client"}),
 ]
 
 
@@ -102,7 +105,8 @@ def test_the_schema_is_the_dataclasses_fields() -> None:
 # who receives what ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("event", "shape"), EXAMPLES, ids=lambda value: getattr(value, "type", ""))
 def test_each_event_goes_to_its_agents_desk_or_to_supervisors_only(event: LiveEvent, shape: object) -> None:
-    for_desk = shape["type"] in {"screen_pop", "agent_state", "phone", "call_state", "call_ended"}  # type: ignore[index]
+    for_desk = shape["type"] in {"screen_pop", "agent_state", "phone", "call_state", "call_ended",
+                                 "chat"}  # type: ignore[index]
     assert isinstance(event, DESK_EVENTS) is for_desk
     assert visible_to(identity(7), event) is for_desk  # the agent the event names
     assert not visible_to(identity(8), event)  # another agent

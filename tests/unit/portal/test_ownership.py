@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from crm_core import chats
 from crm_core.client_sessions import resolve
 from crm_core.complaints.intake import from_web
 from crm_core.complaints.service import ComplaintRules
@@ -136,3 +137,28 @@ def test_another_clients_complaint_is_neither_listed_nor_readable(database: Data
                 assert (response.status, await response.json()) == (404, {"error": "no such complaint"})
 
     run(scenario)
+
+
+def test_another_clients_chat_is_not_found_and_stays_untouched(database: Database, clients: Clients) -> None:
+    async def scenario() -> None:
+        async with portal_client(database) as client:
+            theirs = {"X-CSRF-Token": await log_in(client, CAUTIOUS)}
+            chat = await (await client.post("/api/chats", json={"topic": "trading"}, headers=theirs)).json()
+            await client.post(f"/api/chats/{chat['id']}/messages", json={"text": "private", "request_id": "theirs-01"},
+                              headers=theirs)
+            mine = {"X-CSRF-Token": await log_in(client, SENIOR)}
+            for method, path, body in (("GET", "/messages?after=0", None),
+                                       ("POST", "/messages", {"text": "hi", "request_id": "mine-0001"}),
+                                       ("POST", "/end", None)):
+                for chat_id in (chat["id"], 999_999):
+                    response = await client.request(method, f"/api/chats/{chat_id}{path}", json=body, headers=mine)
+                    text = await response.text()
+                    assert (response.status, await response.json()) == (404, {"error": "no such chat"}), text
+                    assert "private" not in text
+            no_csrf = await client.post(f"/api/chats/{chat['id']}/end")
+            assert no_csrf.status == 403
+
+    run(scenario)
+    with database.session() as session:
+        chat = chats.current_of(session, clients.cautious_id)
+        assert chat is not None and chat.status == "queued" and chat.last_seq == 1
