@@ -44,6 +44,7 @@ from agi.arrivals import CallArrivals  # noqa: E402
 from agi.channel import FastAgiChannel  # noqa: E402
 from agi.handlers import HANDLERS, AgiDeps  # noqa: E402
 from agi.server import FastAgiServer, serve_session  # noqa: E402
+from bench.agi_phases import probed_server, summary  # noqa: E402
 from bench.figures import percentile  # noqa: E402
 from crm_core.db import AsyncDatabase, Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
@@ -122,11 +123,18 @@ class ForkedAgiServer(socketserver.ForkingMixIn, socketserver.TCPServer):
                 db.dispose()
 
 
-def serve(kind: str, url: str, port: int, ready: Any) -> None:
+def serve(kind: str, url: str, port: int, ready: Any, phases: Any = None) -> None:
     """The server's own process, so that the caller side does not share its interpreter. Failed lookups are
-    counted by the caller side (WRONG, with examples), not logged here as tracebacks."""
+    counted by the caller side (WRONG, with examples), not logged here as tracebacks. With `phases` (a pipe),
+    the server's clock marks (bench/agi_phases.py) are sent back each time the bench asks."""
     logging.getLogger("agi").setLevel(logging.CRITICAL)
-    if kind == "server":
+    if kind == "server" and phases is not None:
+        server, probe = probed_server(port, Database(url))
+        server.start_in_thread()
+        ready.set()
+        while phases.recv():
+            phases.send(probe.take())
+    elif kind == "server":
         FastAgiServer(port, Database(url)).start_in_thread()
         ready.set()
         threading.Event().wait()  # until the bench terminates this process
@@ -221,21 +229,25 @@ async def run_bursts(port: int, directory: dict[str, int], size: int, calls: int
     return figures
 
 
-def start_server(kind: str, url: str) -> tuple[multiprocessing.process.BaseProcess, int]:
+def start_server(kind: str, url: str, phases: Any = None) -> tuple[multiprocessing.process.BaseProcess, int]:
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
     port = free_port()
-    process = context.Process(target=serve, args=(kind, url, port, ready), daemon=True)
+    process = context.Process(target=serve, args=(kind, url, port, ready, phases), daemon=True)
     process.start()
     if not ready.wait(60):
         raise RuntimeError(f"the {kind} FastAGI server did not start")
     return process, port
 
 
-def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, label: str) -> None:
-    process, port = start_server(kind, url)
+def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, label: str, phases: bool) -> None:
+    ours, theirs = multiprocessing.Pipe() if phases and kind == "server" else (None, None)
+    process, port = start_server(kind, url, theirs)
     try:
         asyncio.run(run_bursts(port, directory, 1, 20, seed=1))  # warm-up: imports, first connections
+        if ours is not None:
+            ours.send(True)
+            ours.recv()  # the warm-up's marks: not counted
         for size in BURSTS:
             figures = asyncio.run(run_bursts(port, directory, size, max(calls, 2 * size), seed=size))
             line = (f"{label:<11} {kind:<8} {size:>3} at a time  n={len(figures.millis):<4} "
@@ -244,12 +256,15 @@ def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, lab
             if figures.wrong or figures.failed:
                 line += f"   WRONG {figures.wrong} FAILED {figures.failed} e.g. {figures.examples}"
             print(line, flush=True)
+            if ours is not None:
+                ours.send(True)
+                print("\n".join(summary(ours.recv())), flush=True)
     finally:
         process.terminate()
         process.join(10)
 
 
-def bench_database(label: str, url: str, investors: int, calls: int, servers: list[str]) -> None:
+def bench_database(label: str, url: str, investors: int, calls: int, servers: list[str], phases: bool) -> None:
     upgrade(url)
     db = Database(url)
     try:
@@ -257,7 +272,7 @@ def bench_database(label: str, url: str, investors: int, calls: int, servers: li
     finally:
         db.dispose()
     for kind in servers:
-        bench_server(kind, url, directory, calls, label)
+        bench_server(kind, url, directory, calls, label, phases)
 
 
 def main() -> int:
@@ -266,6 +281,9 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200, help="calls per figure (at least two bursts)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--servers", default="server,forked")
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where the server's time goes: each phase of a session, each round trip "
+                             "of a batch (bench/agi_phases.py)")
     args = parser.parse_args()
     servers = args.servers.split(",")
     print(f"FastAGI identify_caller round trip (connect to close), {args.investors} investors; "
@@ -273,13 +291,14 @@ def main() -> int:
     for name in args.databases.split(","):
         if name == "sqlite":
             with tempfile.TemporaryDirectory(prefix="hotline-fastagi-") as folder:
-                bench_database("sqlite", f"sqlite:///{folder}/bench.db", args.investors, args.calls, servers)
+                bench_database("sqlite", f"sqlite:///{folder}/bench.db", args.investors, args.calls, servers,
+                               args.phases)
         elif name == "postgresql":
             cluster = ThrowawayPostgres()
             cluster.start()
             try:
                 bench_database("postgresql", cluster.create_database("fastagi"), args.investors, args.calls,
-                               servers)
+                               servers, args.phases)
             finally:
                 cluster.stop()
         else:
