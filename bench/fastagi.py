@@ -281,6 +281,9 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=200, help="calls per figure (at least two bursts)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--servers", default="server,forked")
+    parser.add_argument("--durable", action="store_true",
+                        help="PostgreSQL with fsync and synchronous_commit on, as in production (the throwaway "
+                             "cluster has them off by default)")
     parser.add_argument("--phases", action="store_true",
                         help="also print where the server's time goes: each phase of a session, each round trip "
                              "of a batch (bench/agi_phases.py)")
@@ -294,7 +297,7 @@ def main() -> int:
                 bench_database("sqlite", f"sqlite:///{folder}/bench.db", args.investors, args.calls, servers,
                                args.phases)
         elif name == "postgresql":
-            cluster = ThrowawayPostgres()
+            cluster = ThrowawayPostgres(durable=args.durable)
             cluster.start()
             try:
                 bench_database("postgresql", cluster.create_database("fastagi"), args.investors, args.calls,
