@@ -147,6 +147,7 @@ def serve(kind: str, url: str, port: int, ready: Any, phases: Any = None) -> Non
 @dataclass
 class Figures:
     millis: list[float] = field(default_factory=list)
+    by_call: dict[str, float] = field(default_factory=dict)  # agi_uniqueid -> ms
     wrong: int = 0
     failed: int = 0
     examples: list[str] = field(default_factory=list)
@@ -156,11 +157,15 @@ class Figures:
             self.examples.append(problem)
 
 
+def unique_id(n: int) -> str:
+    return f"1700000000.{n}"
+
+
 def environment(number: str, n: int) -> bytes:
     env = {
         "agi_network": "yes", "agi_network_script": "identify_caller",
         "agi_request": "agi://127.0.0.1/identify_caller", "agi_channel": f"PJSIP/trunk-{n:08x}",
-        "agi_language": "en", "agi_type": "PJSIP", "agi_uniqueid": f"1700000000.{n}", "agi_version": "20.0.0",
+        "agi_language": "en", "agi_type": "PJSIP", "agi_uniqueid": unique_id(n), "agi_version": "20.0.0",
         "agi_callerid": number, "agi_calleridname": "unknown", "agi_callingpres": "0", "agi_callingani2": "0",
         "agi_callington": "0", "agi_callingtns": "0", "agi_dnid": "95500", "agi_rdnis": "unknown",
         "agi_context": "hotline-entry", "agi_extension": "95500", "agi_priority": "4", "agi_enhanced": "0.0",
@@ -202,6 +207,7 @@ async def one_call(port: int, number: str, expected: int | None, n: int, figures
         figures.note(f"{type(exc).__name__}: {exc}")
         return
     figures.millis.append((time.perf_counter() - started) * 1000)
+    figures.by_call[unique_id(n)] = figures.millis[-1]
     status = found.get("HOTLINE_LOOKUP_STATUS")
     right = (status == "found" and found.get("HOTLINE_CUSTOMER_ID") == str(expected)) if expected is not None \
         else status == "not_found"
@@ -258,7 +264,7 @@ def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, lab
             print(line, flush=True)
             if ours is not None:
                 ours.send(True)
-                print("\n".join(summary(ours.recv())), flush=True)
+                print("\n".join(summary(ours.recv(), figures.by_call)), flush=True)
     finally:
         process.terminate()
         process.join(10)
