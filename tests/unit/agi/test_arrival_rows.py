@@ -61,3 +61,16 @@ def test_a_batch_that_fails_leaves_nothing_behind(database: Database) -> None:
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Call)) == 0
         assert session.scalar(select(func.count()).select_from(CallEvent)) == 0
+
+
+def test_the_connection_goes_back_to_the_pool_with_its_transactions(database: Database) -> None:
+    """The batch's connection ran without a transaction; the next session on it (the pool's only one here) has
+    its transaction again: its work is rolled back on an error, not kept statement by statement."""
+    with database.session() as session:
+        [arrival] = calls.open_arrivals(session, [Entering("1700.1", "13800000001", "95500")])
+    with pytest.raises(RuntimeError), database.session() as session:
+        calls.record_event(session, arrival.call_id, "transferred")
+        session.flush()
+        raise RuntimeError("the work fails after its first statement")
+    with database.session() as session:
+        assert [e.kind for e in calls.events_of(session, arrival.call_id)] == ["entered", "not_identified"]
