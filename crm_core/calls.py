@@ -53,12 +53,26 @@ class Entering:
     dialed_number: str
 
 
+def fitted(entering: Entering) -> Entering:
+    """The call's values cut to their columns' lengths. The batch is written all or none: one caller ID longer than
+    any number (garbage from a trunk) must not lose the records of the calls beside it (PostgreSQL refuses a
+    value too long for its column, SQLite keeps it); a number that long names no investor either way."""
+    return Entering(entering.channel_id[:_room("channel_id")], entering.caller_number[:_room("caller_number")],
+                    entering.dialed_number[:_room("dialed_number")])
+
+
+def _room(column: str) -> int:
+    length: int = getattr(Call.__table__.c[column].type, "length")  # noqa: B009 (a String's; TypeEngine has none)
+    return length
+
+
 def open_arrivals(session: Session, entering: Sequence[Entering]) -> list[Arrival]:
     """Calls entering together: their callers looked up and their records written (the same rows as open_call +
     identify), all or none. On SQLite in three statements in the session's transaction (in-process: a statement
     costs no round trip, the commit's fsync is the cost); on PostgreSQL in one statement, each being a round trip
     to the server and back (a burst's batch of twenty used to wait on nine or so: the pool's ping, BEGIN, the lookup,
     an INSERT per run of known or unknown callers, the events' INSERT, COMMIT: bench/fastagi.py --phases)."""
+    entering = [fitted(e) for e in entering]
     if session.get_bind().dialect.name == "postgresql":
         return _open_arrivals_in_one_statement(session, entering)
     known = investors.find_by_phones(session, {e.caller_number for e in entering if e.caller_number})
