@@ -38,17 +38,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from agi.arrivals import CallArrivals  # noqa: E402
 from agi.channel import FastAgiChannel  # noqa: E402
-from agi.handlers import HANDLERS, AgiDeps  # noqa: E402
+from agi.handlers import HANDLERS, AgiDeps, AgiRequest, Handler, _found  # noqa: E402
 from agi.server import FastAgiServer, serve_session  # noqa: E402
 from bench.agi_phases import probed_server, summary  # noqa: E402
 from bench.figures import percentile  # noqa: E402
 from crm_core.db import AsyncDatabase, Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import Investor, InvestorPhone  # noqa: E402
+from crm_core.models.base import new_id  # noqa: E402
+from dialplan import variables as v  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 
@@ -134,14 +136,29 @@ def serve(kind: str, url: str, port: int, ready: Any, phases: Any = None) -> Non
         ready.set()
         while phases.recv():
             phases.send(probe.take())
-    elif kind == "server":
-        FastAgiServer(port, Database(url)).start_in_thread()
+    elif kind in ("server", "nodb"):
+        db = Database(url)
+        FastAgiServer(port, db, no_database_handlers(db) if kind == "nodb" else None).start_in_thread()
         ready.set()
         threading.Event().wait()  # until the bench terminates this process
     else:
         forked = ForkedAgiServer(port, url)
         ready.set()
         forked.serve_forever()
+
+
+def no_database_handlers(db: Database) -> dict[str, Handler]:
+    """The floor under any database: the project's server with an identify_caller that answers the same
+    variables from a dictionary loaded at start (no call record written), so that what remains is the protocol,
+    the loop, the kernel and this bench's own caller side."""
+    with db.session() as session:
+        directory = dict(session.execute(select(InvestorPhone.number, Investor).join(Investor)).tuples().all())
+
+    async def identify_caller(agi: AgiRequest, _deps: AgiDeps) -> dict[str, str]:
+        caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit())
+        return {"__" + v.CALL_ID: new_id(), **_found(directory.get(caller), "number")}
+
+    return {**HANDLERS, "identify_caller": Handler(identify_caller)}
 
 
 @dataclass
@@ -286,7 +303,9 @@ def main() -> int:
     parser.add_argument("--investors", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200, help="calls per figure (at least two bursts)")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--servers", default="server,forked")
+    parser.add_argument("--servers", default="server,forked",
+                        help="server: the project's; forked: a process per call; nodb: the project's server "
+                             "answering from a dictionary, no database (the floor under any database)")
     parser.add_argument("--durable", action="store_true",
                         help="PostgreSQL with fsync and synchronous_commit on, as in production (the throwaway "
                              "cluster has them off by default)")
