@@ -69,9 +69,10 @@ def _room(column: str) -> int:
 def open_arrivals(session: Session, entering: Sequence[Entering]) -> list[Arrival]:
     """Calls entering together: their callers looked up and their records written (the same rows as open_call +
     identify), all or none. On SQLite in three statements in the session's transaction (in-process: a statement
-    costs no round trip, the commit's fsync is the cost); on PostgreSQL in one statement, each being a round trip
-    to the server and back (a burst's batch of twenty used to wait on nine or so: the pool's ping, BEGIN, the lookup,
-    an INSERT per run of known or unknown callers, the events' INSERT, COMMIT: bench/fastagi.py --phases)."""
+    costs no round trip, the commit's fsync is the cost); on PostgreSQL in one statement, since there each is a
+    round trip to the server and back (a burst's batch of twenty used to wait on nine or so: the pool's ping,
+    BEGIN, the lookup, an INSERT per run of known or unknown callers, the events' INSERT, COMMIT; now the ping and
+    the one statement: bench/fastagi.py --phases)."""
     entering = [fitted(e) for e in entering]
     if session.get_bind().dialect.name == "postgresql":
         return _open_arrivals_in_one_statement(session, entering)
@@ -141,8 +142,7 @@ def _open_arrivals_in_one_statement(session: Session, entering: Sequence[Enterin
     found = session.scalars(select(Investor).from_statement(_ARRIVALS_SQL), {
         "ids": ids, "channels": [e.channel_id for e in entering], "callers": [e.caller_number for e in entering],
         "dialed": [e.dialed_number for e in entering], "digits": [normalize_number(e.caller_number) for e in entering],
-        "at": at,
-        "status": CallStatus.IVR.value, "direction": CallDirection.INBOUND.value}).all()
+        "at": at, "status": CallStatus.IVR.value, "direction": CallDirection.INBOUND.value}).all()
     return [Arrival(call_id, e.channel_id, e.caller_number, e.dialed_number, at, investor)
             for call_id, e, investor in zip(ids, entering, found, strict=True)]
 
