@@ -38,16 +38,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
 from agi.arrivals import CallArrivals  # noqa: E402
 from agi.channel import FastAgiChannel  # noqa: E402
-from agi.handlers import HANDLERS, AgiDeps  # noqa: E402
+from agi.handlers import HANDLERS, AgiDeps, AgiRequest, Handler, _found  # noqa: E402
 from agi.server import FastAgiServer, serve_session  # noqa: E402
+from bench.agi_phases import probed_server, summary  # noqa: E402
 from bench.figures import percentile  # noqa: E402
 from crm_core.db import AsyncDatabase, Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import Investor, InvestorPhone  # noqa: E402
+from crm_core.models.base import new_id  # noqa: E402
+from dialplan import variables as v  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 
@@ -122,12 +125,20 @@ class ForkedAgiServer(socketserver.ForkingMixIn, socketserver.TCPServer):
                 db.dispose()
 
 
-def serve(kind: str, url: str, port: int, ready: Any) -> None:
+def serve(kind: str, url: str, port: int, ready: Any, phases: Any = None) -> None:
     """The server's own process, so that the caller side does not share its interpreter. Failed lookups are
-    counted by the caller side (WRONG, with examples), not logged here as tracebacks."""
+    counted by the caller side (WRONG, with examples), not logged here as tracebacks. With `phases` (a pipe),
+    the server's clock marks (bench/agi_phases.py) are sent back each time the bench asks."""
     logging.getLogger("agi").setLevel(logging.CRITICAL)
-    if kind == "server":
-        FastAgiServer(port, Database(url)).start_in_thread()
+    if kind == "server" and phases is not None:
+        server, probe = probed_server(port, Database(url))
+        server.start_in_thread()
+        ready.set()
+        while phases.recv():
+            phases.send(probe.take())
+    elif kind in ("server", "nodb"):
+        db = Database(url)
+        FastAgiServer(port, db, no_database_handlers(db) if kind == "nodb" else None).start_in_thread()
         ready.set()
         threading.Event().wait()  # until the bench terminates this process
     else:
@@ -136,9 +147,24 @@ def serve(kind: str, url: str, port: int, ready: Any) -> None:
         forked.serve_forever()
 
 
+def no_database_handlers(db: Database) -> dict[str, Handler]:
+    """The floor under any database: the project's server with an identify_caller that answers the same
+    variables from a dictionary loaded at start (no call record written), so that what remains is the protocol,
+    the loop, the kernel and this bench's own caller side."""
+    with db.session() as session:
+        directory = dict(session.execute(select(InvestorPhone.number, Investor).join(Investor)).tuples().all())
+
+    async def identify_caller(agi: AgiRequest, _deps: AgiDeps) -> dict[str, str]:
+        caller = "".join(ch for ch in agi.env.get("agi_callerid", "") if ch.isdigit())
+        return {"__" + v.CALL_ID: new_id(), **_found(directory.get(caller), "number")}
+
+    return {**HANDLERS, "identify_caller": Handler(identify_caller)}
+
+
 @dataclass
 class Figures:
     millis: list[float] = field(default_factory=list)
+    by_call: dict[str, float] = field(default_factory=dict)  # agi_uniqueid -> ms
     wrong: int = 0
     failed: int = 0
     examples: list[str] = field(default_factory=list)
@@ -148,11 +174,15 @@ class Figures:
             self.examples.append(problem)
 
 
+def unique_id(n: int) -> str:
+    return f"1700000000.{n}"
+
+
 def environment(number: str, n: int) -> bytes:
     env = {
         "agi_network": "yes", "agi_network_script": "identify_caller",
         "agi_request": "agi://127.0.0.1/identify_caller", "agi_channel": f"PJSIP/trunk-{n:08x}",
-        "agi_language": "en", "agi_type": "PJSIP", "agi_uniqueid": f"1700000000.{n}", "agi_version": "20.0.0",
+        "agi_language": "en", "agi_type": "PJSIP", "agi_uniqueid": unique_id(n), "agi_version": "20.0.0",
         "agi_callerid": number, "agi_calleridname": "unknown", "agi_callingpres": "0", "agi_callingani2": "0",
         "agi_callington": "0", "agi_callingtns": "0", "agi_dnid": "95500", "agi_rdnis": "unknown",
         "agi_context": "hotline-entry", "agi_extension": "95500", "agi_priority": "4", "agi_enhanced": "0.0",
@@ -194,6 +224,7 @@ async def one_call(port: int, number: str, expected: int | None, n: int, figures
         figures.note(f"{type(exc).__name__}: {exc}")
         return
     figures.millis.append((time.perf_counter() - started) * 1000)
+    figures.by_call[unique_id(n)] = figures.millis[-1]
     status = found.get("HOTLINE_LOOKUP_STATUS")
     right = (status == "found" and found.get("HOTLINE_CUSTOMER_ID") == str(expected)) if expected is not None \
         else status == "not_found"
@@ -221,21 +252,25 @@ async def run_bursts(port: int, directory: dict[str, int], size: int, calls: int
     return figures
 
 
-def start_server(kind: str, url: str) -> tuple[multiprocessing.process.BaseProcess, int]:
+def start_server(kind: str, url: str, phases: Any = None) -> tuple[multiprocessing.process.BaseProcess, int]:
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
     port = free_port()
-    process = context.Process(target=serve, args=(kind, url, port, ready), daemon=True)
+    process = context.Process(target=serve, args=(kind, url, port, ready, phases), daemon=True)
     process.start()
     if not ready.wait(60):
         raise RuntimeError(f"the {kind} FastAGI server did not start")
     return process, port
 
 
-def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, label: str) -> None:
-    process, port = start_server(kind, url)
+def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, label: str, phases: bool) -> None:
+    ours, theirs = multiprocessing.Pipe() if phases and kind == "server" else (None, None)
+    process, port = start_server(kind, url, theirs)
     try:
         asyncio.run(run_bursts(port, directory, 1, 20, seed=1))  # warm-up: imports, first connections
+        if ours is not None:
+            ours.send(True)
+            ours.recv()  # the warm-up's marks: not counted
         for size in BURSTS:
             figures = asyncio.run(run_bursts(port, directory, size, max(calls, 2 * size), seed=size))
             line = (f"{label:<11} {kind:<8} {size:>3} at a time  n={len(figures.millis):<4} "
@@ -244,12 +279,15 @@ def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, lab
             if figures.wrong or figures.failed:
                 line += f"   WRONG {figures.wrong} FAILED {figures.failed} e.g. {figures.examples}"
             print(line, flush=True)
+            if ours is not None:
+                ours.send(True)
+                print("\n".join(summary(ours.recv(), figures.by_call)), flush=True)
     finally:
         process.terminate()
         process.join(10)
 
 
-def bench_database(label: str, url: str, investors: int, calls: int, servers: list[str]) -> None:
+def bench_database(label: str, url: str, investors: int, calls: int, servers: list[str], phases: bool) -> None:
     upgrade(url)
     db = Database(url)
     try:
@@ -257,7 +295,7 @@ def bench_database(label: str, url: str, investors: int, calls: int, servers: li
     finally:
         db.dispose()
     for kind in servers:
-        bench_server(kind, url, directory, calls, label)
+        bench_server(kind, url, directory, calls, label, phases)
 
 
 def main() -> int:
@@ -265,7 +303,15 @@ def main() -> int:
     parser.add_argument("--investors", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200, help="calls per figure (at least two bursts)")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--servers", default="server,forked")
+    parser.add_argument("--servers", default="server,forked",
+                        help="server: the project's; forked: a process per call; nodb: the project's server "
+                             "answering from a dictionary, no database (the floor under any database)")
+    parser.add_argument("--durable", action="store_true",
+                        help="PostgreSQL with fsync and synchronous_commit on, as in production (the throwaway "
+                             "cluster has them off by default)")
+    parser.add_argument("--phases", action="store_true",
+                        help="also print where the server's time goes: each phase of a session, each round trip "
+                             "of a batch (bench/agi_phases.py)")
     args = parser.parse_args()
     servers = args.servers.split(",")
     print(f"FastAGI identify_caller round trip (connect to close), {args.investors} investors; "
@@ -273,13 +319,14 @@ def main() -> int:
     for name in args.databases.split(","):
         if name == "sqlite":
             with tempfile.TemporaryDirectory(prefix="hotline-fastagi-") as folder:
-                bench_database("sqlite", f"sqlite:///{folder}/bench.db", args.investors, args.calls, servers)
+                bench_database("sqlite", f"sqlite:///{folder}/bench.db", args.investors, args.calls, servers,
+                               args.phases)
         elif name == "postgresql":
-            cluster = ThrowawayPostgres()
+            cluster = ThrowawayPostgres(durable=args.durable)
             cluster.start()
             try:
                 bench_database("postgresql", cluster.create_database("fastagi"), args.investors, args.calls,
-                               servers)
+                               servers, args.phases)
             finally:
                 cluster.stop()
         else:

@@ -25,7 +25,10 @@ def postgres_bin() -> Path | None:
 class ThrowawayPostgres:
     """Start with `start()`, get databases with `create_database(name)`, stop with `stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """durable: the server's own fsync and synchronous commit (a production server's); by default off, for
+        speed: a throwaway cluster need not survive a crash."""
+        self.durable = durable
         bin_dir = postgres_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
@@ -50,10 +53,10 @@ class ThrowawayPostgres:
                 os.chown(path, user.pw_uid, user.pw_gid)
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
+        fast = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.base / "log"),
                   "-o", f"-p {self.port} -k {self.socket_dir} -c listen_addresses=127.0.0.1 "
-                  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                  "start")
+                  f"{fast}-c max_connections=200", "start")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self._ready():
