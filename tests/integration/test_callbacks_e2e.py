@@ -194,7 +194,9 @@ def test_a_client_who_never_answers_is_tried_by_policy_then_the_agent_gets_a_rem
     retries = [d for k, d in kinds if k == "callback_retry"]
     assert [d["attempts"] for d in retries] == [1]  # one retry, then given up
     assert [k for k, _ in kinds].count("callback_dialling") == 2
-    assert record(hotline, failed.call_id).status == "failed"
+    # The call record is finished by the ACD's next write, just after the callback's (two transactions).
+    assert wait_for(lambda: record(hotline, failed.call_id).status == "failed", timeout=10), \
+        record(hotline, failed.call_id).status
     with hotline.db.session() as session:
         reminder = session.get(Reminder, failed.reminder_id)
         assert reminder is not None and reminder.agent_id == agent and "2 attempts" in reminder.text
