@@ -290,8 +290,8 @@ class AcdCallSession(CallSession):
                 await self.deps.board.set_state(agent_id, state)
             case fx.AgentBack(agent_id, wrap_up):
                 await dispatcher.agent_back(agent_id, wrap_up=wrap_up)
-            case fx.AgentMissed(agent_id):
-                await dispatcher.agent_missed(agent_id)
+            case fx.AgentMissed(agent_id, reason):
+                await dispatcher.agent_missed(agent_id, reason)
             case fx.Publish(event):
                 self.deps.events(event)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from ari_apps.acd import effects as fx
 from crm_core import chats
 from crm_core.chats import ChatView
 from crm_core.events import ChatChanged
@@ -66,49 +67,13 @@ ChatEvent = Start | Offer | Polled
 
 # -- effects ------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Enqueue:
-    """Wait in the dispatcher's queue of the chat's skill (the client's own agent first, as for calls)."""
-
-
-@dataclass(frozen=True)
-class Withdraw:
-    """Leave the dispatcher's queue."""
-
-
-@dataclass(frozen=True)
-class Write:
-    """`action(session, chat_id, **args)`, one of crm_core.chats' functions."""
-
-    action: Callable[..., Any]
-    args: tuple[tuple[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
 class TakeAgent:
     """The agent is busy with the chat (answered, or carried over a restart)."""
 
     agent_id: int
 
 
-@dataclass(frozen=True)
-class AgentBack:
-    """The agent's part ended: wrap-up (if `wrap_up`) then ready, offered the next contact."""
-
-    agent_id: int
-    wrap_up: bool
-
-
-@dataclass(frozen=True)
-class AgentMissed:
-    agent_id: int
-
-
-@dataclass(frozen=True)
-class Publish:
-    event: ChatChanged
-
-
-Effect = Enqueue | Withdraw | Write | TakeAgent | AgentBack | AgentMissed | Publish
+Effect = fx.Enqueue | fx.Withdraw | fx.Write | TakeAgent | fx.AgentBack | fx.AgentMissed | fx.Publish
 
 
 @dataclass(frozen=True)
@@ -138,30 +103,30 @@ def start(chat: AcdChat, event: Start, ctx: Context) -> Transition:
     if view.status == ChatStatus.TALKING.value and view.agent_id is not None:
         return Transition(replace(chat, phase=ChatPhase.TALKING, agent_id=view.agent_id, seen_seq=view.last_seq),
                           (TakeAgent(view.agent_id),))
-    return Transition(replace(chat, seen_seq=view.last_seq), (Enqueue(),))
+    return Transition(replace(chat, seen_seq=view.last_seq), (fx.Enqueue(),))
 
 
 def offered(chat: AcdChat, event: Offer, ctx: Context) -> Transition:
     out = replace(chat, phase=ChatPhase.OFFERED, agent_id=event.agent_id, offered_at=ctx.now)
-    return Transition(out, (Write(chats.offer, (("agent_id", event.agent_id),)),
-                            Publish(ChatChanged(event.agent_id, chat.chat_id, "offered"))))
+    return Transition(out, (fx.Write(chats.offer, {"agent_id": event.agent_id}),
+                            fx.Publish(ChatChanged(event.agent_id, chat.chat_id, "offered"))))
 
 
 def stray_offer(chat: AcdChat, event: Offer, ctx: Context) -> Transition:
     """An offer for a chat no longer waiting: the agent is let go at once."""
-    return Transition(chat, (AgentBack(event.agent_id, wrap_up=False),))
+    return Transition(chat, (fx.AgentBack(event.agent_id, wrap_up=False),))
 
 
 def waiting_polled(chat: AcdChat, event: Polled, ctx: Context) -> Transition:
     view = event.view
     if view.status == ChatStatus.ENDED.value:
-        return Transition(replace(chat, phase=ChatPhase.ENDED), (Withdraw(),))
+        return Transition(replace(chat, phase=ChatPhase.ENDED), (fx.Withdraw(),))
     if view.status == ChatStatus.TALKING.value and view.agent_id is not None:  # answered as the offer ran out
         return Transition(replace(chat, phase=ChatPhase.TALKING, agent_id=view.agent_id),
-                          (Withdraw(), TakeAgent(view.agent_id), Publish(ChatChanged(view.agent_id, chat.chat_id,
-                                                                                     "talking"))))
+                          (fx.Withdraw(), TakeAgent(view.agent_id),
+                           fx.Publish(ChatChanged(view.agent_id, chat.chat_id, "talking"))))
     if chats.idle(view.client_seen_at, ctx.now, ctx.idle_seconds):
-        return Transition(replace(chat, phase=ChatPhase.ENDED), (Withdraw(), _end_by_timeout()))
+        return Transition(replace(chat, phase=ChatPhase.ENDED), (fx.Withdraw(), _end_by_timeout()))
     return Transition(chat)
 
 
@@ -172,11 +137,12 @@ def offered_polled(chat: AcdChat, event: Polled, ctx: Context) -> Transition:
         return _ended(chat, view, ctx, wrap_up=False)
     if view.status == ChatStatus.TALKING.value:
         return Transition(replace(chat, phase=ChatPhase.TALKING),
-                          (TakeAgent(agent_id), Publish(ChatChanged(agent_id, chat.chat_id, "talking"))))
+                          (TakeAgent(agent_id), fx.Publish(ChatChanged(agent_id, chat.chat_id, "talking"))))
     if chats.offer_expired(chat.offered_at, ctx.now, ctx.answer_seconds):
         back = replace(chat, phase=ChatPhase.WAITING, agent_id=None, offered_at=None)
-        return Transition(back, (Write(chats.withdraw_offer, (("agent_id", agent_id),)), AgentMissed(agent_id),
-                                 Publish(ChatChanged(agent_id, chat.chat_id, "missed")), Enqueue()))
+        return Transition(back, (fx.Write(chats.withdraw_offer, {"agent_id": agent_id}),
+                                 fx.AgentMissed(agent_id, "missed chat"),
+                                 fx.Publish(ChatChanged(agent_id, chat.chat_id, "missed")), fx.Enqueue()))
     return Transition(chat)
 
 
@@ -187,7 +153,7 @@ def talking_polled(chat: AcdChat, event: Polled, ctx: Context) -> Transition:
         return _ended(chat, view, ctx, wrap_up=True)
     if view.last_seq > chat.seen_seq:
         return Transition(replace(chat, seen_seq=view.last_seq),
-                          (Publish(ChatChanged(agent_id, chat.chat_id, "message", view.last_seq)),))
+                          (fx.Publish(ChatChanged(agent_id, chat.chat_id, "message", view.last_seq)),))
     return Transition(chat)
 
 
@@ -199,12 +165,12 @@ def _ended(chat: AcdChat, view: ChatView, ctx: Context, *, wrap_up: bool) -> Tra
     effects: tuple[Effect, ...] = (_end_by_timeout(),) if timed_out else ()
     by = "timeout" if timed_out else view.ended_by
     return Transition(replace(chat, phase=ChatPhase.ENDED), (
-        *effects, Publish(ChatChanged(agent_id, chat.chat_id, "ended", view.last_seq, by)),
-        AgentBack(agent_id, wrap_up=wrap_up)))
+        *effects, fx.Publish(ChatChanged(agent_id, chat.chat_id, "ended", view.last_seq, by)),
+        fx.AgentBack(agent_id, wrap_up=wrap_up)))
 
 
-def _end_by_timeout() -> Write:
-    return Write(chats.end_idle)
+def _end_by_timeout() -> fx.Write:
+    return fx.Write(chats.end_idle)
 
 
 W, OF, T = ChatPhase.WAITING, ChatPhase.OFFERED, ChatPhase.TALKING

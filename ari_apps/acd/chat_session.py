@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 from ari_apps.acd import chat as machine
+from ari_apps.acd import effects as fx
 from ari_apps.acd.call import preference
 from ari_apps.acd.deps import AcdDeps
 from ari_apps.acd.dispatcher import OFFER
@@ -81,23 +82,23 @@ class ChatSession:
     async def _do(self, effect: machine.Effect) -> None:
         deps, dispatcher = self.deps, self.deps.dispatcher
         match effect:
-            case machine.Enqueue():
+            case fx.Enqueue():
                 route = await deps.db.run(_route, self.view.investor_id, self.skill)
                 dispatcher.enqueue(self, skill=self.skill, language=self.state.language,
                                    priority=route.queue_priority(0) if route else 0,
                                    entered_at=self.view.created_at, preference=preference(route))
-            case machine.Withdraw():
+            case fx.Withdraw():
                 dispatcher.withdraw(self.call_id)
-            case machine.Write(action=action, args=args):
-                await deps.db.record(action, self.state.chat_id, **dict(args))
-            case machine.TakeAgent(agent_id=agent_id):
+            case fx.Write(action, args):
+                await deps.db.record(action, self.state.chat_id, **args)
+            case machine.TakeAgent(agent_id):
                 dispatcher.cancel_wrap_up(agent_id)
                 await deps.board.set_state(agent_id, AgentState.BUSY)
-            case machine.AgentBack(agent_id=agent_id, wrap_up=wrap_up):
+            case fx.AgentBack(agent_id, wrap_up):
                 await dispatcher.agent_back(agent_id, wrap_up=wrap_up)
-            case machine.AgentMissed(agent_id=agent_id):
-                await deps.board.set_state(agent_id, AgentState.NOT_READY, "missed chat")
-            case machine.Publish(event=live):
+            case fx.AgentMissed(agent_id, reason):
+                await dispatcher.agent_missed(agent_id, reason)
+            case fx.Publish(live):
                 deps.events(live)
 
 

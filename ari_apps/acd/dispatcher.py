@@ -134,8 +134,8 @@ class Dispatcher:
             await self.board.set_state(agent_id, AgentState.READY)
             self.agent_free(agent_id)
 
-    async def agent_missed(self, agent_id: int) -> None:
-        await self.board.set_state(agent_id, AgentState.NOT_READY, "missed call")
+    async def agent_missed(self, agent_id: int, reason: str = "missed call") -> None:
+        await self.board.set_state(agent_id, AgentState.NOT_READY, reason)
 
     # housekeeping ------------------------------------------------------------------------------------
     async def tick(self) -> None:

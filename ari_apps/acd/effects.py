@@ -182,9 +182,10 @@ class AgentBack:
 
 @dataclass(frozen=True)
 class AgentMissed:
-    """The agent did not answer an offer: not ready, reason "missed call"."""
+    """The agent did not answer an offer: not ready, with the reason ("missed call", "missed chat")."""
 
     agent_id: int
+    reason: str = "missed call"
 
 
 # -- live events ----------------------------------------------------------------------------------------

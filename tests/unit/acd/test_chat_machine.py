@@ -5,23 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ari_apps.acd.chat import (
-    TABLE,
-    AcdChat,
-    AgentBack,
-    AgentMissed,
-    ChatPhase,
-    Context,
-    Enqueue,
-    Offer,
-    Polled,
-    Publish,
-    Start,
-    TakeAgent,
-    Withdraw,
-    Write,
-    step,
-)
+from ari_apps.acd.chat import TABLE, AcdChat, ChatPhase, Context, Offer, Polled, Start, TakeAgent, step
+from ari_apps.acd.effects import AgentBack, AgentMissed, Enqueue, Publish, Withdraw, Write
 from crm_core import chats
 from crm_core.chats import ChatView
 from crm_core.events import ChatChanged
@@ -53,7 +38,7 @@ def test_a_chat_answered_before_a_restart_keeps_its_agent_busy() -> None:
 def test_the_dispatchers_offer_is_written_and_shown_on_the_agents_desk() -> None:
     moved = step(WAITING, Offer(7, "native"), CTX)
     assert (moved.chat.phase, moved.chat.agent_id, moved.chat.offered_at) == (ChatPhase.OFFERED, 7, NOW)
-    assert moved.effects == (Write(chats.offer, (("agent_id", 7),)), Publish(ChatChanged(7, 5, "offered")))
+    assert moved.effects == (Write(chats.offer, {"agent_id": 7}), Publish(ChatChanged(7, 5, "offered")))
 
 
 def test_the_agent_answers_and_is_busy() -> None:
@@ -67,7 +52,7 @@ def test_an_offer_not_answered_in_time_goes_back_to_the_queue_and_the_agent_is_n
     assert step(OFFERED, Polled(row), later(24)).effects == ()  # 29 s: still offered
     moved = step(OFFERED, Polled(row), later(25))
     assert moved.chat == WAITING
-    assert moved.effects == (Write(chats.withdraw_offer, (("agent_id", 7),)), AgentMissed(7),
+    assert moved.effects == (Write(chats.withdraw_offer, {"agent_id": 7}), AgentMissed(7, "missed chat"),
                              Publish(ChatChanged(7, 5, "missed")), Enqueue())
 
 
