@@ -7,11 +7,21 @@ from pathlib import Path
 
 import pytest
 
+from crm_core import passwords
 from crm_core.db import Database
 from tests.support.databases import fresh_database_url
+from tests.support.passwords import HashOncePerPassword
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.smsc import TestSmsc
 from tests.support.smtp import SmtpServer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hash_each_password_once() -> Iterator[None]:
+    """The production argon2 parameters, each password hashed once per run (tests/support/passwords.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", HashOncePerPassword.like(passwords._hasher))
+        yield
 
 
 @pytest.fixture(scope="session")
