@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from crm_core.db import Database
+from crm_core.migrate import upgrade
 from crm_core.models import Investor, InvestorDetail, InvestorPhone
 from tests.support.databases import migrated_sqlite
 
@@ -37,9 +38,14 @@ def readme_command(line: str) -> list[str]:
 
 
 def fresh_state(state: Path) -> Database:
-    """An empty state folder with a migrated SQLite database where `hotline` finds it by default."""
+    """A state folder with a migrated SQLite database where `hotline` finds it by default: a new, empty one (a copy
+    of the migrated template), or the one already there brought to the newest schema."""
     state.mkdir(parents=True, exist_ok=True)
-    return Database(migrated_sqlite(state / "hotline.db"))
+    path = state / "hotline.db"
+    if not path.exists():
+        return Database(migrated_sqlite(path))
+    upgrade(f"sqlite:///{path}")
+    return Database(f"sqlite:///{path}")
 
 
 def add_client(database: Database, account: str, name: str, *, language: str = "en", email: str = "",
