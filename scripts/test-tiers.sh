@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (`make test` calls this), in seven groups side by side:
+# Runs every test (`make test` calls this), in eight groups side by side:
 #   - the other integration tests (real Asterisk of their own), printed as they run,
 #   - slow: the phone-trading calls, and the restart tests (real Asterisk of their own),
 #   - front: the README's commands through the real command line (Asterisk instances of their own), a price
@@ -9,9 +9,10 @@
 #   - features: the calls that go beyond the first answer (callbacks, the post-call survey, complaints opened on
 #     a call and escalated, the client portal, reminders keyed by phone, routing to the client's own agent,
 #     expert three-way calls, callbacks asked for on the portal),
-#   - web: the browser tier and the unit tests of the console, the portal and the command line (the slowest
-#     unit tests: a real server or a subprocess each),
-#   - unit: the other unit tests (CPU-bound: apart from web, they use the second core).
+#   - web: the browser tier and the unit tests of the console and the portal (a real server each),
+#   - cli: the unit tests of the command line (a `hotline` subprocess per command: they were half of web's time,
+#     which was the long pole; split, the two keep both cores busy to the end),
+#   - unit: the other unit tests (CPU-bound: apart from web and cli, they use the second core).
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
 # printed whole; any group failing fails the run. Arguments after the pytest path go to every group.
@@ -32,8 +33,9 @@ features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_ca
           tests/integration/test_portal_e2e.py tests/integration/test_ivr_reminder.py
           tests/integration/test_relationship_routing.py tests/integration/test_expert_call.py
           tests/integration/test_portal_callback.py)
-web=(tests/browser tests/unit/console tests/unit/portal tests/unit/cli)
-groups=(slow front outbound features web unit)
+web=(tests/browser tests/unit/console tests/unit/portal)
+cli=(tests/unit/cli)
+groups=(slow front outbound features web cli unit)
 
 declare -A pids
 run_group() {  # name, then the paths
@@ -44,6 +46,7 @@ run_group() {  # name, then the paths
 }
 extra=("$@")
 run_group web "${web[@]}"
+run_group cli "${cli[@]}"
 run_group unit tests/unit --ignore=tests/unit/console --ignore=tests/unit/portal --ignore=tests/unit/cli
 run_group slow "${slow[@]}"
 run_group front "${front[@]}"

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from crm_core import passwords
 from crm_core.db import Database
-from crm_core.migrate import upgrade
+from tests.support.databases import fresh_database_url
+from tests.support.passwords import HashOncePerPassword
 from tests.support.postgres import ThrowawayPostgres
 from tests.support.smsc import TestSmsc
 from tests.support.smtp import SmtpServer
 
-_database_counter = itertools.count()
+
+@pytest.fixture(scope="session", autouse=True)
+def hash_each_password_once() -> Iterator[None]:
+    """The production argon2 parameters, each password hashed once per run (tests/support/passwords.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", HashOncePerPassword.like(passwords._hasher))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -27,14 +34,8 @@ def postgres_cluster() -> Iterator[ThrowawayPostgres]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A freshly migrated, empty database on each backend."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hotline.db'}"
-    else:
-        cluster: ThrowawayPostgres = request.getfixturevalue("postgres_cluster")
-        url = cluster.create_database(f"test_{next(_database_counter)}")
-    upgrade(url)
-    return url
+    """A freshly migrated, empty database on each backend (a copy of one the migrations ran on once)."""
+    return fresh_database_url(request, tmp_path)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from crm_core.migrate import upgrade
 from tests.support.ports import free_port
 
 PG_BIN_CANDIDATES = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"]
@@ -23,7 +24,10 @@ def postgres_bin() -> Path | None:
 
 
 class ThrowawayPostgres:
-    """Start with `start()`, get databases with `create_database(name)`, stop with `stop()`."""
+    """Start with `start()`, get databases with `create_database(name)` (empty) or `migrated_database(name)` (the
+    newest schema), stop with `stop()`."""
+
+    TEMPLATE = "hotline_migrated"
 
     def __init__(self, *, durable: bool = False) -> None:
         """durable: the server's own fsync and synchronous commit (a production server's); by default off, for
@@ -38,6 +42,7 @@ class ThrowawayPostgres:
         self.data = self.base / "data"
         self.socket_dir = self.base / "run"
         self._as_postgres = os.geteuid() == 0
+        self._template_ready = False
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         command = list(args)
@@ -72,9 +77,18 @@ class ThrowawayPostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
-        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+    def create_database(self, name: str, template: str = "template1") -> str:
+        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                  "-T", template, name)
         return self.url(name)
+
+    def migrated_database(self, name: str) -> str:
+        """A new database with the newest schema and no rows: a copy of one template database that the
+        migrations ran on once (their engine is disposed, so nobody is connected to it while it is copied)."""
+        if not self._template_ready:
+            upgrade(self.create_database(self.TEMPLATE))
+            self._template_ready = True
+        return self.create_database(name, template=self.TEMPLATE)
 
     def stop(self) -> None:
         try:
