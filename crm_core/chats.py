@@ -14,12 +14,14 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_core import audit
 from crm_core.callbacks import CLIENT_TOPICS
 from crm_core.models import Agent, Chat, ChatMessage, ChatStatus, Investor
 from crm_core.models.base import utcnow
+from crm_core.trading import once
 
 MAX_TEXT = 1000  # characters of one message
 Author = Literal["client", "agent"]
@@ -140,22 +142,34 @@ def post(session: Session, chat: Chat, author: Author, text: str, request_key: s
          agent_id: int | None = None) -> tuple[ChatMessage, bool]:
     """The message, numbered next in the chat; the same request key again returns the first one (True: a
     repeat). ChatRefused 400 for bad text, 409 once the chat has ended."""
-    existing = session.scalars(select(ChatMessage).where(ChatMessage.chat_id == chat.id,
-                                                         ChatMessage.request_key == request_key)).first()
+    existing = _posted(session, chat.id, request_key)
     if existing is not None:
         return existing, True
     kept = checked_text(text)
     may_post(chat.status)
-    seq = session.execute(update(Chat).where(Chat.id == chat.id).values(last_seq=Chat.last_seq + 1)
-                          .returning(Chat.last_seq)).scalar_one()
-    message = ChatMessage(chat_id=chat.id, seq=seq, author=author, agent_id=agent_id, text=kept, at=now,
-                          request_key=request_key)
-    session.add(message)
+    try:
+        with once.savepoint(session):  # the number and the message together, or neither
+            seq = session.execute(update(Chat).where(Chat.id == chat.id).values(last_seq=Chat.last_seq + 1)
+                                  .returning(Chat.last_seq)).scalar_one()
+            message = ChatMessage(chat_id=chat.id, seq=seq, author=author, agent_id=agent_id, text=kept, at=now,
+                                  request_key=request_key)
+            session.add(message)
+            session.flush()
+    except IntegrityError:  # the same request at the same moment (a double click) was first: its message
+        first = _posted(session, chat.id, request_key)
+        if first is None:
+            raise
+        return first, True
     if author == "client":
         seen_by_client(chat, now)
     session.flush()
     session.refresh(chat)
     return message, False
+
+
+def _posted(session: Session, chat_id: int, request_key: str) -> ChatMessage | None:
+    return session.scalars(select(ChatMessage).where(ChatMessage.chat_id == chat_id,
+                                                     ChatMessage.request_key == request_key)).first()
 
 
 def messages_after(session: Session, chat_id: int, after: int) -> list[ChatMessage]:
