@@ -177,15 +177,26 @@ def messages_after(session: Session, chat_id: int, after: int) -> list[ChatMessa
                                 .order_by(ChatMessage.seq)))
 
 
-def end(session: Session, chat: Chat, by: EndedBy, *, now: datetime) -> bool:
-    """Ended by the client, the agent or the idle timeout; False if it had ended already (nothing changes)."""
+def end(session: Session, chat: Chat, by: EndedBy, *, now: datetime, actor: str | None = None) -> bool:
+    """Ended by the client, the agent or the idle timeout; False if it had ended already (nothing changes).
+    `actor`: who, for the audit row (a supervisor ending an agent's chat names themselves); else `end_actor`."""
     if chat.status == ChatStatus.ENDED.value:
         return False
     chat.status, chat.ended_at, chat.ended_by, chat.open_investor_id = ChatStatus.ENDED.value, now, by, None
-    audit.record(session, actor=by, action="chat.end", outcome="ended", channel="web", subject=f"chat:{chat.id}",
-                 messages=chat.last_seq)
+    audit.record(session, actor=actor or end_actor(by, chat.investor_id, chat.agent_id), action="chat.end",
+                 outcome="ended", channel="desk" if by == "agent" else "web", subject=f"chat:{chat.id}",
+                 ended_by=by, messages=chat.last_seq)
     session.flush()
     return True
+
+
+def end_actor(by: EndedBy, investor_id: int, agent_id: int | None) -> str:
+    """The audit actor of an end, as the chat's opening and answer name theirs: the client, the agent, the system."""
+    if by == "client":
+        return f"investor:{investor_id}"
+    if by == "agent" and agent_id is not None:
+        return f"agent:{agent_id}"
+    return "system"
 
 
 def end_idle(session: Session, chat_id: int) -> bool:

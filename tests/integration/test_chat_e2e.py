@@ -131,4 +131,4 @@ def test_a_chat_runs_through_the_service_and_carries_on_over_a_restart(hotline: 
         rows = [(e.action, e.actor, e.outcome) for e in audit.entries(session, action_prefix="chat.",
                                                                       subject=f"chat:{chat_id}")]
         assert rows == [("chat.open", f"investor:{investor_id}", "queued"),
-                        ("chat.answer", f"agent:{agent}", "talking"), ("chat.end", "client", "ended")]
+                        ("chat.answer", f"agent:{agent}", "talking"), ("chat.end", f"investor:{investor_id}", "ended")]

@@ -62,8 +62,10 @@ def test_the_agent_offered_a_chat_answers_writes_and_ends_it(database: Database,
 
     run(scenario)
     with database.session() as session:
-        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.subject == f"chat:{chat_id}")).all()
-        assert actions == ["chat.open", "chat.answer", "chat.end"]
+        rows = session.execute(select(AuditEntry.action, AuditEntry.actor)
+                               .where(AuditEntry.subject == f"chat:{chat_id}").order_by(AuditEntry.id)).all()
+        assert [action for action, _ in rows] == ["chat.open", "chat.answer", "chat.end"]
+        assert rows[-1].actor == f"agent:{staff.agent_id}"  # who ended it, as the answer names them
 
 
 def test_a_chat_not_offered_to_the_agent_is_not_theirs(database: Database, staff: Staff) -> None:
