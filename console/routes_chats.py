@@ -138,5 +138,5 @@ def _write(session: Session, identity: StaffIdentity, chat_id: int, body: dict[s
 
 def _end(session: Session, identity: StaffIdentity, chat_id: int) -> dict[str, Any]:
     chat = _visible(session, identity, chat_id)
-    chats.end(session, chat, "agent", now=utcnow())
+    chats.end(session, chat, "agent", now=utcnow(), actor=f"agent:{identity.agent_id}")
     return chat_json(chat)

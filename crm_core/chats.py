@@ -14,12 +14,14 @@ from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm_core import audit
 from crm_core.callbacks import CLIENT_TOPICS
 from crm_core.models import Agent, Chat, ChatMessage, ChatStatus, Investor
 from crm_core.models.base import utcnow
+from crm_core.trading import once
 
 MAX_TEXT = 1000  # characters of one message
 Author = Literal["client", "agent"]
@@ -140,17 +142,24 @@ def post(session: Session, chat: Chat, author: Author, text: str, request_key: s
          agent_id: int | None = None) -> tuple[ChatMessage, bool]:
     """The message, numbered next in the chat; the same request key again returns the first one (True: a
     repeat). ChatRefused 400 for bad text, 409 once the chat has ended."""
-    existing = session.scalars(select(ChatMessage).where(ChatMessage.chat_id == chat.id,
-                                                         ChatMessage.request_key == request_key)).first()
+    existing = _posted(session, chat.id, request_key)
     if existing is not None:
         return existing, True
     kept = checked_text(text)
     may_post(chat.status)
-    seq = session.execute(update(Chat).where(Chat.id == chat.id).values(last_seq=Chat.last_seq + 1)
-                          .returning(Chat.last_seq)).scalar_one()
-    message = ChatMessage(chat_id=chat.id, seq=seq, author=author, agent_id=agent_id, text=kept, at=now,
-                          request_key=request_key)
-    session.add(message)
+    try:
+        with once.savepoint(session):  # the number and the message together, or neither
+            seq = session.execute(update(Chat).where(Chat.id == chat.id).values(last_seq=Chat.last_seq + 1)
+                                  .returning(Chat.last_seq)).scalar_one()
+            message = ChatMessage(chat_id=chat.id, seq=seq, author=author, agent_id=agent_id, text=kept, at=now,
+                                  request_key=request_key)
+            session.add(message)
+            session.flush()
+    except IntegrityError:  # the same request at the same moment (a double click) was first: its message
+        first = _posted(session, chat.id, request_key)
+        if first is None:
+            raise
+        return first, True
     if author == "client":
         seen_by_client(chat, now)
     session.flush()
@@ -158,20 +167,36 @@ def post(session: Session, chat: Chat, author: Author, text: str, request_key: s
     return message, False
 
 
+def _posted(session: Session, chat_id: int, request_key: str) -> ChatMessage | None:
+    return session.scalars(select(ChatMessage).where(ChatMessage.chat_id == chat_id,
+                                                     ChatMessage.request_key == request_key)).first()
+
+
 def messages_after(session: Session, chat_id: int, after: int) -> list[ChatMessage]:
     return list(session.scalars(select(ChatMessage).where(ChatMessage.chat_id == chat_id, ChatMessage.seq > after)
                                 .order_by(ChatMessage.seq)))
 
 
-def end(session: Session, chat: Chat, by: EndedBy, *, now: datetime) -> bool:
-    """Ended by the client, the agent or the idle timeout; False if it had ended already (nothing changes)."""
+def end(session: Session, chat: Chat, by: EndedBy, *, now: datetime, actor: str | None = None) -> bool:
+    """Ended by the client, the agent or the idle timeout; False if it had ended already (nothing changes).
+    `actor`: who, for the audit row (a supervisor ending an agent's chat names themselves); else `end_actor`."""
     if chat.status == ChatStatus.ENDED.value:
         return False
     chat.status, chat.ended_at, chat.ended_by, chat.open_investor_id = ChatStatus.ENDED.value, now, by, None
-    audit.record(session, actor=by, action="chat.end", outcome="ended", channel="web", subject=f"chat:{chat.id}",
-                 messages=chat.last_seq)
+    audit.record(session, actor=actor or end_actor(by, chat.investor_id, chat.agent_id), action="chat.end",
+                 outcome="ended", channel="desk" if by == "agent" else "web", subject=f"chat:{chat.id}",
+                 ended_by=by, messages=chat.last_seq)
     session.flush()
     return True
+
+
+def end_actor(by: EndedBy, investor_id: int, agent_id: int | None) -> str:
+    """The audit actor of an end, as the chat's opening and answer name theirs: the client, the agent, the system."""
+    if by == "client":
+        return f"investor:{investor_id}"
+    if by == "agent" and agent_id is not None:
+        return f"agent:{agent_id}"
+    return "system"
 
 
 def end_idle(session: Session, chat_id: int) -> bool:

@@ -32,7 +32,7 @@ features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_ca
           tests/integration/test_complaint_desk_e2e.py tests/integration/test_complaint_escalation_e2e.py
           tests/integration/test_portal_e2e.py tests/integration/test_ivr_reminder.py
           tests/integration/test_relationship_routing.py tests/integration/test_expert_call.py
-          tests/integration/test_portal_callback.py)
+          tests/integration/test_portal_callback.py tests/integration/test_chat_e2e.py)
 web=(tests/browser tests/unit/console tests/unit/portal)
 cli=(tests/unit/cli)
 groups=(slow front outbound features web cli unit)

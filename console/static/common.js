@@ -22,6 +22,14 @@ async function api(method, path, body) {
   return { ok: response.ok, status: response.status, data: data };
 }
 
+// A request's id, kept by the page until the server accepts the request: sent again, it is the same request
+// (the same as the portal's newRequestId: the two apps share no script).
+function newRequestId() {
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+}
+
 function el(id) { return document.getElementById(id); }
 
 function text(id, value) {

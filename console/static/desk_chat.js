@@ -1,8 +1,9 @@
 "use strict";
 // The client's text chat on the desk: offered by the ACD (live event `chat`) with the client's screen-pop, answered,
 // the transcript kept up to date on each `message` event, a box to write, an End button. Ending puts the agent in
-// wrap-up (the ACD's agent_state event follows).
-const chatDesk = { id: 0, seq: 0, sending: 0 };
+// wrap-up (the ACD's agent_state event follows). A message keeps its request id until the server accepts it (as the
+// portal's chat.js does), so a double click or a retry after a timeout is one message, never two.
+const chatDesk = { id: 0, seq: 0, pendingId: "" };
 
 function chatPath(suffix) { return "/api/chats/" + chatDesk.id + suffix; }
 
@@ -10,6 +11,7 @@ function showChat(id, topic, state) {
   if (id !== chatDesk.id) {
     chatDesk.id = id;
     chatDesk.seq = 0;
+    chatDesk.pendingId = "";
     el("chat-transcript").replaceChildren();
   }
   el("chat").hidden = false;
@@ -78,10 +80,11 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   el("chat-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
-    chatDesk.sending += 1;
-    const body = { text: el("chat-text").value, request_id: "desk" + Date.now() + "n" + chatDesk.sending };
+    chatDesk.pendingId = chatDesk.pendingId || newRequestId();
+    const body = { text: el("chat-text").value, request_id: chatDesk.pendingId };
     const result = await api("POST", chatPath("/messages"), body);
     if (!result.ok) { showError("desk-error", result.data.error || "not sent"); return; }
+    chatDesk.pendingId = "";
     showError("desk-error", "");
     el("chat-text").value = "";
     await loadTranscript();

@@ -14,6 +14,8 @@ so the recovered call's retry of the same request id does the whole work, never 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
@@ -46,14 +48,22 @@ def find(session: Session, model: type[Row], request_id: str, account_id: int | 
 
 def claim(session: Session, row: object) -> bool:
     """Insert `row`; False when its request id is already taken (the row is then discarded)."""
-    _open_transaction(session)
     try:
-        with session.begin_nested():
+        with savepoint(session):
             session.add(row)
             session.flush()
     except IntegrityError:
         return False
     return True
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A savepoint inside the session's transaction (begun first, see _open_transaction): an error in it (a
+    request id's unique constraint) undoes only the writes made in it."""
+    _open_transaction(session)
+    with session.begin_nested():
+        yield
 
 
 def keep_call(row: FromACall, call_id: str | None) -> None:

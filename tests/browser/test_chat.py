@@ -1,7 +1,7 @@
 """Text chat in real Chromium, routed by the real ACD: a client on the portal asks to chat about stocks and waits
 (no agent ready), an agent of the trading skill becomes ready on the desk, the ACD's dispatcher offers the chat
-with the client's screen-pop (labelled chat), the agent answers, both write, the client ends it and the agent
-goes to wrap-up, then ready.
+with the client's screen-pop (labelled chat), the agent answers, both write (the agent's Send clicked twice
+quickly is one message), the client ends it and the agent goes to wrap-up, then ready.
 
 The ACD runs here without Asterisk: its dispatcher, agent board and chat sessions need only the database (a
 chat has no channel); the console is given the service's own TelephonyPort made of that ACD, on the console's
@@ -117,8 +117,10 @@ def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
     expect(agent.get_by_test_id("chat-transcript")).to_contain_text("Client: Is my order for 600036 filled?")
 
     agent.get_by_test_id("chat-text").fill("Yes, all 100 shares at 38.60.")
-    agent.get_by_test_id("chat-send").click()
+    agent.get_by_test_id("chat-send").dblclick()  # two quick clicks: one message (the request id is kept till sent)
     expect(client.get_by_test_id("chat-transcript")).to_contain_text("Agent: Yes, all 100 shares at 38.60.")
+    expect(agent.get_by_test_id("chat-transcript").locator("li")).to_have_count(2)
+    expect(agent.get_by_test_id("desk-error")).to_be_hidden()
 
     client.get_by_test_id("chat-end").click()
     expect(client.get_by_test_id("chat-status")).to_have_text("You ended the chat.")

@@ -7,10 +7,7 @@ phone rings when an agent becomes ready."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
 from typing import Any
 
 import pytest
@@ -21,7 +18,7 @@ from crm_core.seed import seed_reference_data
 from crm_core.trading.demo import seed_demo_trading
 from tests.integration.conftest import Hotline
 from tests.integration.test_callbacks_e2e import SETTINGS, callback_of, events, hang_up_the_customer, record
-from tests.support.desk import ConsoleApi, LiveSocket
+from tests.support.desk import ConsoleApi, LiveSocket, PortalApi
 from tests.support.hotline import AgentSpec, add_agents, add_investor, ari_list, set_agent_state, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -79,28 +76,6 @@ def test_call_me_now_on_the_portal_rings_the_topics_agent_then_the_client(hotlin
     assert steps == [("callback_due", None), ("offered", "callback"), ("callback_dialling", None), ("answered", None)]
     done = callback_of(hotline, NUMBER)
     assert done is not None and done.status == "done" and done.call_id == call_id
-
-
-class PortalApi:
-    """One client logged in on the service's portal (`/api`): the session cookie and its CSRF token."""
-
-    def __init__(self, base_url: str, account: str, password: str) -> None:
-        self.base_url, self.cookie, self.csrf = base_url, "", ""
-        status, body = self.post("/api/login", {"account": account, "password": password})
-        assert status == 200, body
-        self.csrf = body["csrf_token"]
-
-    def post(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
-        data = json.dumps(body if body is not None else {}).encode()
-        request = urllib.request.Request(self.base_url + path, method="POST", data=data, headers={
-            "Content-Type": "application/json", "Cookie": self.cookie, "X-CSRF-Token": self.csrf})
-        try:
-            with urllib.request.urlopen(request, timeout=20) as response:
-                cookie = response.headers.get("Set-Cookie")
-                self.cookie = cookie.split(";")[0] if cookie else self.cookie
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
 
 
 def test_a_callback_cancelled_in_the_queue_leaves_it_and_no_agent_is_rung(hotline: Hotline) -> None:

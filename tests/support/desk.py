@@ -1,5 +1,5 @@
-"""For desk tests against the real service: the console's JSON API and live WebSocket as a staff member, and what
-Asterisk holds."""
+"""For desk tests against the real service: the console's JSON API and live WebSocket as a staff member, the
+portal's JSON API as a client, and what Asterisk holds."""
 
 from __future__ import annotations
 
@@ -45,6 +45,34 @@ class ConsoleApi:
         status, me = self.request("GET", "/api/me")
         assert status == 200, me
         return me["live"] or {}
+
+
+class PortalApi:
+    """One client logged in on the service's portal (`/api`): the session cookie and its CSRF token."""
+
+    def __init__(self, base_url: str, account: str, password: str) -> None:
+        self.base_url, self.cookie, self.csrf = base_url, "", ""
+        status, body = self.post("/api/login", {"account": account, "password": password})
+        assert status == 200, body
+        self.csrf = body["csrf_token"]
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, method=method, data=data, headers={
+            "Content-Type": "application/json", "Cookie": self.cookie, "X-CSRF-Token": self.csrf})
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                cookie = response.headers.get("Set-Cookie")
+                self.cookie = cookie.split(";")[0] if cookie else self.cookie
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def get(self, path: str) -> tuple[int, Any]:
+        return self.request("GET", path)
+
+    def post(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        return self.request("POST", path, body if body is not None else {})
 
 
 class LiveSocket:

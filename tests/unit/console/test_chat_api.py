@@ -4,6 +4,8 @@ client's next pop (a call's too) shows the transcript in the contact history."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 
@@ -60,8 +62,10 @@ def test_the_agent_offered_a_chat_answers_writes_and_ends_it(database: Database,
 
     run(scenario)
     with database.session() as session:
-        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.subject == f"chat:{chat_id}")).all()
-        assert actions == ["chat.open", "chat.answer", "chat.end"]
+        rows = session.execute(select(AuditEntry.action, AuditEntry.actor)
+                               .where(AuditEntry.subject == f"chat:{chat_id}").order_by(AuditEntry.id)).all()
+        assert [action for action, _ in rows] == ["chat.open", "chat.answer", "chat.end"]
+        assert rows[-1].actor == f"agent:{staff.agent_id}"  # who ended it, as the answer names them
 
 
 def test_a_chat_not_offered_to_the_agent_is_not_theirs(database: Database, staff: Staff) -> None:
@@ -81,3 +85,30 @@ def test_a_chat_not_offered_to_the_agent_is_not_theirs(database: Database, staff
     run(scenario)
     with database.session() as session:
         assert chats.current_of(session, chats.for_agent(session, chat_id, None).investor_id) is not None
+
+
+def test_a_message_sent_again_with_its_request_id_is_one_message(database: Database, staff: Staff) -> None:
+    """The desk keeps a message's request id until it is accepted: a double click (two requests at the same moment)
+    or a retry after a timeout is the first message again, never a second one, and never an error."""
+    chat_id, _ = queued_chat(database, staff.agent_id)
+    body = {"text": "One moment, please.", "request_id": "desk-twice-0001"}
+
+    async def scenario() -> None:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1001")
+            assert (await client.post(f"/api/chats/{chat_id}/answer")).status == 200
+            double = await asyncio.gather(*(client.post(f"/api/chats/{chat_id}/messages", json=body)
+                                            for _ in range(4)))
+            sent = [(r.status, await r.json()) for r in double]
+            assert [status for status, _ in sent] == [201] * 4, sent
+            assert {m["seq"] for _, m in sent} == {2} and sorted(m["repeated"] for _, m in sent) == [False] + [True] * 3
+            retried = await client.post(f"/api/chats/{chat_id}/messages", json=body)
+            assert (retried.status, (await retried.json())["repeated"]) == (201, True)
+            after = await client.post(f"/api/chats/{chat_id}/messages", json={**body, "request_id": "desk-twice-0002"})
+            assert (await after.json())["seq"] == 3  # the number the repeats did not use
+
+    run(scenario)
+    with database.session() as session:
+        chat = chats.for_agent(session, chat_id, None)
+        assert [(m.seq, m.author) for m in chats.messages_after(session, chat_id, 0)] == [
+            (1, "client"), (2, "agent"), (3, "agent")] and chat.last_seq == 3

@@ -34,6 +34,8 @@ def test_the_rules_of_a_message_and_of_time() -> None:
     assert not chats.idle(0.0, 10_000.0, 0)  # 0: no idle timeout
     assert not chats.offer_expired(None, 500.0, 30.0)
     assert not chats.offer_expired(100.0, 129.0, 30.0) and chats.offer_expired(100.0, 130.0, 30.0)
+    assert [chats.end_actor(by, 7, 3) for by in ("client", "agent", "timeout")] == [  # type: ignore[arg-type]
+        "investor:7", "agent:3", "system"]
 
 
 def test_a_client_chats_once_at_a_time_and_an_ended_chat_takes_no_more(database: Database, clients: Clients) -> None:
