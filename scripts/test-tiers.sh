@@ -8,7 +8,7 @@
 #     the complaints that come in by fax and e-mail,
 #   - features: the calls that go beyond the first answer (callbacks, the post-call survey, complaints opened on
 #     a call and escalated, the client portal, reminders keyed by phone, routing to the client's own agent,
-#     expert three-way calls, callbacks asked for on the portal),
+#     expert three-way calls, callbacks asked for on the portal, a chat through the real service),
 #   - web: the browser tier and the unit tests of the console and the portal (a real server each),
 #   - cli: the unit tests of the command line (a `hotline` subprocess per command: they were half of web's time,
 #     which was the long pole; split, the two keep both cores busy to the end),
