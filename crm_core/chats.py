@@ -17,11 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crm_core import audit
+from crm_core import audit, once
 from crm_core.callbacks import CLIENT_TOPICS
 from crm_core.models import Agent, Chat, ChatMessage, ChatStatus, Investor
 from crm_core.models.base import utcnow
-from crm_core.trading import once
 
 MAX_TEXT = 1000  # characters of one message
 Author = Literal["client", "agent"]

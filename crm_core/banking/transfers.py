@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core import audit
+from crm_core import audit, once
 from crm_core.banking.config import BankConfig
 from crm_core.banking.errors import TransferReason, TransferRejected
 from crm_core.banking.gateway import BANK_TO_BROKER, BROKER_TO_BANK, BankGateway, LedgerBank
 from crm_core.models import BankTransfer, TradingAccount
-from crm_core.trading import calendar, once
+from crm_core.trading import calendar
 from crm_core.trading.accounts import get_account, lock_account
 
 

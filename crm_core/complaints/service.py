@@ -26,8 +26,8 @@ from crm_core.models import (
 )
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import NotifyPolicy
+from crm_core.once import claim as claim_once
 from crm_core.staff import supervisor_of
-from crm_core.trading.once import claim as claim_once
 
 
 class ComplaintRejected(ValueError):

@@ -24,8 +24,8 @@ from crm_core.notifications.rules import (
     allowed_at,
     plan_chain,
 )
+from crm_core.once import claim as claim_once
 from crm_core.surveys import link_tokens
-from crm_core.trading.once import claim as claim_once
 
 
 class NotificationNotFound(LookupError):

@@ -14,11 +14,11 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import once
 from crm_core.models import PriceAlert
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.reminders import ReminderRejected, check_channel, local_text, set_once
 from crm_core.notifications.rules import PREFERENCE, NotifyPolicy
-from crm_core.trading import once
 from crm_core.trading.errors import OrderRejected
 from crm_core.trading.market import Quote
 from crm_core.trading.securities import Security

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm_core import once
 from crm_core.models import ClientReminder, PriceAlert
 from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import PREFERENCE, Channel, NotifyPolicy
-from crm_core.trading import once
 
 PURPOSE = "reminder"
 TEMPLATE = "reminder"

@@ -13,11 +13,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core import audit, suitability
+from crm_core import audit, once, suitability
 from crm_core.models import OrderCancel, OrderStatus, RiskDisclosure, TradingAccount, TradingFill, TradingOrder
 from crm_core.models.trading_order import OPEN_STATUSES
 from crm_core.suitability import Outcome
-from crm_core.trading import calendar, once, rules
+from crm_core.trading import calendar, rules
 from crm_core.trading.accounts import get_account, lock_account
 from crm_core.trading.broker import Broker, Funds, PositionView
 from crm_core.trading.builtin import BuiltinBroker

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crm_core import suitability
 from crm_core.models import AuditEntry, LedgerEntry, OrderStatus, TradingOrder
+from crm_core.once import RequestIdTaken
 from crm_core.trading import (
     BuiltinBroker,
     OffHours,
@@ -25,7 +26,6 @@ from crm_core.trading import (
     todays_fills,
     validate_order,
 )
-from crm_core.trading.once import RequestIdTaken
 from tests.unit.trading.conftest import ACCOUNT, CASH, NOW, OTHER_ACCOUNT, Desk, add_other_account
 
 EVENING = NOW + timedelta(hours=9)  # 19:00 in Shanghai

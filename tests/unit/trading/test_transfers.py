@@ -17,8 +17,8 @@ from crm_core.banking import (
     transfer_status,
 )
 from crm_core.models import AuditEntry, BankTransfer, LedgerEntry, TradingAccount
+from crm_core.once import RequestIdTaken
 from crm_core.trading import funds, place_order
-from crm_core.trading.once import RequestIdTaken
 from tests.unit.trading.conftest import (
     ACCOUNT,
     BANK,
