@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from hotline import accounts_file, demo, welcome
@@ -61,6 +63,9 @@ def _safe_url(url: str) -> str:
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
+    """Into the database as `db upgrade` leaves it (made or brought to the newest schema first)."""
+    settings.state_path.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
     database = Database(settings.database_url)
     try:
         with database.session() as session:
@@ -352,6 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args, settings) or 0)
+    except OperationalError as exc:  # no database there (a fresh folder), none migrated, or a server down
+        print(f"error: the database {_safe_url(settings.database_url)} cannot be used: {exc.orig}. "
+              "`hotline db upgrade` makes it (`make run` sets up everything)", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `hotline crm profile 1 | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

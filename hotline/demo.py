@@ -19,8 +19,10 @@ from crm_core.experts import EXPERT_SKILL_NAMES
 from crm_core.models import Agent, AgentState, Investor, InvestorPhone
 from crm_core.rematch import rematch_investors
 from crm_core.seed import seed_reference_data
+from crm_core.staff import grant_role, set_profile
 from crm_core.trading.auth import password_problem
 from crm_core.trading.demo import seed_demo_trading
+from crm_core.workflows import assign_investors
 from hotline.accounts_file import ClientLogin, StaffLogin, write
 
 SKILLS = {"trading": "Trading help", "account": "Account and funds", "products": "Funds and products",
@@ -48,6 +50,11 @@ AGENTS = [
     ("1102", "Tang Yan", ["zh"], {"expert_funds": 9, "expert_bonds": 8}),
 ]
 
+# Each client's service commissioner (服务专员): their calls go to them first (relationship routing). Every agent
+# holds the role, so that `hotline crm assign` can move a client to any of them.
+COMMISSIONERS = {"1001": ["100000001", "100000002", "100000004"], "1002": ["100000003", "100000005"]}
+COMMISSIONER_CAPACITY = 50
+
 # Staff who take no calls: the supervisor listens, whispers and barges from their own phone.
 OFFICERS = [
     # job number, name, role
@@ -74,6 +81,7 @@ def load_demo_data(session: Session, accounts_file: Path) -> list[StaffLogin]:
     staff = [_staff(session, job_number, name, "agent", languages, skills)
              for job_number, name, languages, skills in AGENTS]
     staff += [_staff(session, job_number, name, role, ["zh", "en"], {}) for job_number, name, role in OFFICERS]
+    _assign_commissioners(session)
     reviews.publish(session, "standard", Path(reviews.STANDARD_FORM).read_text(encoding="utf-8"), by="demo")
     write(accounts_file, staff, trading_logins)
     return staff
@@ -85,6 +93,18 @@ def _staff(session: Session, job_number: str, name: str, role: str, languages: l
     agent = agent_service.create_agent(session, job_number=job_number, name=name, password=password, role=role,
                                        sip_password=sip_password, languages=languages, skills=skills)
     return StaffLogin(job_number, name, role, password, agent.sip_username, sip_password)
+
+
+def _assign_commissioners(session: Session) -> None:
+    """The agents (not the research analysts) serve clients; the demo clients are pinned to theirs."""
+    agents = {a.job_number: a.id for a in session.scalars(select(Agent).where(Agent.role == "agent"))}
+    for job_number, _, _, skills in AGENTS:
+        if not set(skills) & set(EXPERT_SKILL_NAMES):
+            grant_role(session, agents[job_number], "service_commissioner")
+            set_profile(session, agents[job_number], capacity=COMMISSIONER_CAPACITY)
+    for job_number, accounts in COMMISSIONERS.items():
+        ids = list(session.scalars(select(Investor.id).where(Investor.account_number.in_(accounts))))
+        assign_investors(session, ids, agents[job_number], by="demo data")
 
 
 def _trading_accounts(session: Session) -> list[ClientLogin]:

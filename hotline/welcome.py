@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from hotline.accounts_file import Accounts, ClientLogin
+from hotline.demo import COMMISSIONERS
 from hotline.settings import Settings
 
 ORDER_CODE, ORDER_PRICE, ORDER_QUANTITY = "600036", "38*60", "100"  # 100 shares of China Merchants Bank at 38.60
@@ -65,6 +66,10 @@ def _client_lines(accounts: Accounts) -> list[str]:
     for c in accounts.clients:
         lines.append(f"  {c.fund_account}  {c.name:<10}  phone {c.phone}  trading password {c.trading_password}  "
                      f"bank password {c.bank_password}")
+    if accounts.clients:
+        served = "; ".join(f"{job} serves {', '.join(clients)}" for job, clients in COMMISSIONERS.items())
+        lines.append(f"  Each client's calls go first to their own agent, their service commissioner ({served}): "
+                     "`hotline crm route 100000001` says how and why, `hotline crm assign` moves a client.")
     return lines
 
 

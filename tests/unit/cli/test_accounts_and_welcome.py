@@ -58,6 +58,7 @@ def test_the_welcome_shows_staff_clients_console_and_examples_that_parse() -> No
     assert "supervisor    9001  Ma Jun      desktop password sup-pw  SIP agent9001 / sup-sip" in text
     assert "100000001  Wang Fang   phone 13800000001  trading password 135790  bank password 2468" in text
     assert "accounts.txt:7: bad" in text
+    assert "service commissioner (1001 serves 100000001, 100000002, 100000004; 1002 serves" in text
     examples = [line.split("    # ")[0].strip() for line in text.splitlines() if line.startswith("  .venv/bin/")]
     parser = build_parser()
     for line in examples:

@@ -110,3 +110,18 @@ def test_the_readmes_assign_and_route_commands_as_printed(tmp_path: Path) -> Non
     assert products.returncode == 0, products.stderr
     again = run_hotline(state, *readme_command(ROUTE))
     assert "agent_job_number: 1003" in again.stdout and "route_rule: ROUTE-PRODUCTS" in again.stdout
+
+
+def test_a_fresh_folder_gets_a_clear_error_then_the_demo_data_routes_each_client_to_their_own_agent(
+        tmp_path: Path) -> None:
+    state = tmp_path / "var"
+    early = hotline(state, "crm", "route", "100000001")
+    assert early.returncode == 2 and "Traceback" not in early.stderr, early.stderr
+    assert "cannot be used: unable to open database file. `hotline db upgrade` makes it" in early.stderr
+
+    loaded = hotline(state, "demo-data")  # on the fresh folder: the database made first
+    assert loaded.returncode == 0 and "demo data loaded" in loaded.stdout, loaded.stderr
+    routed = hotline(state, "crm", "route", "100000001")
+    assert "agent_job_number: 1001" in routed.stdout and "assignment: manual by demo data" in routed.stdout
+    moved = hotline(state, "crm", "assign", "100000001", "1003", "--by", "admin")  # every agent may serve
+    assert moved.returncode == 0 and "service_commissioner 1001 -> 1003" in moved.stdout, moved.stderr
