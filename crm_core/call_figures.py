@@ -6,8 +6,10 @@ The timeline is the call's row (direction, skill, entered, queued, ended, status
 
 - offered: an inbound call that queued for a skill; answered: an agent answered it (the first answer; a
   blind transfer's second answer does not count twice); abandoned: it ended unanswered as abandoned;
-- wait: from queueing to the first answer (answered) or to the end (not answered); `answered_within_T` and
-  `abandoned_within_T` count waits of at most T seconds (a call answered exactly at T is within);
+- wait: from queueing to the first answer (answered) or to the end (not answered); for a caller who asked to
+  be called back keeping their place, to that request: the time they waited on the line, not the time the
+  call then kept their place without them (the callback is counted apart, `callbacks_*`); `answered_within_T`
+  and `abandoned_within_T` count waits of at most T seconds (a call answered exactly at T is within);
 - overflowed: offered at least once beyond its own skill (the router's `overflow` or `any agent` level);
 - talk: an agent's time with the caller (answer, or taking over by attended transfer, to the next transfer
   or the end) less hold; hold: from `hold` to `unhold`, a transfer or the end;
@@ -26,6 +28,7 @@ from crm_core.models.report_interval import INTERVAL_MINUTES, MAXIMA, WAIT_THRES
 
 OVERFLOW_REASONS = frozenset({"overflow", "any agent"})
 TRADE_CONFIRMED = "trade_confirmed"
+CALLBACK_REQUESTED = "callback_requested"  # crm_core.callbacks.take_in_queue: the caller hangs up keeping their place
 
 Key = tuple[datetime, str, str]  # interval start, kind, key
 
@@ -131,7 +134,9 @@ def contributions(call: Timeline) -> dict[Key, dict[str, int]]:
 
 def _queue_figures(call: Timeline, queued_at: datetime, segments: _Segments) -> dict[str, int]:
     first_answer = next((s.at for s in call.steps if s.kind == "answered"), None)
-    wait = ms(queued_at, first_answer or call.ended_at)
+    asked = next((s.at for s in call.steps if s.kind == CALLBACK_REQUESTED), None)
+    on_the_line = asked if asked is not None and (first_answer is None or asked < first_answer) else None
+    wait = ms(queued_at, on_the_line or first_answer or call.ended_at)
     answered = first_answer is not None
     abandoned = not answered and call.status == "abandoned"
     figures = {"offered": 1, "answered": int(answered), "abandoned": int(abandoned), "max_wait_ms": wait,

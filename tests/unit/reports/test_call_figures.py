@@ -114,3 +114,17 @@ def test_an_agents_call_back_is_not_a_queue_call() -> None:
     outbound = Timeline(entered_at=T0, ended_at=at(60), status="completed", inbound=False,
                         steps=[Step(at(5), "answered", {"agent_id": 1})])
     assert contributions(outbound) == {}
+
+
+def test_a_caller_who_keeps_their_place_waits_only_while_on_the_line() -> None:
+    """Queued at 10 s, asked to be called back at 40 s and hung up; called back and answered an hour later: the
+    wait is the 30 s on the line (the service level and ASA are not charged the hour the call kept its place)."""
+    call = queued([Step(at(40), "callback_requested", {"callback_id": 1}),
+                   Step(at(3600), "answered", {"agent_id": 7})], ended=3660)
+    row = skill_row(call)
+    assert (row["offered"], row["answered"], row["abandoned"]) == (1, 1, 0)
+    assert (row["max_wait_ms"], row["answer_wait_ms"]) == (30000, 30000)
+    assert row["answered_within_30"] == 1 and row["answered_within_20"] == 0
+    assert row["talk_ms"] == 60000
+    never = skill_row(queued([Step(at(40), "callback_requested", {"callback_id": 2})], ended=7200, status="failed"))
+    assert (never["answered"], never["abandoned"], never["max_wait_ms"]) == (0, 0, 30000)
