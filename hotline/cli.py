@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from crm_core.db import Database
 from crm_core.migrate import upgrade
-from hotline import accounts_file, demo, welcome
+from hotline import accounts_file, welcome
 from hotline.asterisk.instance import IVR_APP, AsteriskInstance
 from hotline.progress import step
 from hotline.settings import Settings, SettingsError, load_settings
@@ -69,6 +69,8 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url)
     try:
         with database.session() as session:
+            from hotline import demo  # CRM and pandas: only the commands that load or change the demo data
+
             created = demo.load_demo_data(session, settings.state_path / ACCOUNTS_FILE)
     finally:
         database.dispose()
@@ -149,6 +151,8 @@ def _serve_in_foreground(args: argparse.Namespace, settings: Settings, instance:
 def _simulate_agents(settings: Settings, count: int) -> None:
     database = Database(settings.database_url)
     try:
+        from hotline import demo
+
         with database.session() as session:
             chosen = demo.simulate_agents(session, count)
     finally:

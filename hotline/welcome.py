@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from hotline.accounts_file import Accounts, ClientLogin
-from hotline.demo import COMMISSIONERS
 from hotline.settings import Settings
 
 ORDER_CODE, ORDER_PRICE, ORDER_QUANTITY = "600036", "38*60", "100"  # 100 shares of China Merchants Bank at 38.60
@@ -67,6 +66,8 @@ def _client_lines(accounts: Accounts) -> list[str]:
         lines.append(f"  {c.fund_account}  {c.name:<10}  phone {c.phone}  trading password {c.trading_password}  "
                      f"bank password {c.bank_password}")
     if accounts.clients:
+        from hotline.demo import COMMISSIONERS  # the demo's CRM and pandas only for the welcome of the demo data
+
         served = "; ".join(f"{job} serves {', '.join(clients)}" for job, clients in COMMISSIONERS.items())
         lines.append(f"  Each client's calls go first to their own agent, their service commissioner ({served}): "
                      "`hotline crm route 100000001` says how and why, `hotline crm assign` moves a client.")
