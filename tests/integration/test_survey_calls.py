@@ -190,12 +190,13 @@ def test_no_one_is_called_outside_the_window_or_on_a_holiday(hotline: Hotline) -
         {"window_from": "22:00", "window_until": "23:00"}
     hotline.service.start(**SURVEY_ENV)
     campaign(hotline, "closed", ["13700000201"], {**window, "max_attempts": 1})
-    assert wait_for(lambda: status(hotline, "closed") == "ready", timeout=20), status(hotline, "closed")
+    # The batch makes the survey's audio first (espeak-ng and sox): seconds on a quiet machine, more under load.
+    assert wait_for(lambda: status(hotline, "closed") == "ready", timeout=60), status(hotline, "closed")
     assert attempts(hotline) == [] and targets(hotline) == {"13700000201": ("pending", 0, None)}
 
     hotline.service.stop()
     hotline.service.start(HOTLINE_SURVEY_EXTRA_HOLIDAYS=now.date().isoformat())  # today is a holiday
     campaign(hotline, "holiday", ["13700000202"], {"max_attempts": 1})
-    assert wait_for(lambda: status(hotline, "holiday") == "ready", timeout=20), status(hotline, "holiday")
+    assert wait_for(lambda: status(hotline, "holiday") == "ready", timeout=60), status(hotline, "holiday")
     assert attempts(hotline) == [] and targets(hotline)["13700000202"] == ("pending", 0, None)
     assert not [name for name in channels_left(hotline.asterisk) if "@hotline-survey-sim" in name]
