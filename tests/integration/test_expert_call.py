@@ -189,6 +189,8 @@ def test_the_desk_brings_in_an_expert_lets_them_go_then_hands_the_caller_to_the_
     playwright_api.expect(page.get_by_test_id("live-connection")).to_have_text("connected", timeout=10_000)
     inbound_call(hotline, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=90))
     playwright_api.expect(page.get_by_test_id("call-state")).to_have_text("talking", timeout=40_000)
+    # The call line's id comes with the screen-pop, an event after the state's: wait for it, not read it at once.
+    playwright_api.expect(page.get_by_test_id("call-id")).not_to_have_text("", timeout=10_000)
     call_id = page.get_by_test_id("call-id").text_content() or ""
     caller = call_row(hotline, call_id).channel_id
     bridge_id, members = bridge_of(hotline, caller) or ("", [])
