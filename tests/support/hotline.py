@@ -165,7 +165,13 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.2):  # type: 
 
 
 def service_env(base: dict[str, str], database_url: str, **overrides: str) -> dict[str, str]:
-    env = {**os.environ, **base, "HOTLINE_DATABASE_URL": database_url}
+    """The service's settings for one test. Its own web ports are fresh for each test: a port chosen once for a
+    whole Asterisk instance's tests (as Asterisk's own must be) is free only when chosen, and once another process
+    of the run took it (an outgoing connection's ephemeral port), every later test's service failed to start."""
+    from tests.support.ports import free_port
+
+    env = {**os.environ, **base, "HOTLINE_DATABASE_URL": database_url,
+           "HOTLINE_CONSOLE_PORT": str(free_port()), "HOTLINE_PORTAL_PORT": str(free_port())}
     env.update({key: str(value) for key, value in overrides.items()})
     return env
 
