@@ -14,11 +14,9 @@ from sqlalchemy import select
 
 from crm_core import audit
 from crm_core.models import AgentState, Chat, ChatMessage
-from crm_core.seed import seed_reference_data
-from crm_core.trading.demo import seed_demo_trading
 from tests.integration.conftest import Hotline
 from tests.support.desk import ConsoleApi, LiveSocket, PortalApi
-from tests.support.hotline import AgentSpec, add_agents, add_investor, wait_for
+from tests.support.hotline import AgentSpec, add_agents, add_portal_client, wait_for
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no call: SQLite is enough
 
@@ -41,11 +39,7 @@ def client_sees(client: PortalApi, chat_id: int, after: int = 0) -> dict[str, An
 
 
 def test_a_chat_runs_through_the_service_and_carries_on_over_a_restart(hotline: Hotline) -> None:
-    investor_id = add_investor(hotline.db, ACCOUNT, "Sun Li", NUMBER)
-    with hotline.db.session() as session:
-        seed_reference_data(session)
-        seed_demo_trading(session, investor_id, cash_cents=1_000_000, password=PASSWORD, bank_password="9999",
-                          positions={})
+    investor_id = add_portal_client(hotline.db, ACCOUNT, "Sun Li", NUMBER, PASSWORD)
     agent = add_agents(hotline.db, [AgentSpec("2002", {"trading": 9}, state=AgentState.NOT_READY)])["2002"]
     hotline.service.start(**SETTINGS)
     console = f"http://127.0.0.1:{hotline.service.env['HOTLINE_CONSOLE_PORT']}"

@@ -14,12 +14,17 @@ import pytest
 
 from crm_core import agents as agent_service
 from crm_core.models import AgentState, Call
-from crm_core.seed import seed_reference_data
-from crm_core.trading.demo import seed_demo_trading
 from tests.integration.conftest import Hotline
 from tests.integration.test_callbacks_e2e import SETTINGS, callback_of, events, hang_up_the_customer, record
 from tests.support.desk import ConsoleApi, LiveSocket, PortalApi
-from tests.support.hotline import AgentSpec, add_agents, add_investor, ari_list, set_agent_state, wait_for
+from tests.support.hotline import (
+    AgentSpec,
+    add_agents,
+    add_portal_client,
+    ari_list,
+    set_agent_state,
+    wait_for,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # telephony: SQLite is enough
@@ -28,11 +33,7 @@ ACCOUNT, PASSWORD, NUMBER = "100000008", "246810", "13800000008"
 
 
 def test_call_me_now_on_the_portal_rings_the_topics_agent_then_the_client(hotline: Hotline, browser: Any) -> None:
-    investor_id = add_investor(hotline.db, ACCOUNT, "Qian Yu", NUMBER)
-    with hotline.db.session() as session:
-        seed_reference_data(session)
-        seed_demo_trading(session, investor_id, cash_cents=1_000_000, password=PASSWORD, bank_password="9999",
-                          positions={})
+    add_portal_client(hotline.db, ACCOUNT, "Qian Yu", NUMBER, PASSWORD)
     agents = add_agents(hotline.db, [AgentSpec("2001", {"general": 9}), AgentSpec("2002", {"trading": 9})])
     hotline.service.start(**SETTINGS)
     console = f"http://127.0.0.1:{hotline.service.env['HOTLINE_CONSOLE_PORT']}"
@@ -79,11 +80,7 @@ def test_call_me_now_on_the_portal_rings_the_topics_agent_then_the_client(hotlin
 
 
 def test_a_callback_cancelled_in_the_queue_leaves_it_and_no_agent_is_rung(hotline: Hotline) -> None:
-    investor_id = add_investor(hotline.db, ACCOUNT, "Qian Yu", NUMBER)
-    with hotline.db.session() as session:
-        seed_reference_data(session)
-        seed_demo_trading(session, investor_id, cash_cents=1_000_000, password=PASSWORD, bank_password="9999",
-                          positions={})
+    investor_id = add_portal_client(hotline.db, ACCOUNT, "Qian Yu", NUMBER, PASSWORD)
     agent = add_agents(hotline.db, [AgentSpec("2002", {"trading": 9}, state=AgentState.NOT_READY)])["2002"]
     hotline.service.start(**SETTINGS)
     client = PortalApi(f"http://127.0.0.1:{hotline.service.env['HOTLINE_PORTAL_PORT']}", ACCOUNT, PASSWORD)

@@ -20,6 +20,8 @@ from typing import Any
 from crm_core import agents as agent_service
 from crm_core.db import Database
 from crm_core.models import AgentState, Investor, InvestorPhone
+from crm_core.seed import seed_reference_data
+from crm_core.trading.demo import seed_demo_trading
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller
 
@@ -48,6 +50,17 @@ def add_investor(db: Database, account: str, name: str, phone: str, *, vip: bool
         session.flush()
         session.add(InvestorPhone(investor_id=investor.id, number=phone))
         return investor.id
+
+
+def add_portal_client(db: Database, account: str, name: str, phone: str, password: str) -> int:
+    """An investor with a trading account (the reference data, 10,000.00 yuan, no holdings) who can log in to the
+    portal with `account` and `password`."""
+    investor_id = add_investor(db, account, name, phone)
+    with db.session() as session:
+        seed_reference_data(session)
+        seed_demo_trading(session, investor_id, cash_cents=1_000_000, password=password, bank_password="9999",
+                          positions={})
+    return investor_id
 
 
 def add_agents(db: Database, specs: Iterable[AgentSpec]) -> dict[str, int]:
