@@ -7,6 +7,8 @@ import os
 import shlex
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crm_core.db import Database
@@ -29,6 +31,16 @@ def run_hotline(state: Path, *args: str, timeout: float = 120,
 
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def early_in_a_minute(room: float = 25.0) -> datetime:
+    """Wait, if need be, for the next minute to start so that at least `room` seconds of the current one are left,
+    and return the minute: for commands whose default idempotency key is the minute they run in (two runs meant to
+    be the same request fail by the clock when they straddle one)."""
+    now = datetime.now(UTC)
+    if now.second + now.microsecond / 1e6 > 60 - room:
+        time.sleep(60 - now.second - now.microsecond / 1e6 + 0.05)
+    return datetime.now(UTC).replace(second=0, microsecond=0)
 
 
 def readme_command(line: str) -> list[str]:

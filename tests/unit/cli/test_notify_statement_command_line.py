@@ -12,7 +12,7 @@ from sqlalchemy import select
 from crm_core.models import Notification
 from crm_core.seed import seed_reference_data
 from crm_core.trading.demo import seed_demo_trading
-from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
+from tests.support.cli import add_client, early_in_a_minute, fresh_state, readme_command, run_hotline
 
 COMMAND = ".venv/bin/hotline notify statement 100000001 --to 02168881234"
 BY_EMAIL = ".venv/bin/hotline notify statement 100000001 --channel email"
@@ -28,7 +28,9 @@ def test_the_readmes_fax_back_command_queues_the_statement_once(tmp_path: Path) 
         seed_demo_trading(session, investor_id, cash_cents=500_000, password="135790", bank_password="246801",
                           positions={"600036": 200})
     args = readme_command(COMMAND)
+    minute = early_in_a_minute()  # the default key is one per minute: both runs must fall in the same one
     first, again = run_hotline(state, *args), run_hotline(state, *args)
+    assert early_in_a_minute(room=0) == minute, "the two runs took more than 25 s: not one minute's request"
     bad = run_hotline(state, "notify", "statement", "100000001", "--to", "call me")
     nobody = run_hotline(state, "notify", "statement", "999", "--to", "02168881234")
 
