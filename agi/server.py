@@ -5,6 +5,9 @@ their database work runs in worker threads (AsyncDatabase), identify_caller's in
 arriving calls (agi/arrivals.py). It used to be a thread per session: under a burst of calls twenty
 threads took turns at the interpreter lock (each turn up to its 5 ms switch interval) for every line they
 read and wrote, and the last caller of a burst of 20 waited 6x as long as a caller alone (bench/fastagi.py).
+The loop is uvloop's (libuv, in C): a burst's sessions are served one after another on this one loop, so
+what each costs the loop (accept, reads, writes, wake-ups) is what the last caller of a burst waits for
+nineteen times over, and asyncio's own loop, in Python, cost several times as much per session.
 
 The listening socket is open from construction (backlog 128: Asterisk gives a FastAGI connect 2 s, and a
 burst must queue in the kernel rather than be dropped), serving from `start_in_thread()`.
@@ -19,6 +22,7 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 
+import uvloop
 from asterisk import agi as pyst
 
 from agi.arrivals import CallArrivals
@@ -51,8 +55,7 @@ class FastAgiServer:
     # -- life ------------------------------------------------------------------------------------------
     def start_in_thread(self) -> threading.Thread:
         started = threading.Event()
-        self._thread = threading.Thread(target=asyncio.run, args=(self._serve_until_stopped(started),),
-                                        name="fastagi", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(started,), name="fastagi", daemon=True)
         self._thread.start()
         started.wait(10)
         return self._thread
@@ -68,6 +71,10 @@ class FastAgiServer:
         self.socket.close()
         self._workers.shutdown(wait=False, cancel_futures=True)
         self.deps.arrivals.close()
+
+    def _run(self, started: threading.Event) -> None:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(self._serve_until_stopped(started))
 
     async def _serve_until_stopped(self, started: threading.Event) -> None:
         self._loop = asyncio.get_running_loop()

@@ -38,6 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import uvloop  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from agi.arrivals import CallArrivals  # noqa: E402
@@ -267,12 +268,12 @@ def bench_server(kind: str, url: str, directory: dict[str, int], calls: int, lab
     ours, theirs = multiprocessing.Pipe() if phases and kind == "server" else (None, None)
     process, port = start_server(kind, url, theirs)
     try:
-        asyncio.run(run_bursts(port, directory, 1, 20, seed=1))  # warm-up: imports, first connections
+        uvloop.run(run_bursts(port, directory, 1, 20, seed=1))  # warm-up: imports, first connections
         if ours is not None:
             ours.send(True)
             ours.recv()  # the warm-up's marks: not counted
         for size in BURSTS:
-            figures = asyncio.run(run_bursts(port, directory, size, max(calls, 2 * size), seed=size))
+            figures = uvloop.run(run_bursts(port, directory, size, max(calls, 2 * size), seed=size))
             line = (f"{label:<11} {kind:<8} {size:>3} at a time  n={len(figures.millis):<4} "
                     f"p50 {percentile(figures.millis, 0.5):8.1f} ms   p99 {percentile(figures.millis, 0.99):8.1f} ms"
                     f"   max {max(figures.millis, default=float('nan')):8.1f} ms")
