@@ -13,9 +13,17 @@ from sqlalchemy.orm import Session
 from crm_core.investors import find_by_account
 from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.models.base import utcnow
-from crm_core.notifications import Channel, enqueue, price_alerts, reminders, retry
+from crm_core.notifications import price_alerts, reminders
 from crm_core.notifications.fill_reports import subscribe
-from crm_core.notifications.outbox import NotificationNotFound, counts_by_channel, events_of, of_investor
+from crm_core.notifications.outbox import (
+    NotificationNotFound,
+    counts_by_channel,
+    enqueue,
+    events_of,
+    of_investor,
+    retry,
+)
+from crm_core.notifications.rules import Channel
 from crm_core.notifications.templates import UnknownTemplate
 from crm_core.trading import SimulatedFeed
 from hotline.cli_session import Handler, Work, in_session

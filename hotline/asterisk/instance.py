@@ -21,7 +21,6 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from crm_core.outage_calls import EVENT as OUTAGE_EVENT
 from dialplan import variables as channel_vars
 from hotline.asterisk.location import AsteriskLocation
 from hotline.progress import step
@@ -109,6 +108,8 @@ class AsteriskInstance:
 
     # -- configuration -------------------------------------------------------------------------------
     def template_context(self) -> dict[str, object]:
+        from crm_core.outage_calls import EVENT as OUTAGE_EVENT  # here: that module loads the call models
+
         ast = self.settings.asterisk
         return {
             "base": self.base,
