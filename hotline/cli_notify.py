@@ -32,10 +32,7 @@ from hotline.settings import Settings
 CHANNELS = ["preferred", *[c.value for c in Channel]]
 
 
-def add_notify_commands(subparsers: Any) -> None:
-    notify = subparsers.add_parser(
-        "notify", help="notifications to clients: send, status, retry, subscribe, statement, quotes, factsheet, "
-                       "remind, alert, reminders")
+def add_notify_commands(notify: argparse.ArgumentParser) -> None:
     commands = notify.add_subparsers(dest="notify_command", required=True)
 
     send = commands.add_parser("send", help="queue a message to a client (the service sends it)")

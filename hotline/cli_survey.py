@@ -36,9 +36,7 @@ def _in_session(work: Work) -> Handler:
     return in_session(work, FAILURES)
 
 
-def add_survey_commands(subparsers: Any) -> None:
-    survey = subparsers.add_parser("survey", help="outbound surveys: publish, campaign, forbid, run, send, status, "
-                                                     "results")
+def add_survey_commands(survey: argparse.ArgumentParser) -> None:
     commands = survey.add_subparsers(dest="survey_command", required=True)
 
     p = commands.add_parser("publish", help="publish a survey document (JSON) as the survey's next version")
