@@ -35,10 +35,13 @@ from crm_core.db import (
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import Investor, InvestorDetail, InvestorPhone, Notification, NotificationEvent  # noqa: E402
 from crm_core.models.base import utcnow  # noqa: E402
-from crm_core.notifications import NotifyPolicy, Outgoing, enqueue  # noqa: E402
+from crm_core.notifications.outbox import Outgoing, enqueue  # noqa: E402
+from crm_core.notifications.rules import NotifyPolicy  # noqa: E402
 from gateways.dispatcher import DEFAULT_CONCURRENCY, Dispatcher, Sender  # noqa: E402
-from gateways.smpp import SmppSender, SmppSettings  # noqa: E402
-from gateways.smtp import SmtpSender, SmtpSettings  # noqa: E402
+from gateways.smpp import SmppSender  # noqa: E402
+from gateways.smpp_settings import SmppSettings  # noqa: E402
+from gateways.smtp import SmtpSender  # noqa: E402
+from gateways.smtp_settings import SmtpSettings  # noqa: E402
 from tests.support.postgres import ThrowawayPostgres  # noqa: E402
 from tests.support.smsc import TestSmsc  # noqa: E402
 from tests.support.smtp import SmtpServer  # noqa: E402

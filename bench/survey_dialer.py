@@ -33,8 +33,13 @@ from bench.call_setup import start_bench_asterisk  # noqa: E402
 from crm_core.db import Database  # noqa: E402
 from crm_core.migrate import upgrade  # noqa: E402
 from crm_core.models import SurveyAttempt  # noqa: E402
-from crm_core.surveys import create_campaign, progress, publish, request_run  # noqa: E402
-from crm_core.surveys.service import campaign_named  # noqa: E402
+from crm_core.surveys.results import progress  # noqa: E402
+from crm_core.surveys.service import (  # noqa: E402
+    campaign_named,  # noqa: E402
+    create_campaign,
+    publish,
+    request_run,
+)
 from hotline.asterisk.instance import AsteriskInstance  # noqa: E402
 from tests.support.hotline import add_investor, ari_list  # noqa: E402
 from tests.unit.surveys.test_definition import example  # noqa: E402

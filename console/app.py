@@ -31,7 +31,7 @@ from console.auth import session_middleware
 from console.context import CONTEXT, ConsoleContext
 from console.errors import error_middleware, security_headers
 from console.ports import LiveEvents, ReportSource, TelephonyPort
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker

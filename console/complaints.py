@@ -14,7 +14,7 @@ from console.desk import client_of_call, request_key
 from crm_core import audit
 from crm_core.complaints import intake, service
 from crm_core.complaints.escalation import overdue
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.models import Agent, Complaint, Investor
 from crm_core.web_sessions import StaffIdentity
 from webapi.errors import ApiError

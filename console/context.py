@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlalchemy.orm import Session
 
 from console.ports import LiveEvents, ReportSource, TelephonyPort
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import Broker

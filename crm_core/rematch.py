@@ -27,7 +27,8 @@ from crm_core.attributes.compute import compute_attributes, written_keys
 from crm_core.calculators import CalculatorConfig, load_sources
 from crm_core.call_routing import ROUTING_KINDS
 from crm_core.db import Database
-from crm_core.expr import compile_rule, evaluate_frame, evaluate_frame_values, names
+from crm_core.expr import compile_rule, names
+from crm_core.expr.frame import evaluate_frame, evaluate_frame_values
 from crm_core.matching import assignment, recommendations, suitability
 from crm_core.matching import loads as staff_loads
 from crm_core.matching.context import investor_context, load_context

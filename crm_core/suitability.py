@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm_core.matching.context import one_investor
-from crm_core.matching.rules import active_rules
-from crm_core.matching.suitability import Trace, decide_one
 from crm_core.models import Investor, Product, RiskDisclosure
+
+if TYPE_CHECKING:
+    from crm_core.matching.suitability import Trace
 
 
 class Outcome(StrEnum):
@@ -51,6 +52,12 @@ def _product(session: Session, code: str) -> Product:
 
 
 def trace(session: Session, investor_id: int, product_code: str) -> Trace:
+    # The rules' engine is pandas (0.3 s to import): loaded when a decision is asked for, not by every importer of
+    # trading (orders import this module), such as the command line's notify and crm commands.
+    from crm_core.matching.context import one_investor
+    from crm_core.matching.rules import active_rules
+    from crm_core.matching.suitability import decide_one
+
     if session.get(Investor, investor_id) is None:
         raise UnknownError(f"no investor {investor_id}")
     return decide_one(one_investor(session, investor_id), _product(session, product_code),

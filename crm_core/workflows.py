@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from crm_core.expr import compile_rule, evaluate_frame
+from crm_core.expr import compile_rule
+from crm_core.expr.frame import evaluate_frame
 from crm_core.matching import loads as staff_loads
 from crm_core.matching.context import load_context
 from crm_core.models import (

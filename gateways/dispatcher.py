@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from crm_core.models.base import utcnow
-from crm_core.notifications import NotifyPolicy, Outgoing, claim, failed, recover, sent
-from crm_core.notifications.outbox import apply_early_receipts
+from crm_core.notifications.outbox import Outgoing, apply_early_receipts, claim, failed, recover, sent
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.notifications.sending import SendFailed, Sent
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,6 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import Any
 
 import smpplib.client
@@ -26,8 +25,9 @@ import smpplib.exceptions
 import smpplib.gsm
 from smpplib import consts, smpp
 
-from crm_core.notifications import Outgoing
+from crm_core.notifications.outbox import Outgoing
 from crm_core.notifications.sending import SendFailed, Sent
+from gateways.smpp_settings import SmppSettings
 
 logger = logging.getLogger(__name__)
 
@@ -36,18 +36,6 @@ RECEIPT = 0x04  # esm_class bit of an SMSC delivery receipt
 PERMANENT = {consts.SMPP_ESME_RINVDSTADR, consts.SMPP_ESME_RINVMSGLEN, consts.SMPP_ESME_RINVDSTTON,
              consts.SMPP_ESME_RINVDSTNPI}
 _RECEIPT_FIELDS = re.compile(r"(id|stat|err):(\S*)")
-
-
-@dataclass
-class SmppSettings:
-    host: str = ""  # empty: no SMS sender (SMS notifications wait, queued)
-    port: int = 2775
-    system_id: str = ""
-    password: str = ""
-    system_type: str = ""
-    source_addr: str = "95500"
-    enquire_link_seconds: float = 30.0
-    submit_timeout_seconds: float = 10.0
 
 
 def parse_receipt(text: bytes | str) -> tuple[str, str]:

@@ -11,28 +11,18 @@ import asyncio
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
 
-from crm_core.notifications import Outgoing
+from crm_core.notifications.outbox import Outgoing
 from crm_core.notifications.sending import SendFailed, Sent
 from gateways.fax_documents import DocumentError, html_to_pdf
+from gateways.smtp_settings import SmtpSettings
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class SmtpSettings:
-    host: str = ""  # empty: no e-mail sender (notifications by e-mail wait, queued)
-    port: int = 25
-    security: str = "none"  # none | starttls | tls
-    username: str = ""
-    password: str = ""
-    sender: str = "Hotline <hotline@localhost>"
-    timeout_seconds: float = 20.0
 
 
 def build_message(settings: SmtpSettings, outgoing: Outgoing) -> EmailMessage:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import logging
 import os
@@ -284,7 +285,33 @@ def cmd_agent(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # parser --------------------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
+# The commands of the other hotline/cli_*.py modules, in --help's order: name -> (the function that adds its
+# arguments to its parser, help). A run imports only its own command's module (the CRM's imports pandas, the
+# reports' the report builders): `hotline --help` lists them all without importing any.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "crm": ("hotline.cli_crm:add_crm_commands", "investor attributes, classification, matching"),
+    "notify": ("hotline.cli_notify:add_notify_commands",
+               "notifications to clients: send, status, retry, subscribe, statement, quotes, factsheet, remind, "
+               "alert, reminders"),
+    "staffing": ("hotline.cli_billing:add_staffing", "Erlang C: agents needed for a forecast interval"),
+    "tariff": ("hotline.cli_billing:add_tariff", "the call tariff: set or remove a line, list the current one"),
+    "bill": ("hotline.cli_billing:add_bill", "a month's call bill for a client or a department"),
+    "budget": ("hotline.cli_billing:add_budget", "monthly outbound budgets: set, status"),
+    "department": ("hotline.cli_billing:add_department", "the department an agent's calls are billed to"),
+    "report": ("hotline.cli_report:add_report_commands",
+               "contact-centre reports (`hotline report --help` names them) or rebuild"),
+    "survey": ("hotline.cli_survey:add_survey_commands",
+               "outbound surveys: publish, campaign, forbid, run, send, status, results"),
+    "review": ("hotline.cli_review:add_review_commands", "quality review of calls: publish a review form"),
+    "complaint": ("hotline.cli_complaint:add_complaint_commands",
+                  "complaints: list, show, acknowledge, assign, resolve, letter, supervisor, escalate"),
+}
+ALL = "*"
+
+
+def build_parser(only: str | None = ALL) -> argparse.ArgumentParser:
+    """The command line. `only`: the one command of COMMANDS whose arguments are added (its module imported);
+    None: none of them (`hotline --help`, which lists them all anyway)."""
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     parser.add_argument("--config", help="settings file (default: $HOTLINE_CONFIG or ./hotline.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -323,37 +350,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason")
     p.set_defaults(handler=cmd_agent)
 
-    try:
-        from hotline.cli_crm import add_crm_commands
-    except ImportError:
-        pass
-    else:
-        add_crm_commands(sub)
-    from hotline.cli_notify import add_notify_commands
-
-    add_notify_commands(sub)
-    from hotline.cli_billing import add_billing_commands
-
-    add_billing_commands(sub)
-
-    from hotline.cli_report import add_report_commands
-
-    add_report_commands(sub)
-
-    from hotline.cli_survey import add_survey_commands
-
-    add_survey_commands(sub)
-    from hotline.cli_review import add_review_commands
-
-    add_review_commands(sub)
-    from hotline.cli_complaint import add_complaint_commands
-
-    add_complaint_commands(sub)
+    for name, (adds, description) in COMMANDS.items():
+        command = sub.add_parser(name, help=description)
+        if only in (ALL, name):
+            module, function = adds.split(":")
+            getattr(importlib.import_module(module), function)(command)
     return parser
 
 
+def command_of(argv: list[str]) -> str | None:
+    """The command a command line names: its first word that is not an option (nor the value of --config)."""
+    words = iter(argv)
+    for word in words:
+        if len(word) > 2 and "--config".startswith(word):  # argparse takes --conf for --config too
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(command_of(argv)).parse_args(argv)
     try:
         settings = load_settings(args.config)
     except SettingsError as exc:

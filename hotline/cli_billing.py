@@ -29,19 +29,13 @@ Work = Callable[[argparse.Namespace, Session], int]
 FAILURES = (bills.BillError, budgets.BudgetError, TariffError, StaffingError, agents.AgentNotFound, ValueError)
 
 
-def add_billing_commands(subparsers: Any) -> None:
-    _add_staffing(subparsers)
-    _add_tariff(subparsers)
-    _add_bill(subparsers)
-    _add_budget(subparsers)
-    department = subparsers.add_parser("department", help="the department an agent's calls are billed to")
+def add_department(department: argparse.ArgumentParser) -> None:
     department.add_argument("job_number")
     department.add_argument("department")
     department.set_defaults(handler=_in_session(cmd_department))
 
 
-def _add_staffing(subparsers: Any) -> None:
-    staffing = subparsers.add_parser("staffing", help="Erlang C: agents needed for a forecast interval")
+def add_staffing(staffing: argparse.ArgumentParser) -> None:
     volume = staffing.add_mutually_exclusive_group(required=True)
     volume.add_argument("--calls", type=float, help="calls offered in the interval")
     volume.add_argument("--forecast", type=Path, metavar="CSV", help="a day: interval,calls[,aht] per row")
@@ -54,8 +48,7 @@ def _add_staffing(subparsers: Any) -> None:
     staffing.set_defaults(handler=_failing_cleanly(lambda args, settings: cmd_staffing(args)))
 
 
-def _add_tariff(subparsers: Any) -> None:
-    tariff = subparsers.add_parser("tariff", help="the call tariff: set or remove a line, list the current one")
+def add_tariff(tariff: argparse.ArgumentParser) -> None:
     commands = tariff.add_subparsers(dest="tariff_command", required=True)
     line = commands.add_parser("set", help="a new tariff version with this line; the calls it covers re-rated")
     line.add_argument("prefix", help="number prefix, digits")
@@ -76,8 +69,7 @@ def _add_tariff(subparsers: Any) -> None:
     commands.add_parser("list", help="the current tariff").set_defaults(handler=_in_session(cmd_tariff_list))
 
 
-def _add_bill(subparsers: Any) -> None:
-    bill = subparsers.add_parser("bill", help="a month's call bill for a client or a department")
+def add_bill(bill: argparse.ArgumentParser) -> None:
     bill.add_argument("--month", required=True, help="YYYY-MM (Asia/Shanghai)")
     whose = bill.add_mutually_exclusive_group(required=True)
     whose.add_argument("--client", help="fund account")
@@ -90,8 +82,7 @@ def _add_bill(subparsers: Any) -> None:
     bill.set_defaults(handler=_in_session(cmd_bill))
 
 
-def _add_budget(subparsers: Any) -> None:
-    budget = subparsers.add_parser("budget", help="monthly outbound budgets: set, status")
+def add_budget(budget: argparse.ArgumentParser) -> None:
     commands = budget.add_subparsers(dest="budget_command", required=True)
     setting = commands.add_parser("set", help="a month's outbound budget for a campaign, agent or department")
     whose = setting.add_mutually_exclusive_group(required=True)

@@ -9,7 +9,6 @@ import argparse
 import getpass
 import mimetypes
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,9 +33,7 @@ def _in_session(work: Work) -> Handler:
     return in_session(work, FAILURES)
 
 
-def add_complaint_commands(subparsers: Any) -> None:
-    complaint = subparsers.add_parser("complaint", help="complaints: list, show, acknowledge, assign, resolve, "
-                                                        "letter, supervisor, escalate")
+def add_complaint_commands(complaint: argparse.ArgumentParser) -> None:
     commands = complaint.add_subparsers(dest="complaint_command", required=True)
 
     p = commands.add_parser("list", help="complaints, newest first (tab-separated)")

@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,9 +37,8 @@ class HasDatabaseUrl(Protocol):
     def database_url(self) -> str: ...
 
 
-def add_crm_commands(subparsers: Any) -> None:
-    """Add `crm` and its subcommands to the main parser's subparsers."""
-    crm = subparsers.add_parser("crm", help="investor attributes, classification, matching")
+def add_crm_commands(crm: argparse.ArgumentParser) -> None:
+    """`crm`'s subcommands and their arguments, into its parser."""
     commands = crm.add_subparsers(dest="crm_command", required=True)
 
     importing = commands.add_parser("import", help="load investors from a CSV file")

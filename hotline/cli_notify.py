@@ -13,9 +13,17 @@ from sqlalchemy.orm import Session
 from crm_core.investors import find_by_account
 from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
 from crm_core.models.base import utcnow
-from crm_core.notifications import Channel, enqueue, price_alerts, reminders, retry
+from crm_core.notifications import price_alerts, reminders
 from crm_core.notifications.fill_reports import subscribe
-from crm_core.notifications.outbox import NotificationNotFound, counts_by_channel, events_of, of_investor
+from crm_core.notifications.outbox import (
+    NotificationNotFound,
+    counts_by_channel,
+    enqueue,
+    events_of,
+    of_investor,
+    retry,
+)
+from crm_core.notifications.rules import Channel
 from crm_core.notifications.templates import UnknownTemplate
 from crm_core.trading import SimulatedFeed
 from hotline.cli_session import Handler, Work, in_session
@@ -24,10 +32,7 @@ from hotline.settings import Settings
 CHANNELS = ["preferred", *[c.value for c in Channel]]
 
 
-def add_notify_commands(subparsers: Any) -> None:
-    notify = subparsers.add_parser(
-        "notify", help="notifications to clients: send, status, retry, subscribe, statement, quotes, factsheet, "
-                       "remind, alert, reminders")
+def add_notify_commands(notify: argparse.ArgumentParser) -> None:
     commands = notify.add_subparsers(dest="notify_command", required=True)
 
     send = commands.add_parser("send", help="queue a message to a client (the service sends it)")

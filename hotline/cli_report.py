@@ -9,7 +9,6 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,8 +22,7 @@ from reports.periods import INTERVALS, BadRequest, period
 from reports.views import ReportViews
 
 
-def add_report_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("report", help=f"contact-centre reports ({', '.join(REPORTS)}) or rebuild")
+def add_report_commands(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help=f"{', '.join(REPORTS)}; or rebuild (recompute the aggregates of the period)")
     p.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD (in [reports] time_zone)")
     p.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD (included)")

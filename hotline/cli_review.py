@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,8 +13,7 @@ from hotline.cli_session import in_session
 from hotline.settings import Settings
 
 
-def add_review_commands(subparsers: Any) -> None:
-    review = subparsers.add_parser("review", help="quality review of calls: publish a review form")
+def add_review_commands(review: argparse.ArgumentParser) -> None:
     commands = review.add_subparsers(dest="review_command", required=True)
     p = commands.add_parser("publish", help="publish a review form (JSON) as the form's next version")
     p.add_argument("code")

@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from crm_core.db import Database
 from crm_core.models import SurveyCampaign
 from crm_core.models.base import utcnow
-from crm_core.surveys import Progress, campaign_named, create_campaign, forbid, progress, publish, request_run, results
 from crm_core.surveys.dialing import zone
 from crm_core.surveys.links import CHANNELS as LINK_CHANNELS
 from crm_core.surveys.links import send as send_links
 from crm_core.surveys.post_call import post_call_results
+from crm_core.surveys.results import Progress, progress, results
+from crm_core.surveys.service import campaign_named, create_campaign, forbid, publish, request_run
 from hotline.cli_notify import FAILURES
 from hotline.cli_session import Handler, Work, in_session
 from hotline.settings import Settings
@@ -35,9 +36,7 @@ def _in_session(work: Work) -> Handler:
     return in_session(work, FAILURES)
 
 
-def add_survey_commands(subparsers: Any) -> None:
-    survey = subparsers.add_parser("survey", help="outbound surveys: publish, campaign, forbid, run, send, status, "
-                                                     "results")
+def add_survey_commands(survey: argparse.ArgumentParser) -> None:
     commands = survey.add_subparsers(dest="survey_command", required=True)
 
     p = commands.add_parser("publish", help="publish a survey document (JSON) as the survey's next version")

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from crm_core.complaints.intake import FaxReceived, MailReceived, from_email, from_fax
-from crm_core.complaints.service import ComplaintRules, reference
+from crm_core.complaints.rules import ComplaintRules
+from crm_core.complaints.service import reference
 from crm_core.db import Database
 from crm_core.models.base import utcnow
 from gateways.complaint_mail import ComplaintMailbox

@@ -24,13 +24,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from crm_core.complaints.service import ComplaintRules, escalate_overdue
+from crm_core.complaints.rules import ComplaintRules
+from crm_core.complaints.service import escalate_overdue
 from crm_core.db import Database
 from crm_core.events import ComplaintEscalated
 from crm_core.job_runs import claim_run, finish_run
 from crm_core.models.base import utcnow
 from crm_core.rematch import full_recompute
-from crm_core.surveys import request_run
+from crm_core.surveys.service import request_run
 from hotline.complaint_wiring import complaint_rules
 from hotline.daily_report import queue_daily_report, recipients
 from hotline.settings import Settings, SettingsError

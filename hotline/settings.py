@@ -20,9 +20,9 @@ from ari_apps.ivr.trading.settings import TradingSettings
 from ari_apps.notify.fax_settings import FaxSettings
 from ari_apps.survey.settings import SurveySettings
 from crm_core.complaints.settings import ComplaintSettings
-from crm_core.notifications import NotifySettings
-from gateways.smpp import SmppSettings
-from gateways.smtp import SmtpSettings
+from crm_core.notifications.rules import NotifySettings
+from gateways.smpp_settings import SmppSettings
+from gateways.smtp_settings import SmtpSettings
 
 
 @dataclass

@@ -7,7 +7,8 @@ from __future__ import annotations
 from ari_apps.notify.speech import MessageAudio
 from ari_apps.survey.app import SurveyApp
 from crm_core.db import AsyncDatabase
-from crm_core.surveys import Calendar, PolicyError, parse_dates
+from crm_core.surveys.calendar import Calendar, parse_dates
+from crm_core.surveys.dialing import PolicyError
 from hotline.asterisk.instance import ACD_APP, SURVEY_APP, AsteriskInstance
 from hotline.settings import Settings, SettingsError
 

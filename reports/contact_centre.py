@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.call_figures import Key
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.models import Agent
 from crm_core.models.report_agent_state import report_agent_states
 from crm_core.models.report_interval import CALLBACK_COUNTS, FIGURES, MAXIMA, WAIT_THRESHOLDS, report_intervals

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.models.base import utcnow
 from reports.catalogue import CHARTS, REPORTS, write_csv
 from reports.charts import BarChart, svg

@@ -9,7 +9,7 @@ from ari_apps.ivr.settings import IvrSettings
 from ari_apps.ivr.trading.services import TradingServices
 from ari_apps.prompts import Prompts
 from crm_core.db import AsyncDatabase
-from crm_core.notifications import NotifyPolicy
+from crm_core.notifications.rules import NotifyPolicy
 
 
 @dataclass(frozen=True)

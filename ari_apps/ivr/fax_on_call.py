@@ -19,7 +19,7 @@ from ari_apps.session import CallerGone, CallSession
 from crm_core import calls
 from crm_core.documents.send import fax_on_call as claim_for_call
 from crm_core.models import CallStatus
-from crm_core.notifications import Outgoing, failed, sent
+from crm_core.notifications.outbox import Outgoing, failed, sent
 from crm_core.notifications.sending import SendFailed, Sent
 from crm_core.trading.accounts import get_account
 

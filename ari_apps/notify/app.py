@@ -16,7 +16,7 @@ from ari_apps.notify.speech import MessageAudio
 from ari_apps.notify.voice import VoiceMachine
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
-from crm_core.notifications import Outgoing
+from crm_core.notifications.outbox import Outgoing
 from crm_core.notifications.sending import SendFailed, Sent
 from sounds.exceptions import PromptBuildError
 from sounds.say import LANGUAGES

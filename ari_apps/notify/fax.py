@@ -35,7 +35,7 @@ from ari_apps.notify.outbound import OutboundApp
 from ari_apps.originate import Originate, dial_string, originate
 from ari_apps.session import CallSession
 from crm_core.documents import message_html
-from crm_core.notifications import Outgoing
+from crm_core.notifications.outbox import Outgoing
 from crm_core.notifications.sending import SendFailed, Sent
 from dialplan import variables as channel_vars
 from gateways.fax_documents import DocumentError, html_to_fax_tiff

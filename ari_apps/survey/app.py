@@ -22,8 +22,9 @@ from ari_apps.survey.post_call import policy_of, take_over
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.models.base import utcnow
-from crm_core.surveys import Progress, Survey
+from crm_core.surveys.definition import Survey
 from crm_core.surveys.post_call import close_post_calls_left_open, latest_version
+from crm_core.surveys.results import Progress
 
 logger = logging.getLogger(__name__)
 

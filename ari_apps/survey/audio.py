@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from ari_apps.notify.speech import MessageAudio
 from ari_apps.survey.machine import BEEP
-from crm_core.surveys import Survey
-from crm_core.surveys.definition import LANGUAGES
+from crm_core.surveys.definition import LANGUAGES, Survey
 
 
 def prompt_media(audio: MessageAudio, version_id: int, survey: Survey) -> dict[str, dict[str, str]]:

@@ -41,7 +41,8 @@ from ari_apps.survey.machine import (
     Timeout,
     ToAgent,
 )
-from crm_core.surveys import Claim, Outcome
+from crm_core.surveys.dialing import Outcome
+from crm_core.surveys.service import Claim
 from dialplan import variables as v
 
 if TYPE_CHECKING:

@@ -30,7 +30,9 @@ from ari_apps.survey.machine import Finish, SurveyMachine
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
 from crm_core.models.base import utcnow
-from crm_core.surveys import Claim, Outcome, Pacer, Progress
+from crm_core.surveys.dialing import Outcome, Pacer
+from crm_core.surveys.results import Progress
+from crm_core.surveys.service import Claim
 from dialplan import variables as v
 
 if TYPE_CHECKING:

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from crm_core.models import SurveyCampaign
-from crm_core.surveys import (
+from crm_core.surveys.definition import Survey
+from crm_core.surveys.dialing import Outcome, window_closes
+from crm_core.surveys.results import Progress, progress
+from crm_core.surveys.service import (
     Claim,
-    Outcome,
-    Progress,
-    Survey,
     campaign_named,
     claim_due,
     finish_attempt,
@@ -24,7 +24,6 @@ from crm_core.surveys import (
     mark_answered,
     next_callable,
     policy_of,
-    progress,
     record_answer,
     release_lease,
     remaining,
@@ -32,7 +31,6 @@ from crm_core.surveys import (
     survey_of,
     take_lease,
 )
-from crm_core.surveys.dialing import window_closes
 
 
 @dataclass(frozen=True)

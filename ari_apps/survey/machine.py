@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ari_apps.notify.voice import Answered, HangUp, Key, Play, Played, PlayFailed, StopPlaying, Timeout
-from crm_core.surveys import END, Outcome, Survey, next_question
-from crm_core.surveys.definition import key_value
+from crm_core.surveys.definition import END, Survey, key_value, next_question
+from crm_core.surveys.dialing import Outcome
 
 BEEP = "beep"  # played before a comment is recorded (Asterisk's own sound)
 GUARD_SECONDS = 120.0  # longest a prompt may play, or the dialplan may take to detect, before the call is given up

@@ -19,7 +19,7 @@ from ari_apps.survey.call import SurveyCall, SurveyRequest
 from ari_apps.survey.machine import Finish, SurveyMachine
 from ari_apps.survey.settings import SurveySettings
 from crm_core.db import AsyncDatabase
-from crm_core.surveys import Claim, Outcome
+from crm_core.surveys.dialing import Outcome
 from crm_core.surveys.post_call import (
     PostCallStart,
     begin_post_call,
@@ -28,6 +28,7 @@ from crm_core.surveys.post_call import (
     record_post_call_comment,
 )
 from crm_core.surveys.post_call_policy import PostCallPolicy, post_call_policy
+from crm_core.surveys.service import Claim
 
 if TYPE_CHECKING:
     from ari_apps.survey.app import SurveyApp

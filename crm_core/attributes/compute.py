@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from crm_core.calculators import CALCULATORS, CalculatorConfig, Sources
-from crm_core.expr import compile_rule, evaluate_frame, evaluate_frame_values
+from crm_core.expr import compile_rule
+from crm_core.expr.frame import evaluate_frame, evaluate_frame_values
 from crm_core.models import AttributeDefinition
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm_core.complaints.categories import CATEGORIES
-from crm_core.complaints.service import Attachment, ComplaintRejected, ComplaintRules, open_complaint
+from crm_core.complaints.rules import ComplaintRules
+from crm_core.complaints.service import Attachment, ComplaintRejected, open_complaint
 from crm_core.models import Complaint, Investor, InvestorContact, InvestorDetail, InvestorPhone
 
 INTAKE_CATEGORY = "other"  # a person reads the pages and sets the category

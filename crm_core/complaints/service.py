@@ -5,17 +5,18 @@ Stateless functions taking a session; no I/O beyond the database."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.complaints import escalation
-from crm_core.complaints.deadlines import CHANNELS, SEVERITIES, DeadlinePolicy, deadlines
+from crm_core.complaints.deadlines import CHANNELS, SEVERITIES, deadlines
 from crm_core.complaints.replies import reply_way
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.models import (
     Agent,
     Complaint,
@@ -25,7 +26,6 @@ from crm_core.models import (
     Notification,
 )
 from crm_core.notifications.outbox import enqueue
-from crm_core.notifications.rules import NotifyPolicy
 from crm_core.once import claim as claim_once
 from crm_core.staff import supervisor_of
 
@@ -36,15 +36,6 @@ class ComplaintRejected(ValueError):
 
 class ComplaintNotFound(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class ComplaintRules:
-    deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
-    holidays: Container[date] = frozenset()
-    supervisor: str = ""  # job number escalated to when the owner has none (StaffProfile "supervisor")
-    head_of_service: str = ""  # job number of the head of service (level 2)
-    notify: NotifyPolicy = field(default_factory=NotifyPolicy)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crm_core.complaints.deadlines import parse_policy
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.notifications.rules import NotifyPolicy
 from crm_core.surveys.calendar import Calendar, parse_dates
 

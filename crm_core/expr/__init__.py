@@ -7,14 +7,14 @@
 Names are attribute keys (dotted names allowed), `C1`..`C5` and `R1`..`R5` are levels that compare as
 their rank 1..5, strings are quoted, `null` is the missing value. A comparison with a missing value is
 false, whatever the operator, except `== null` / `!= null`.
+
+A whole frame at once (pandas): `crm_core.expr.frame.evaluate_frame`, imported from there (pandas is not loaded
+by importing this package).
 """
 
 from crm_core.expr.ast import Node
 from crm_core.expr.errors import ExpressionError
-from crm_core.expr.evaluate import EvaluationError, evaluate, evaluate_frame, evaluate_frame_values, truthy
+from crm_core.expr.evaluate import EvaluationError, evaluate, truthy
 from crm_core.expr.parser import compile_rule, names, parse
 
-__all__ = [
-    "EvaluationError", "ExpressionError", "Node", "compile_rule", "evaluate", "evaluate_frame",
-    "evaluate_frame_values", "names", "parse", "truthy",
-]
+__all__ = ["EvaluationError", "ExpressionError", "Node", "compile_rule", "evaluate", "names", "parse", "truthy"]

@@ -19,7 +19,8 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.expr import compile_rule, evaluate, truthy
+from crm_core.expr.frame import evaluate_frame
 from crm_core.idsets import rows_among
 from crm_core.matching import loads as staff_loads
 from crm_core.matching.rules import active_rules

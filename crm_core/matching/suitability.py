@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crm_core.expr import compile_rule, evaluate, evaluate_frame, truthy
+from crm_core.expr import compile_rule, evaluate, truthy
+from crm_core.expr.frame import evaluate_frame
 from crm_core.models import MatchingRule, Product
 from crm_core.products import product_context
 

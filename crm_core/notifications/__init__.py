@@ -6,10 +6,8 @@ Life of a notification: queued → sending → sent → delivered; a failure goe
 later), to the next channel of its chain (`fallback`), or ends `given_up`. A notification found `sending`
 after a restart may have gone out: it becomes `unknown` and is never sent again by itself (`hotline notify
 retry` sends it again on an operator's word).
+
+The outbox's functions are in outbox.py and its pure decisions (channels, policy, settings) in rules.py; import
+them from there (this package's own import stays light: the `[notify]` settings do not load the database's
+models, the documents and the templates).
 """
-
-from crm_core.notifications.outbox import Outgoing, claim, enqueue, failed, recover, retry, sent
-from crm_core.notifications.rules import Channel, NotifyPolicy, NotifySettings, Status
-
-__all__ = ["Channel", "NotifyPolicy", "NotifySettings", "Outgoing", "Status", "claim", "enqueue", "failed",
-           "recover", "retry", "sent"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from crm_core.expr import Node, compile_rule, evaluate_frame
+from crm_core.expr import Node, compile_rule
+from crm_core.expr.frame import evaluate_frame
 
 
 class TreeError(ValueError):

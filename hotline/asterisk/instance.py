@@ -14,14 +14,9 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-from crm_core.outage_calls import EVENT as OUTAGE_EVENT
 from dialplan import variables as channel_vars
 from hotline.asterisk.location import AsteriskLocation
 from hotline.progress import step
@@ -109,6 +104,8 @@ class AsteriskInstance:
 
     # -- configuration -------------------------------------------------------------------------------
     def template_context(self) -> dict[str, object]:
+        from crm_core.outage_calls import EVENT as OUTAGE_EVENT  # here: that module loads the call models
+
         ast = self.settings.asterisk
         return {
             "base": self.base,
@@ -151,6 +148,8 @@ class AsteriskInstance:
         for sub in ("etc", "run", "log", "log/cel-custom", "spool", "spool/recording", "spool/fax/complaints", "lib",
                     "lib/keys", "cache", "sounds", "recordings"):
             (self.host_base / sub).mkdir(parents=True, exist_ok=True)
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined  # here: each `hotline` start loads this file
+
         context = self.template_context()
         for folder in (CONFIG_TEMPLATES, DIALPLAN_TEMPLATES):
             env = Environment(loader=FileSystemLoader(folder), undefined=StrictUndefined,
@@ -232,6 +231,9 @@ class AsteriskInstance:
         raise AsteriskStartError("ARI did not answer in time")
 
     def ari_get(self, path: str) -> object | None:
+        import urllib.error  # here, as jinja2 in render: urllib.request costs a start 0.05 s (http.client, ssl)
+        import urllib.request
+
         request = urllib.request.Request(self.ari_url + "ari/" + path)
         token = base64.b64encode(f"{self.secrets.ari_user}:{self.secrets.ari_password}".encode()).decode()
         request.add_header("Authorization", f"Basic {token}")

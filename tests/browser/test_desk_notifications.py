@@ -11,7 +11,7 @@ from crm_core.db import Database
 from crm_core.events import ScreenPop
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
-from crm_core.notifications import enqueue
+from crm_core.notifications.outbox import enqueue
 from crm_core.notifications.rules import NotifyPolicy
 from tests.browser.test_console_pages import log_in
 from tests.unit.console.conftest import Staff, add_customer

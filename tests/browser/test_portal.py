@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from console.ports import LiveEvents
 from crm_core.complaints import service
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import Callback, ClientReminder, Complaint, InvestorPhone, RiskDisclosure, TradingOrder
 from crm_core.summary import account_summary

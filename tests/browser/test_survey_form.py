@@ -14,7 +14,7 @@ from sqlalchemy import select
 from console.ports import LiveEvents
 from crm_core.db import Database
 from crm_core.models import SurveyAnswer, SurveyTarget
-from crm_core.surveys import results
+from crm_core.surveys.results import results
 from portal.app import build_app
 from tests.support.smtp import SmtpServer
 from tests.unit.console.doubles import ServedApp

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from crm_core.complaints import service
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.events import ComplaintEscalated
 from crm_core.models import AgentState
 from crm_core.models.base import utcnow

@@ -13,8 +13,8 @@ import pytest
 
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
-from crm_core.notifications import NotifySettings, enqueue
-from crm_core.notifications.outbox import events_of
+from crm_core.notifications.outbox import enqueue, events_of
+from crm_core.notifications.rules import NotifySettings
 from sounds import phrases
 from sounds.say import digits_prompts, prompt_path
 from tests.integration.conftest import Hotline

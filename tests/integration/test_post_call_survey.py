@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from crm_core import calls, recordings
 from crm_core.models import PostCallAnswer, PostCallSurvey
-from crm_core.surveys import publish
 from crm_core.surveys.post_call import post_call_results
+from crm_core.surveys.service import publish
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller
 from tests.integration.conftest import Hotline
 from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, wait_for

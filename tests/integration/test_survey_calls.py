@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from crm_core.models import Call, SurveyAnswer, SurveyAttempt, SurveyCampaign, SurveyTarget
-from crm_core.surveys import create_campaign, forbid, publish, request_run
+from crm_core.surveys.service import create_campaign, forbid, publish, request_run
 from tests.integration.conftest import Hotline
 from tests.integration.test_phone_trading import sqlite_only
 from tests.support.cli import HOTLINE, readme_command

@@ -15,7 +15,7 @@ from apscheduler.triggers.cron import CronTrigger
 from crm_core.db import Database
 from crm_core.job_runs import recent_runs
 from crm_core.models import SurveyCampaign
-from crm_core.surveys import create_campaign, publish
+from crm_core.surveys.service import create_campaign, publish
 from hotline.jobs import Job, add_jobs, registered_jobs, run_once
 from hotline.settings import SettingsError, load_settings
 from tests.unit.surveys.test_definition import example

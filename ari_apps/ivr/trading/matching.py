@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from ari_apps.ivr.trading.services import TradingServices
 from crm_core import trading
 from crm_core.db import AsyncDatabase
-from crm_core.notifications import NotifyPolicy
 from crm_core.notifications.fill_reports import report_fills
 from crm_core.notifications.price_alerts import check_price_alerts
 from crm_core.notifications.reminders import queue_due_reminders
+from crm_core.notifications.rules import NotifyPolicy
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from crm_core import staff
 from crm_core.agents import create_agent
 from crm_core.complaints import service
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.models import Agent, Complaint, Notification
 from crm_core.models.base import utcnow
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline

@@ -10,9 +10,9 @@ from pathlib import Path
 from crm_core.db import Database
 from crm_core.migrate import upgrade
 from crm_core.models import ClientReminder, Investor, Notification, PriceAlert
-from crm_core.notifications import NotifyPolicy
 from crm_core.notifications.price_alerts import check_price_alerts
 from crm_core.notifications.reminders import queue_due_reminders
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import FixedFeed
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 

@@ -18,7 +18,7 @@ from crm_core import calls
 from crm_core.call_figures import Step, Timeline
 from crm_core.complaints import service
 from crm_core.complaints.deadlines import parse_policy
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.complaints.settings import ComplaintSettings
 from crm_core.models import PostCallSurvey, report_intervals
 from crm_core.surveys.calendar import Calendar

@@ -20,7 +20,6 @@ from crm_core.models import (
     SurveyVersion,
 )
 from crm_core.models.base import utcnow
-from crm_core.surveys import claim_due, load_targets, mark_answered, record_answer
 from crm_core.surveys.dialing import Outcome
 from crm_core.surveys.post_call import (
     begin_post_call,
@@ -29,7 +28,7 @@ from crm_core.surveys.post_call import (
     record_post_call_comment,
 )
 from crm_core.surveys.post_call_policy import PostCallPolicy
-from crm_core.surveys.service import finish_attempt
+from crm_core.surveys.service import claim_due, finish_attempt, load_targets, mark_answered, record_answer
 from tests.support.cli import add_client, fresh_state, readme_command, run_hotline
 from tests.unit.surveys.test_definition import example
 

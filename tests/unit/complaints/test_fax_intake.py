@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from crm_core.complaints import service
 from crm_core.complaints.intake import FaxReceived
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import Complaint, Investor, InvestorContact
 from gateways.fax_documents import html_to_fax_tiff

@@ -11,7 +11,8 @@ import pytest
 from agi.handlers import AgiDeps, AgiRequest, complaint_fax
 from crm_core.complaints import intake, service
 from crm_core.complaints.intake import FaxReceived, MailReceived
-from crm_core.complaints.service import Attachment, ComplaintRejected, ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
+from crm_core.complaints.service import Attachment, ComplaintRejected
 from crm_core.db import Database
 from crm_core.models import Investor, InvestorContact, InvestorDetail, InvestorPhone
 

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from crm_core.agents import create_agent
 from crm_core.complaints import service
 from crm_core.complaints.deadlines import parse_policy
-from crm_core.complaints.service import Attachment, ComplaintRejected, ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
+from crm_core.complaints.service import Attachment, ComplaintRejected
 from crm_core.db import Database
 from crm_core.models import Complaint, ComplaintStep, Investor, InvestorContact, Notification, StaffProfile
 from crm_core.surveys.calendar import Calendar

@@ -12,7 +12,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from crm_core.complaints import service
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import AuditEntry, Complaint, Notification
 from crm_core.models.base import utcnow

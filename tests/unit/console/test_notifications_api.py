@@ -12,7 +12,7 @@ from crm_core import audit, calls
 from crm_core.db import Database
 from crm_core.models import Notification
 from crm_core.models.base import utcnow
-from crm_core.notifications import enqueue, failed
+from crm_core.notifications.outbox import enqueue, failed
 from crm_core.notifications.rules import NotifyPolicy
 from tests.unit.console.conftest import Staff, add_customer, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony

@@ -9,7 +9,7 @@ from typing import Any
 from crm_core.db import Database
 from crm_core.models import Campaign, CampaignTarget
 from crm_core.models.base import utcnow
-from crm_core.surveys import Outcome, claim_due, create_campaign, load_targets, mark_answered, publish, record_answer
+from crm_core.surveys.dialing import Outcome
 from crm_core.surveys.post_call import (
     begin_post_call,
     finish_post_call,
@@ -17,7 +17,15 @@ from crm_core.surveys.post_call import (
     record_post_call_comment,
 )
 from crm_core.surveys.post_call_policy import PostCallPolicy
-from crm_core.surveys.service import campaign_named
+from crm_core.surveys.service import (
+    campaign_named,
+    claim_due,
+    create_campaign,
+    load_targets,
+    mark_answered,
+    publish,
+    record_answer,
+)
 from tests.unit.console.conftest import Staff, add_customer, console_client, login, run
 from tests.unit.console.doubles import FakeTelephony
 from tests.unit.surveys.test_definition import example

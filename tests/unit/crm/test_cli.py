@@ -20,7 +20,7 @@ class FakeSettings:
 
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    add_crm_commands(parser.add_subparsers(dest="command"))
+    add_crm_commands(parser.add_subparsers(dest="command").add_parser("crm"))
     return parser.parse_args(["crm", *argv])
 
 

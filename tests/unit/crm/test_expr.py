@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_core.expr import ExpressionError, compile_rule, evaluate, evaluate_frame, names, parse
+from crm_core.expr import ExpressionError, compile_rule, evaluate, names, parse
+from crm_core.expr.frame import evaluate_frame
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ def test_the_search_command_prints_the_effective_class(crm: Database, capsys: py
         risks = risk_classes(session, session.scalars(select(Investor.id)))
     investor_id, risk = next((i, r) for i, r in sorted(risks.items()) if r.differs and r.effective)
     parser = argparse.ArgumentParser()
-    add_crm_commands(parser.add_subparsers(dest="command"))
+    add_crm_commands(parser.add_subparsers(dest="command").add_parser("crm"))
     args = parser.parse_args(["crm", "search", "--field", f"risk_class={risk.effective}", "--limit", "1000"])
     assert args.handler(args, Settings(crm.url)) == 0
     lines = {int(line.split("\t")[0]): line.split("\t")[3] for line in capsys.readouterr().out.splitlines()}

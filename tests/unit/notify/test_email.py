@@ -14,10 +14,11 @@ from typing import Any, TypeVar
 from crm_core.db import AsyncDatabase, Database
 from crm_core.documents.send import queue_document
 from crm_core.models import InvestorDetail
-from crm_core.notifications import Outgoing, sent
+from crm_core.notifications.outbox import Outgoing, sent
 from crm_core.notifications.sending import Sent
 from gateways.dispatcher import Dispatcher
-from gateways.smtp import SmtpSender, SmtpSettings, build_message, message_id
+from gateways.smtp import SmtpSender, build_message, message_id
+from gateways.smtp_settings import SmtpSettings
 from tests.support.smtp import SmtpServer
 from tests.unit.notify.test_fax import pdf_text
 from tests.unit.notify.test_outbox import NOON, POLICY, client, fill_report, row

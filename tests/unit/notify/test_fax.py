@@ -20,8 +20,8 @@ from crm_core.db import Database
 from crm_core.documents import UnknownDocument, document_html, statement_data
 from crm_core.documents.send import document_data, fax_on_call, queue_document
 from crm_core.models import Notification
-from crm_core.notifications import NotifyPolicy, Outgoing, claim, enqueue, failed, sent
-from crm_core.notifications.outbox import claim_one, events_of
+from crm_core.notifications.outbox import Outgoing, claim, claim_one, enqueue, events_of, failed, sent
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.notifications.sending import SendFailed
 from crm_core.trading import match_orders, place_order
 from gateways.fax_documents import html_to_fax_tiff, html_to_pdf, tiff_pages

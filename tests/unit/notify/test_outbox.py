@@ -19,8 +19,19 @@ from crm_core.models import (
     Notification,
     NotificationReceipt,
 )
-from crm_core.notifications import NotifyPolicy, Status, claim, enqueue, failed, recover, retry, sent
-from crm_core.notifications.outbox import apply_early_receipts, delivered, events_of, receipt
+from crm_core.notifications.outbox import (
+    apply_early_receipts,
+    claim,
+    delivered,
+    enqueue,
+    events_of,
+    failed,
+    receipt,
+    recover,
+    retry,
+    sent,
+)
+from crm_core.notifications.rules import NotifyPolicy, Status
 from crm_core.seed import seed_reference_data
 
 NOON = datetime(2026, 11, 25, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from ari_apps.ivr.trading.matching import _reminders_round
 from crm_core.db import Database
 from crm_core.models import ClientReminder, Investor, InvestorDetail, InvestorPhone, Notification, PriceAlert
-from crm_core.notifications import NotifyPolicy, Status
 from crm_core.notifications.price_alerts import add_alert, check_price_alerts, crossed, parse_price
 from crm_core.notifications.reminders import (
     ReminderRejected,
@@ -22,6 +21,7 @@ from crm_core.notifications.reminders import (
     parse_local,
     queue_due_reminders,
 )
+from crm_core.notifications.rules import NotifyPolicy, Status
 from crm_core.notifications.templates import render
 from crm_core.seed import seed_reference_data
 from crm_core.trading import BuiltinBroker, FixedFeed

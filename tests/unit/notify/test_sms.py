@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from crm_core.db import AsyncDatabase, Database
-from crm_core.notifications import enqueue
-from crm_core.notifications.outbox import receipt
+from crm_core.notifications.outbox import enqueue, receipt
 from gateways.dispatcher import Dispatcher
-from gateways.smpp import SmppSender, SmppSettings, parse_receipt
+from gateways.smpp import SmppSender, parse_receipt
+from gateways.smpp_settings import SmppSettings
 from tests.support.hotline import wait_for
 from tests.support.smsc import TestSmsc
 from tests.unit.notify.test_email import Clock

@@ -29,7 +29,7 @@ from ari_apps.notify.voice import (
 )
 from ari_apps.originate import dial_string
 from ari_apps.prompts import Prompts
-from crm_core.notifications import Outgoing
+from crm_core.notifications.outbox import Outgoing
 from crm_core.notifications.sending import SendFailed
 from crm_core.notifications.templates import render
 from hotline.asterisk.instance import AsteriskInstance

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from crm_core import audit
 from crm_core.complaints import service
 from crm_core.complaints.deadlines import parse_policy
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import Complaint, InvestorPhone, Notification
 from crm_core.surveys.calendar import Calendar

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
 from crm_core.complaints.intake import from_web
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from portal.app import build_app
 from portal.ratelimit import RateLimiter

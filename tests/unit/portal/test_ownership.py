@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from crm_core import chats
 from crm_core.client_sessions import resolve
 from crm_core.complaints.intake import from_web
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import TradingOrder
 from crm_core.trading.demo import seed_demo_trading

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from crm_core.complaints import service
 from crm_core.complaints.deadlines import Deadline, DeadlinePolicy, deadlines, missed, working_time
 from crm_core.complaints.escalation import Standing, overdue
-from crm_core.complaints.service import ComplaintRules
+from crm_core.complaints.rules import ComplaintRules
 from crm_core.db import Database
 from crm_core.models import Investor
 from reports.complaints import COLUMNS, Calendar, ComplaintFacts, complaint_charts, complaints, tally

@@ -26,12 +26,11 @@ from crm_core.models import (
     SurveyAttempt,
     SurveyTarget,
 )
-from crm_core.surveys import (
+from crm_core.surveys.definition import SurveyError
+from crm_core.surveys.dialing import Outcome, PolicyError
+from crm_core.surveys.results import progress, results
+from crm_core.surveys.service import (
     CampaignError,
-    Outcome,
-    PolicyError,
-    SourceError,
-    SurveyError,
     campaign_named,
     claim_due,
     create_campaign,
@@ -41,16 +40,15 @@ from crm_core.surveys import (
     load_targets,
     mark_answered,
     next_callable,
-    progress,
     publish,
     record_answer,
     remaining,
     request_run,
-    results,
     runnable,
     survey_of,
     take_lease,
 )
+from crm_core.surveys.targets import SourceError
 from tests.unit.surveys.test_definition import example
 
 NOON = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai, a Wednesday

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from crm_core.surveys import END, SurveyError, next_question, parse_survey
-from crm_core.surveys.definition import key_value
+from crm_core.surveys.definition import END, SurveyError, key_value, next_question, parse_survey
 
 
 def example() -> dict[str, Any]:

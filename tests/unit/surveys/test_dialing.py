@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm_core.surveys import Calendar, DialPolicy, Outcome, Pacer, PolicyError, after_outcome, within_window
-from crm_core.surveys.dialing import window_opens
+from crm_core.surveys.calendar import Calendar
+from crm_core.surveys.dialing import DialPolicy, Outcome, Pacer, PolicyError, after_outcome, window_opens, within_window
 
 POLICY = DialPolicy(max_attempts=3, retry_seconds={"busy": 300, "no_answer": 1200, "machine": 3600})
 NATIONAL_DAY = date(2026, 10, 1)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.db import Database
 from crm_core.models import Call, CallDisposition, PostCallSurvey
-from crm_core.surveys import Outcome, publish
+from crm_core.surveys.dialing import Outcome
 from crm_core.surveys.post_call import (
     begin_post_call,
     close_post_calls_left_open,
@@ -22,6 +22,7 @@ from crm_core.surveys.post_call import (
     record_post_call_answer,
 )
 from crm_core.surveys.post_call_policy import PostCallPolicy
+from crm_core.surveys.service import publish
 from tests.unit.surveys.test_campaigns import investor, new_agent
 
 NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crm_core.surveys import PolicyError
+from crm_core.surveys.dialing import PolicyError
 from crm_core.surveys.post_call_policy import CallFacts, PostCallPolicy, choose, post_call_policy, sample_draw
 
 NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)

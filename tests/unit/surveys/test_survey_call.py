@@ -29,7 +29,8 @@ from ari_apps.survey.machine import (
     Timeout,
     ToAgent,
 )
-from crm_core.surveys import Outcome, parse_survey
+from crm_core.surveys.definition import parse_survey
+from crm_core.surveys.dialing import Outcome
 from tests.unit.surveys.test_definition import broken, example
 
 SURVEY = parse_survey(example())

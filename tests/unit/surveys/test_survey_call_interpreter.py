@@ -12,7 +12,9 @@ from ari_apps.ari import AriNotFound
 from ari_apps.session import SessionApp
 from ari_apps.survey.call import SurveyCall, SurveyRequest
 from ari_apps.survey.machine import Answered, Finish, Key, Played, PlayFailed, SurveyMachine
-from crm_core.surveys import Claim, Outcome, parse_survey
+from crm_core.surveys.definition import parse_survey
+from crm_core.surveys.dialing import Outcome
+from crm_core.surveys.service import Claim
 
 SURVEY = parse_survey(resources.files("crm_core.surveys").joinpath("post_call.json").read_text())
 MEDIA = {"intro": "sound:intro", "thanks": "sound:thanks", "beep": "sound:beep", "q:satisfaction": "sound:q1",

@@ -24,10 +24,11 @@ from crm_core.models import (
 )
 from crm_core.notifications import outbox
 from crm_core.notifications.rules import NotifyPolicy
-from crm_core.surveys import campaign_named, create_campaign, load_targets, parse_survey, progress, publish, results
-from crm_core.surveys.definition import END
+from crm_core.surveys.definition import END, parse_survey
 from crm_core.surveys.link_tokens import digest, new_token, well_formed
 from crm_core.surveys.links import LinkClosed, answer, opened, send
+from crm_core.surveys.results import progress, results
+from crm_core.surveys.service import campaign_named, create_campaign, load_targets, publish
 from crm_core.surveys.web_form import FormError, check, choices, current, limits
 from tests.unit.surveys.test_definition import example
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from ari_apps.ivr.trading.matching import _round
 from crm_core.models import InvestorDetail, Notification
-from crm_core.notifications import NotifyPolicy
 from crm_core.notifications.fill_reports import report_fills, subscribe
+from crm_core.notifications.rules import NotifyPolicy
 from crm_core.trading import match_orders, place_order
 from tests.unit.trading.conftest import ACCOUNT, NOW, Desk
 
