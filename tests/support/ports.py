@@ -8,12 +8,14 @@ and never handed out twice by one process."""
 
 import random
 import socket
+from functools import cache
 from pathlib import Path
 
 _given: set[int] = set()
 _pick = random.Random()  # seeded from the OS: parallel test groups start at different places
 
 
+@cache  # read once per process, not once per port
 def _ephemeral_start() -> int:
     try:
         return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
