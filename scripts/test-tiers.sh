@@ -21,6 +21,12 @@ pytest="$1"
 shift
 work=$(mktemp -d "${TMPDIR:-/tmp}/hotline-tests-XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# The suite starts some hundreds of Python processes (services, `hotline` commands) that import the project.
+# Compiled once here, they read its bytecode instead of compiling it each (with PYTHONDONTWRITEBYTECODE set, as
+# on these machines, none of them would write it): about 0.8 s of CPU saved per service start. The bytecode goes
+# to the __pycache__ folders git ignores; a source changed later is compiled again at import, as always.
+"$(dirname "$pytest")/python" -m compileall -q -j 0 crm_core agi ari_apps gateways hotline reports console portal \
+  webapi tests >/dev/null
 slow=(tests/integration/test_phone_trading.py tests/integration/test_staying_up.py
       tests/integration/test_summary_e2e.py tests/integration/test_fill_reports_e2e.py)
 front=(tests/integration/test_front_door.py tests/integration/test_cli_call.py
@@ -41,7 +47,8 @@ declare -A pids
 run_group() {  # name, then the paths
   local name=$1
   shift
-  "$pytest" "$@" --basetemp="$work/$name" "${extra[@]}" >"$work/$name.log" 2>&1 &
+  (TIMEFORMAT="[tests] $name group: %0R s, CPU %0U s user + %0S s system (with the processes it waited for)"
+   time "$pytest" "$@" --basetemp="$work/$name" "${extra[@]}") >"$work/$name.log" 2>&1 &
   pids[$name]=$!
 }
 extra=("$@")
@@ -56,7 +63,8 @@ echo "[tests] the ${groups[*]} groups run beside this group; their reports follo
 
 ignore=()
 for path in "${slow[@]}" "${front[@]}" "${outbound[@]}" "${features[@]}"; do ignore+=(--ignore="$path"); done
-"$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@"
+TIMEFORMAT="[tests] integration group: %0R s, CPU %0U s user + %0S s system (with the processes it waited for)"
+time "$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@"
 integration_status=$?
 
 declare -A status

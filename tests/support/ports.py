@@ -1,18 +1,32 @@
 """Free loopback ports for servers that tests start.
 
-Chosen below the kernel's ephemeral range (net.ipv4.ip_local_port_range): a port the kernel hands out
-(bind to 0) is free only until some process's outgoing connection is given the same number, which happened
-between choosing a service's console port and the service binding it (CI, 2026-12-02: "address already in
-use"). A port below that range is never given to an outgoing connection; it is checked free by binding it,
-and never handed out twice by one process."""
+Two ways a chosen port was taken before its server bound it, both seen under `make test`:
+- bound to port 0, the kernel hands out a port of its ephemeral range (net.ipv4.ip_local_port_range), which it
+  may give next to some process's outgoing connection (CI, 2026-12-02: "address already in use");
+- the eight test groups run side by side, each choosing ports: two of them chose the same port, one for a
+  service's console, in the seconds before the first service bound it (2026-12-03).
 
+So ports come from 11000-19999: below the ephemeral range, above `make run`'s RTP ports (10000-10999) and
+below the tests' own (20000 and up). That range is cut into blocks of BLOCK ports; a process takes a block by
+locking its file (flock, released by the kernel when the process ends, however it ends) and hands out the
+block's ports one by one, each checked free by binding it, then takes another block. No two test processes
+ever hand out the same port.
+"""
+
+import fcntl
+import os
 import random
 import socket
+import tempfile
 from functools import cache
 from pathlib import Path
 
-_given: set[int] = set()
-_pick = random.Random()  # seeded from the OS: parallel test groups start at different places
+LOW, HIGH = 11000, 20000
+BLOCK = 250
+_pick = random.Random()  # seeded from the OS: processes try the blocks in different orders
+_owner = 0  # the process the blocks below were taken by (a forked child takes blocks of its own)
+_held: list[int] = []  # the locked files' descriptors: kept open for the process's life
+_ports: list[int] = []  # the taken blocks' ports not handed out yet
 
 
 @cache  # read once per process, not once per port
@@ -32,11 +46,31 @@ def _bindable(port: int, kind: int) -> bool:
     return True
 
 
+def _take_block() -> list[int]:
+    high = min(HIGH, _ephemeral_start())
+    folder = Path(tempfile.gettempdir()) / "hotline-test-ports"
+    folder.mkdir(exist_ok=True)
+    blocks = list(range((high - LOW) // BLOCK))
+    _pick.shuffle(blocks)
+    for n in blocks:
+        fd = os.open(folder / f"{LOW + n * BLOCK}.lock", os.O_CREAT | os.O_RDWR, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another test process holds it
+            os.close(fd)
+            continue
+        _held.append(fd)
+        return list(range(LOW + n * BLOCK, LOW + (n + 1) * BLOCK))
+    raise RuntimeError(f"every block of test ports between {LOW} and {high} is held by another process")
+
+
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    low, high = 10000, min(_ephemeral_start(), 65536) - 1
-    for _ in range(1000):
-        port = _pick.randint(low, high)
-        if port not in _given and _bindable(port, kind):
-            _given.add(port)
+    global _owner
+    if _owner != os.getpid():  # first call, or a forked child: its parent's blocks are not its own
+        _owner, _ports[:] = os.getpid(), []
+    while True:
+        if not _ports:
+            _ports.extend(_take_block())
+        port = _ports.pop()
+        if _bindable(port, kind):
             return port
-    raise RuntimeError(f"no free loopback port between {low} and {high}")

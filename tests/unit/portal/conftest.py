@@ -20,6 +20,7 @@ from crm_core.seed import seed_reference_data
 from crm_core.trading import BuiltinBroker, FixedFeed, TradingConfig
 from crm_core.trading.demo import seed_demo_trading
 from portal.app import build_app
+from portal.context import CONTEXT
 
 SENIOR, CAUTIOUS = "200000001", "200000002"  # fund accounts
 PASSWORD = "135790"
@@ -60,7 +61,11 @@ def practice_broker() -> BuiltinBroker:
 
 @asynccontextmanager
 async def portal_client(database: Database, **options: Any) -> AsyncIterator[TestClient[Any, Any]]:
+    """The portal on a test server; `clock=`: the time its requests are served at (default: the real one)."""
+    clock = options.pop("clock", None)
     app = build_app(database, options.pop("broker", None) or practice_broker(), **options)
+    if clock is not None:
+        app[CONTEXT].clock = clock
     async with TestClient(TestServer(app)) as client:
         yield client
 

@@ -5,6 +5,8 @@ is the same 404 as none and never listed."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +24,15 @@ from tests.unit.portal.conftest import CAUTIOUS, SENIOR, Clients, log_in, portal
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai
 RULES = ComplaintRules(parse_policy("default=1/15, trading=1/10"), Calendar("CN"))
+
+
+def ticking(start: datetime) -> Callable[[], datetime]:
+    """The portal's clock in these tests: from `start`, a second later at each reading (the real clock moves on
+    past the tests' fixed dates)."""
+    seconds = itertools.count()
+    return lambda: start + timedelta(seconds=next(seconds))
+
+
 LODGE = {"category": "fees", "department": "Shanghai Lujiazui branch", "text": "I was charged the fee twice.",
          "request_id": "complaint-0001"}
 
@@ -33,7 +44,7 @@ def test_a_client_lodges_a_complaint_once_and_follows_it_to_its_resolution(datab
         session.add(InvestorPhone(investor_id=clients.senior_id, number="13900000001"))  # a mobile: SMS
 
     async def lodge() -> int:
-        async with portal_client(database, complaint_rules=RULES) as client:
+        async with portal_client(database, complaint_rules=RULES, clock=ticking(NOW)) as client:
             mine = {"X-CSRF-Token": await log_in(client, SENIOR)}
             declared = await client.put("/api/preferences", json={"preferred_channel": "sms"}, headers=mine)
             assert declared.status == 200
@@ -78,7 +89,7 @@ def test_a_client_lodges_a_complaint_once_and_follows_it_to_its_resolution(datab
                         RULES, "agent:1003")
 
     async def follow() -> None:
-        async with portal_client(database, complaint_rules=RULES) as client:
+        async with portal_client(database, complaint_rules=RULES, clock=ticking(NOW + timedelta(days=3))) as client:
             await log_in(client, SENIOR)
             listed = await (await client.get("/api/complaints")).json()
             assert listed["time_zone"] == "Asia/Shanghai" and "fees" in listed["categories"]

@@ -55,6 +55,9 @@ def session_headers(base_url: str) -> dict[str, str]:
     return {"Cookie": cookie, "X-CSRF-Token": csrf}
 
 
+# On PostgreSQL only (two minutes and more per backend under make test's load): it is the stricter backend of
+# the two for what fuzzing finds (a NUL in a string, an integer past a 4-byte column, an over-long text).
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 @pytest.mark.timeout(240)
 def test_no_input_makes_the_portal_fail_or_leak(served: ServedApp) -> None:
     schema = schemathesis.openapi.from_url(f"{served.url}/api/openapi.json")

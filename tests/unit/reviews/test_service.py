@@ -94,6 +94,7 @@ def test_a_review_is_saved_only_when_it_fits_and_enters_the_agents_report(databa
         assert reviews.may_read(1, 1, False) and reviews.may_read(1, 2, True) and not reviews.may_read(1, 2, False)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the whole demo data: `make run`'s backend
 def test_the_demo_data_publishes_the_standard_form_once(database: Database, tmp_path: Path) -> None:
     with database.session() as session:
         assert load_demo_data(session, tmp_path / "accounts.txt")
