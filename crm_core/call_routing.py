@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.expr import compile_rule, evaluate, names, truthy
-from crm_core.matching.context import one_investor
+from crm_core.matching.investor import one_investor
 from crm_core.matching.rules import active_rules
 from crm_core.models import Agent, InvestorAssignment, MatchingRule
 

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crm_core import rematch
-from crm_core.attributes import AttributeError_, current_definitions, define_attribute, set_value
+from crm_core.attributes.definitions import AttributeError_, current_definitions, define_attribute
+from crm_core.attributes.values import set_value
 from crm_core.matching.rules import retire_rule, save_rule
 from crm_core.products import save_product
 from crm_core.rematch import Report
-from crm_core.segments import add_segment, change_rule, move_segment, remove_segment
+from crm_core.segments.service import add_segment, change_rule, move_segment, remove_segment
 from crm_core.staff import grant_role, revoke_role, set_profile
 
 

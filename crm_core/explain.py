@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from crm_core.expr import compile_rule, evaluate, names, truthy
 from crm_core.matching.assignment import eligible, staff_env
-from crm_core.matching.context import one_investor
+from crm_core.matching.investor import one_investor
 from crm_core.matching.recommendations import recommend_one
 from crm_core.matching.rules import active_rules
 from crm_core.models import Agent, InvestorAssignment

@@ -22,8 +22,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.attributes import current_definitions, load_frame, write_frame
 from crm_core.attributes.compute import compute_attributes, written_keys
+from crm_core.attributes.definitions import current_definitions
+from crm_core.attributes.values import load_frame, write_frame
 from crm_core.calculators import CalculatorConfig, load_sources
 from crm_core.call_routing import ROUTING_KINDS
 from crm_core.db import Database
@@ -36,7 +37,8 @@ from crm_core.matching.rules import active_rules
 from crm_core.matching.store import write_results
 from crm_core.models import Investor, InvestorAssignment, MatchingRule, Product
 from crm_core.products import active_products, product_context
-from crm_core.segments import classify, load_tree, touched_investors, write_paths
+from crm_core.segments.service import load_tree, touched_investors, write_paths
+from crm_core.segments.tree import classify
 from crm_core.staff import pool
 
 

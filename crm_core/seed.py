@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from crm_core.attributes import seed_definitions
+from crm_core.attributes.definitions import seed_definitions
 from crm_core.matching.rules import seed_rules
 from crm_core.products import seed_products
-from crm_core.segments import seed_tree
+from crm_core.segments.service import seed_tree
 from crm_core.staff import seed_roles
 
 

@@ -54,7 +54,7 @@ def _product(session: Session, code: str) -> Product:
 def trace(session: Session, investor_id: int, product_code: str) -> Trace:
     # The rules' engine is pandas (0.3 s to import): loaded when a decision is asked for, not by every importer of
     # trading (orders import this module), such as the command line's notify and crm commands.
-    from crm_core.matching.context import one_investor
+    from crm_core.matching.investor import one_investor
     from crm_core.matching.rules import active_rules
     from crm_core.matching.suitability import decide_one
 

@@ -27,7 +27,7 @@ from crm_core.models import (
     StaffProfile,
 )
 from crm_core.models.base import utcnow
-from crm_core.segments import touched_investors
+from crm_core.segments.service import touched_investors
 from crm_core.staff import StaffError, has_role
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm_core.agents import get_by_job_number
-from crm_core.attributes import profile_at
+from crm_core.attributes.values import profile_at
 from crm_core.call_routing import route_for
 from crm_core.db import Database
 from crm_core.explain import explain_product, explain_staff

@@ -30,7 +30,6 @@ from crm_core.db import Database
 from crm_core.events import ComplaintEscalated
 from crm_core.job_runs import claim_run, finish_run
 from crm_core.models.base import utcnow
-from crm_core.rematch import full_recompute
 from crm_core.surveys.service import request_run
 from hotline.complaint_wiring import complaint_rules
 from hotline.daily_report import queue_daily_report, recipients
@@ -89,6 +88,8 @@ def _escalate(database: Database, now: datetime, rules: ComplaintRules,
 
 
 def _recompute(database: Database) -> str:
+    from crm_core.rematch import full_recompute  # pandas: loaded by the nightly job, not by every service start
+
     report = full_recompute(database)
     return f"recomputed: {report}"
 

@@ -1,21 +1,2 @@
-"""Investor attributes as data: versioned definitions, time-stamped values with history."""
-
-from crm_core.attributes.definitions import (
-    AttributeError_,
-    current_definitions,
-    define_attribute,
-    seed_definitions,
-)
-from crm_core.attributes.values import (
-    decode_display,
-    encode,
-    load_frame,
-    profile_at,
-    set_value,
-    write_frame,
-)
-
-__all__ = [
-    "AttributeError_", "current_definitions", "decode_display", "define_attribute", "encode", "load_frame",
-    "profile_at", "seed_definitions", "set_value", "write_frame",
-]
+"""Investor attributes as data: versioned definitions (definitions.py), time-stamped values with history
+(values.py, with pandas; current.py, one investor's without). Import from the module: this package loads none."""

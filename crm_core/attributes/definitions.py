@@ -7,7 +7,6 @@ from graphlib import CycleError, TopologicalSorter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm_core.calculators import CALCULATORS
 from crm_core.expr import compile_rule, names
 from crm_core.models import AttributeDefinition
 
@@ -102,6 +101,8 @@ def define_attribute(
         raise AttributeError_(f"unknown value type {value_type!r}; one of {sorted(VALUE_TYPES)}")
     if computation not in COMPUTATIONS:
         raise AttributeError_(f"unknown computation {computation!r}; one of {sorted(COMPUTATIONS)}")
+    from crm_core.calculators import CALCULATORS  # pandas: imported by what defines attributes, not what reads them
+
     if computation == "calculator" and formula not in CALCULATORS:
         raise AttributeError_(f"unknown calculator {formula!r}; one of {sorted(CALCULATORS)}")
     existing = {d.key: d for d in current_definitions(session)}

@@ -17,8 +17,8 @@ import pandas as pd
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from crm_core.attributes.current import current_rows, rule_value, value_types
 from crm_core.attributes.definitions import AttributeError_, current_definitions
-from crm_core.idsets import rows_among
 from crm_core.models import AttributeValue
 from crm_core.models.base import utcnow
 
@@ -50,19 +50,6 @@ def encode(value: Any, value_type: str) -> tuple[str | None, float | None]:
     return str(value), None
 
 
-def decode_frame(text: str | None, value_type: str) -> Any:
-    """The value rules see: floats for numbers and money, rank for levels, bool, text."""
-    if text is None:
-        return None
-    if value_type in ("money", "number", "integer"):
-        return float(text)
-    if value_type == "level":
-        return int(text[1:])
-    if value_type == "bool":
-        return text == "true"
-    return text
-
-
 def decode_display(text: str | None, value_type: str) -> Any:
     """The value people see: Decimal for money, 'C3' for levels."""
     if text is None:
@@ -78,25 +65,10 @@ def decode_display(text: str | None, value_type: str) -> Any:
     return text
 
 
-def _types(session: Session) -> dict[str, str]:
-    return {d.key: d.value_type for d in current_definitions(session)}
-
-
-def _current_rows(session: Session, ids: list[int] | None, keys: list[str] | None) -> list[Any]:
-    query = select(AttributeValue.id, AttributeValue.investor_id, AttributeValue.attribute_key,
-                   AttributeValue.value).where(AttributeValue.valid_to.is_(None))
-    if keys is not None:
-        query = query.where(AttributeValue.attribute_key.in_(keys))
-    if ids is None:
-        return list(session.connection().execute(query).fetchall())
-    wanted = set(ids)
-    return [row for row in rows_among(session, query, AttributeValue.investor_id, ids) if row.investor_id in wanted]
-
-
 def load_frame(session: Session, ids: list[int] | None = None, keys: list[str] | None = None) -> pd.DataFrame:
     """Current values as rules see them: index investor id, one column per attribute key."""
-    types = _types(session)
-    rows = _current_rows(session, ids, keys)
+    types = value_types(session)
+    rows = current_rows(session, ids, keys)
     long = pd.DataFrame([(r.investor_id, r.attribute_key, r.value) for r in rows],
                         columns=["investor_id", "key", "value"])
     columns = keys if keys is not None else sorted(types)
@@ -116,7 +88,7 @@ def _decode_column(column: pd.Series, value_type: str) -> pd.Series:
         return pd.to_numeric(column, errors="coerce").astype(float)
     if value_type == "level":
         return pd.to_numeric(column.str[1:], errors="coerce").astype(float)
-    decoded = column.map(lambda text: decode_frame(None if _is_missing(text) else text, value_type))
+    decoded = column.map(lambda text: rule_value(None if _is_missing(text) else text, value_type))
     return decoded.astype(object)
 
 
@@ -174,7 +146,7 @@ def write_frame(
     keys = list(frame.columns)
     if not keys or not len(ids):
         return WriteResult(0)
-    rows = _current_rows(session, [int(i) for i in ids], keys)
+    rows = current_rows(session, [int(i) for i in ids], keys)
     current = pd.DataFrame([tuple(r) for r in rows], columns=["id", "investor_id", "attribute_key", "old"])
     new = pd.DataFrame({
         "investor_id": np.tile(ids, len(keys)),
@@ -210,7 +182,7 @@ def _close(session: Session, row_ids: list[int], now: datetime) -> None:
 def set_value(session: Session, investor_id: int, key: str, value: Any, *, source: str = "manual",
               now: datetime | None = None) -> bool:
     """Set one value (an 'input' attribute, or a correction); returns whether it changed."""
-    types = _types(session)
+    types = value_types(session)
     if key not in types:
         raise AttributeError_(f"unknown attribute {key!r}")
     frame = pd.DataFrame({key: [value]}, index=pd.Index([investor_id], name="investor_id"), dtype=object)

@@ -23,7 +23,6 @@ from crm_core.models import AttributeValue, InvestorDetail, NotificationSubscrip
 from crm_core.notifications import fill_reports
 from crm_core.notifications.reminders import ReminderRejected, check_channel
 from crm_core.notifications.rules import FROM_CRM
-from crm_core.rematch import rematch_investors
 
 DECLARABLE = tuple(FROM_CRM)  # the CRM channels the outbox can send on: phone (a voice call), sms, email, fax
 
@@ -63,6 +62,8 @@ def set_preferred_channel(session: Session, investor_id: int, channel: str, *, n
         session.add(detail)
     detail.preferred_channel = channel
     session.flush()
+    from crm_core.rematch import rematch_investors  # pandas: loaded when a client declares, not by every importer
+
     rematch_investors(session, [investor_id], "preferred channel set by the client")
     _audit(session, investor_id, "preferred_channel", channel, now)
     return preferences(session, investor_id)

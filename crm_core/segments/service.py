@@ -13,11 +13,12 @@ import pandas as pd
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from crm_core.attributes import current_definitions
+from crm_core.attributes.definitions import current_definitions
 from crm_core.expr import compile_rule
 from crm_core.idsets import rows_among
 from crm_core.models import MatchChange, Segment, SegmentMembership
 from crm_core.models.base import utcnow
+from crm_core.segments.paths import current_path_rows
 from crm_core.segments.tree import Tree, TreeError
 
 DEFAULT_TREE: list[tuple[str, str, str | None, str]] = [
@@ -128,14 +129,8 @@ def touched_investors(session: Session, codes: set[str]) -> list[int]:
 
 
 def current_paths(session: Session, ids: list[int] | None = None) -> pd.Series:
-    query = select(SegmentMembership.investor_id, SegmentMembership.path).where(
-        SegmentMembership.valid_to.is_(None)
-    )
-    if ids is None:
-        rows = session.connection().execute(query).fetchall()
-    else:
-        rows = rows_among(session, query, SegmentMembership.investor_id, ids)
-    series = pd.Series({row.investor_id: row.path for row in rows}, dtype=object)
+    """The current paths (crm_core.segments.paths) as a Series by investor id; NaN where not classified."""
+    series = pd.Series(current_path_rows(session, ids), dtype=object)
     return series if ids is None else series.reindex(ids)
 
 

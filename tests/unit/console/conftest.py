@@ -17,7 +17,8 @@ from console.app import build_app
 from console.ports import LiveEvents
 from crm_core import calls
 from crm_core.agents import create_agent
-from crm_core.attributes import seed_definitions, set_value
+from crm_core.attributes.definitions import seed_definitions
+from crm_core.attributes.values import set_value
 from crm_core.db import Database
 from crm_core.models import (
     Call,

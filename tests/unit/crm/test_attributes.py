@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from crm_core.attributes import AttributeError_, define_attribute, encode, profile_at, set_value
-from crm_core.attributes.definitions import current_definitions
-from crm_core.attributes.values import encode_column
+from crm_core.attributes.definitions import AttributeError_, current_definitions, define_attribute
+from crm_core.attributes.values import encode, encode_column, profile_at, set_value
 from crm_core.db import Database
 from crm_core.expr import ExpressionError
 from crm_core.models import AttributeDefinition, AttributeValue

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from crm_core.call_routing import NO_SERVICE_LEVEL, decide, route_for, service_levels
 from crm_core.changes import edit_rule
 from crm_core.db import Database
-from crm_core.matching.context import one_investor
+from crm_core.matching.investor import one_investor
 from crm_core.matching.rules import seed_rules
 from crm_core.models import Investor, InvestorAssignment, MatchingRule, StaffProfile
 from crm_core.staff import pool

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm_core import changes
-from crm_core.attributes import AttributeError_, define_attribute
+from crm_core.attributes.definitions import AttributeError_, define_attribute
 from crm_core.db import Database
 from crm_core.models import InvestorAssignment, MatchChange, MatchResult, SegmentMembership
 from crm_core.staff import pool

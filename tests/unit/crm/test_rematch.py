@@ -30,7 +30,7 @@ from crm_core.rematch import (
     full_recompute,
     rematch_investors,
 )
-from crm_core.segments import add_segment, change_rule, move_segment, remove_segment
+from crm_core.segments.service import add_segment, change_rule, move_segment, remove_segment
 from tests.unit.crm.conftest import AS_OF
 
 

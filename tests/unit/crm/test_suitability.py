@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from crm_core import suitability
-from crm_core.attributes import set_value
+from crm_core.attributes.values import set_value
 from crm_core.db import Database
 from crm_core.matching.rules import save_rule
 from crm_core.matching.suitability import decide_one, decide_product

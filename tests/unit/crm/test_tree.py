@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_core.expr import evaluate, parse, truthy
-from crm_core.segments import Tree, TreeError, classify
+from crm_core.segments.tree import Tree, TreeError, classify
 
 RULES = ["true", "a > 2", "a <= 2", "b == 'x'", "b != 'x'", "a + 1 >= 4 and b == 'y'", "not (a > 0)",
          "a == null", "c", "a in [1, 3, 5]"]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crm_core.attributes import set_value
+from crm_core.attributes.values import set_value
 from crm_core.db import Database
 from crm_core.models import (
     Investor,

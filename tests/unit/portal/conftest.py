@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.orm import Session
 
-from crm_core.attributes import set_value
+from crm_core.attributes.values import set_value
 from crm_core.db import Database
 from crm_core.models import Investor
 from crm_core.seed import seed_reference_data

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from crm_core.attributes import set_value
+from crm_core.attributes.values import set_value
 from crm_core.db import Database
 from crm_core.models import Investor
 from crm_core.seed import seed_reference_data
