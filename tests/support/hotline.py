@@ -96,7 +96,7 @@ class ServiceProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "hotline", "serve"], env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        # 60 s: under make test's load (eight groups on two cores) a start once took 30 s to import and connect
+        # 60 s: under make test's load (nine groups on two cores) a start once took 30 s to import and connect
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if {"hotline-ivr", "hotline-acd"} <= self.instance.registered_apps():
