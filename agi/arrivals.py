@@ -12,8 +12,12 @@ failure is reported to the dialplan.
 A burst of calls arrives over a millisecond or two, not at once: the first call's record would be written
 alone and the other nineteen would wait for that commit before theirs. So a batch waits for the sessions
 already talking that may still bring a call (announced by the server as each session begins, withdrawn once
-the session has handed its call over or turns out to run another script), up to GATHER_SECONDS. A caller
-alone never waits: no other session is announced.
+the session has handed its call over or turns out to run another script), up to GATHER_SECONDS. And a batch of
+two or more, a burst under way, lingers up to LINGER_SECONDS after the last session began or the last call came
+for the next to begin: Asterisk's connections of a burst come one after another, and without it the batch closed
+whenever the server had caught up with those already accepted (bench/fastagi.py --phases: ten bursts of twenty
+were written in eighteen batches, and the second batch of a burst waited for the first one's commit). A caller
+alone never waits: no other session is announced, and a batch of one does not linger.
 """
 
 from __future__ import annotations
@@ -33,15 +37,19 @@ logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
 GATHER_SECONDS = 0.004  # the longest a batch waits for sessions that may still bring a call
+LINGER_SECONDS = 0.001  # how long a burst's batch waits for the next session to begin
 POLL_SECONDS = 0.0005  # how often the writer looks again whether those sessions are still expected
 _announced: ContextVar[bool] = ContextVar("arrival_announced", default=False)  # this session's, in its task
 Waiting = tuple[Entering, "asyncio.Future[Arrival]"]
 
 
 class CallArrivals:
-    def __init__(self, db: Database, gather_seconds: float = GATHER_SECONDS) -> None:
+    def __init__(self, db: Database, gather_seconds: float = GATHER_SECONDS,
+                 linger_seconds: float = LINGER_SECONDS) -> None:
         self.db = db
         self.gather_seconds = gather_seconds
+        self.linger_seconds = linger_seconds
+        self._last_news = 0.0  # monotonic time a session last began or handed a call over
         self._queue: queue.SimpleQueue[Waiting | None] = queue.SimpleQueue()  # None: stop
         self._expected = 0  # sessions announced and not yet withdrawn (changed on the loop, read by the writer)
         self._writer = threading.Thread(target=self._write_forever, name="fastagi-arrivals", daemon=True)
@@ -52,6 +60,7 @@ class CallArrivals:
         if not _announced.get():
             _announced.set(True)
             self._expected += 1
+            self._last_news = time.monotonic()
 
     def withdraw(self) -> None:
         """This session brings no (further) call: batches need not wait for it."""
@@ -63,6 +72,7 @@ class CallArrivals:
         """The call's record, written with whatever else is waiting; raises if that failed. Cancelled (the
         FastAGI handler's deadline), it is not written later either, unless the writer had already taken it."""
         done: asyncio.Future[Arrival] = asyncio.get_running_loop().create_future()
+        self._last_news = time.monotonic()
         self._queue.put((entering, done))
         self.withdraw()
         return await done
@@ -81,7 +91,8 @@ class CallArrivals:
 
     def _next_batch(self) -> tuple[list[Waiting], bool]:
         """The calls to write together: one (waited for), everything waiting behind it, and those that sessions
-        still talking bring within the gather time; and whether the writer was asked to stop."""
+        still talking bring, or that a burst under way brings next, within the gather time; and whether the writer
+        was asked to stop."""
         first = self._queue.get()
         if first is None:
             return [], True
@@ -91,8 +102,10 @@ class CallArrivals:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
-                remaining = deadline - time.monotonic()
-                if self._expected <= 0 or remaining <= 0:
+                now = time.monotonic()
+                remaining = deadline - now
+                arriving = len(batch) > 1 and now - self._last_news < self.linger_seconds
+                if remaining <= 0 or (self._expected <= 0 and not arriving):
                     break
                 try:
                     item = self._queue.get(timeout=min(remaining, POLL_SECONDS))

@@ -205,7 +205,7 @@ async def converse(port: int, env: bytes) -> dict[str, str]:
                 found[parts[1]] = parts[3]
                 writer.write(b"200 result=1\n")
             elif command.startswith("EXEC MSet"):
-                found.update(pair.split("=", 1) for pair in command.split('"')[1].split(","))
+                found.update(pair.partition("=")[::2] for pair in command.split('"')[1].split(","))
                 writer.write(b"200 result=0\n")
             elif command.startswith("GET VARIABLE"):
                 writer.write(b"200 result=0\n")

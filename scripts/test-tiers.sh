@@ -84,7 +84,8 @@ for group in "${groups[@]}"; do
   cat "$work/$group.log"
 done
 
-echo "[tests] CPU of the whole run (user, system): $(times | tail -1)" >&2
+times >"$work/times"  # in this shell: a pipe or $(...) would run it in a subshell, which has no children yet
+echo "[tests] CPU of the whole run's processes (user, system): $(tail -1 "$work/times")" >&2
 if ((failed)); then
   summary="integration exit ${integration_status}"
   for group in "${groups[@]}"; do summary+=", ${group} exit ${status[$group]}"; done

@@ -231,3 +231,47 @@ def test_a_batch_waits_for_the_sessions_already_talking_and_for_no_one_else(tmp_
     finally:
         arrivals.close()
         db.dispose()
+
+
+@pytest.mark.parametrize("linger", [0.0, 60.0])
+def test_a_burst_whose_sessions_begin_one_after_another_lingers_for_the_next(tmp_path: Path, linger: float) -> None:
+    """Asterisk's connections of a burst come one after another: each session here begins only once the one before
+    has handed its call over, so none is announced while the batch gathers. A batch of two or more lingers for the
+    next to begin: the burst is one commit. Without the linger it is the first pair, then a commit per call. A
+    linger and a gather time of a minute make the order, not the clock, decide; the last session runs another
+    script, and the linger ends once nothing new came for it (here: the minute, so the test stops the writer)."""
+    url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    upgrade(url)
+    db = Database(url)
+    arrivals = CallArrivals(db, gather_seconds=60, linger_seconds=linger)
+    commits: list[float] = []
+    event.listen(db.engine, "commit", lambda _conn: commits.append(time.monotonic()))
+    count = 6
+
+    async def scenario() -> None:
+        pending = [asyncio.create_task(one(0)), asyncio.create_task(one(1))]  # the first pair: one batch
+        await asyncio.sleep(0.05)
+        for n in range(2, count):
+            pending.append(asyncio.create_task(one(n)))
+            await asyncio.sleep(0.05)  # the session before has handed its call over
+        if linger:
+            arrivals.close()  # the batch would linger for a minute: stopping the writer writes it
+        await asyncio.gather(*pending)
+
+    async def one(n: int) -> None:
+        arrivals.announce()
+        try:
+            await asyncio.sleep(0)  # the pair's sessions both begin before either brings its call
+            await arrivals.open(entering(n))
+        finally:
+            arrivals.withdraw()
+
+    try:
+        asyncio.run(scenario())
+        written = len(commits)
+        with db.session() as session_:
+            assert session_.scalar(select(func.count()).select_from(Call)) == count
+        assert written == (1 if linger else count - 1)  # the first pair together, then the rest with it or alone
+    finally:
+        arrivals.close()
+        db.dispose()
