@@ -28,7 +28,7 @@ trap 'rm -rf "$work"' EXIT
 # on these machines, none of them would write it): about 0.8 s of CPU saved per service start. The bytecode goes
 # to the __pycache__ folders git ignores; a source changed later is compiled again at import, as always.
 "$(dirname "$pytest")/python" -m compileall -q -j 0 crm_core agi ari_apps gateways hotline reports console portal \
-  webapi tests >/dev/null
+  webapi sounds dialplan config tests >/dev/null
 routing=(tests/integration/test_call_routing.py)
 slow=(tests/integration/test_phone_trading.py tests/integration/test_staying_up.py
       tests/integration/test_summary_e2e.py tests/integration/test_fill_reports_e2e.py)
