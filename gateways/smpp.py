@@ -80,6 +80,12 @@ class SmppSender:
         ids = [self._submit(outgoing.address, part, coding, esm_class) for part in parts]
         return Sent(ids[0])
 
+    @property
+    def bound(self) -> bool:
+        """Whether a session is bound now (the next send binds one if not)."""
+        client = self._client
+        return client is not None and client.state == consts.SMPP_CLIENT_STATE_BOUND_TRX
+
     def close(self) -> None:
         with self._bind_lock:
             client, reader = self._client, self._reader
@@ -94,7 +100,7 @@ class SmppSender:
             reader.join(5)
 
     # -- one part --------------------------------------------------------------------------------------
-    def _submit(self, destination: str, part: bytes, coding: int, esm_class: int) -> str:
+    def _submit(self, destination: str, part: bytes, coding: int, esm_class: int, *, again: bool = True) -> str:
         client = self._bound()
         pdu = smpp.make_pdu("submit_sm", client=client, source_addr_ton=consts.SMPP_TON_ALNUM,
                             source_addr=self.settings.source_addr, dest_addr_ton=consts.SMPP_TON_INTL,
@@ -105,6 +111,13 @@ class SmppSender:
         try:
             client.send_pdu(pdu)
             response = answer.result(self.settings.submit_timeout_seconds)
+        except smpplib.exceptions.PDUError:
+            # smpplib refused to write: the reader closed the session between `_bound` and here. Nothing
+            # reached the SMSC, so the part goes once more on a new session.
+            self._drop(client)
+            if not again:
+                raise SendFailed(f"SMSC {self.settings.host}:{self.settings.port}: session closed") from None
+            return self._submit(destination, part, coding, esm_class, again=False)
         except (smpplib.exceptions.ConnectionError, OSError, TimeoutError) as exc:
             self._drop(client)
             raise SendFailed(f"SMSC {self.settings.host}:{self.settings.port} unavailable: {exc!r}") from exc
