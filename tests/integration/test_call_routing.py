@@ -22,6 +22,7 @@ from tests.support.hotline import (
     add_agents,
     add_investor,
     place_calls,
+    queued_from,
     set_agent_state,
     wait_for,
 )
@@ -81,7 +82,7 @@ def test_vip_overtakes_an_earlier_ordinary_caller(hotline: Hotline) -> None:
     threading.Thread(target=ready_when_both_queued, daemon=True).start()
     ordinary, vip = asyncio.run(place_calls(hotline.asterisk, [
         (0, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=1)),
-        (2, CallScript(HOTLINE, "13800000001", ["1"], talk_seconds=1)),
+        (queued_from(hotline.db, "13800000002"), CallScript(HOTLINE, "13800000001", ["1"], talk_seconds=1)),
     ]))
 
     first, second = call_row(hotline, ordinary.call_id), call_row(hotline, vip.call_id)

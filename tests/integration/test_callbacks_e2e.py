@@ -28,6 +28,7 @@ from tests.support.hotline import (
     add_investor,
     ari_list,
     place_calls,
+    queued_from,
     set_agent_state,
     wait_for,
 )
@@ -94,10 +95,11 @@ def test_a_caller_who_takes_the_callback_keeps_their_place(hotline: Hotline) -> 
 
     helper = threading.Thread(target=the_agent_comes_once_all_wait_then_the_client_hangs_up, daemon=True)
     helper.start()
-    first, taker, late = asyncio.run(place_calls(hotline.asterisk, [
+    after_a, after_b = queued_from(hotline.db, "13800000002"), queued_from(hotline.db, "13800000003")
+    first, taker, late = asyncio.run(place_calls(hotline.asterisk, [  # each once the one before is in the queue
         (0, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=3, timeout=150)),
-        (1, CallScript(HOTLINE, "13800000003", ["1", "1"], timeout=150)),  # the second 1: "to be called back"
-        (2, CallScript(HOTLINE, "13800000004", ["1"], talk_seconds=1, timeout=150)),
+        (after_a, CallScript(HOTLINE, "13800000003", ["1", "1"], timeout=150)),  # the second 1: "to be called back"
+        (after_b, CallScript(HOTLINE, "13800000004", ["1"], talk_seconds=1, timeout=150)),
     ]))
     helper.join(60)
     assert seen.get("late") == late.call_id, "the later caller never heard a place that counts the callback"

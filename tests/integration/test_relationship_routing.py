@@ -21,7 +21,16 @@ from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
 from tests.integration.test_call_routing import call_row, event_kinds
 from tests.support.cli import HOTLINE as HOTLINE_SCRIPT
-from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, set_agent_state, wait_for
+from tests.support.hotline import (
+    HOTLINE,
+    AgentSpec,
+    add_agents,
+    add_investor,
+    place_calls,
+    queued_from,
+    set_agent_state,
+    wait_for,
+)
 
 WAIT_FOR_AGENT = 4  # seconds a call waits for its busy agent (the default segment's service level, in this test)
 
@@ -108,7 +117,7 @@ def test_a_segment_rule_added_while_running_puts_a_later_caller_first(hotline: H
     threading.Thread(target=ready_when_both_queued, daemon=True).start()
     earlier, later = asyncio.run(place_calls(hotline.asterisk, [
         (0, CallScript(HOTLINE, "13800000002", ["1"], talk_seconds=1)),
-        (2, CallScript(HOTLINE, "13800000003", ["1"], talk_seconds=1)),
+        (queued_from(hotline.db, "13800000002"), CallScript(HOTLINE, "13800000003", ["1"], talk_seconds=1)),
     ]))
 
     first, second = call_row(hotline, earlier.call_id), call_row(hotline, later.call_id)

@@ -12,14 +12,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from crm_core import agents as agent_service
 from crm_core.db import Database
-from crm_core.models import AgentState, Investor, InvestorPhone
+from crm_core.models import AgentState, Call, Investor, InvestorPhone
 from crm_core.seed import seed_reference_data
 from crm_core.trading.demo import seed_demo_trading
 from hotline.asterisk.instance import AsteriskInstance
@@ -120,12 +122,31 @@ class ServiceProcess:
         self.stop(signal.SIGKILL)
 
 
-async def place_calls(instance: AsteriskInstance, scripts: list[tuple[float, CallScript]]) -> list[CallObservation]:
-    """Place calls, each after its delay in seconds, concurrently on one connection."""
+def queued_from(db: Database, number: str) -> Callable[[], bool]:
+    """A condition for `place_calls`: a call from `number` has reached the queue."""
+    def the_call_before_has_queued() -> bool:
+        with db.session() as session:
+            return session.scalars(select(Call.id).where(Call.caller_number == number,
+                                                         Call.queued_at.is_not(None))).first() is not None
+    return the_call_before_has_queued
+
+
+async def place_calls(instance: AsteriskInstance,
+                      scripts: list[tuple[float | Callable[[], object], CallScript]]) -> list[CallObservation]:
+    """Place calls concurrently on one connection, each after its delay in seconds or once its condition holds
+    (a function polled in a thread, for example "the call before it has queued": on a loaded machine a fixed
+    delay does not keep calls in order)."""
     caller = await ScriptedCaller.connect(instance.ari_url, instance.secrets.ari_user, instance.secrets.ari_password)
 
-    async def delayed(delay: float, script: CallScript) -> CallObservation:
-        await asyncio.sleep(delay)
+    async def delayed(start: float | Callable[[], object], script: CallScript) -> CallObservation:
+        if callable(start):
+            deadline = time.monotonic() + 60
+            while not await asyncio.to_thread(start):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the call from {script.caller} was to start once {start.__name__}")
+                await asyncio.sleep(0.1)
+        else:
+            await asyncio.sleep(start)
         return await caller.call(script)
 
     try:
