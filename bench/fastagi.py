@@ -5,7 +5,9 @@
 For each database (a fresh migrated SQLite file; a throwaway PostgreSQL cluster) with demo-like investors,
 two servers run in a process of their own, on loopback:
 
-- `server`: the project's FastAgiServer (agi/server.py) with its handlers table, as `hotline serve` runs it;
+- `server`: the project's FastAgiServer (agi/server.py) with its handlers table, as `hotline serve` runs it,
+  in a process that has imported the service and frozen its heap as the service does once started
+  (`unfrozen`, on request: the same without the freeze, whose full garbage collections stall the loop);
 - `forked`: the baseline, a process per call: a fork per connection that opens its own database
   connection and runs the same handler code (what a classic AGI script does).
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import multiprocessing
 import random
@@ -131,21 +134,45 @@ def serve(kind: str, url: str, port: int, ready: Any, phases: Any = None) -> Non
     counted by the caller side (WRONG, with examples), not logged here as tracebacks. With `phases` (a pipe),
     the server's clock marks (bench/agi_phases.py) are sent back each time the bench asks."""
     logging.getLogger("agi").setLevel(logging.CRITICAL)
+    from hotline.service import freeze_startup_heap  # the service's heap, frozen as the service freezes it
+
     if kind == "server" and phases is not None:
         server, probe = probed_server(port, Database(url))
         server.start_in_thread()
+        freeze_startup_heap()
+        report_full_collections(kind)
         ready.set()
         while phases.recv():
             phases.send(probe.take())
-    elif kind in ("server", "nodb"):
+    elif kind in ("server", "nodb", "unfrozen"):
         db = Database(url)
         FastAgiServer(port, db, no_database_handlers(db) if kind == "nodb" else None).start_in_thread()
+        if kind != "unfrozen":
+            freeze_startup_heap()
+        report_full_collections(kind)
         ready.set()
         threading.Event().wait()  # until the bench terminates this process
     else:
         forked = ForkedAgiServer(port, url)
         ready.set()
         forked.serve_forever()
+
+
+def report_full_collections(kind: str) -> None:
+    """From now on, print each full garbage collection of this server process as it ends, with how long it held
+    the process."""
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            held = (time.perf_counter() - started[0]) * 1000
+            print(f"    ({kind} process: a full garbage collection held it {held:.1f} ms)", flush=True)
+
+    gc.callbacks.append(timed)
 
 
 def no_database_handlers(db: Database) -> dict[str, Handler]:
@@ -304,9 +331,11 @@ def main() -> int:
     parser.add_argument("--investors", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200, help="calls per figure (at least two bursts)")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--servers", default="server,forked",
-                        help="server: the project's; forked: a process per call; nodb: the project's server "
-                             "answering from a dictionary, no database (the floor under any database)")
+    parser.add_argument("--servers", default="server,unfrozen,forked",
+                        help="server: the project's, in a process with the service's heap, frozen once started as "
+                             "the service does; unfrozen: the same, not frozen (full garbage collections scan the "
+                             "whole heap); forked: a process per call; nodb: the project's server answering from a "
+                             "dictionary, no database (the floor under any database)")
     parser.add_argument("--durable", action="store_true",
                         help="PostgreSQL with fsync and synchronous_commit on, as in production (the throwaway "
                              "cluster has them off by default)")

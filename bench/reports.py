@@ -89,7 +89,8 @@ def copy_rows(cursor, table: str, columns: str, lines: Iterator[str]) -> None:  
 
 
 def load(database: Database, count: int, days: int, seed: int) -> dict[Key, dict[str, int]]:
-    rng, total = random.Random(seed), {}
+    rng = random.Random(seed)
+    total: dict[Key, dict[str, int]] = {}
     connection = database.engine.raw_connection()
     try:
         cursor = connection.cursor()
