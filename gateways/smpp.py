@@ -12,6 +12,7 @@ sends through the default executor; each send waits for its submit_sm_resp."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import socket
@@ -53,6 +54,7 @@ class _Client(smpplib.client.Client):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.write_lock = threading.Lock()
+        self.waiting: dict[int, Future[Any]] = {}  # sequence -> the send waiting for its answer on this session
 
     def send_pdu(self, p: Any) -> bool:
         with self.write_lock:
@@ -69,7 +71,6 @@ class SmppSender:
         self.on_receipt = on_receipt
         self._client: _Client | None = None
         self._bind_lock = threading.Lock()
-        self._waiting: dict[int, Future[Any]] = {}
         self._reader: threading.Thread | None = None
 
     async def __call__(self, outgoing: Outgoing) -> Sent:
@@ -107,7 +108,7 @@ class SmppSender:
                             destination_addr=destination, short_message=part, data_coding=coding,
                             esm_class=esm_class, registered_delivery=1)
         answer: Future[Any] = Future()
-        self._waiting[pdu.sequence] = answer
+        client.waiting[pdu.sequence] = answer
         try:
             client.send_pdu(pdu)
             response = answer.result(self.settings.submit_timeout_seconds)
@@ -122,7 +123,7 @@ class SmppSender:
             self._drop(client)
             raise SendFailed(f"SMSC {self.settings.host}:{self.settings.port} unavailable: {exc!r}") from exc
         finally:
-            self._waiting.pop(pdu.sequence, None)
+            client.waiting.pop(pdu.sequence, None)
         if response.is_error():
             status = int(response.status)
             raise SendFailed(f"SMSC refused ({status:#x}): {consts.DESCRIPTIONS.get(status, 'unknown')}",
@@ -137,8 +138,8 @@ class SmppSender:
             s = self.settings
             client = _Client(s.host, s.port, timeout=s.enquire_link_seconds, allow_unknown_opt_params=True,
                              logger_name=__name__ + ".client")
-            client.set_message_sent_handler(self._answered)
-            client.set_error_pdu_handler(self._answered)
+            client.set_message_sent_handler(functools.partial(self._answered, client))
+            client.set_error_pdu_handler(functools.partial(self._answered, client))
             client.set_message_received_handler(self._received)
             try:
                 client.connect()
@@ -168,12 +169,14 @@ class SmppSender:
             client.disconnect()
 
     def _drop(self, client: _Client) -> None:
-        """Forget a session and fail the sends waiting on it. Its socket is shut down, not closed: the reader
-        thread, blocked in recv, wakes to an end of stream and closes it (closing it here raced that recv)."""
+        """Forget a session and fail the sends waiting on it (on it alone: a session lost late must not fail a
+        part a new session has already delivered, which its retry would send twice). Its socket is shut down, not
+        closed: the reader thread, blocked in recv, wakes to an end of stream and closes it (closing it here raced
+        that recv)."""
         with self._bind_lock:
             if self._client is client:
                 self._client = None
-        for answer in list(self._waiting.values()):
+        for answer in list(client.waiting.values()):
             if not answer.done():
                 answer.set_exception(smpplib.exceptions.ConnectionError("session lost"))
         sock = client._socket
@@ -183,8 +186,8 @@ class SmppSender:
             except OSError:
                 pass
 
-    def _answered(self, pdu: Any) -> None:
-        answer = self._waiting.get(pdu.sequence)
+    def _answered(self, client: _Client, pdu: Any) -> None:
+        answer = client.waiting.get(pdu.sequence)
         if answer is not None and not answer.done():
             answer.set_result(pdu)
         elif pdu.is_error():
