@@ -48,11 +48,11 @@ FAX_SWEEP_SECONDS = 300.0
 
 
 def freeze_startup_heap() -> int:
-    """Move what is alive once the service has started (modules, mappers, compiled statements, apps: some
-    hundreds of thousands of objects that live as long as the process) out of the garbage collector's reach.
-    Its full collections scanned them all, and every coroutine of the process stood still meanwhile: 75 ms in
-    a FastAGI server process, during which a burst's callers heard silence (bench/fastagi.py, `unfrozen`
-    against `server`). Returns how many objects are frozen."""
+    """Move what is alive once the service has started (modules, mappers, compiled statements, apps: over a
+    hundred thousand objects that live as long as the process) out of the garbage collector's reach. Its full
+    collections scanned them all, and every coroutine of the process stood still meanwhile: about 100 ms, during
+    which a burst's callers heard silence (bench/fastagi.py prints each one, `unfrozen` against `server`).
+    Returns how many objects are frozen."""
     gc.collect()
     gc.freeze()
     frozen = gc.get_freeze_count()
