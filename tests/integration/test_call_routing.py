@@ -129,7 +129,7 @@ def test_caller_hanging_up_in_queue_is_recorded_as_abandoned(hotline: Hotline) -
     hotline.service.start()
 
     [obs] = asyncio.run(place_calls(hotline.asterisk, [(0, CallScript(HOTLINE, "13800000002", ["1"],
-                                                                      hang_up_after=7))]))
+                                                                      hang_up_after=15))]))
 
     call = call_row(hotline, obs.call_id)
     assert call.status == "abandoned" and call.hangup_by == "caller" and call.agent_id is None
