@@ -128,6 +128,19 @@ class ThrowawayPostgres:
     def _emptied(self, name: str) -> bool:
         """Empty a given-back database in place; False if its schema is no longer the template's. Whoever is still
         connected (a service a test killed) is disconnected first."""
+        fingerprint, empty = self._template_emptying()
+        self._admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    f" WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+        with self._connect(name) as connection, connection.cursor() as cursor:
+            cursor.execute(SCHEMA_FINGERPRINT)
+            same = cursor.fetchone()[0] == fingerprint
+            if same:
+                cursor.execute(empty)
+        connection.close()  # `with` on a psycopg2 connection ends its transaction, not the connection
+        return same
+
+    def _template_emptying(self) -> tuple[str, str]:
+        """The template's schema fingerprint and the SQL that empties a copy of it: read once."""
         if self._emptying is None:
             with self._connect(self.TEMPLATE) as connection, connection.cursor() as cursor:
                 cursor.execute(SCHEMA_FINGERPRINT)
@@ -143,16 +156,7 @@ class ThrowawayPostgres:
             self._emptying = (fingerprint, "SET LOCAL session_replication_role = replica; " +
                               "".join(f"DELETE FROM {table}; " for table in tables) +
                               "SELECT " + ", ".join(f"setval('{sequence}', 1, false)" for sequence in sequences))
-        fingerprint, empty = self._emptying
-        self._admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    f" WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-        with self._connect(name) as connection, connection.cursor() as cursor:
-            cursor.execute(SCHEMA_FINGERPRINT)
-            same = cursor.fetchone()[0] == fingerprint
-            if same:
-                cursor.execute(empty)
-        connection.close()  # `with` on a psycopg2 connection ends its transaction, not the connection
-        return same
+        return self._emptying
 
     def _connect(self, database: str) -> psycopg2.extensions.connection:
         return psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres", dbname=database)
