@@ -68,8 +68,8 @@ echo "[tests] the ${groups[*]} groups run beside this group; their reports follo
 ignore=()
 for path in "${routing[@]}" "${slow[@]}" "${front[@]}" "${outbound[@]}" "${features[@]}"; do ignore+=(--ignore="$path"); done
 TIMEFORMAT="[tests] integration group: %0R s"  # its CPU is not its own: the shell reaps the other groups meanwhile
-time "$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@"
-integration_status=$?
+time "$pytest" tests/integration "${ignore[@]}" --basetemp="$work/integration" "$@" 2>&1 | tee "$work/integration.log"
+integration_status=${PIPESTATUS[0]}
 
 declare -A status
 failed=$((integration_status != 0))
@@ -87,6 +87,9 @@ done
 times >"$work/times"  # in this shell: a pipe or $(...) would run it in a subshell, which has no children yet
 echo "[tests] CPU of the whole run's processes (user, system): $(tail -1 "$work/times")" >&2
 if ((failed)); then
+  # Each group's report is long and a reader of the run's end (CI shows its end) should see every failure:
+  # pytest's one-line summaries of the failed and erroring tests of all groups, again, last.
+  grep -h -E '^(FAILED|ERROR) ' "$work"/*.log | sed 's/^/[tests] /' >&2
   summary="integration exit ${integration_status}"
   for group in "${groups[@]}"; do summary+=", ${group} exit ${status[$group]}"; done
   echo "[tests] failed: ${summary}" >&2

@@ -41,6 +41,11 @@ BANK_PASSWORD = "9999"
 # Each call lasts a minute of real prompts: the menus run on SQLite; the restart test also on PostgreSQL.
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
+# A trading call lasts 1-2 minutes of prompts and keys alone; on CI's loaded machine the longest one (test_b) took
+# over 150 s, 1.6 times what it takes here, and was hung up unfinished. A call's limit only catches a call that
+# never ends: 4 minutes, and a test gets 10.
+CALL_LIMIT_SECONDS = 240
+pytestmark = pytest.mark.timeout(600)
 
 
 def client(hotline: Hotline, n: int, *, language: str = "zh", risk_class: str = "C3",
@@ -61,7 +66,7 @@ def client(hotline: Hotline, n: int, *, language: str = "zh", risk_class: str = 
 def trade(phone: str, account: str, *keys: str) -> CallScript:
     """Main menu 5, log in, then `keys` (one group per prompt), and hang up when the script is done."""
     return CallScript(HOTLINE, phone, ["5", account + "#", PASSWORD + "#", *keys], hang_up_when_done=True,
-                      timeout=150)
+                      timeout=CALL_LIMIT_SECONDS)
 
 
 def run(hotline: Hotline, *scripts: CallScript) -> list[CallObservation]:
