@@ -22,6 +22,7 @@ from reports.live import today_stats
 logger = logging.getLogger(__name__)
 
 STATS_EVERY_SECONDS = 3.0
+SETTLE_SECONDS = 5.0  # how long a supervision asked for a call being answered waits for the answer to complete
 
 
 class HotlineTelephony:
@@ -47,6 +48,8 @@ class HotlineTelephony:
         if mode not in ("listen", "whisper", "barge"):
             raise TelephonyError("bad_mode", f"unknown supervision mode {mode!r}")
         call = self.acd.call_of_agent(agent_id)
+        if call is not None:
+            await call.until_settled(SETTLE_SECONDS)
         if call is None or not call.connected or call.agent_channel_id is None:
             raise TelephonyError("not_on_call", f"agent {agent_id} is not on a call")
         supervisor = await self.db.run(_agent_dial_string, supervisor_id)

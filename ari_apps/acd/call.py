@@ -62,6 +62,8 @@ class AcdCallSession(CallSession):
         self.deps = deps
         self.call = call  # the machine's state, the moment it decides
         self.settled = call  # the state once its effects are carried out: what the app and the desks see
+        self._idle = asyncio.Event()  # no transition's effects are being carried out
+        self._idle.set()
         self.call_id = call.call_id
         self._created = time.time()
         self._first = (first, *then)
@@ -131,6 +133,17 @@ class AcdCallSession(CallSession):
     @property
     def line(self) -> CallLine | None:
         return line(self.settled)
+
+    async def until_settled(self, timeout: float) -> None:
+        """Return once the transition under way has carried out its effects (at once when none is), or after
+        `timeout` seconds. The supervisors' board shows an answered call busy from the middle of its answer's
+        effects (the agent's state is one of them): a supervisor's click on it waits for the rest."""
+        if self._idle.is_set():
+            return
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            pass
 
     # life --------------------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -209,6 +222,7 @@ class AcdCallSession(CallSession):
         if self.call.phase is not before:
             logger.debug("call %s: %s -[%s]-> %s", self.call_id, before, type(event).__name__, self.call.phase)
         self._sync_owned()
+        self._idle.clear()
         try:
             for effect in transition.effects:
                 if isinstance(effect, fx.Ring):
@@ -223,6 +237,7 @@ class AcdCallSession(CallSession):
             return transition.refusal
         finally:
             self.settled = self.call
+            self._idle.set()
 
     def _context(self) -> Context:
         settings = self.deps.settings

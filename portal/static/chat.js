@@ -1,7 +1,9 @@
 "use strict";
 // Chat with an agent on the home page: open a chat about a topic, see the status (waiting with my place, with
 // the agent's name, ended), the transcript (asked for every 2 s: messages after the last one shown), write, end.
-// A message keeps its request id until it is accepted, so sending it again never doubles it.
+// A message keeps its request id until it is accepted, so sending it again never doubles it. What the hotline
+// refused is said in a line of its own, kept until the next request succeeds: the status line is the chat's state,
+// which every poll writes again.
 const chat = { id: 0, seq: 0, status: "", pendingId: "", timer: null };
 
 function chatStatusText(c) {
@@ -53,7 +55,8 @@ document.addEventListener("DOMContentLoaded", async function () {
   el("chat-open-form").addEventListener("submit", async function (submitted) {
     submitted.preventDefault();
     const result = await api("POST", "/api/chats", { topic: el("chat-topic").value });
-    if (!result.ok) { byTestId("chat-status").textContent = "Refused: " + result.data.error; return; }
+    if (!result.ok) { byTestId("chat-message").textContent = "Refused: " + result.data.error; return; }
+    byTestId("chat-message").textContent = "";
     follow(result.data);
   });
   el("chat-form").addEventListener("submit", async function (submitted) {
@@ -61,7 +64,8 @@ document.addEventListener("DOMContentLoaded", async function () {
     chat.pendingId = chat.pendingId || newRequestId();
     const result = await api("POST", "/api/chats/" + chat.id + "/messages",
                              { text: el("chat-text").value, request_id: chat.pendingId });
-    if (!result.ok) { byTestId("chat-status").textContent = "Not sent: " + result.data.error; return; }
+    if (!result.ok) { byTestId("chat-message").textContent = "Not sent: " + result.data.error; return; }
+    byTestId("chat-message").textContent = "";
     chat.pendingId = "";
     el("chat-text").value = "";
     await pollChat();

@@ -111,10 +111,16 @@ def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
 
     client.get_by_test_id("chat-text").fill("   ")
     client.get_by_test_id("chat-send").click()
-    expect(client.get_by_test_id("chat-status")).to_have_text("Not sent: the message is empty")
+    # said apart from the status line, which the transcript's poll (every 2 s) writes again
+    expect(client.get_by_test_id("chat-message")).to_have_text("Not sent: the message is empty")
+    with client.expect_response(lambda response: "/messages?after=" in response.url):
+        pass  # the next poll has come back and shown the chat's state again
+    expect(client.get_by_test_id("chat-message")).to_have_text("Not sent: the message is empty")
+    expect(client.get_by_test_id("chat-status")).to_have_text("Chatting with Zhou Min.")
     client.get_by_test_id("chat-text").fill("Is my order for 600036 filled?")
     client.get_by_test_id("chat-send").click()
     expect(agent.get_by_test_id("chat-transcript")).to_contain_text("Client: Is my order for 600036 filled?")
+    expect(client.get_by_test_id("chat-message")).to_be_empty()
 
     agent.get_by_test_id("chat-text").fill("Yes, all 100 shares at 38.60.")
     agent.get_by_test_id("chat-send").dblclick()  # two quick clicks: one message (the request id is kept till sent)

@@ -7,6 +7,7 @@ a real Asterisk in tests/integration/test_live_events_e2e.py, and effect by effe
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from ari_apps.acd import effects as fx
 from ari_apps.acd.app import AcdApp
 from ari_apps.acd.call import AcdCallSession
 from ari_apps.acd.dispatcher import OFFER
+from ari_apps.acd.model import Phase
 from ari_apps.acd.recovery import new_call
 from ari_apps.acd.routing import RoutableAgent
 from ari_apps.acd.settings import AcdSettings
@@ -112,3 +114,31 @@ def test_a_caller_who_hangs_up_waiting_is_abandoned_in_the_queue(acd: AcdApp, da
     assert (queue, ended) == (QueueChanged("trading", 0), CallEnded(None, call_id, "abandoned", "caller"))
     with database.session() as session:
         assert calls.get_call(session, call_id).status == "abandoned"
+
+
+def test_until_settled_waits_for_the_effects_of_the_transition_under_way(acd: AcdApp, database: Database) -> None:
+    """What a supervisor's click on a call just answered waits for (the board shows it busy from the middle of
+    the answer's effects): here the effects of a hang-up, held at their database write."""
+    call_id = queued_call(database)
+    with database.session() as session:
+        calls.mark_queued(session, call_id, category="trading", language="zh", priority=0)
+    waiting = caller(acd, call_id, "trading")
+    asyncio.run(waiting.feed(ev.Queued(time.time())))
+
+    async def scenario() -> None:
+        started = time.monotonic()
+        await waiting.until_settled(10)  # nothing under way: at once
+        assert time.monotonic() - started < 1
+        gate = threading.Event()
+        held = asyncio.create_task(acd.deps.db.run(lambda _session: gate.wait(10)))  # its one worker is busy
+        feeding = asyncio.create_task(waiting.feed(ev.CallerGone("16")))
+        waiter = asyncio.create_task(waiting.until_settled(10))
+        await asyncio.sleep(0.2)
+        assert not waiter.done() and waiting.call.phase is Phase.DONE and waiting.settled.phase is not Phase.DONE
+        gate.set()
+        await asyncio.wait_for(waiter, 10)
+        assert waiting.settled.phase is Phase.DONE
+        await held
+        await feeding
+
+    asyncio.run(scenario())
