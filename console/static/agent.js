@@ -12,6 +12,9 @@ async function setState(state, reason) {
   if (!result.ok) { showError("desk-error", result.data.error || "could not change state"); return false; }
   // The ACD may have moved me on meanwhile (ready, then offered a contact at once): its event is newer.
   if (desk.stateEvents === eventsBefore) { showState(result.data.state, result.data.reason); }
+  // And this reply is newer than any request sent before it: the first load's, if it is still on its way
+  // (a click on Ready while the desk was loading was shown, then overwritten by the older reply).
+  desk.stateEvents += 1;
   return true;
 }
 

@@ -133,6 +133,25 @@ def test_a_state_event_is_not_overwritten_by_the_slower_first_load(page: Page, c
     expect(page.get_by_test_id("agent-state")).to_have_text("wrap_up")  # ...is not shown over the newer one
 
 
+def test_a_state_the_agent_set_is_not_overwritten_by_the_slower_first_load(page: Page, console: ServedApp,
+                                                                          telephony: FakeTelephony) -> None:
+    """The agent presses Ready while the desk's first GET /api/me is still on its way (a CI run under load):
+    the reply to the click is newer than the first load's."""
+    held: list[Route] = []
+    page.route("**/api/me", lambda route: held.append(route))
+    log_in(page, console, "1001")
+    while not held:
+        page.wait_for_timeout(50)
+    page.get_by_test_id("ready-button").click()
+    expect(page.get_by_test_id("agent-state")).to_have_text("ready")
+    with page.expect_response("**/api/me") as reply:
+        held[0].continue_()
+    assert reply.value.json()["state"]["state"] == "logged_out"  # the fake telephony stores nothing: stale
+    page.wait_for_timeout(200)
+    expect(page.get_by_test_id("agent-state")).to_have_text("ready")
+    assert telephony.named("set_agent_state")[0][2] == "ready"
+
+
 def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, console: ServedApp,
                                                                telephony: FakeTelephony, staff: Staff,
                                                                database: Database) -> None:
