@@ -49,8 +49,8 @@ groups=(routing slow front outbound features web cli unit)
 declare -A pids
 # The groups whose tests wait on nothing real-time (the command line's and the CPU-bound unit tests) run at a lower
 # scheduling priority: the two cores are busy all run long, and a real call's prompts, keys, timers and the
-# browser's waits are what a late turn at the CPU makes fail (CI lost a click-to-dial, a barge and a callback's
-# place this way). They take what the call tests leave, which is most of it: those mostly wait on real-time audio.
+# browser's waits are what a late turn at the CPU makes fail (CI and the clean runs lost a phone-trading call, a
+# barge, a click-to-dial and a callback's place that way). They take what the call tests leave, which is most of it: those mostly wait on real-time audio.
 BATCH_NICENESS=10
 declare -A niceness=([cli]=$BATCH_NICENESS [unit]=$BATCH_NICENESS)
 run_group() {  # name, then the paths

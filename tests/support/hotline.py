@@ -1,4 +1,4 @@
-"""Test harness around the real pieces: an Asterisk instance, the service as a subprocess, callers."""
+"""Test harness around the real pieces: an Asterisk instance, the service in a process of its own, callers."""
 
 from __future__ import annotations
 
