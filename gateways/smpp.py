@@ -138,8 +138,9 @@ class SmppSender:
             s = self.settings
             client = _Client(s.host, s.port, timeout=s.enquire_link_seconds, allow_unknown_opt_params=True,
                              logger_name=__name__ + ".client")
-            client.set_message_sent_handler(functools.partial(self._answered, client))
-            client.set_error_pdu_handler(functools.partial(self._answered, client))
+            answered = functools.partial(self._answered, client)
+            client.set_message_sent_handler(answered)
+            client.set_error_pdu_handler(answered)
             client.set_message_received_handler(self._received)
             try:
                 client.connect()

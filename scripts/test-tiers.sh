@@ -50,9 +50,9 @@ declare -A pids
 # The groups whose tests wait on nothing real-time (the command line's and the CPU-bound unit tests) run at a lower
 # scheduling priority: the two cores are busy all run long, and a real call's prompts, keys, timers and the
 # browser's waits are what a late turn at the CPU makes fail (CI and the clean runs lost a phone-trading call, a
-# barge, a click-to-dial and a callback's place that way). They take what the call tests leave, which is most of it: those mostly wait on real-time audio.
-BATCH_NICENESS=10
-declare -A niceness=([cli]=$BATCH_NICENESS [unit]=$BATCH_NICENESS)
+# barge, a click-to-dial and a callback's place that way). They take what the call tests leave, which is most of it:
+# those mostly wait on real-time audio.
+declare -A niceness=([cli]=10 [unit]=10)
 run_group() {  # name, then the paths
   local name=$1
   shift

@@ -116,12 +116,14 @@ def test_a_caller_who_takes_the_callback_keeps_their_place(hotline: Hotline) -> 
     assert a and b and c
     assert a.queued_at < b.queued_at < c.queued_at
     assert b.status == "completed" and b.agent_id == agent and b.answered_at is not None
-    timeline = sorted(((at.isoformat(timespec="milliseconds"), name, kind, detail)
-                       for name, o in (("A", first), ("B", taker), ("C", late))
-                       for kind, detail, at in events(hotline, o.call_id)), key=lambda line: line[:3])
+
+    def timeline() -> str:  # read only if the check below fails: the three calls' events, then the service's log
+        lines = sorted(((at.isoformat(timespec="milliseconds"), name, kind, detail)
+                        for name, o in (("A", first), ("B", taker), ("C", late))
+                        for kind, detail, at in events(hotline, o.call_id)), key=lambda line: line[:3])
+        return "\n".join(map(str, lines)) + "\n" + hotline.service.log.read_text()[-3000:]
     assert a.answered_at < b.answered_at < c.answered_at, \
-        "the callback kept its place: after A, before C\n" + "\n".join(map(str, timeline)) \
-        + "\n" + hotline.service.log.read_text()[-3000:]
+        f"the callback kept its place: after A, before C\n{timeline()}"
     kinds = [k for k, _, _ in events(hotline, taker.call_id)]
     assert kinds.index("callback_requested") < kinds.index("offered") < kinds.index("callback_dialling") \
         < kinds.index("answered")

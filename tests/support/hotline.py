@@ -85,7 +85,7 @@ def set_agent_state(db: Database, agent_id: int, state: AgentState) -> None:
 
 
 # The services of the tests are forked from a process that imported the service once (multiprocessing's
-# forkserver, one per test process, started at the first service): a start costs 0.6 s of CPU instead of 2.5 s,
+# forkserver, one per test process, started at the first service): a start costs about 1.1 s of CPU instead of 2.5 s,
 # of which 1.9 s was importing the same modules again, some 140 times a run on a machine the whole suite keeps
 # busy. What runs is `hotline serve` itself (`hotline.cli.main(["serve"])` in a process of its own, with the
 # test's environment, working folder and log); the start of a new interpreter that `hotline serve` and `hotline up`
@@ -126,7 +126,7 @@ class ForkedService:
         return self._process.exitcode
 
     def poll(self) -> int | None:
-        return self._process.exitcode
+        return self.returncode
 
     def send_signal(self, sig: int) -> None:
         if self._process.exitcode is None:
