@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (`make test` calls this), in nine groups side by side:
+# Runs every test (`make test` calls this, after ruff), in nine groups side by side, and mypy beside them:
 #   - the other integration tests (real Asterisk of their own), printed as they run,
 #   - routing: the calls through the IVR and the ACD of test_call_routing (half the time of the group above, which
 #     was the run's long pole at 23 minutes while the machine had CPU to spare),
@@ -45,15 +45,17 @@ features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_ca
 web=(tests/browser tests/unit/console tests/unit/portal)
 cli=(tests/unit/cli)
 groups=(routing slow front outbound features web cli unit)
+reported=(mypy "${groups[@]}")
 
 declare -A pids
-# The command line's group and the CPU-bound unit tests run at a lower scheduling priority: the two cores are busy
-# all run long, and a real call's prompts, keys, timers and the browser's waits are what a late turn at the CPU
-# makes fail (CI and the clean runs lost a phone-trading call, a barge, a click-to-dial and a callback's place that
-# way). Lower, not lowest: those groups have deadlines of their own (a `hotline` command is given 120 s, a
-# subprocess that imports the service as much), and at niceness 10 CI starved a 2-second `hotline staffing` for
-# over 120 s while the call groups started. At 5 they weigh a third of a call group's process instead of a tenth.
-declare -A niceness=([cli]=5 [unit]=5)
+# The CPU-bound unit tests run at a lower scheduling priority: the two cores are busy all run long, and a real call's
+# prompts, keys, timers and the browser's waits are what a late turn at the CPU makes fail (CI and the clean runs
+# lost a phone-trading call, a barge, a click-to-dial and a callback's place that way). Lower, not lowest: some have
+# deadlines of their own (a subprocess that imports the service is given 120 s). The command line's group is not
+# lowered: every test there is a chain of `hotline` commands with a deadline each, and starved (niceness 10 in CI,
+# 5 in a clean run here) a 2-second `hotline staffing` missed its 120 s, and the group, a quarter of the run's CPU in
+# one process, became the run's long pole (23 minutes of a 25-minute run).
+declare -A niceness=([unit]=5)
 run_group() {  # name, then the paths
   local name=$1
   shift
@@ -63,6 +65,12 @@ run_group() {  # name, then the paths
   pids[$name]=$!
 }
 extra=("$@")
+# mypy (45 s on a fresh clone, half of it waiting) checks beside the tests rather than before them, where the other
+# core had nothing to do; its report is printed and counted like a group's.
+(TIMEFORMAT="[tests] mypy: %0R s, CPU %0U s user + %0S s system"
+ time nice -n 5 "$(dirname "$pytest")/mypy" crm_core agi ari_apps gateways hotline reports console portal webapi) \
+  >"$work/mypy.log" 2>&1 &
+pids[mypy]=$!
 run_group web "${web[@]}"
 run_group cli "${cli[@]}"
 run_group unit tests/unit --ignore=tests/unit/console --ignore=tests/unit/portal --ignore=tests/unit/cli
@@ -81,14 +89,14 @@ integration_status=${PIPESTATUS[0]}
 
 declare -A status
 failed=$((integration_status != 0))
-for group in "${groups[@]}"; do
+for group in "${reported[@]}"; do
   wait "${pids[$group]}"
   status[$group]=$?
   ((status[$group] != 0)) && failed=1
 done
-for group in "${groups[@]}"; do
+for group in "${reported[@]}"; do
   echo
-  echo "======================================== ${group} group ========================================"
+  echo "======================================== ${group} ========================================"
   cat "$work/$group.log"
 done
 
@@ -98,8 +106,9 @@ if ((failed)); then
   # Each group's report is long and a reader of the run's end (CI shows its end) should see every failure:
   # pytest's one-line summaries of the failed and erroring tests of all groups, again, last.
   grep -h -E '^(FAILED|ERROR) ' "$work"/*.log | sed 's/^/[tests] /' >&2
+  ((status[mypy] != 0)) && grep -E ': error: ' "$work/mypy.log" | sed 's/^/[tests] mypy: /' >&2
   summary="integration exit ${integration_status}"
-  for group in "${groups[@]}"; do summary+=", ${group} exit ${status[$group]}"; done
+  for group in "${reported[@]}"; do summary+=", ${group} exit ${status[$group]}"; done
   echo "[tests] failed: ${summary}" >&2
   exit 1
 fi

@@ -60,7 +60,7 @@ def test_the_readmes_staffing_of_a_day(tmp_path: Path) -> None:
         2, "error: cannot read the forecast none.csv: No such file or directory\n")
 
 
-@pytest.mark.timeout(600)  # 17 commands of ~1.3 s CPU each, in a group that gets a quarter of a core in `make test`
+@pytest.mark.timeout(600)  # 17 commands of ~1.3 s CPU each, while `make test` keeps both cores busy
 def test_the_readmes_billing_commands(tmp_path: Path) -> None:
     state = tmp_path / "var"
     database = fresh_state(state)
