@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.screen_pop import CallNotVisible, call_events, may_see, notification_json
+from console.screen_pop import CallNotVisible, call_events, callback_json, may_see, notification_json
 from crm_core import audit, callbacks
 from crm_core.models import Agent, Call, CallDisposition, Investor, Reminder
 from crm_core.models.base import utcnow
@@ -68,6 +68,16 @@ def schedule_callback(session: Session, identity: StaffIdentity, investor_id: in
     return {"id": reminder.id, "investor_id": investor_id, "agent_id": identity.agent_id, "text": reminder.text,
             "due_at": at.isoformat(), "callback_id": callback.id, "number": callback.number,
             "status": callback.status}
+
+
+def cancel_callback(session: Session, call_id: str, identity: StaffIdentity, callback_id: int) -> dict[str, Any]:
+    """A callback of the call's client cancelled for them (they called in before it was made, or asked to): any
+    callback of theirs not yet being made, whoever scheduled it (crm_core.callbacks.cancel: LookupError when it is
+    not this client's, CallbackRefused once it is being made or is over)."""
+    call = client_of_call(session, call_id, identity)
+    assert call.investor_id is not None
+    row = callbacks.cancel(session, call.investor_id, callback_id, utcnow(), by=f"agent:{identity.job_number}")
+    return callback_json(row)
 
 
 def client_of_call(session: Session, call_id: str, identity: StaffIdentity) -> Call:

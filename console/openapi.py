@@ -59,6 +59,7 @@ QUALITY_QUERY = [{"name": name, "in": "query", "required": False, "schema": sche
 COMPLAINT_ID = _path_param("complaint_id", {"type": "integer", "minimum": 1})
 SUPERVISION_ID = _path_param("supervision_id", {"type": "string", "maxLength": 100})
 CALL_CODES = (401, 403, 404)
+CALLBACK_ID = _path_param("callback_id", {"type": "integer", "minimum": 1})
 CHAT_ID = _path_param("chat_id", {"type": "integer", "minimum": 1})
 SUPERVISOR_CODES = (401, 403)
 
@@ -110,6 +111,10 @@ def openapi_document() -> dict[str, Any]:
                                                                "to the client by the channel it came in on (422: "
                                                                "empty, already closed)", body="Resolve",
                                                                codes=CALL_CODES, params=[COMPLAINT_ID])},
+        "/api/calls/{call_id}/callbacks/{callback_id}/cancel": {"post": _op(
+            "Cancel a callback of the call's client for them (the screen-pop's open_callbacks): 409 once it is being "
+            "made or is over, 422 when the caller is not a client", codes=(*CALL_CODES, 409, 422),
+            params=[CALL_ID, CALLBACK_ID])},
         "/api/calls/{call_id}/hold": {"post": _op("Put the call on hold or take it off", body="Hold",
                                                   codes=(*CALL_CODES, 409), params=[CALL_ID])},
         "/api/calls/{call_id}/transfer": {"post": _op("Blind transfer to an agent, or attended transfer (the "

@@ -25,7 +25,7 @@ from crm_core.notifications.reminders import ReminderRejected
 from crm_core.trading import SimulatedFeed
 from crm_core.web_sessions import StaffIdentity
 from webapi.errors import ApiError
-from webapi.validation import parse_time, path_text
+from webapi.validation import parse_time, path_int, path_text
 
 routes = web.RouteTableDef()
 
@@ -98,6 +98,22 @@ async def _set_for_client(request: web.Request, schema: str,
         return web.json_response(await ctx.in_session(work(body, ctx), call_id, identity), status=201)
     except (desk.NoClient, ReminderRejected) as error:
         raise ApiError(422, str(error)) from None
+
+
+@routes.post("/api/calls/{call_id}/callbacks/{callback_id}/cancel")
+async def post_cancel_callback(request: web.Request) -> web.Response:
+    """A callback of the call's client cancelled for them: 409 once it is being made or is over, 404 when it is not
+    this client's, 422 when the caller is not a client."""
+    identity = require(request)
+    call_id = path_text(request, "call_id")
+    callback_id = path_int(request, "callback_id")
+    try:
+        cancelled = await context_of(request).in_session(desk.cancel_callback, call_id, identity, callback_id)
+    except CallbackRefused as refused:
+        raise ApiError(409, str(refused), code=refused.code) from None
+    except desk.NoClient as error:
+        raise ApiError(422, str(error), field="call_id") from None
+    return web.json_response(cancelled)
 
 
 @routes.post("/api/calls/{call_id}/hold")

@@ -20,6 +20,7 @@ from crm_core.complaints.service import reference
 from crm_core.models import (
     Agent,
     Call,
+    Callback,
     CallDisposition,
     CallEvent,
     Complaint,
@@ -131,10 +132,14 @@ def _recent_chats(session: Session, investor_id: int) -> list[dict[str, Any]]:
 def _callback(session: Session, call_id: str) -> dict[str, Any] | None:
     """The call is a callback: taken in the queue (the caller kept their place) or scheduled at the desk."""
     row = callbacks.of_call(session, call_id)
-    if row is None:
-        return None
+    return None if row is None else callback_json(row)
+
+
+def callback_json(row: Callback) -> dict[str, Any]:
+    """A callback as the desk shows it: where it came from (queue, scheduled, portal), when, and where it stands."""
     return {"id": row.id, "origin": row.origin, "number": row.number, "attempts": row.attempts, "note": row.note,
-            "entered_at": row.entered_at.isoformat(), "status": row.status}
+            "skill": row.skill, "entered_at": row.entered_at.isoformat(), "due_at": row.due_at.isoformat(),
+            "status": row.status}
 
 
 def _investor(investor: Investor | None, risk: RiskClass | None) -> dict[str, Any] | None:
@@ -148,9 +153,10 @@ def _investor(investor: Investor | None, risk: RiskClass | None) -> dict[str, An
 
 def _customer_data(session: Session, investor: Investor | None) -> dict[str, Any]:
     if investor is None:
-        return {"segment_path": None, "complaints": [], "reminders": [], "notifications": []}
+        return {"segment_path": None, "complaints": [], "reminders": [], "open_callbacks": [], "notifications": []}
     return {"segment_path": _segment_path(session, investor.id),
             "complaints": _open_complaints(session, investor.id), "reminders": _open_reminders(session, investor.id),
+            "open_callbacks": [callback_json(row) for row in callbacks.open_of_investor(session, investor.id)],
             "notifications": [notification_json(n) for n in of_investor(session, investor.id, RECENT_NOTIFICATIONS)]}
 
 

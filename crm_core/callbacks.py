@@ -165,25 +165,34 @@ def client_cancel_refusal(status: str) -> CallbackRefused | None:
     return CallbackRefused("finished", f"the callback is already {status}: there is nothing left to cancel")
 
 
-def cancel_for_client(session: Session, investor_id: int, callback_id: int, now: datetime) -> Callback:
-    """The client cancels their callback at any time before it is made (client_cancel_refusal): the row says who
-    and when, the call record of a queued one ends (the ACD withdraws it from its queue when it next looks, or
-    at the latest right before it would ring an agent: `claim_attempt`). LookupError for none of theirs;
-    CallbackRefused once it is being made or is over; cancelling twice is one. Audited."""
+def cancel(session: Session, investor_id: int, callback_id: int, now: datetime, *, by: str) -> Callback:
+    """The client's callback cancelled at any time before it is made (client_cancel_refusal), by the client
+    (`by` "investor:<id>", on the portal) or for them by a staff member ("agent:<job number>" at the desk: the
+    client called in before it was made, or asked on the phone). The row says who and when, the call record of a
+    queued one ends (the ACD withdraws it from its queue when it next looks, or at the latest right before it
+    would ring an agent: `claim_attempt`), the reminder the desk set for it is done. LookupError when it is not
+    the client's; CallbackRefused once it is being made or is over; cancelling twice is one. Audited."""
     row = session.scalars(select(Callback).where(Callback.id == callback_id)).first()
     if row is None or row.investor_id != investor_id:
         raise LookupError(f"no such callback: {callback_id}")
-    actor = f"investor:{investor_id}"
     refusal = client_cancel_refusal(row.status)
     if refusal is None and row.status != CallbackStatus.CANCELLED.value:
-        won = _cancel_if_open(session, row.id, actor, now)
+        won = _cancel_if_open(session, row.id, by, now)
         session.refresh(row)  # cancelled now, or taken by the ACD meanwhile (refused below)
         if won:
-            _cancelled(session, row, investor_id, now)
+            _cancelled(session, row, now)
         refusal = client_cancel_refusal(row.status)
     if refusal is not None:
         raise refusal
     return row
+
+
+def open_of_investor(session: Session, investor_id: int) -> list[Callback]:
+    """The investor's callbacks that may still be cancelled (waiting for their time or in the queue), soonest
+    first."""
+    return list(session.scalars(select(Callback).where(Callback.investor_id == investor_id,
+                                                       Callback.status.in_(CLIENT_CANCELLABLE))
+                                .order_by(Callback.due_at, Callback.id)))
 
 
 def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetime) -> bool:
@@ -195,14 +204,18 @@ def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetim
     return bool(cast(CursorResult[Any], result).rowcount)
 
 
-def _cancelled(session: Session, row: Callback, investor_id: int, now: datetime) -> None:
+def _cancelled(session: Session, row: Callback, now: datetime) -> None:
     actor = row.cancelled_by
     _count(session, row, ENDED[CallbackStatus.CANCELLED.value])
     if row.call_id is not None:  # queued: its call record ends, never served
         calls.record_event(session, row.call_id, "callback_cancelled", by=actor)
-        calls.finish(session, row.call_id, status=CallStatus.ABANDONED, hangup_by="customer", at=now)
+        calls.finish(session, row.call_id, status=CallStatus.ABANDONED,
+                     hangup_by="customer" if actor and actor.startswith("investor:") else "agent", at=now)
+    reminder = session.get(Reminder, row.reminder_id) if row.reminder_id is not None else None
+    if reminder is not None and reminder.done_at is None:  # the agent's "Call back" reminder: nothing left to do
+        reminder.done_at = now
     audit.record(session, actor=actor, action="callback.cancel", outcome="cancelled", channel="web",
-                 subject=str(investor_id), callback_id=row.id, was="queued" if row.call_id else "scheduled")
+                 subject=str(row.investor_id), callback_id=row.id, was="queued" if row.call_id else "scheduled")
 
 
 def cancelled_among(session: Session, call_ids: list[str]) -> list[str]:

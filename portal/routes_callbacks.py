@@ -89,7 +89,7 @@ def _ask(session: Session, ctx: PortalContext, investor_id: int, body: dict[str,
 
 def _cancel(session: Session, ctx: PortalContext, investor_id: int, callback_id: int) -> dict[str, Any]:
     try:
-        row = callbacks.cancel_for_client(session, investor_id, callback_id, ctx.clock())
+        row = callbacks.cancel(session, investor_id, callback_id, ctx.clock(), by=f"investor:{investor_id}")
     except LookupError:
         raise ApiError(404, "no such callback") from None
     except CallbackRefused as refused:

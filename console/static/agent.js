@@ -131,10 +131,44 @@ async function loadScreenPop(callId, consulted, chatId) {
   });
   fillList("complaints", pop.complaints, complaintLine);
   fillList("reminders", pop.reminders, function (r) { return r.due_at.slice(0, 16).replace("T", " ") + " " + r.text; });
+  showOpenCallbacks(pop.open_callbacks);
   document.dispatchEvent(new CustomEvent("screen-pop", { detail: pop }));  // other desk forms pre-fill from it
   showNotifications(pop.notifications);
   text("disposition-saved", "");
   text("reply-status", "");
+}
+
+const CALLBACK_ORIGINS = { queue: "kept their place", scheduled: "scheduled", portal: "asked on the portal" };
+
+function callbackLine(c) {
+  return c.due_at.slice(0, 16).replace("T", " ") + " " + c.skill + " (" + (CALLBACK_ORIGINS[c.origin] || c.origin) +
+    ", " + c.status + ")" + (c.note ? ": " + c.note : "");
+}
+
+// The client's callbacks not yet made; on a call, each with a button that cancels it for them (they called in first).
+function showOpenCallbacks(items) {
+  fillList("open-callbacks", items, callbackLine);
+  if (!desk.callId) { return; }
+  const callId = desk.callId;
+  const lines = el("open-callbacks").children;
+  items.forEach(function (c, i) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "cancel";
+    button.dataset.testid = "cancel-callback-" + c.id;
+    button.addEventListener("click", async function () {
+      button.disabled = true;
+      const result = await api("POST", "/api/calls/" + encodeURIComponent(callId) + "/callbacks/" + c.id + "/cancel");
+      if (result.ok) {
+        lines[i].textContent = callbackLine(result.data);
+        showError("desk-error", "");
+      } else {
+        button.disabled = false;
+        showError("desk-error", result.data.error || "the callback was not cancelled");
+      }
+    });
+    lines[i].append(" ", button);
+  });
 }
 
 function showNotifications(notifications) {
@@ -299,8 +333,12 @@ document.addEventListener("DOMContentLoaded", function () {
     if (isNaN(at.getTime())) { showError("desk-error", "choose a time"); return; }
     const result = await api("POST", "/api/callbacks",
       { investor_id: desk.investorId, at: at.toISOString(), note: el("callback-note").value });
-    if (result.ok) { text("callback-saved", "scheduled"); showError("desk-error", ""); }
-    else { showError("desk-error", result.data.error || "not scheduled"); }
+    if (!result.ok) { showError("desk-error", result.data.error || "not scheduled"); return; }
+    text("callback-saved", "scheduled");
+    showError("desk-error", "");
+    if (!desk.callId) { return; }  // a chat's client: the list shows on their next call
+    const pop = await api("GET", "/api/calls/" + encodeURIComponent(desk.callId) + "/screen-pop");
+    if (pop.ok) { showOpenCallbacks(pop.data.open_callbacks); }
   });
   el("call-back-now").addEventListener("click", function () {
     el("dial-number").value = el("caller-number").textContent === "no number" ? "" : el("caller-number").textContent;

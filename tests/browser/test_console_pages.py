@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from crm_core import audit, callbacks
 from crm_core.db import Database
 from crm_core.events import AgentStateChanged, ScreenPop
-from crm_core.models import CallDisposition, WebSession
+from crm_core.models import Callback, CallDisposition, Reminder, WebSession
 from crm_core.models.base import utcnow
 from tests.unit.console.conftest import PASSWORD, Staff, add_customer
 from tests.unit.console.doubles import FakeTelephony, ServedApp, one_agent_snapshot
@@ -194,3 +194,30 @@ def test_the_screen_pop_of_a_callback_says_so(page: Page, console: ServedApp, da
     expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
     expect(panel.get_by_test_id("caller-callback")).to_be_visible()
     expect(panel.get_by_test_id("caller-callback")).to_have_text("Callback (kept their place)")
+
+
+def test_the_agent_schedules_a_callback_and_cancels_it_when_the_client_calls_in_first(
+        page: Page, console: ServedApp, database: Database, staff: Staff) -> None:
+    """The callback the agent schedules shows among the client's callbacks to come; on the client's next call the
+    agent cancels it for them: the line says so, the row is cancelled by the agent, and their reminder is done."""
+    customer = add_customer(database, staff.agent_id, name="Chen Jing")
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    console.publish(ScreenPop(staff.agent_id, customer.call_id))
+    panel = page.locator("#screen-pop")
+    expect(panel.get_by_test_id("caller-name")).to_have_text("Chen Jing")
+    expect(panel.get_by_test_id("open-callbacks")).to_have_text("none")
+    page.get_by_test_id("callback-at").fill("2030-01-02T09:30")
+    page.get_by_test_id("callback-note").fill("margin call")
+    page.get_by_test_id("callback-button").click()
+    expect(page.get_by_test_id("callback-saved")).to_have_text("scheduled")
+    line = panel.get_by_test_id("open-callbacks").locator("li")
+    expect(line).to_contain_text("(scheduled, scheduled): margin call")
+    line.get_by_role("button", name="cancel").click()
+    expect(line).to_contain_text("(scheduled, cancelled): margin call")
+    expect(line.get_by_role("button")).to_have_count(0)
+    with database.session() as session:
+        row = session.scalars(select(Callback)).one()
+        assert (row.status, row.cancelled_by, row.note) == ("cancelled", "agent:1001", "margin call")
+        reminder = session.get(Reminder, row.reminder_id)
+        assert reminder is not None and reminder.done_at is not None

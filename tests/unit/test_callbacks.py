@@ -140,12 +140,13 @@ def test_a_queued_callback_cancelled_by_its_client_is_never_made(database: Datab
     cancelled_at = utcnow()
     with database.session() as session:
         with pytest.raises(LookupError):
-            callbacks.cancel_for_client(session, investor + 1, callback_id, cancelled_at)  # not theirs
-        row = callbacks.cancel_for_client(session, investor, callback_id, cancelled_at)
+            callbacks.cancel(session, investor + 1, callback_id, cancelled_at, by="investor:x")  # not theirs
+        row = callbacks.cancel(session, investor, callback_id, cancelled_at, by=f"investor:{investor}")
         assert (row.status, row.open_number, row.cancelled_by) == ("cancelled", None, f"investor:{investor}")
         assert row.cancelled_at == cancelled_at
     with database.session() as session:
-        assert callbacks.cancel_for_client(session, investor, callback_id, utcnow()).cancelled_at == cancelled_at
+        again = callbacks.cancel(session, investor, callback_id, utcnow(), by=f"investor:{investor}")
+        assert again.cancelled_at == cancelled_at
         assert callbacks.cancelled_among(session, [call_id, "another"]) == [call_id]  # the ACD's check
         assert callbacks.claim_attempt(session, call_id) is False  # the check before ringing
         call = calls.get_call(session, call_id)
@@ -157,13 +158,44 @@ def test_a_queued_callback_cancelled_by_its_client_is_never_made(database: Datab
         assert callbacks.open_for(session, "13800000002") is None  # the number may ask again
 
 
+def test_an_agent_cancels_a_clients_callbacks_for_them_and_their_reminder_is_done(database: Database) -> None:
+    """The client called in before their callbacks were made: the agent cancels the one scheduled at the desk
+    (its "Call back" reminder is done) and the one in the queue (its call record ends, hung up by the agent's
+    side); the rows and the audit name the agent."""
+    investor = add_investor(database, "100000002", "Li Wei", "13800000002")
+    agent = add_agents(database, [AgentSpec("1001", {"trading": 5})])["1001"]
+    due = utcnow() + timedelta(days=1)
+    with database.session() as session:
+        reminder = Reminder(investor_id=investor, agent_id=agent, text="Call back", due_at=due)
+        session.add(reminder)
+        session.flush()
+        scheduled = callbacks.schedule(session, agent_id=agent, investor_id=investor, at=due, skill="trading",
+                                       note="margin", key="desk:1", reminder_id=reminder.id).id
+        assert [r.id for r in callbacks.open_of_investor(session, investor)] == [scheduled]
+    with database.session() as session:
+        callbacks.cancel(session, investor, scheduled, utcnow(), by="agent:1001")
+        assert callbacks.open_of_investor(session, investor) == []
+        done = session.get(Reminder, reminder.id)
+        assert done is not None and done.done_at is not None
+    queued_id, call_id = portal_callback(database, investor)  # the number is free again: it may be asked once more
+    with database.session() as session:
+        with pytest.raises(LookupError):
+            callbacks.cancel(session, investor + 1, queued_id, utcnow(), by="agent:1001")
+        row = callbacks.cancel(session, investor, queued_id, utcnow(), by="agent:1001")
+        assert (row.status, row.cancelled_by) == ("cancelled", "agent:1001")
+        call = calls.get_call(session, call_id)
+        assert (call.status, call.hangup_by) == ("abandoned", "agent")
+        entries = audit.entries(session, action_prefix="callback.cancel")
+        assert [(e.actor, e.channel, e.subject) for e in entries] == [("agent:1001", "web", str(investor))] * 2
+
+
 def test_once_the_agent_is_rung_the_client_can_no_longer_cancel(database: Database) -> None:
     investor = add_investor(database, "100000002", "Li Wei", "13800000002")
     callback_id, call_id = portal_callback(database, investor)
     with database.session() as session:
         assert callbacks.claim_attempt(session, call_id) is True
     with database.session() as session, pytest.raises(CallbackRefused) as refused:
-        callbacks.cancel_for_client(session, investor, callback_id, utcnow())
+        callbacks.cancel(session, investor, callback_id, utcnow(), by=f"investor:{investor}")
     assert refused.value.code == "in_progress"
     with database.session() as session:
         row = session.get(Callback, callback_id)

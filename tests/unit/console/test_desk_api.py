@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from console.ports import TelephonyError
+from crm_core import callbacks
 from crm_core.db import Database
 from crm_core.models import Callback, CallDisposition, QuestionnaireResponse, Reminder
 from crm_core.rematch import rematch_investors
@@ -187,6 +188,47 @@ def test_hold_transfer_dial_and_callback(database: Database, staff: Staff) -> No
         assert (made_back.status, made_back.agent_id, made_back.reminder_id) == ("scheduled", staff.agent_id,
                                                                                  reminder.id)
         assert made_back.due_at == reminder.due_at and made_back.number == "13800138000"
+
+
+def test_the_client_calls_in_first_and_the_agent_cancels_their_callbacks(database: Database, staff: Staff) -> None:
+    """The screen-pop lists the client's callbacks still to come; the agent on the call cancels one for them (again:
+    the same answer); one being made is refused (409), another client's is not found, and an agent who may not see
+    the call may not cancel through it."""
+    customer = add_customer(database, staff.agent_id)
+    other = add_customer(database, staff.agent_id, name="Sun Li", number="13900139000")
+    with database.session() as session:
+        mine = callbacks.schedule(session, agent_id=staff.other_agent_id, investor_id=customer.investor_id,
+                                  at=datetime(2030, 1, 3, 1, 30, tzinfo=UTC), skill="general", note="margin",
+                                  key="desk:x").id
+        theirs = callbacks.schedule(session, agent_id=staff.agent_id, investor_id=other.investor_id,
+                                    at=datetime(2030, 1, 2, 1, 30, tzinfo=UTC), skill="general", note="",
+                                    key="desk:y").id
+        [due] = callbacks.open_due(session, datetime(2030, 1, 2, 2, 0, tzinfo=UTC))  # the other client's, queued...
+        assert callbacks.claim_attempt(session, due.call_id)  # ...and being made: no longer cancellable
+
+    async def scenario() -> None:
+        async with console_client(database, FakeTelephony()) as client:
+            await login(client, "1002")
+            path = f"/api/calls/{customer.call_id}/callbacks/{mine}/cancel"
+            assert (await client.post(path)).status == 403  # not 1002's call
+            await login(client, "1001")
+            pop = await (await client.get(f"/api/calls/{customer.call_id}/screen-pop")).json()
+            assert [(c["id"], c["origin"], c["note"]) for c in pop["open_callbacks"]] == [(mine, "scheduled", "margin")]
+            cancelled = await client.post(path)
+            assert cancelled.status == 200 and (await cancelled.json())["status"] == "cancelled"
+            again = await client.post(path)
+            assert again.status == 200 and (await again.json())["status"] == "cancelled"
+            not_theirs = await client.post(f"/api/calls/{customer.call_id}/callbacks/{theirs}/cancel")
+            assert not_theirs.status == 404
+            busy = await client.post(f"/api/calls/{other.call_id}/callbacks/{theirs}/cancel")
+            assert busy.status == 409 and (await busy.json())["code"] == "in_progress"
+            pop = await (await client.get(f"/api/calls/{customer.call_id}/screen-pop")).json()
+            assert pop["open_callbacks"] == []
+
+    run(scenario)
+    with database.session() as session:
+        row = session.get(Callback, mine)
+        assert row is not None and (row.status, row.cancelled_by) == ("cancelled", "agent:1001")
 
 
 def test_a_telephony_refusal_is_a_409_with_its_code(database: Database, staff: Staff) -> None:

@@ -63,8 +63,8 @@ def test_callbacks_in_the_queue_report_once_each_and_rebuilt_the_same(database: 
         # The client asks on the portal, then cancels (twice: one).
         asked = callbacks.request_for_client(session, portal_client, at=now + timedelta(hours=1), topic="trading",
                                              now=now, key="portal:1")
-        callbacks.cancel_for_client(session, portal_client, asked.id, now)
-        callbacks.cancel_for_client(session, portal_client, asked.id, now)
+        callbacks.cancel(session, portal_client, asked.id, now, by=f"investor:{portal_client}")
+        callbacks.cancel(session, portal_client, asked.id, now, by=f"investor:{portal_client}")
     day = interval_of(now).replace(hour=0, minute=0)
     period = (day, day + timedelta(days=1))
     with database.session() as session:
