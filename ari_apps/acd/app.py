@@ -170,7 +170,7 @@ class AcdApp(SessionApp):
     async def _withdraw_cancelled(self) -> None:
         held = {s.call_id: s for s in self.sessions() if s.phase is Phase.CALLBACK_PENDING}
         for call_id in await self.deps.db.run(callbacks.cancelled_among, list(held)):
-            logger.info("call %s: callback cancelled by its client; out of the queue", call_id)
+            logger.info("call %s: callback cancelled (by or for its client); out of the queue", call_id)
             held[call_id].callback_cancelled()
 
     def _start_callback(self, pending: PendingCallback) -> bool:

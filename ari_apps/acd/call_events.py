@@ -99,7 +99,7 @@ class CallbackClaimed:
 
 @dataclass(frozen=True)
 class CallbackCancelled:
-    """The ACD's check of the database found the pending callback cancelled by its client: it leaves the queue."""
+    """The ACD's check of the database found the pending callback cancelled (by or for its client): out of the queue."""
 
 
 # -- the legs, from ARI -------------------------------------------------------------------------------------
