@@ -14,7 +14,6 @@ writes do not wait on one database-wide lock as they do on SQLite.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,13 +22,10 @@ import pytest
 from console.app import build_app
 from console.ports import LiveEvents
 from crm_core.db import Database
+from tests.support.browser import CHROMIUM, WAIT_MS, launch
 from tests.support.databases import fresh_database_url
 from tests.unit.console.conftest import Staff, staff  # noqa: F401  (the staff fixture, shared)
 from tests.unit.console.doubles import FakeTelephony, ServedApp
-
-CHROMIUM = os.environ.get("HOTLINE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -47,7 +43,7 @@ def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (scripts/system-deps.sh --test installs it)")
     with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        launched = launch(playwright)
         yield launched
         launched.close()
 
@@ -68,7 +64,7 @@ def console(database: Database, staff: Staff, telephony: FakeTelephony) -> Itera
 @pytest.fixture
 def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
     context = browser.new_context()
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     opened = context.new_page()
     yield opened
     context.close()

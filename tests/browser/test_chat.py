@@ -32,6 +32,7 @@ from portal.app import build_app as build_portal
 from tests.browser.test_console_pages import log_in as staff_log_in
 from tests.browser.test_console_pages import wait_for
 from tests.browser.test_portal import log_in as client_log_in
+from tests.support.browser import WAIT_MS
 from tests.unit.console.conftest import PASSWORD, Staff
 from tests.unit.console.doubles import ServedApp
 from tests.unit.portal.conftest import CAUTIOUS, Clients, clients, practice_broker  # noqa: F401  (fixture)
@@ -83,7 +84,7 @@ def test_a_client_chats_about_stocks_with_an_agent_who_answers_from_the_desk(
     client: Page = browser.new_page()
     agent: Page = browser.new_page()
     for page in (client, agent):
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(WAIT_MS)
     errors: list[str] = []
     for page in (client, agent):
         page.on("pageerror", lambda error: errors.append(str(error)))
