@@ -1,7 +1,7 @@
 "use strict";
 // The agent desktop: state control, wrap-up countdown, screen-pop on the live screen_pop event, call actions.
 const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "",
-  stateEvents: 0, phoneEvents: 0, offeredCallId: "" };
+  stateEvents: 0, phoneEvents: 0, offeredCallId: "", callEvents: 0, callEventsOf: "" };
 
 async function setState(state, reason) {
   showError("desk-error", "");
@@ -77,6 +77,7 @@ function complaintLine(c) { return c.reference + " " + c.category + ": " + c.sum
 // A call's screen-pop, or (chatId) a chat's: the same component, labelled chat.
 async function loadScreenPop(callId, consulted, chatId) {
   const path = chatId ? "/api/chats/" + chatId : "/api/calls/" + encodeURIComponent(callId);
+  const eventsBefore = desk.callEvents;
   const result = await api("GET", path + "/screen-pop");
   if (!result.ok) { showError("desk-error", result.data.error || "no screen-pop"); return; }
   const pop = result.data;
@@ -84,7 +85,12 @@ async function loadScreenPop(callId, consulted, chatId) {
   desk.callId = pop.call_id;
   desk.offeredCallId = "";
   // A consultation (someone's attended transfer to me) shows the caller before the call is mine.
-  if (!pop.chat) { showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status)); }
+  // The call line from the record as it was read, unless a live event of this call came meanwhile: it is newer (a
+  // click-to-dial answered while its screen-pop was on its way showed "talking", then the older "dialing").
+  const newerShown = desk.callEvents !== eventsBefore && desk.callEventsOf === pop.call_id;
+  if (!pop.chat && !newerShown) {
+    showCallState(consulted ? "consulted" : (pop.status === "ringing" ? "dialing" : pop.status));
+  }
   desk.investorId = investor.id || null;
   el("screen-pop").dataset.callId = pop.call_id;
   el("screen-pop-empty").hidden = true;
@@ -212,6 +218,7 @@ const deskEvents = {
     // Asterisk reports my phone ringing for a new call: the call line follows it until the screen-pop takes over.
     if (event.state === "ringing") { desk.offeredCallId = event.call_id; }
     if (event.call_id === desk.callId || offered(event.call_id)) {
+      callEventShown(event.call_id);
       showCallState(event.state, event.target_number || ("agent " + event.target_agent_id));
     }
   },
@@ -220,8 +227,10 @@ const deskEvents = {
   call_ended: function (event) {
     if (offered(event.call_id)) {  // rang and was not answered, or the caller gave up
       desk.offeredCallId = "";
+      callEventShown(event.call_id);
       showCallState(event.status);
     } else if (event.call_id === desk.callId) {
+      callEventShown(event.call_id);
       text("call-id", desk.callId + " (ended)");
       showCallState(event.status === "transferred" ? "transferred" : "ended");
     }
@@ -229,6 +238,12 @@ const deskEvents = {
 };
 
 function mine(event) { return event.agent_id === desk.agentId; }
+
+// A live event set the call line of this call: a screen-pop of it still on its way must not put back an older one.
+function callEventShown(callId) {
+  desk.callEvents += 1;
+  desk.callEventsOf = callId;
+}
 
 async function loadBook() {
   const query = el("book-search").value.trim();

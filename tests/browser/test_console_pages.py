@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from crm_core import audit, callbacks
 from crm_core.db import Database
-from crm_core.events import AgentStateChanged, ScreenPop
-from crm_core.models import Callback, CallDisposition, Reminder, WebSession
+from crm_core.events import AgentStateChanged, CallState, ScreenPop
+from crm_core.models import Call, Callback, CallDisposition, CallStatus, Reminder, WebSession
 from crm_core.models.base import utcnow
 from tests.unit.console.conftest import PASSWORD, Staff, add_customer
 from tests.unit.console.doubles import FakeTelephony, ServedApp, one_agent_snapshot
@@ -150,6 +150,32 @@ def test_a_state_the_agent_set_is_not_overwritten_by_the_slower_first_load(page:
     page.wait_for_timeout(200)
     expect(page.get_by_test_id("agent-state")).to_have_text("ready")
     assert telephony.named("set_agent_state")[0][2] == "ready"
+
+
+def test_a_call_line_event_is_not_overwritten_by_the_slower_screen_pop(page: Page, console: ServedApp,
+                                                                      database: Database, staff: Staff) -> None:
+    """Click-to-dial: the screen-pop is asked for as the agent picks up, and the customer answers before its reply
+    (a clean run under load): the live "talking" is newer than the "dialing" the reply read from the record."""
+    customer = add_customer(database, staff.agent_id, name="Chen Jing")
+    with database.session() as session:
+        session.execute(update(Call).where(Call.id == customer.call_id).values(status=CallStatus.RINGING.value))
+    held: list[Route] = []
+    page.route("**/screen-pop", lambda route: held.append(route))
+    log_in(page, console, "1001")
+    expect(page.get_by_test_id("live-connection")).to_have_text("connected")
+    console.publish(CallState(staff.agent_id, customer.call_id, "ringing"))
+    expect(page.get_by_test_id("call-state")).to_have_text("ringing")
+    console.publish(ScreenPop(staff.agent_id, customer.call_id))
+    while not held:
+        page.wait_for_timeout(50)
+    console.publish(CallState(staff.agent_id, customer.call_id, "talking"))
+    expect(page.get_by_test_id("call-state")).to_have_text("talking")
+    with page.expect_response("**/screen-pop") as reply:
+        held[0].continue_()
+    assert reply.value.json()["status"] == "ringing"  # the older state the reply carries...
+    expect(page.get_by_test_id("caller-name")).to_have_text("Chen Jing")
+    page.wait_for_timeout(200)
+    expect(page.get_by_test_id("call-state")).to_have_text("talking")  # ...is not shown over the newer one
 
 
 def test_a_supervisor_sees_the_live_board_and_starts_a_listen(page: Page, console: ServedApp,
