@@ -1,5 +1,7 @@
 "use strict";
 // The agent desktop: state control, wrap-up countdown, screen-pop on the live screen_pop event, call actions.
+// Where a callback came from, as the desk says it (crm_core.models.callback: its origin).
+const CALLBACK_ORIGINS = { queue: "kept their place", scheduled: "scheduled", portal: "asked on the portal" };
 const desk = { agentId: 0, wrapUpSeconds: 30, callId: "", investorId: null, timer: null, state: "",
   stateEvents: 0, phoneEvents: 0, offeredCallId: "", callEvents: 0, callEventsOf: "" };
 
@@ -101,8 +103,8 @@ async function loadScreenPop(callId, consulted, chatId) {
   el("caller-vip").hidden = !pop.vip;
   // A callback: the agent is calling the client back (they kept their place in the queue, or it was scheduled).
   el("caller-callback").hidden = !pop.callback;
-  text("caller-callback", pop.callback ? "Callback" + (pop.callback.origin === "queue" ? " (kept their place)"
-    : pop.callback.origin === "portal" ? " (asked on the portal)" : " (scheduled)") + (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
+  text("caller-callback", pop.callback ? "Callback (" + (CALLBACK_ORIGINS[pop.callback.origin] || "scheduled") + ")" +
+    (pop.callback.note ? ": " + pop.callback.note : "") : "Callback");
   el("caller-chat").hidden = !pop.chat;
   el("caller-relationship").hidden = !pop.relationship;
   text("caller-relationship", pop.relationship || "");
@@ -143,8 +145,6 @@ async function loadScreenPop(callId, consulted, chatId) {
   text("disposition-saved", "");
   text("reply-status", "");
 }
-
-const CALLBACK_ORIGINS = { queue: "kept their place", scheduled: "scheduled", portal: "asked on the portal" };
 
 function callbackLine(c) {
   return c.due_at.slice(0, 16).replace("T", " ") + " " + c.skill + " (" + (CALLBACK_ORIGINS[c.origin] || c.origin) +
