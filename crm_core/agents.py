@@ -69,11 +69,18 @@ def get_by_job_number(session: Session, job_number: str) -> Agent:
     return agent
 
 
-def set_state(session: Session, agent_id: int, state: AgentState, reason: str | None = None) -> Agent:
+def set_state(session: Session, agent_id: int, state: AgentState, reason: str | None = None, *,
+              at: datetime | None = None) -> Agent:
+    """The agent's state from `at` (default: now). The ACD passes the moment it decided, not the moment its write
+    reaches the database: the ACD's refresh compares the row's `state_since` with its own decisions, and a write
+    that waited in the queue must not look newer than an offer made meanwhile. A change decided before the
+    row's last one is stale (two writes of one agent finishing out of order) and leaves the row as it is."""
     agent = session.get(Agent, agent_id)
     if agent is None:
         raise AgentNotFound(f"no agent {agent_id}")
-    now = utcnow()
+    now = at or utcnow()
+    if at is not None and agent.state_since is not None and at < agent.state_since:
+        return agent
     report_intervals.add_state_time(session, state_time(agent.id, agent.state, agent.state_reason,
                                                         agent.state_since, now))
     session.add(AgentStateChange(agent_id=agent.id, state=state.value, reason=reason or "", at=now))

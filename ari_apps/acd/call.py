@@ -46,6 +46,7 @@ from crm_core.agents import set_state as set_agent_state
 from crm_core.call_routing import CallRoute, route_for
 from crm_core.callbacks import PendingCallback
 from crm_core.events import CallLine
+from crm_core.models.base import utcnow
 from dialplan import variables as v
 
 logger = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ class AcdCallSession(CallSession):
             case fx.Withdraw():
                 dispatcher.withdraw(self.call_id)
             case fx.RecordAgentState(agent_id, state):
-                await db.record(set_agent_state, agent_id, state)
+                await db.record(set_agent_state, agent_id, state, at=utcnow())  # dated before the write's wait
             case fx.SetAgentState(agent_id, state):
                 await self.deps.board.set_state(agent_id, state)
             case fx.AgentBack(agent_id, wrap_up):

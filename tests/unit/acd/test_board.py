@@ -1,7 +1,10 @@
 """The board offers calls only to agents whose phone can be rung, on the real database (no Asterisk)."""
 
 import asyncio
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ari_apps.acd.board import AgentBoard
@@ -92,3 +95,46 @@ def test_the_acd_offers_a_waiting_call_the_moment_the_agents_phone_registers(dat
                 raise AssertionError("a control on a call that is not in progress was accepted")
 
     asyncio.run(scenario())
+
+
+def test_a_ready_write_that_waited_in_the_queue_does_not_undo_an_offer_made_meanwhile(database: Database) -> None:
+    """The ACD frees an agent (wrap-up over), offers them a call while the READY write still waits for the
+    database, and then refreshes: the row must not look newer than the offer (CI stop 20 lost a callback's
+    place this way: the same agent was offered the next caller 0.1 s later)."""
+    agent_id = ready_agent(database, "2001", None)
+    with database.session() as session:
+        agent_service.set_state(session, agent_id, AgentState.WRAP_UP)
+    router = Router(overflow_skill="general", overflow_after=30, any_agent_after=120)
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            board = AgentBoard(AsyncDatabase(database, executor), router)
+            await board.refresh()
+            assert not router.is_free(agent_id)
+            writer_busy = threading.Event()
+            executor.submit(writer_busy.wait, 10)  # the database's writer is busy with other calls' rows
+            ready = asyncio.create_task(board.set_state(agent_id, AgentState.READY))
+            await asyncio.sleep(0)
+            assert router.is_free(agent_id)  # routing saw READY before the write
+            board.mark_offered(agent_id)  # ... and an offer took the agent
+            time.sleep(0.01)
+            writer_busy.set()
+            await ready
+            assert await board.refresh() == []
+            assert not router.is_free(agent_id) and board.states[agent_id] is AgentState.RINGING
+
+    asyncio.run(scenario())
+    with database.session() as session:  # the row says READY, dated when the ACD decided it
+        assert agent_service.get_by_job_number(session, "2001").state == AgentState.READY.value
+
+
+def test_of_two_state_writes_finishing_out_of_order_the_newer_decision_stays(database: Database) -> None:
+    agent_id = ready_agent(database, "2001", None)
+    decided = datetime.now(UTC)
+    with database.session() as session:
+        agent_service.set_state(session, agent_id, AgentState.READY, at=decided)
+    with database.session() as session:  # the BUSY of a call that has ended since, its write late
+        agent_service.set_state(session, agent_id, AgentState.BUSY, at=decided - timedelta(milliseconds=50))
+    with database.session() as session:
+        agent = agent_service.get_by_job_number(session, "2001")
+        assert (agent.state, agent.state_since) == (AgentState.READY.value, decided)
