@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from ari_apps.acd.routing import RoutableAgent, Router
 from ari_apps.events import EventSink, discard
@@ -24,6 +23,7 @@ from crm_core.agents import AgentSnapshot
 from crm_core.db import AsyncDatabase
 from crm_core.events import AgentStateChanged
 from crm_core.models import AgentState
+from crm_core.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +93,8 @@ class AgentBoard:
     async def set_state(self, agent_id: int, state: AgentState, reason: str | None = None) -> None:
         """The ACD's own transition: memory first (routing sees it at once), then the database, dated when it was
         decided (an offer made while the write waits is newer than it, and a refresh must not undo that offer)."""
-        decided = time.time()
-        self._state_since[agent_id] = decided
+        decided = utcnow()  # the row's `state_since` exactly: a refresh finds it no older than this decision
+        self._state_since[agent_id] = decided.timestamp()
         self.states[agent_id] = state
         self._events(AgentStateChanged(agent_id, state.value, reason))
         agent = self.agents.get(agent_id)
@@ -102,7 +102,7 @@ class AgentBoard:
             self._router.agent_free(self._routable(agent, time.time()))
         else:
             self._router.agent_gone(agent_id)
-        await self._db.record(agent_service.set_state, agent_id, state, reason, at=datetime.fromtimestamp(decided, UTC))
+        await self._db.record(agent_service.set_state, agent_id, state, reason, at=decided)
 
     def state_since(self, agent_id: int) -> float:
         """Epoch seconds of the agent's last state change, as far as this process knows."""

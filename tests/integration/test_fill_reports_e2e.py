@@ -10,8 +10,8 @@ from crm_core.investors import find_by_account
 from crm_core.models import InvestorDetail, Notification, TradingAccount, TradingFill, TradingOrder
 from crm_core.notifications.fill_reports import subscribe
 from tests.integration.conftest import Hotline
-from tests.integration.test_phone_trading import TRADING_ENV, client, run, sqlite_only, trade
-from tests.support.hotline import wait_for
+from tests.integration.test_phone_trading import client, run, sqlite_only, trade
+from tests.support.hotline import practice_market, wait_for
 from tests.support.smsc import TestSmsc
 from tests.support.smtp import SmtpServer
 
@@ -29,7 +29,7 @@ def test_a_phone_orders_fill_report_arrives_by_email_and_by_sms(hotline: Hotline
             if channel == "email":
                 session.add(InvestorDetail(investor_id=investor_id, email="client13@example.com"))
             subscribe(session, investor_id, channel=channel)
-    hotline.service.start(**TRADING_ENV, HOTLINE_EMAIL_HOST="127.0.0.1", HOTLINE_EMAIL_PORT=str(smtp.port),
+    hotline.service.start(**practice_market(), HOTLINE_EMAIL_HOST="127.0.0.1", HOTLINE_EMAIL_PORT=str(smtp.port),
                           HOTLINE_SMS_HOST="127.0.0.1", HOTLINE_SMS_PORT=str(smsc.port),
                           HOTLINE_SMS_SYSTEM_ID=smsc.system_id, HOTLINE_SMS_PASSWORD=smsc.password,
                           HOTLINE_NOTIFY_QUIET_FROM="00:00", HOTLINE_NOTIFY_QUIET_UNTIL="00:00")

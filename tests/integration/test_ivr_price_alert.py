@@ -11,14 +11,14 @@ from crm_core.models import PriceAlert
 from hotline.scripted_call import CallScript
 from sounds import phrases
 from tests.integration.conftest import Hotline
-from tests.integration.test_phone_trading import PASSWORD, TRADING_ENV, client, in_order, run, sqlite_only
-from tests.support.hotline import HOTLINE
+from tests.integration.test_phone_trading import PASSWORD, client, in_order, run, sqlite_only
+from tests.support.hotline import HOTLINE, practice_market
 
 
 @sqlite_only
 def test_a_price_alert_keyed_by_phone_is_read_back_confirmed_and_set_once(hotline: Hotline) -> None:
     account, phone = client(hotline, 6, language="en")
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     [call] = run(hotline, CallScript(HOTLINE, phone, ["7", account + "#", PASSWORD + "#", "999999", "600519",
                                                       "1900*5#", "1"], hang_up_when_done=True, timeout=150))
     price = [f"en/{key}" for key in phrases.yuan_keys(190050, "en")]

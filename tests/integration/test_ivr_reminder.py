@@ -17,8 +17,8 @@ from hotline.scripted_call import CallScript
 from sounds import phrases
 from sounds.say import number_prompts
 from tests.integration.conftest import Hotline
-from tests.integration.test_phone_trading import PASSWORD, TRADING_ENV, client, in_order, run, sqlite_only
-from tests.support.hotline import HOTLINE
+from tests.integration.test_phone_trading import PASSWORD, client, in_order, run, sqlite_only
+from tests.support.hotline import HOTLINE, practice_market
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -26,7 +26,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @sqlite_only
 def test_a_date_reminder_keyed_by_phone_is_validated_read_back_confirmed_and_set_once(hotline: Hotline) -> None:
     account, phone = client(hotline, 7, language="en")
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     today = utcnow().astimezone(SHANGHAI).date()
     day = today + timedelta(days=40)
     yesterday = today - timedelta(days=1)

@@ -22,13 +22,13 @@ from crm_core.trading import load_securities
 from gateways.fax_documents import tiff_pages
 from hotline.scripted_call import CallScript
 from tests.integration.conftest import Hotline
-from tests.integration.test_phone_trading import PASSWORD, TRADING_ENV, client, in_order, run, sqlite_only
+from tests.integration.test_phone_trading import PASSWORD, client, in_order, run, sqlite_only
 from tests.support.hotline import HOTLINE as HOTLINE_NUMBER
-from tests.support.hotline import wait_for
+from tests.support.hotline import practice_market, wait_for
 from tests.support.smtp import SmtpServer
 
 HOTLINE = str(Path(sys.executable).parent / "hotline")
-FAX_ENV = {**TRADING_ENV, "HOTLINE_FAX_DIAL": "Local/{number}@hotline-fax-sim/n", "HOTLINE_FAX_RING_SECONDS": "3",
+FAX_ENV = {"HOTLINE_FAX_DIAL": "Local/{number}@hotline-fax-sim/n", "HOTLINE_FAX_RING_SECONDS": "3",
            "HOTLINE_FAX_TIMEOUT_SECONDS": "120", "HOTLINE_FAX_HEADER": "Hotline test",
            "HOTLINE_NOTIFY_QUIET_FROM": "00:00", "HOTLINE_NOTIFY_QUIET_UNTIL": "00:00",
            "HOTLINE_NOTIFY_RETRY_DELAYS_SECONDS": "300"}
@@ -54,7 +54,7 @@ def only_notification(hotline: Hotline) -> Notification:
 def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) -> None:
     every_security = {code: 100 for code in load_securities()}  # 31 holdings: a statement of two pages
     account, _ = client(hotline, 4, positions=every_security)
-    hotline.service.start(**FAX_ENV)
+    hotline.service.start(**practice_market(), **FAX_ENV)
     queued = notify(hotline, "statement", account, "--to", "021-6888 1234")
     assert queued.returncode == 0, queued.stderr
     assert "\tqueued\tfax\t02168881234\t" in queued.stdout, queued.stdout
@@ -65,7 +65,7 @@ def test_a_statement_faxed_back_arrives_with_the_pages_sent(hotline: Hotline) ->
 @sqlite_only
 def test_a_fax_back_asked_for_from_the_ivr_arrives_with_the_pages_sent(hotline: Hotline) -> None:
     account, phone = client(hotline, 7, positions={"600036": 300})
-    hotline.service.start(**FAX_ENV)
+    hotline.service.start(**practice_market(), **FAX_ENV)
     [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "1",
                                                              "02168887777#"], hang_up_when_done=True, timeout=150))
     assert in_order(call.prompts, "zh/main_menu", "zh/document_menu", "zh/document_way", "zh/fax_number",
@@ -82,7 +82,7 @@ def test_a_statement_asked_for_on_this_call_is_faxed_to_the_callers_machine_on_t
         hotline: Hotline) -> None:
     every_security = {code: 100 for code in load_securities()}  # a statement of two pages
     account, phone = client(hotline, 10, positions=every_security, language="en")
-    hotline.service.start(**FAX_ENV)
+    hotline.service.start(**practice_market(), **FAX_ENV)
     [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "4"],
                                      fax_on="en/fax_press_start", fax_machine="5557001", timeout=150))
     assert in_order(call.prompts, "en/main_menu", "en/document_menu", "en/document_way", "en/fax_press_start"), \
@@ -100,7 +100,7 @@ def test_a_statement_asked_for_on_this_call_is_faxed_to_the_callers_machine_on_t
 @sqlite_only
 def test_a_fax_on_this_call_to_a_caller_with_no_fax_machine_is_given_up_with_its_reason(hotline: Hotline) -> None:
     account, phone = client(hotline, 11, positions={"600036": 300})
-    hotline.service.start(**{**FAX_ENV, "HOTLINE_FAX_TIMEOUT_SECONDS": "15"})
+    hotline.service.start(**practice_market(), **{**FAX_ENV, "HOTLINE_FAX_TIMEOUT_SECONDS": "15"})
     [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "1", "4"],
                                      timeout=90))  # nobody presses start: no fax answers SendFAX
     assert in_order(call.prompts, "zh/document_way", "zh/fax_press_start"), call.prompts
@@ -116,7 +116,7 @@ def test_a_fax_on_this_call_to_a_caller_with_no_fax_machine_is_given_up_with_its
 @sqlite_only
 def test_a_products_fact_sheet_asked_for_from_the_ivr_arrives_by_fax(hotline: Hotline) -> None:
     account, phone = client(hotline, 8, language="en")
-    hotline.service.start(**FAX_ENV)
+    hotline.service.start(**practice_market(), **FAX_ENV)
     [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "3", "999999",
                                                              "600036", "1", "02168886666#"],
                                      hang_up_when_done=True, timeout=150))
@@ -136,7 +136,8 @@ def test_a_quote_sheet_of_the_holdings_asked_for_from_the_ivr_arrives_by_email_a
         investor = find_by_account(session, account)
         assert investor is not None
         session.add(InvestorDetail(investor_id=investor.id, email="client9@example.com"))
-    hotline.service.start(**FAX_ENV, HOTLINE_EMAIL_HOST="127.0.0.1", HOTLINE_EMAIL_PORT=str(smtp_server.port))
+    hotline.service.start(**practice_market(), **FAX_ENV, HOTLINE_EMAIL_HOST="127.0.0.1",
+                          HOTLINE_EMAIL_PORT=str(smtp_server.port))
     [call] = run(hotline, CallScript(HOTLINE_NUMBER, phone, ["6", account + "#", PASSWORD + "#", "2", "0#", "2"],
                                      hang_up_when_done=True, timeout=150))
     assert in_order(call.prompts, "zh/document_menu", "zh/quote_sheet_code", "zh/document_way",
@@ -182,7 +183,7 @@ def test_a_fax_number_that_never_answers_is_retried_later(hotline: Hotline) -> N
         investor = find_by_account(session, account)
         assert investor is not None
         session.add(InvestorContact(investor_id=investor.id, channel="fax", value="5550"))  # 0: never answers
-    hotline.service.start(**FAX_ENV)
+    hotline.service.start(**practice_market(), **FAX_ENV)
     queued = notify(hotline, "statement", account)
     assert queued.returncode == 0 and "\tfax\t5550\t" in queued.stdout, (queued.stdout, queued.stderr)
 

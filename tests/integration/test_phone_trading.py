@@ -34,13 +34,12 @@ from crm_core.trading.demo import seed_demo_trading
 from hotline.scripted_call import CallObservation, CallScript
 from tests.integration.conftest import Hotline
 from tests.support.desk import ConsoleApi
-from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
+from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, practice_market, wait_for
 
 PASSWORD = "246810"
 BANK_PASSWORD = "9999"
 # Each call lasts a minute of real prompts: the menus run on SQLite; the restart test also on PostgreSQL.
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
 # A trading call lasts 1-2 minutes of prompts and keys alone; on CI's loaded machine the longest one (test_b) took
 # over 150 s, 1.6 times what it takes here, and was hung up unfinished. A call's limit only catches a call that
 # never ends: 4 minutes, and a test gets 10.
@@ -110,7 +109,7 @@ def test_a_buy_is_read_back_confirmed_filled_recorded_and_audited(hotline: Hotli
     """The same buy by a Mandarin and an English client at once."""
     clients = {"zh": client(hotline, 2), "en": client(hotline, 12, language="en")}
     add_agents(hotline.db, [AgentSpec("2900", {}, role="supervisor", state=AgentState.LOGGED_OUT)])
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     observed = run(hotline, *(trade(phone, account, "1", "600036", "42*48#", "100#", "1", "6", "7")
                               for account, phone in clients.values()))
     price = ["num/point", "num/4", "num/8", "word/yuan"]
@@ -174,7 +173,7 @@ def test_b_sell_cancel_quote_and_fills(hotline: Hotline) -> None:
     """An English and a Mandarin client at once: sell 300 at the limit-up price (above the bid, so it
     stays open), cancel it from the list, hear a quote and today's (no) fills."""
     clients = {"en": client(hotline, 3, language="en"), "zh": client(hotline, 13)}
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     # Silence at the first "which order" lets the whole list play; the caller picks on the second.
     observed = run(hotline, *(trade(phone, account, "2", "600036", "42*48#", "300#", "1", "3", "", "1", "1",
                                     "4", "600519", "5") for account, phone in clients.values()))
@@ -202,7 +201,7 @@ def test_c_bad_input_is_explained_nothing_is_placed_and_wrong_passwords_lock(hot
     account, phone = client(hotline, 4)
     locked, locked_phone = client(hotline, 8)
     add_agents(hotline.db, [AgentSpec("2003", {"trading": 8})])
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     keys = ["1", "999999", "600036", "", "99#", "42*48#", "150#", "100000#", "#", "100#", "2",  # buy refused, not sent
             "2", "600036", "34*76#", "5000#", "800#", "*"]  # sell more than held; then back to the menu
     obs, locked_obs = run(hotline, trade(phone, account, *keys),
@@ -236,7 +235,7 @@ def _locked_and_sent_to_the_trading_desk(hotline: Hotline, obs: CallObservation)
 def test_d_suitability_disclosure_is_recorded_or_the_order_refused(hotline: Hotline) -> None:
     bold, bold_phone = client(hotline, 5, cash_cents=10_000_000)  # C3 buying an R4 ChiNext share: disclosure
     careful, careful_phone = client(hotline, 6, risk_class="C1", cash_cents=10_000_000)  # C1: refused outright
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     run(hotline, trade(bold_phone, bold, "1", "300750", "300#", "100#", "1", "1"),
         trade(careful_phone, careful, "1", "300750", "300#", "100#", "*"))
     [order] = orders_of(hotline, bold)
@@ -255,7 +254,7 @@ def test_e_password_change_and_bank_transfers(hotline: Hotline) -> None:
     """An English and a Mandarin client at once: new password; money in, out, out with a wrong bank
     password; bank balance."""
     clients = {"en": client(hotline, 7, language="en"), "zh": client(hotline, 17)}
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     observed = run(hotline, *(trade(phone, account, "8", PASSWORD + "#", "135792#", "135792#",
                                     "9", "1", BANK_PASSWORD + "#", "500#", "1",
                                     "9", "2", BANK_PASSWORD + "#", "100*5#", "1",
@@ -285,7 +284,7 @@ def test_g_service_killed_after_the_confirmation_places_the_order_once_with_its_
     """SIGKILL while the order is being placed (a slow database write keeps it in the middle), restart: the
     recovered call places the order once, and it carries its call, the call's recording and its audit row."""
     account, phone = client(hotline, 9)
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
 
     async def call_through_a_crash() -> CallObservation:
         script = trade(phone, account, "1", "600036", "42*48#", "100#", "1", "7")
@@ -295,7 +294,7 @@ def test_g_service_killed_after_the_confirmation_places_the_order_once_with_its_
             assert confirmed, "the caller confirmed"
             await asyncio.sleep(0.5)  # the placement has claimed the request id and is writing its audit row
             hotline.service.stop(signal.SIGKILL)
-        await asyncio.to_thread(hotline.service.start, **TRADING_ENV)
+        await asyncio.to_thread(hotline.service.start, **practice_market())
         [obs] = await task
         return obs
 

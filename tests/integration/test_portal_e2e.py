@@ -18,12 +18,11 @@ from crm_core.trading import load_securities
 from crm_core.trading.demo import seed_demo_trading
 from portal.views import yuan
 from tests.integration.conftest import Hotline
-from tests.support.hotline import add_investor, wait_for
+from tests.support.hotline import add_investor, practice_market, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ACCOUNT, PASSWORD, CODE = "100000007", "246810", "601988"  # Bank of China, R3: within a C3 client's tolerance
-TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -34,7 +33,7 @@ def test_a_web_buy_is_filled_by_the_service_and_shows_as_the_phone_reads_it(hotl
         seed_demo_trading(session, investor_id, cash_cents=2_000_000, password=PASSWORD, bank_password="9999",
                           positions={})
         rematch_investors(session, [investor_id], "test client")
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     url = f"http://127.0.0.1:{hotline.service.env['HOTLINE_PORTAL_PORT']}"
     expect = playwright_api.expect
     page = browser.new_page()

@@ -23,14 +23,13 @@ from crm_core.trading.demo import seed_demo_trading
 from hotline.scripted_call import CallObservation, CallScript
 from sounds.phrases import yuan_keys
 from tests.integration.conftest import Hotline
-from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, wait_for
+from tests.support.hotline import HOTLINE, AgentSpec, add_agents, add_investor, place_calls, practice_market, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ACCOUNT, PHONE, PASSWORD = "100000005", "13800000005", "246810"
 # bought by phone and filled / an order left open, holding cash; cheap shares: short numbers to speak
 BOUGHT, WAITING = "601988", "601398"
-TRADING_ENV = {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
 
 
 def a_client_with_an_open_order(hotline: Hotline) -> int:
@@ -69,7 +68,7 @@ def cells(page: Any, table: str) -> list[list[str]]:
 def test_a_phone_buy_shows_on_the_agents_screen_with_the_cash_the_ivr_read(hotline: Hotline, browser: Any) -> None:
     open_order = a_client_with_an_open_order(hotline)
     add_agents(hotline.db, [AgentSpec("2001", {"trading": 9}, state=AgentState.LOGGED_OUT)])
-    hotline.service.start(**TRADING_ENV)
+    hotline.service.start(**practice_market())
     limit_up = load_securities()[BOUGHT].limit_up_cents  # a buy at the limit up is marketable at once
     price = f"{limit_up // 100}*{limit_up % 100:02d}#"
     # main menu 5, log in, 1 buy: code, price, quantity, 1 confirms; 7 funds; 0 the trading desk

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from crm_core import agents as agent_service
 from crm_core.db import Database
 from crm_core.models import AgentState, Call, Investor, InvestorPhone
 from crm_core.seed import seed_reference_data
+from crm_core.trading import calendar
 from crm_core.trading.demo import seed_demo_trading
 from hotline.asterisk.instance import AsteriskInstance
 from hotline.scripted_call import CallObservation, CallScript, ScriptedCaller
@@ -244,6 +246,18 @@ def ari_list(instance: AsteriskInstance, path: str) -> list[dict[str, Any]]:
 def channels_left(instance: AsteriskInstance) -> list[str]:
     """Names of the channels Asterisk holds; raises AriNotAnswering if ARI does not answer."""
     return [c["name"] for c in ari_list(instance, "channels")]
+
+
+def practice_market(room_seconds: float = 300) -> dict[str, str]:
+    """The service's settings of the practice market (open at every hour, matching every 0.3 s), given once its
+    trading day has `room_seconds` left. Its day ends at Shanghai midnight (16:00 UTC), and an order still open
+    then expires: a clean run that placed an order at 15:59 heard "not cancellable" when it cancelled it at 16:00.
+    So a test that starts less than that before the close waits for the next day (a few minutes, once a day)."""
+    now = datetime.now(UTC)
+    left = (calendar.ALWAYS_OPEN.close_of(calendar.trade_date(now)) - now).total_seconds()
+    if left < room_seconds:
+        time.sleep(left + 1)
+    return {"HOTLINE_TRADING_ALWAYS_OPEN": "true", "HOTLINE_TRADING_MATCH_EVERY_SECONDS": "0.3"}
 
 
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -138,3 +138,25 @@ def test_of_two_state_writes_finishing_out_of_order_the_newer_decision_stays(dat
     with database.session() as session:
         agent = agent_service.get_by_job_number(session, "2001")
         assert (agent.state, agent.state_since) == (AgentState.READY.value, decided)
+
+
+def test_agents_the_acd_makes_ready_before_it_knows_them_are_freed_by_the_next_refresh(database: Database) -> None:
+    """An agent logged out is not on the board; their "ready" from the desk goes through the ACD, which dates the
+    row by its decision: the refresh that loads them must not take that row for an older one (it did for about
+    half of them when the float time was rounded to the row's microseconds, and they were never offered a call)."""
+    agent_ids = [ready_agent(database, f"20{n:02}", "Local/answer@hotline-agent-sim/n") for n in range(20)]
+    with database.session() as session:
+        for agent_id in agent_ids:
+            agent_service.set_state(session, agent_id, AgentState.LOGGED_OUT)
+    router = Router(overflow_skill="general", overflow_after=30, any_agent_after=120)
+
+    async def scenario() -> None:
+        with ThreadPoolExecutor(max_workers=1) as executor:
+            board = AgentBoard(AsyncDatabase(database, executor), router)
+            assert await board.refresh() == []
+            for agent_id in agent_ids:
+                await board.set_state(agent_id, AgentState.READY)
+            assert sorted(await board.refresh()) == agent_ids
+            assert all(router.is_free(agent_id) for agent_id in agent_ids)
+
+    asyncio.run(scenario())

@@ -45,7 +45,7 @@ def client_chat(database: Database, account: str, *, answered_by: int | None = N
         return chat.id
 
 
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "not reached in time"
