@@ -91,17 +91,18 @@ def set_agent_state(db: Database, agent_id: int, state: AgentState) -> None:
 # of which 1.9 s was importing the same modules again, some 140 times a run on a machine the whole suite keeps
 # busy. What runs is `hotline serve` itself (`hotline.cli.main(["serve"])` in a process of its own, with the
 # test's environment, working folder and log); the start of a new interpreter that `hotline serve` and `hotline up`
-# also take is run for real by the command-line tests (tests/integration/test_front_door.py, tests/unit/cli).
+# also take is run for real by the command-line tests (tests/integration/test_front_door.py, and the README's
+# commands in tests/unit/cli, whose other commands are forked the same way: tests/support/cli.py).
 _FORKS = multiprocessing.get_context("forkserver")
 _FORKS.set_forkserver_preload(["hotline.cli", "hotline.service", "holidays.countries"])  # calendars load the last
 
 
-def _serve(env: dict[str, str], log: str, cwd: str) -> None:
-    """In the forked process: the log as its standard output and error, nothing as its input, then the service."""
-    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    os.close(fd)
+def _main_in_fork(argv: list[str], env: dict[str, str], stdout: str, stderr: str, cwd: str) -> None:
+    """In the forked process: standard output and error to their files, nothing as its input, then `hotline`."""
+    for fd, path in ((1, stdout), (2, stderr)):
+        opened = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        os.dup2(opened, fd)
+        os.close(opened)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)
@@ -110,14 +111,17 @@ def _serve(env: dict[str, str], log: str, cwd: str) -> None:
     os.environ.update(env)
     from hotline.cli import main
 
-    sys.exit(main(["serve"]))
+    sys.exit(main(argv))
 
 
-class ForkedService:
-    """A forked `hotline serve`, with the part of subprocess.Popen's interface the tests use."""
+class ForkedHotline:
+    """A forked `hotline ARGV...`, with the part of subprocess.Popen's interface the tests use."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self._process = _FORKS.Process(target=_serve, args=(env, str(log), os.getcwd()), name="hotline serve")
+    def __init__(self, argv: list[str], env: dict[str, str], stdout: Path, stderr: Path | None = None,
+                 cwd: Path | None = None) -> None:
+        self.argv = argv
+        self._process = _FORKS.Process(target=_main_in_fork, name="hotline " + " ".join(argv)[:40], args=(
+            argv, env, str(stdout), str(stderr or stdout), str(cwd or os.getcwd())))
         self._process.start()
         assert self._process.pid is not None
         self.pid: int = self._process.pid
@@ -137,7 +141,7 @@ class ForkedService:
     def wait(self, timeout: float | None = None) -> int:
         self._process.join(timeout)
         if self._process.exitcode is None:
-            raise subprocess.TimeoutExpired("hotline serve", timeout or 0)
+            raise subprocess.TimeoutExpired(["hotline", *self.argv], timeout or 0)
         return self._process.exitcode
 
     def kill(self) -> None:
@@ -145,18 +149,18 @@ class ForkedService:
 
 
 class ServiceProcess:
-    """`hotline serve` in a process of its own (ForkedService), with the test's settings in its environment."""
+    """`hotline serve` in a process of its own (ForkedHotline), with the test's settings in its environment."""
 
     def __init__(self, env: dict[str, str], instance: AsteriskInstance, log: Path) -> None:
         self.env = env
         self.instance = instance
         self.log = log
-        self.process: ForkedService | None = None
+        self.process: ForkedHotline | None = None
 
     def start(self, **overrides: str) -> None:
         """Start the service; `overrides` are settings variables (HOTLINE_...) for this and later starts."""
         self.env.update(overrides)
-        self.process = ForkedService(self.env, self.log)
+        self.process = ForkedHotline(["serve"], self.env, self.log)
         # 60 s: under make test's load (nine groups on two cores) a start once took 30 s to import and connect
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
