@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (`make test` calls this, after ruff), in nine groups side by side, and mypy beside them:
+# Runs every test (`make test` calls this, after ruff), in ten groups side by side, and mypy beside them:
 #   - the other integration tests (real Asterisk of their own), printed as they run,
 #   - routing: the calls through the IVR and the ACD of test_call_routing (half the time of the group above, which
 #     was the run's long pole at 23 minutes while the machine had CPU to spare),
@@ -12,9 +12,12 @@
 #     a call and escalated, the client portal, reminders keyed by phone, routing to the client's own agent,
 #     expert three-way calls, callbacks asked for on the portal, a chat through the real service),
 #   - web: the browser tier and the unit tests of the console and the portal (a real server each),
-#   - cli: the unit tests of the command line (a `hotline` subprocess per command: they were half of web's time,
-#     which was the long pole; split, the two keep both cores busy to the end),
-#   - unit: the other unit tests (CPU-bound: apart from web and cli, they use the second core).
+#   - cli: the unit tests of the command line (the README's commands each a new interpreter, the others forked from
+#     one that imported the project: tests/support/cli.py),
+#   - domain and services: the other unit tests (CPU-bound), in two halves of about 100 s of CPU each: domain has
+#     crm_core's matching, the ACD, FastAGI, reports and reviews; services everything else (a new folder lands
+#     there). As one group they were the run's long pole: last to get the CPU (see the niceness below), they ran
+#     alone on one core for the last three and a half minutes while the other core had nothing to do.
 # The integration groups' time is the calls' real-time audio, with the CPU mostly idle: one after another
 # they took 20 of the 25 minutes the whole run took, on 2 cores used at a fifth. Each group's report is
 # printed whole; any group failing fails the run. Arguments after the pytest path go to every group.
@@ -44,18 +47,22 @@ features=(tests/integration/test_callbacks_e2e.py tests/integration/test_post_ca
           tests/integration/test_portal_callback.py tests/integration/test_chat_e2e.py)
 web=(tests/browser tests/unit/console tests/unit/portal)
 cli=(tests/unit/cli)
-groups=(routing slow front outbound features web cli unit)
+domain=(tests/unit/acd tests/unit/agi tests/unit/crm tests/unit/reports tests/unit/reviews)
+services=(tests/unit)
+for path in "${web[@]:1}" "${cli[@]}" "${domain[@]}"; do services+=(--ignore="$path"); done
+groups=(routing slow front outbound features web cli domain services)
 reported=(mypy "${groups[@]}")
 
 declare -A pids
-# The CPU-bound unit tests run at a lower scheduling priority: the two cores are busy all run long, and a real call's
-# prompts, keys, timers and the browser's waits are what a late turn at the CPU makes fail (CI and the clean runs
-# lost a phone-trading call, a barge, a click-to-dial and a callback's place that way). Lower, not lowest: some have
-# deadlines of their own (a subprocess that imports the service is given 120 s). The command line's group is not
-# lowered: every test there is a chain of `hotline` commands with a deadline each, and starved (niceness 10 in CI,
-# 5 in a clean run here) a 2-second `hotline staffing` missed its 120 s, and the group, a quarter of the run's CPU in
-# one process, became the run's long pole (23 minutes of a 25-minute run). mypy waits on nothing: it is lowered too.
-declare -A niceness=([unit]=5 [mypy]=5)
+# The CPU-bound unit tests (domain, services) run at a lower scheduling priority: the two cores are busy all run
+# long, and a real call's prompts, keys, timers and the browser's waits are what a late turn at the CPU makes fail
+# (CI and the clean runs lost a phone-trading call, a barge, a click-to-dial and a callback's place that way).
+# Lower, not lowest: some have deadlines of their own (a subprocess that imports the service is given 120 s). The
+# command line's group is not lowered: every test there is a chain of `hotline` commands with a deadline each, and
+# starved (niceness 10 in CI, 5 in a clean run here) a 2-second `hotline staffing` missed its 120 s, and the group,
+# a quarter of the run's CPU in one process, became the run's long pole (23 minutes of a 25-minute run). mypy waits
+# on nothing: it is lowered too.
+declare -A niceness=([domain]=5 [services]=5 [mypy]=5)
 launch() {  # name, then the command: run in the background at the name's niceness, its report in $work/<name>.log
   local name=$1
   shift
@@ -74,7 +81,8 @@ extra=("$@")
 launch mypy "$(dirname "$pytest")/mypy" crm_core agi ari_apps gateways hotline reports console portal webapi
 run_group web "${web[@]}"
 run_group cli "${cli[@]}"
-run_group unit tests/unit --ignore=tests/unit/console --ignore=tests/unit/portal --ignore=tests/unit/cli
+run_group domain "${domain[@]}"
+run_group services "${services[@]}"
 run_group routing "${routing[@]}"
 run_group slow "${slow[@]}"
 run_group front "${front[@]}"
