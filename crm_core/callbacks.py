@@ -150,23 +150,27 @@ def of_investor(session: Session, investor_id: int, limit: int = 20) -> list[Cal
                                 .order_by(Callback.id.desc()).limit(limit)))
 
 
-CLIENT_CANCELLABLE = (CallbackStatus.SCHEDULED.value, CallbackStatus.PENDING.value)
+CANCELLABLE = (CallbackStatus.SCHEDULED.value, CallbackStatus.PENDING.value)
 
 
-def client_cancel_refusal(status: str) -> CallbackRefused | None:
-    """Whether the client may cancel a callback in this status: at any time before it is made (waiting for its
-    time, or in the ACD's queue), not once the agent's phone rings or the client's number is dialled, nor after.
-    None: cancelled (again, for one already cancelled)."""
-    if status in CLIENT_CANCELLABLE or status == CallbackStatus.CANCELLED.value:
+def cancel_refusal(status: str, by: str) -> CallbackRefused | None:
+    """Whether a callback in this status may be cancelled, by its client (`by` "investor:<id>") or for them by a
+    staff member: at any time before it is made (waiting for its time, or in the ACD's queue), not once the agent's
+    phone rings or the client's number is dialled, nor after. None: cancelled (again, for one already cancelled).
+    The refusal speaks to whoever asked: the client hears that we are calling them, the agent that the client is
+    being called."""
+    if status in CANCELLABLE or status == CallbackStatus.CANCELLED.value:
         return None
     if status == CallbackStatus.DIALLING.value:
-        return CallbackRefused("in_progress", "we are calling you now (an agent's phone is ringing or your number "
-                                              "is being dialled): it can no longer be cancelled")
+        now = ("we are calling you now (an agent's phone is ringing or your number is being dialled)"
+               if by.startswith("investor:") else
+               "the client is being called back now (an agent's phone is ringing or their number is being dialled)")
+        return CallbackRefused("in_progress", f"{now}: it can no longer be cancelled")
     return CallbackRefused("finished", f"the callback is already {status}: there is nothing left to cancel")
 
 
 def cancel(session: Session, investor_id: int, callback_id: int, now: datetime, *, by: str) -> Callback:
-    """The client's callback cancelled at any time before it is made (client_cancel_refusal), by the client
+    """The client's callback cancelled at any time before it is made (cancel_refusal), by the client
     (`by` "investor:<id>", on the portal) or for them by a staff member ("agent:<job number>" at the desk: the
     client called in before it was made, or asked on the phone). The row says who and when, the call record of a
     queued one ends (the ACD withdraws it from its queue when it next looks, or at the latest right before it
@@ -175,13 +179,13 @@ def cancel(session: Session, investor_id: int, callback_id: int, now: datetime, 
     row = session.scalars(select(Callback).where(Callback.id == callback_id)).first()
     if row is None or row.investor_id != investor_id:
         raise LookupError(f"no such callback: {callback_id}")
-    refusal = client_cancel_refusal(row.status)
+    refusal = cancel_refusal(row.status, by)
     if refusal is None and row.status != CallbackStatus.CANCELLED.value:
         won = _cancel_if_open(session, row.id, by, now)
         session.refresh(row)  # cancelled now, or taken by the ACD meanwhile (refused below)
         if won:
             _cancelled(session, row, now)
-        refusal = client_cancel_refusal(row.status)
+        refusal = cancel_refusal(row.status, by)
     if refusal is not None:
         raise refusal
     return row
@@ -191,14 +195,14 @@ def open_of_investor(session: Session, investor_id: int) -> list[Callback]:
     """The investor's callbacks that may still be cancelled (waiting for their time or in the queue), soonest
     first."""
     return list(session.scalars(select(Callback).where(Callback.investor_id == investor_id,
-                                                       Callback.status.in_(CLIENT_CANCELLABLE))
+                                                       Callback.status.in_(CANCELLABLE))
                                 .order_by(Callback.due_at, Callback.id)))
 
 
 def _cancel_if_open(session: Session, callback_id: int, actor: str, now: datetime) -> bool:
     """One conditional UPDATE, as claim_attempt's: either the cancel or the ACD's offer wins, never both."""
     result = session.execute(update(Callback).where(Callback.id == callback_id,
-                                                    Callback.status.in_(CLIENT_CANCELLABLE))
+                                                    Callback.status.in_(CANCELLABLE))
                              .values(status=CallbackStatus.CANCELLED.value, open_number=None, cancelled_at=now,
                                      cancelled_by=actor).execution_options(synchronize_session=False))
     return bool(cast(CursorResult[Any], result).rowcount)

@@ -56,7 +56,7 @@ async def cancel_callback(request: web.Request) -> web.Response:
 def callback_json(row: Callback, time_zone: str) -> dict[str, Any]:
     return {"id": row.id, "status": row.status, "topic": row.skill, "number": masked(row.number),
             "at": reminders.local_text(row.due_at, time_zone),
-            "cancellable": row.status in callbacks.CLIENT_CANCELLABLE}
+            "cancellable": row.status in callbacks.CANCELLABLE}
 
 
 def masked(number: str) -> str:

@@ -117,13 +117,18 @@ def test_retries_then_a_reminder_for_the_agent(database: Database) -> None:
 
 
 def test_a_client_may_cancel_until_the_callback_is_being_made() -> None:
-    for status in ("scheduled", "pending", "cancelled"):  # waiting for its time, in the ACD's queue; again
-        assert callbacks.client_cancel_refusal(status) is None
-    ringing = callbacks.client_cancel_refusal("dialling")
+    for by in ("investor:1", "agent:1001"):
+        for status in ("scheduled", "pending", "cancelled"):  # waiting for its time, in the ACD's queue; again
+            assert callbacks.cancel_refusal(status, by) is None
+        for status in ("done", "failed"):
+            over = callbacks.cancel_refusal(status, by)
+            assert over is not None and over.code == "finished" and status in str(over)
+    # being made: refused, in words for whoever asked (the client on the portal, an agent at the desk)
+    ringing = callbacks.cancel_refusal("dialling", "investor:1")
     assert ringing is not None and ringing.code == "in_progress" and "calling you now" in str(ringing)
-    for status in ("done", "failed"):
-        over = callbacks.client_cancel_refusal(status)
-        assert over is not None and over.code == "finished" and status in str(over)
+    at_the_desk = callbacks.cancel_refusal("dialling", "agent:1001")
+    assert at_the_desk is not None and at_the_desk.code == "in_progress"
+    assert "the client is being called back now" in str(at_the_desk) and "you" not in str(at_the_desk).split()
 
 
 def portal_callback(database: Database, investor: int) -> tuple[int, str]:

@@ -221,7 +221,9 @@ def test_the_client_calls_in_first_and_the_agent_cancels_their_callbacks(databas
             not_theirs = await client.post(f"/api/calls/{customer.call_id}/callbacks/{theirs}/cancel")
             assert not_theirs.status == 404
             busy = await client.post(f"/api/calls/{other.call_id}/callbacks/{theirs}/cancel")
-            assert busy.status == 409 and (await busy.json())["code"] == "in_progress"
+            refused = await busy.json()
+            assert busy.status == 409 and refused["code"] == "in_progress"
+            assert "the client is being called back now" in refused["error"]  # the agent's words, not the client's
             pop = await (await client.get(f"/api/calls/{customer.call_id}/screen-pop")).json()
             assert pop["open_callbacks"] == []
 
