@@ -79,7 +79,7 @@ def set_state(session: Session, agent_id: int, state: AgentState, reason: str | 
     if agent is None:
         raise AgentNotFound(f"no agent {agent_id}")
     now = at or utcnow()
-    if at is not None and agent.state_since is not None and at < agent.state_since:
+    if at is not None and at < agent.state_since:
         return agent
     report_intervals.add_state_time(session, state_time(agent.id, agent.state, agent.state_reason,
                                                         agent.state_since, now))

@@ -218,8 +218,7 @@ const deskEvents = {
     // Asterisk reports my phone ringing for a new call: the call line follows it until the screen-pop takes over.
     if (event.state === "ringing") { desk.offeredCallId = event.call_id; }
     if (event.call_id === desk.callId || offered(event.call_id)) {
-      callEventShown(event.call_id);
-      showCallState(event.state, event.target_number || ("agent " + event.target_agent_id));
+      showLiveCallState(event.call_id, event.state, event.target_number || ("agent " + event.target_agent_id));
     }
   },
   // A client's chat: offered (with its screen-pop), answered, a new message, missed or ended (desk_chat.js).
@@ -227,12 +226,10 @@ const deskEvents = {
   call_ended: function (event) {
     if (offered(event.call_id)) {  // rang and was not answered, or the caller gave up
       desk.offeredCallId = "";
-      callEventShown(event.call_id);
-      showCallState(event.status);
+      showLiveCallState(event.call_id, event.status);
     } else if (event.call_id === desk.callId) {
-      callEventShown(event.call_id);
       text("call-id", desk.callId + " (ended)");
-      showCallState(event.status === "transferred" ? "transferred" : "ended");
+      showLiveCallState(event.call_id, event.status === "transferred" ? "transferred" : "ended");
     }
   },
 };
@@ -240,9 +237,11 @@ const deskEvents = {
 function mine(event) { return event.agent_id === desk.agentId; }
 
 // A live event set the call line of this call: a screen-pop of it still on its way must not put back an older one.
-function callEventShown(callId) {
+// A live event's call line: counted, so that a screen-pop read before it does not put back the older line.
+function showLiveCallState(callId, state, target) {
   desk.callEvents += 1;
   desk.callEventsOf = callId;
+  showCallState(state, target);
 }
 
 async function loadBook() {
